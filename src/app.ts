@@ -1,0 +1,30 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Logger } from 'pino';
+import type { RelayConfig } from './config/schema.js';
+import { installErrorHandler } from './ops/error-handler.js';
+import { createLogger } from './ops/logger.js';
+import { relayPlugin } from './relay-plugin.js';
+
+export interface AppDeps {
+  logger?: Logger;
+}
+
+/** Builds the relay as a Fastify instance: ready to `listen`, cleaned up by `close`. */
+export async function buildApp(config: RelayConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const logger = deps.logger ?? createLogger(config.logging);
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.server.bodyLimitBytes,
+    // One log line per webhook would dominate the output; refusals and deliveries are logged instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    // A client that trickles its request (slowloris) is cut off rather than holding a socket forever.
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  installErrorHandler(app);
+  await app.register(relayPlugin, { config });
+  return app;
+}

@@ -1,0 +1,57 @@
+import type { ContactDetails } from './types.js';
+
+// Deliberately loose: HubSpot is the authority on what it accepts, and it reports
+// invalid addresses per input. This only keeps obvious non-addresses out.
+const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/u;
+
+/** Trims and lower-cases an email; undefined when there is no plausible address. */
+export function normalizeEmail(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const email = raw.trim().toLowerCase();
+  return EMAIL_SHAPE.test(email) ? email : undefined;
+}
+
+function clean(value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  const text = String(value).trim();
+  return text === '' ? undefined : text;
+}
+
+/** "Ada King Lovelace" → first "Ada", last "King Lovelace". */
+export function splitFullName(fullName: string | undefined): { firstName?: string; lastName?: string } {
+  const parts = clean(fullName)?.split(/\s+/u) ?? [];
+  if (parts.length === 0) return {};
+  const [firstName, ...rest] = parts;
+  return rest.length > 0 ? { firstName, lastName: rest.join(' ') } : { firstName };
+}
+
+/** HubSpot contact properties (internal names) for a contact, strings only, empty values left out. */
+export function contactProperties(contact: ContactDetails): Record<string, string> {
+  const hasNames = clean(contact.firstName) !== undefined || clean(contact.lastName) !== undefined;
+  const names = hasNames ? contact : splitFullName(contact.fullName);
+  const candidates: Record<string, unknown> = {
+    firstname: names.firstName,
+    lastname: names.lastName,
+    company: contact.company,
+    jobtitle: contact.jobTitle,
+    phone: contact.phone,
+    city: contact.city,
+    country: contact.country,
+  };
+  const properties: Record<string, string> = {};
+  for (const [key, value] of Object.entries(candidates)) {
+    const text = clean(value);
+    if (text !== undefined) properties[key] = text;
+  }
+  return properties;
+}
+
+/** Fills gaps in `primary` from `fallback` (e.g. a participant from its earlier registration). */
+export function mergeContacts(primary: ContactDetails, fallback: ContactDetails | undefined): ContactDetails {
+  if (!fallback) return primary;
+  const merged: ContactDetails = { ...fallback };
+  for (const [key, value] of Object.entries(primary) as Array<[keyof ContactDetails, string | undefined]>) {
+    if (clean(value) !== undefined) merged[key] = value;
+  }
+  return merged;
+}

@@ -1,0 +1,108 @@
+import type { Source } from '../sources/types.js';
+import type { InboxRow, SessionRow } from '../store/types.js';
+import { contactProperties, mergeContacts, normalizeEmail } from './contact.js';
+import { applyJoin, applyLeave, attendanceToSend, closeAt, markSent } from './sessions.js';
+import type { EventMappings } from './targets.js';
+import type { AttendanceFact, ContactDetails, SubscriberState } from './types.js';
+import type { WorkingSet } from './working-set.js';
+
+/** What became of one webhook, kept with it in the inbox and counted in logs. */
+export interface WebhookOutcome {
+  records: number;
+  /** Participants with no email of their own nor from a registration (Zoom guests). */
+  guests: number;
+  invalidEmails: number;
+}
+
+export interface InterpretContext {
+  source: Source;
+  mappings: EventMappings;
+  work: WorkingSet;
+}
+
+function addRecord(
+  ctx: InterpretContext,
+  row: Pick<InboxRow, 'id' | 'receivedAt'> | undefined,
+  fact: { sourceEventId: string; occurredAt: number },
+  state: SubscriberState,
+  email: string,
+  contact: ContactDetails,
+  properties: Record<string, string> = {},
+): void {
+  ctx.work.records.push({
+    inboxId: row?.id,
+    receivedAt: row?.receivedAt ?? Date.now(),
+    sourceId: ctx.source.id,
+    sourceEventId: fact.sourceEventId,
+    targetKey: ctx.mappings.resolve(ctx.source.id, fact.sourceEventId),
+    state,
+    email,
+    occurredAt: fact.occurredAt,
+    input: { email, interactionDateTime: fact.occurredAt, properties, contactProperties: contactProperties(contact) },
+    supersedesPendingAttend: state === 'attend',
+  });
+}
+
+/** Turns a closed session's span into an `attend` record (HubSpot needs both times). */
+export function recordAttendance(ctx: InterpretContext, row: Pick<InboxRow, 'id' | 'receivedAt'> | undefined, session: SessionRow): SessionRow {
+  const span = attendanceToSend(session.times);
+  if (!span) return session;
+  const properties = { joinedAt: new Date(span.joinedAt).toISOString(), leftAt: new Date(span.leftAt).toISOString() };
+  addRecord(ctx, row, { sourceEventId: session.sourceEventId, occurredAt: span.joinedAt }, 'attend', session.email, session.contact, properties);
+  return { ...session, times: markSent(session.times, span) };
+}
+
+async function resolveContact(ctx: InterpretContext, contact: ContactDetails, contactKey?: string) {
+  const known = contactKey ? await ctx.work.contact(ctx.source.id, contactKey) : undefined;
+  const merged = mergeContacts(contact, known);
+  return { email: normalizeEmail(contact.email) ?? normalizeEmail(known?.email), contact: merged };
+}
+
+export async function applyFact(ctx: InterpretContext, row: InboxRow, fact: AttendanceFact, outcome: WebhookOutcome): Promise<void> {
+  const sourceId = ctx.source.id;
+  switch (fact.kind) {
+    case 'registered':
+    case 'cancelled': {
+      const email = normalizeEmail(fact.contact.email);
+      if (!email) {
+        outcome.invalidEmails++;
+        return;
+      }
+      const contact = { ...fact.contact, email };
+      if (fact.contactKey) ctx.work.putContact(sourceId, fact.contactKey, contact);
+      addRecord(ctx, row, fact, fact.kind === 'registered' ? 'register' : 'cancel', email, contact);
+      outcome.records++;
+      return;
+    }
+    case 'joined':
+    case 'left': {
+      const { email, contact } = await resolveContact(ctx, fact.contact, fact.contactKey);
+      if (!email) {
+        outcome.guests++;
+        return;
+      }
+      const existing = await ctx.work.session(sourceId, fact.sourceEventId, email);
+      const session: SessionRow = existing
+        ? { ...existing, contact: mergeContacts(contact, existing.contact) }
+        : { sourceId, sourceEventId: fact.sourceEventId, email, times: {}, contact };
+      session.times = fact.kind === 'joined' ? applyJoin(session.times, fact.occurredAt) : applyLeave(session.times, fact.occurredAt);
+      const before = ctx.work.records.length;
+      ctx.work.putSession(recordAttendance(ctx, row, session));
+      outcome.records += ctx.work.records.length - before;
+      return;
+    }
+    case 'event-ended': {
+      ctx.work.putSourceEvent({ sourceId, sourceEventId: fact.sourceEventId, endsAt: fact.occurredAt });
+      for (const session of await ctx.work.sessionsOfEvent(sourceId, fact.sourceEventId)) {
+        const before = ctx.work.records.length;
+        const closed = { ...session, times: closeAt(session.times, fact.occurredAt) };
+        ctx.work.putSession(recordAttendance(ctx, row, closed));
+        outcome.records += ctx.work.records.length - before;
+      }
+      return;
+    }
+    case 'event-scheduled':
+      ctx.work.putSourceEvent({ sourceId, sourceEventId: fact.sourceEventId, startsAt: fact.startsAt, endsAt: fact.endsAt });
+      return;
+  }
+}

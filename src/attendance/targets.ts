@@ -1,0 +1,49 @@
+import type { EventMappingConfig } from '../config/schema.js';
+
+/** A HubSpot marketing event, by its object id or by the external app's ids. */
+export type HubspotTarget =
+  | { kind: 'object'; objectId: string }
+  | { kind: 'external'; externalAccountId: string; externalEventId: string };
+
+/** A stable string for a target, stored with each record: `object:<id>` or `external:<account>:<event>`. */
+export function targetKey(target: HubspotTarget): string {
+  return target.kind === 'object'
+    ? `object:${target.objectId}`
+    : `external:${encodeURIComponent(target.externalAccountId)}:${encodeURIComponent(target.externalEventId)}`;
+}
+
+export function parseTargetKey(key: string): HubspotTarget {
+  const [kind, first = '', second = ''] = key.split(':');
+  if (kind === 'object') return { kind, objectId: key.slice('object:'.length) };
+  if (kind === 'external') {
+    return { kind, externalAccountId: decodeURIComponent(first), externalEventId: decodeURIComponent(second) };
+  }
+  throw new Error(`not a target key: ${key}`);
+}
+
+/** Resolves a source event to its HubSpot event: an exact mapping wins over the source's "*". */
+export class EventMappings {
+  private readonly exact = new Map<string, EventMappingConfig>();
+  private readonly wildcard = new Map<string, EventMappingConfig>();
+
+  constructor(events: EventMappingConfig[]) {
+    for (const event of events) {
+      if (event.sourceEventId === '*') this.wildcard.set(event.source, event);
+      else this.exact.set(`${event.source}\u0000${event.sourceEventId}`, event);
+    }
+  }
+
+  /** The target key, or null when the event is not mapped (yet). */
+  resolve(sourceId: string, sourceEventId: string): string | null {
+    const mapping = this.exact.get(`${sourceId}\u0000${sourceEventId}`) ?? this.wildcard.get(sourceId);
+    if (!mapping) return null;
+    const { hubspot } = mapping;
+    return 'objectId' in hubspot
+      ? targetKey({ kind: 'object', objectId: hubspot.objectId })
+      : targetKey({
+          kind: 'external',
+          externalAccountId: hubspot.externalAccountId,
+          externalEventId: hubspot.externalEventId ?? sourceEventId,
+        });
+  }
+}

@@ -1,0 +1,81 @@
+import type { ContactDetails } from './types.js';
+import type { InboxEffects, NewRecord, SessionRow, SourceEventRow, Store } from '../store/types.js';
+
+const key = (...parts: string[]) => parts.join('\u0000');
+
+/**
+ * The state one processing round reads and changes. Reads fall through to the
+ * store once; writes stay here until the round commits them together, so two
+ * webhooks in one round (a join and its leave) see each other.
+ */
+export class WorkingSet {
+  private readonly contacts = new Map<string, { sourceId: string; contactKey: string; contact: ContactDetails | undefined; dirty: boolean }>();
+  private readonly sessions = new Map<string, { row: SessionRow | undefined; dirty: boolean }>();
+  private readonly sourceEvents = new Map<string, { row: SourceEventRow | undefined; dirty: boolean }>();
+  readonly records: NewRecord[] = [];
+  readonly processed: InboxEffects['processed'] = [];
+
+  constructor(private readonly store: Store) {}
+
+  async contact(sourceId: string, contactKey: string): Promise<ContactDetails | undefined> {
+    const k = key(sourceId, contactKey);
+    if (!this.contacts.has(k)) {
+      const contact = await this.store.findContact(sourceId, contactKey);
+      this.contacts.set(k, { sourceId, contactKey, contact, dirty: false });
+    }
+    return this.contacts.get(k)?.contact;
+  }
+
+  putContact(sourceId: string, contactKey: string, contact: ContactDetails): void {
+    this.contacts.set(key(sourceId, contactKey), { sourceId, contactKey, contact, dirty: true });
+  }
+
+  async session(sourceId: string, sourceEventId: string, email: string): Promise<SessionRow | undefined> {
+    const k = key(sourceId, sourceEventId, email);
+    if (!this.sessions.has(k)) {
+      this.sessions.set(k, { row: await this.store.findSession(sourceId, sourceEventId, email), dirty: false });
+    }
+    return this.sessions.get(k)?.row;
+  }
+
+  /** Sessions of one event that may be open: the store's, overlaid with this round's. */
+  async sessionsOfEvent(sourceId: string, sourceEventId: string): Promise<SessionRow[]> {
+    for (const row of await this.store.openSessionsOfEvent(sourceId, sourceEventId)) {
+      const k = key(sourceId, sourceEventId, row.email);
+      if (!this.sessions.has(k)) this.sessions.set(k, { row, dirty: false });
+    }
+    return [...this.sessions.values()]
+      .map((entry) => entry.row)
+      .filter((row): row is SessionRow => row?.sourceId === sourceId && row.sourceEventId === sourceEventId);
+  }
+
+  putSession(row: SessionRow): void {
+    this.sessions.set(key(row.sourceId, row.sourceEventId, row.email), { row, dirty: true });
+  }
+
+  async sourceEvent(sourceId: string, sourceEventId: string): Promise<SourceEventRow | undefined> {
+    const k = key(sourceId, sourceEventId);
+    if (!this.sourceEvents.has(k)) {
+      this.sourceEvents.set(k, { row: await this.store.findSourceEvent(sourceId, sourceEventId), dirty: false });
+    }
+    return this.sourceEvents.get(k)?.row;
+  }
+
+  putSourceEvent(row: SourceEventRow): void {
+    const k = key(row.sourceId, row.sourceEventId);
+    const previous = this.sourceEvents.get(k)?.row;
+    const merged = { ...previous, ...row, startsAt: row.startsAt ?? previous?.startsAt, endsAt: row.endsAt ?? previous?.endsAt };
+    this.sourceEvents.set(k, { row: merged, dirty: true });
+  }
+
+  effects(): InboxEffects {
+    const dirty = <T>(entries: Iterable<{ dirty: boolean } & T>) => [...entries].filter((e) => e.dirty);
+    return {
+      processed: this.processed,
+      contacts: dirty(this.contacts.values()).flatMap((e) => (e.contact ? [{ sourceId: e.sourceId, contactKey: e.contactKey, contact: e.contact }] : [])),
+      sessions: dirty(this.sessions.values()).flatMap((e) => (e.row ? [e.row] : [])),
+      sourceEvents: dirty(this.sourceEvents.values()).flatMap((e) => (e.row ? [e.row] : [])),
+      records: this.records,
+    };
+  }
+}

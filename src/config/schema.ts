@@ -1,0 +1,107 @@
+import { Type, type Static } from 'typebox';
+import { ZoomSourceConfig } from '../sources/zoom/config.js';
+
+export const ServerConfig = Type.Object(
+  {
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+    host: Type.String({ minLength: 1, default: '0.0.0.0' }),
+    bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+    /** How long SIGTERM waits for an in-flight HubSpot call before exiting anyway. */
+    shutdownGraceMs: Type.Integer({ minimum: 0, default: 10_000 }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const StoreConfig = Type.Object(
+  {
+    url: Type.String({ pattern: '^(sqlite:|postgres:|postgresql:)', default: 'sqlite:./data/relay.db' }),
+    /** Delivered records and processed webhooks are pruned after this many days. */
+    retentionDays: Type.Number({ exclusiveMinimum: 0, default: 7 }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const HubspotConfig = Type.Object(
+  {
+    baseUrl: Type.String({ pattern: '^https?://', default: 'https://api.hubapi.com' }),
+    accessToken: Type.Optional(Type.String()),
+    batchSize: Type.Integer({ minimum: 1, maximum: 100, default: 100 }),
+    batchWaitMs: Type.Integer({ minimum: 0, default: 1000 }),
+    requestsPerTenSeconds: Type.Integer({ minimum: 1, default: 100 }),
+    maxDeliveryAgeHours: Type.Number({ exclusiveMinimum: 0, default: 72 }),
+    requestTimeoutMs: Type.Integer({ minimum: 100, default: 15_000 }),
+    maxConcurrentRequests: Type.Integer({ minimum: 1, maximum: 32, default: 4 }),
+    /** While HubSpot answers 401/403, one batch is tried this often to see if access is back. */
+    authProbeIntervalMs: Type.Integer({ minimum: 100, default: 60_000 }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const LoggingConfig = Type.Object(
+  {
+    level: Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+      { default: 'info' },
+    ),
+    maskEmails: Type.Boolean({ default: true }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const HubspotTargetConfig = Type.Union([
+  Type.Object({ objectId: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+  Type.Object(
+    {
+      externalAccountId: Type.String({ minLength: 1 }),
+      /** Defaults to the source event id. */
+      externalEventId: Type.Optional(Type.String({ minLength: 1 })),
+    },
+    { additionalProperties: false },
+  ),
+]);
+
+export const EventMappingConfig = Type.Object(
+  {
+    source: Type.String({ minLength: 1 }),
+    /** A source event id, or "*" for every event of the source. */
+    sourceEventId: Type.String({ minLength: 1 }),
+    hubspot: HubspotTargetConfig,
+  },
+  { additionalProperties: false },
+);
+
+/** Every source type the relay knows; `type` picks the schema. */
+export const SourceConfigByType = {
+  zoom: ZoomSourceConfig,
+} as const;
+export type SourceType = keyof typeof SourceConfigByType;
+export type SourceConfig = ZoomSourceConfig;
+
+export const RelayConfigShape = Type.Object(
+  {
+    server: ServerConfig,
+    store: StoreConfig,
+    hubspot: HubspotConfig,
+    logging: LoggingConfig,
+    sources: Type.Array(Type.Object({ id: Type.String(), type: Type.String() }), { default: [] }),
+    events: Type.Array(EventMappingConfig, { default: [] }),
+  },
+  { additionalProperties: false },
+);
+
+export type ServerConfig = Static<typeof ServerConfig>;
+export type StoreConfig = Static<typeof StoreConfig>;
+export type HubspotConfig = Static<typeof HubspotConfig>;
+export type LoggingConfig = Static<typeof LoggingConfig>;
+export type EventMappingConfig = Static<typeof EventMappingConfig>;
+
+export interface RelayConfig {
+  server: ServerConfig;
+  store: StoreConfig;
+  hubspot: HubspotConfig;
+  logging: LoggingConfig;
+  sources: SourceConfig[];
+  events: EventMappingConfig[];
+  /** True when no HubSpot token is set outside production: deliveries go to the built-in simulator. */
+  sandbox: boolean;
+}

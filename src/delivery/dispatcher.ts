@@ -1,0 +1,170 @@
+import type { Log } from '../support/log.js';
+import type { HubspotConfig } from '../config/schema.js';
+import { sendBatch, type SenderOptions } from '../hubspot/sender.js';
+import type { DeliveryGroup, DeliveryRecord, Store } from '../store/types.js';
+import { maskEmailsIn } from '../support/mask.js';
+import { Wakeup } from '../support/wakeup.js';
+import { AuthPause } from './auth-pause.js';
+import { judgeBatch } from './outcomes.js';
+
+export interface DispatcherOptions {
+  store: Store;
+  sender: SenderOptions;
+  hubspot: HubspotConfig;
+  log: Log;
+  now?: () => number;
+  /** How long a claimed batch is ours before another worker may take it. */
+  leaseMs?: number;
+  /** How often the list of groups with pending records is re-read from the store. */
+  rescanIntervalMs?: number;
+  /** Called with every batch's result, for metrics. */
+  onBatch?: (summary: { records: DeliveryRecord[]; delivered: number; retried: number; dead: number }) => void;
+}
+
+const groupKey = (g: DeliveryGroup) => `${g.targetKey}\u0000${g.state}`;
+
+/**
+ * Claims batches of ready records, one (HubSpot event, state) group at a time,
+ * and delivers them with at most `maxConcurrentRequests` calls in flight.
+ */
+export class Dispatcher {
+  readonly auth: AuthPause;
+  private readonly groups = new Map<string, DeliveryGroup>();
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly wakeup = new Wakeup();
+  private readonly abort = new AbortController();
+  private readonly now: () => number;
+  private running = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private lastRescan = 0;
+  private lastSuccessAt: number | undefined;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.auth = new AuthPause(options.hubspot.authProbeIntervalMs);
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    this.running = true;
+    this.loopDone = this.loop();
+  }
+
+  /** New records exist in these groups (or, without groups, somewhere: rescan). */
+  wake(groups?: DeliveryGroup[]): void {
+    if (groups) for (const g of groups) this.groups.set(groupKey(g), g);
+    else this.lastRescan = 0;
+    this.wakeup.wake();
+  }
+
+  get inflightBatches(): number {
+    return this.inflight.size;
+  }
+
+  get lastSuccessfulCallAt(): number | undefined {
+    return this.lastSuccessAt;
+  }
+
+  /** Stops claiming, lets in-flight calls finish within `graceMs`, then aborts them. */
+  async stop(graceMs: number): Promise<void> {
+    this.running = false;
+    this.wakeup.wake();
+    await this.loopDone;
+    const settled = Promise.all([...this.inflight]);
+    const timer = setTimeout(() => this.abort.abort(new Error('shutdown grace period over')), graceMs);
+    await settled;
+    clearTimeout(timer);
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      let wakeAt = this.now() + 1000;
+      try {
+        wakeAt = await this.claimRound();
+      } catch (error) {
+        this.options.log.error({ err: error }, 'claiming a batch failed; retrying in 1 s');
+      }
+      await this.wakeup.wait(wakeAt - this.now());
+    }
+  }
+
+  /** Claims what it can; returns when it next needs to look. */
+  private async claimRound(): Promise<number> {
+    const { store, hubspot } = this.options;
+    const now = this.now();
+    if (now - this.lastRescan >= (this.options.rescanIntervalMs ?? 30_000)) {
+      this.lastRescan = now;
+      for (const g of await store.pendingGroups()) this.groups.set(groupKey(g), g);
+    }
+    let wakeAt = now + 1000;
+    const probeAt = this.auth.wakeAt();
+    if (probeAt !== undefined) wakeAt = Math.min(wakeAt, Math.max(probeAt, now + 50));
+    for (const [key, group] of this.groups) {
+      while (this.running && this.inflight.size < hubspot.maxConcurrentRequests && this.auth.mayClaim(this.now())) {
+        const claim = await store.claimBatch(group, {
+          now: this.now(),
+          batchSize: hubspot.batchSize,
+          batchWaitMs: hubspot.batchWaitMs,
+          leaseMs: this.options.leaseMs ?? 600_000,
+        });
+        if (claim.kind === 'claimed') {
+          this.auth.claimed();
+          this.track(this.deliverBatch(claim.records));
+          continue;
+        }
+        if (claim.kind === 'waiting') wakeAt = Math.min(wakeAt, claim.until);
+        if (claim.kind === 'empty') {
+          if (claim.drained) this.groups.delete(key);
+          if (claim.nextAt !== undefined) wakeAt = Math.min(wakeAt, claim.nextAt);
+        }
+        break;
+      }
+    }
+    return wakeAt;
+  }
+
+  private track(delivery: Promise<void>): void {
+    const tracked = delivery
+      .catch((error) => this.options.log.error({ err: error }, 'delivering a batch failed; its records are re-sent after their lease'))
+      .finally(() => {
+        this.inflight.delete(tracked);
+        this.wakeup.wake();
+      });
+    this.inflight.add(tracked);
+  }
+
+  /** Sends one batch and records each input's outcome; a rejected batch is split to find the bad input. */
+  private async deliverBatch(records: DeliveryRecord[]): Promise<void> {
+    const [first] = records;
+    if (!first) return;
+    const inputs = records.map((r) => r.input);
+    const answer = await sendBatch(this.options.sender, { targetKey: first.targetKey, state: first.state, inputs }, this.abort.signal);
+    const now = this.now();
+    this.noteAuth(answer, now);
+    if (answer.kind === 'ok') this.lastSuccessAt = now;
+    const verdict = judgeBatch(records, answer, { now, maxAgeMs: this.options.hubspot.maxDeliveryAgeHours * 3_600_000 });
+    if (verdict.split) {
+      for (const half of verdict.split) await this.deliverBatch(half);
+      return;
+    }
+    await this.options.store.completeDeliveries(verdict.outcomes, now);
+    const count = (kind: string) => verdict.outcomes.filter((o) => o.kind === kind).length;
+    for (const dead of verdict.outcomes.filter((o) => o.kind === 'dead')) {
+      const error = 'error' in dead ? dead.error : '';
+      this.options.log.warn({ recordId: dead.id, event: first.targetKey, state: first.state, error: this.options.sender.maskEmails ? maskEmailsIn(error) : error }, 'record dead-lettered');
+    }
+    this.options.onBatch?.({ records, delivered: count('delivered'), retried: count('retry'), dead: count('dead') });
+  }
+
+  private noteAuth(answer: Parameters<AuthPause['observe']>[0], now: number): void {
+    const change = this.auth.observe(answer, now);
+    const failure = this.auth.current;
+    if (change === 'paused' && failure) {
+      this.options.log.error(
+        { httpStatus: failure.status, category: failure.category, missingScopes: failure.scopes, nextProbeAt: failure.nextProbeAt },
+        'HubSpot refused the access token: delivery paused for this account, every record kept',
+      );
+    } else if (change === 'resumed') {
+      this.options.log.info('HubSpot accepted the access token again: delivery resumed');
+    }
+  }
+}

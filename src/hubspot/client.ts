@@ -1,0 +1,85 @@
+import { Agent, request } from 'undici';
+import type { AttendanceInput, SubscriberState } from '../attendance/types.js';
+import type { HubspotTarget } from '../attendance/targets.js';
+import { classifyAnswer, readRateLimitHeaders } from './answers.js';
+import type { HubspotAnswer, RateLimitHeaders } from './types.js';
+
+export interface HubspotClientOptions {
+  baseUrl: string;
+  accessToken: string;
+  requestTimeoutMs: number;
+  connections?: number;
+}
+
+export interface HubspotCall {
+  answer: HubspotAnswer;
+  rateLimit: RateLimitHeaders;
+  durationMs: number;
+}
+
+/** The email-create path for a target (HubSpot Marketing Events v3). */
+export function attendancePath(target: HubspotTarget, state: SubscriberState): string {
+  const s = encodeURIComponent(state);
+  if (target.kind === 'object') {
+    return `/marketing/v3/marketing-events/${encodeURIComponent(target.objectId)}/attendance/${s}/email-create`;
+  }
+  const query = new URLSearchParams({ externalAccountId: target.externalAccountId });
+  return `/marketing/v3/marketing-events/attendance/${encodeURIComponent(target.externalEventId)}/${s}/email-create?${query}`;
+}
+
+/** One HTTP call to HubSpot's attendance endpoint; never throws for HTTP or network trouble. */
+export class HubspotClient {
+  private readonly agent: Agent;
+  private readonly base: string;
+
+  constructor(private readonly options: HubspotClientOptions) {
+    this.base = options.baseUrl.replace(/\/+$/, '');
+    this.agent = new Agent({
+      connections: options.connections ?? 8,
+      keepAliveTimeout: 30_000,
+      headersTimeout: options.requestTimeoutMs,
+      bodyTimeout: options.requestTimeoutMs,
+    });
+  }
+
+  async postAttendance(
+    target: HubspotTarget,
+    state: SubscriberState,
+    inputs: AttendanceInput[],
+    signal?: AbortSignal,
+  ): Promise<HubspotCall> {
+    const started = performance.now();
+    try {
+      const response = await request(this.base + attendancePath(target, state), {
+        method: 'POST',
+        dispatcher: this.agent,
+        headers: {
+          authorization: `Bearer ${this.options.accessToken}`,
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
+        body: JSON.stringify({ inputs }),
+        signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(this.options.requestTimeoutMs)]) : AbortSignal.timeout(this.options.requestTimeoutMs),
+      });
+      const text = await response.body.text();
+      let body: unknown;
+      try {
+        body = text ? JSON.parse(text) : {};
+      } catch {
+        body = { message: `non-JSON answer: ${text.slice(0, 200)}` };
+      }
+      return {
+        answer: classifyAnswer(response.statusCode, response.headers, body),
+        rateLimit: readRateLimitHeaders(response.headers),
+        durationMs: performance.now() - started,
+      };
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      return { answer: { kind: 'transient', message }, rateLimit: {}, durationMs: performance.now() - started };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}

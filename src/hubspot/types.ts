@@ -1,0 +1,40 @@
+/** HubSpot's StandardError, as found in `errors[]` of a batch response (fields optional: HubSpot varies). */
+export interface HubspotStandardError {
+  status?: string;
+  category?: string;
+  subCategory?: string | Record<string, unknown>;
+  message?: string;
+  context?: Record<string, string[] | undefined>;
+  errors?: Array<{ message?: string; context?: Record<string, string[]> }>;
+}
+
+/** HubSpot's BatchResponseSubscriberEmailResponse. */
+export interface BatchResponse {
+  status?: 'CANCELED' | 'COMPLETE' | 'PENDING' | 'PROCESSING' | string;
+  results?: Array<{ email?: string; vid?: number }>;
+  numErrors?: number;
+  errors?: HubspotStandardError[];
+  correlationId?: string;
+}
+
+/** HubSpot's answer to one request, sorted into what the relay does about it. */
+export type HubspotAnswer =
+  /** 2xx: read results and errors[] per input. */
+  | { kind: 'ok'; status: number; body: BatchResponse }
+  /** 400: something in the batch is invalid; split to find it. */
+  | { kind: 'rejected'; status: number; message: string; correlationId?: string }
+  /** Another 4xx that retrying will not fix (e.g. 404 for an unknown event). */
+  | { kind: 'failed'; status: number; message: string; correlationId?: string }
+  /** 401/403: the token is revoked or lacks scopes; delivery pauses for the account. */
+  | { kind: 'auth'; status: number; category: string; message: string; scopes: string[]; correlationId?: string }
+  /** 429: pause all sends (the window, or until the daily limit resets). */
+  | { kind: 'rate-limited'; status: 429; policy: string; message: string; retryAfterMs?: number; correlationId?: string }
+  /** Network error, timeout, 423 or 5xx: retry with backoff. */
+  | { kind: 'transient'; status?: number; message: string; retryAfterMs?: number; correlationId?: string };
+
+export interface RateLimitHeaders {
+  intervalMs?: number;
+  max?: number;
+  remaining?: number;
+  dailyRemaining?: number;
+}

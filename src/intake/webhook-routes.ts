@@ -1,0 +1,78 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { RelayError } from '../errors.js';
+import type { Source } from '../sources/types.js';
+import { ErrorResponse } from '../ops/schemas.js';
+import type { InboxWriter } from './inbox-writer.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rawBody?: Buffer;
+  }
+}
+
+export const WebhookAccepted = Type.Object(
+  {
+    received: Type.Literal(true),
+    id: Type.Optional(Type.Integer({ description: 'The stored webhook id' })),
+    duplicate: Type.Optional(Type.Boolean({ description: 'True when this delivery was already stored; nothing was stored twice' })),
+    ignored: Type.Optional(Type.Boolean({ description: 'True for events the relay does not map' })),
+  },
+  { additionalProperties: true },
+);
+
+export interface WebhookRoutesOptions {
+  sources: Map<string, Source>;
+  inbox: InboxWriter;
+  bodyLimit: number;
+}
+
+/** POST /webhooks/{sourceId}: verify, store durably, then answer. */
+export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = async (app, { sources, inbox, bodyLimit }) => {
+  // Signatures cover the exact bytes sent, so keep them alongside the parsed body.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, raw, done) => {
+    const buffer = raw as Buffer;
+    request.rawBody = buffer;
+    try {
+      done(null, JSON.parse(buffer.toString('utf8')));
+    } catch {
+      done(new RelayError('BODY_NOT_JSON'), undefined);
+    }
+  });
+
+  const ChallengeAnswer = Type.Object({}, { additionalProperties: true, description: "A platform's endpoint challenge answer (e.g. Zoom endpoint.url_validation)" });
+  const responses = { 200: Type.Union([WebhookAccepted, ChallengeAnswer]), '4xx': ErrorResponse, '5xx': ErrorResponse };
+  for (const source of sources.values()) {
+    app.post(
+      `/webhooks/${source.id}`,
+      { schema: { summary: `Receive a ${source.type} webhook`, tags: ['webhooks'], body: source.envelopeSchema, response: responses } },
+      async (request, reply) => {
+        const receivedAt = Date.now();
+        const verdict = source.receive({
+          rawBody: request.rawBody ?? Buffer.alloc(0),
+          body: request.body,
+          headers: request.headers,
+          query: request.query as Record<string, unknown>,
+          receivedAt,
+        });
+        if (verdict.kind === 'respond') return reply.code(verdict.statusCode).send(verdict.body as Record<string, unknown>);
+        const stored = await inbox.accept({
+          sourceId: source.id,
+          dedupKey: verdict.dedupKey,
+          receivedAt,
+          body: (request.rawBody ?? Buffer.alloc(0)).toString('utf8'),
+        });
+        return { received: true as const, id: stored.id, duplicate: stored.duplicate };
+      },
+    );
+  }
+
+  app.post(
+    '/webhooks/:sourceId',
+    { schema: { summary: 'Unknown source', tags: ['webhooks'], params: Type.Object({ sourceId: Type.String() }), response: { 404: ErrorResponse } } },
+    async (request) => {
+      throw new RelayError('SOURCE_NOT_FOUND', `No source with id "${request.params.sourceId}" is configured`);
+    },
+  );
+};

@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { buildApp } from './app.js';
+import { sendSample } from './cli/send-sample.js';
+import { ConfigError, loadConfig } from './config/load.js';
+import type { RelayConfig } from './config/schema.js';
+import { sandboxBanner, startSandboxHubspot, withSandboxSources, type SandboxHubspot } from './sandbox.js';
+
+const USAGE = `Usage:
+  attendance-relay serve [--config FILE]     run the relay (CONFIG_FILE works too)
+  attendance-relay send-sample [--url URL]   post signed sample Zoom webhooks to a sandbox relay
+`;
+/** Exit status for an unusable configuration (sysexits EX_CONFIG). */
+const EX_CONFIG = 78;
+
+function readConfig(file: string | undefined): RelayConfig {
+  try {
+    const config = loadConfig({ file });
+    return file ? config : withSandboxSources(config);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`attendance-relay: ${error.message}\n`);
+      process.exit(EX_CONFIG);
+    }
+    throw error;
+  }
+}
+
+async function serve(file: string | undefined): Promise<void> {
+  let config = readConfig(file);
+  let sandbox: SandboxHubspot | undefined;
+  if (config.sandbox) {
+    sandbox = await startSandboxHubspot();
+    config = { ...config, hubspot: { ...config.hubspot, baseUrl: sandbox.url, accessToken: sandbox.token } };
+  }
+  const app = await buildApp(config);
+  await app.listen({ port: config.server.port, host: config.server.host });
+  if (sandbox) process.stderr.write(`${sandboxBanner(config, sandbox.url, config.server.port)}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      app.log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    app.log.info({ signal }, 'draining: no new webhooks, finishing the HubSpot call in flight');
+    // Bounded: if closing hangs past the grace period, leave anyway (records are on disk).
+    setTimeout(() => process.exit(1), config.server.shutdownGraceMs + 5000).unref();
+    app
+      .close()
+      .then(() => sandbox?.close())
+      .then(() => process.exit(0))
+      .catch((error) => {
+        app.log.error({ err: error }, 'error while closing');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('unhandledRejection', (error) => {
+    app.log.fatal({ err: error }, 'unhandled rejection: exiting (stored webhooks are safe on disk)');
+    process.exit(1);
+  });
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { config: { type: 'string', short: 'c' }, url: { type: 'string' }, secret: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command = 'serve'] = positionals;
+  if (values.help || command === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const file = values.config ?? process.env.CONFIG_FILE;
+  if (command === 'serve') return serve(file);
+  if (command === 'send-sample') {
+    const config = readConfig(file);
+    const zoom = config.sources.find((s) => s.type === 'zoom');
+    const url = values.url ?? `http://127.0.0.1:${config.server.port}/webhooks/${zoom?.id ?? 'zoom'}`;
+    const ok = await sendSample({ url, secret: values.secret ?? (file ? zoom?.secretToken : undefined), storeUrl: config.store.url });
+    process.exitCode = ok ? 0 : 1;
+    return;
+  }
+  process.stderr.write(`attendance-relay: unknown command "${command}"\n${USAGE}`);
+  process.exitCode = 2;
+}
+
+main(process.argv.slice(2)).catch((error) => {
+  process.stderr.write(`attendance-relay: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,94 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { WebhookProcessor } from './attendance/processor.js';
+import { EventMappings } from './attendance/targets.js';
+import type { RelayConfig } from './config/schema.js';
+import { Dispatcher } from './delivery/dispatcher.js';
+import { HubspotClient } from './hubspot/client.js';
+import { RateLimiter } from './hubspot/rate-limiter.js';
+import { InboxWriter } from './intake/inbox-writer.js';
+import { webhookRoutes } from './intake/webhook-routes.js';
+import { healthRoutes, type Phase } from './ops/health-routes.js';
+import { createSources } from './sources/registry.js';
+import { openStore } from './store/index.js';
+import type { DeliveryGroup } from './store/types.js';
+
+const TEN_SECONDS = 10_000;
+
+/**
+ * Wires the pipeline (webhook → inbox → records → batches → HubSpot) and owns
+ * its lifecycle: recover on start, drain on close.
+ */
+export const relayPlugin: FastifyPluginAsync<{ config: RelayConfig }> = async (app, { config }) => {
+  const log = app.log;
+  let phase: Phase = 'starting';
+
+  const store = openStore(config.store.url);
+  await store.migrate();
+  const sources = createSources(config.sources);
+  const mappings = new EventMappings(config.events);
+
+  const limiter = new RateLimiter({ maxPerWindow: config.hubspot.requestsPerTenSeconds, windowMs: TEN_SECONDS, marginMs: 100 });
+  const client = new HubspotClient({
+    baseUrl: config.hubspot.baseUrl,
+    accessToken: config.hubspot.accessToken ?? '',
+    requestTimeoutMs: config.hubspot.requestTimeoutMs,
+    connections: config.hubspot.maxConcurrentRequests * 2,
+  });
+  const dispatcher = new Dispatcher({
+    store,
+    hubspot: config.hubspot,
+    log: log.child({ component: 'delivery' }),
+    sender: { client, limiter, log: log.child({ component: 'hubspot' }), maskEmails: config.logging.maskEmails, windowMs: TEN_SECONDS },
+  });
+  const processor = new WebhookProcessor({
+    store,
+    sources,
+    mappings: () => mappings,
+    log: log.child({ component: 'processor' }),
+    onRecords: (groups: DeliveryGroup[]) => dispatcher.wake(groups),
+  });
+  const inbox = new InboxWriter(store, () => processor.wake());
+
+  await app.register(healthRoutes, { phase: () => phase, store, dispatcher, limiter });
+  await app.register(webhookRoutes, { sources, inbox, bodyLimit: config.server.bodyLimitBytes });
+
+  const remapUnmapped = async () => {
+    let mapped = 0;
+    for (const event of await store.unmappedEvents()) {
+      const target = mappings.resolve(event.sourceId, event.sourceEventId);
+      if (target) mapped += await store.mapRecords(event.sourceId, event.sourceEventId, target, Date.now());
+    }
+    return mapped;
+  };
+
+  app.addHook('onReady', async () => {
+    // Whatever was in flight when the last process died is sent again (at-least-once).
+    const released = await store.releaseInflight();
+    const mapped = await remapUnmapped();
+    if (released > 0 || mapped > 0) log.info({ released, mapped }, 'recovered records from the previous run');
+    processor.start();
+    dispatcher.start();
+    phase = 'ready';
+  });
+
+  const retentionMs = config.store.retentionDays * 86_400_000;
+  const pruneTimer = setInterval(() => {
+    const now = Date.now();
+    store
+      .prune(now - retentionMs, now - retentionMs)
+      .then((pruned) => log.info(pruned, 'pruned delivered records and processed webhooks past retention'))
+      .catch((error) => log.warn({ err: error }, 'pruning failed'));
+  }, 3_600_000).unref();
+
+  app.addHook('preClose', async () => {
+    phase = 'draining';
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(pruneTimer);
+    await dispatcher.stop(config.server.shutdownGraceMs);
+    await processor.stop();
+    await client.close();
+    await store.close();
+  });
+
+};

@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import type { Source, WebhookRequest, WebhookVerdict } from '../types.js';
+import type { ZoomSourceConfig } from './config.js';
+import { checkZoomPayload, zoomFacts } from './map.js';
+import { ZoomEnvelope } from './payloads.js';
+import { urlValidationAnswer, verifyZoomSignature } from './verify.js';
+
+export function createZoomSource(config: ZoomSourceConfig): Source {
+  return {
+    id: config.id,
+    type: 'zoom',
+    envelopeSchema: ZoomEnvelope,
+    sessionTimeoutMs: config.sessionTimeoutHours * 3_600_000,
+
+    receive(request: WebhookRequest): WebhookVerdict {
+      // Verification comes first for every event, the challenge included: an
+      // unsigned challenge answered would make this endpoint a signing oracle.
+      verifyZoomSignature({
+        secret: config.secretToken,
+        headers: request.headers,
+        rawBody: request.rawBody,
+        nowMs: request.receivedAt,
+        toleranceSeconds: config.timestampToleranceSeconds,
+      });
+      const envelope = request.body as ZoomEnvelope;
+      const kind = checkZoomPayload(envelope);
+      if (kind === 'url_validation') {
+        const { plainToken } = envelope.payload as { plainToken: string };
+        return { kind: 'respond', statusCode: 200, body: urlValidationAnswer(config.secretToken, plainToken) };
+      }
+      if (kind === 'other') return { kind: 'respond', statusCode: 200, body: { received: true, ignored: true } };
+      // Zoom's retries resend the same body (event_ts included), so the body
+      // itself identifies a delivery; a replayed request is a duplicate too.
+      return { kind: 'store', dedupKey: createHash('sha256').update(request.rawBody).digest('base64url') };
+    },
+
+    interpret(body: unknown) {
+      return zoomFacts(body as ZoomEnvelope);
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Store } from '../types.js';
+import { sqliteDeliveryQueries } from './delivery.js';
+import { sqliteIntakeQueries } from './intake.js';
+import { migrateSqlite } from './migrations.js';
+
+/** `sqlite:./data/relay.db` or `sqlite:///var/lib/relay.db` → the file path. */
+export function sqlitePath(url: string): string {
+  const rest = url.replace(/^sqlite:/, '');
+  return rest.startsWith('//') ? rest.slice(2) : rest;
+}
+
+/**
+ * The embedded store. better-sqlite3 is synchronous, so every method runs its
+ * whole transaction within one tick: nothing can interleave with it. The async
+ * signatures are for the Store interface shared with PostgreSQL.
+ */
+export function openSqliteStore(url: string): Store {
+  const path = sqlitePath(url);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  // FULL makes each commit durable on disk before the webhook is acknowledged;
+  // group commit (see intake/inbox-writer) shares that fsync between requests.
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+
+  let intake: ReturnType<typeof sqliteIntakeQueries> | undefined;
+  let delivery: ReturnType<typeof sqliteDeliveryQueries> | undefined;
+  const ready = () => {
+    if (!intake || !delivery) throw new Error('store used before migrate()');
+    return { intake, delivery };
+  };
+  const run = async <T>(fn: () => T): Promise<T> => fn();
+
+  return {
+    kind: 'sqlite',
+    async migrate() {
+      migrateSqlite(db);
+      intake = sqliteIntakeQueries(db);
+      delivery = sqliteDeliveryQueries(db);
+    },
+    ping: () => run(() => void db.prepare('SELECT 1').get()),
+    async close() {
+      if (db.open) db.close();
+    },
+    insertWebhooks: (rows) => run(() => ready().intake.insertWebhooks(rows)),
+    unprocessedWebhooks: (limit) => run(() => ready().intake.unprocessedWebhooks(limit)),
+    findContact: (sourceId, key) => run(() => ready().intake.findContact(sourceId, key)),
+    findSession: (sourceId, eventId, email) => run(() => ready().intake.findSession(sourceId, eventId, email)),
+    findSourceEvent: (sourceId, eventId) => run(() => ready().intake.findSourceEvent(sourceId, eventId)),
+    openSessionsJoinedBefore: (cutoff, limit) => run(() => ready().intake.openSessionsJoinedBefore(cutoff, limit)),
+    openSessionsOfEvent: (sourceId, eventId) => run(() => ready().intake.openSessionsOfEvent(sourceId, eventId)),
+    commitEffects: (effects, now) => run(() => ready().intake.commitEffects(effects, now)),
+    releaseInflight: () => run(() => ready().delivery.releaseInflight()),
+    pendingGroups: () => run(() => ready().delivery.pendingGroups()),
+    claimBatch: (group, options) => run(() => ready().delivery.claimBatch(group, options)),
+    completeDeliveries: (outcomes, now) => run(() => ready().delivery.completeDeliveries(outcomes, now)),
+    unmappedEvents: () => run(() => ready().delivery.unmappedEvents()),
+    mapRecords: (sourceId, eventId, target, now) => run(() => ready().delivery.mapRecords(sourceId, eventId, target, now)),
+    countByStatus: () => run(() => ready().delivery.countByStatus()),
+    prune: (deliveredBefore, webhooksBefore) => run(() => ready().delivery.prune(deliveredBefore, webhooksBefore)),
+  };
+}

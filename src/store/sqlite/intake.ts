@@ -1,0 +1,107 @@
+import type Database from 'better-sqlite3';
+import { isOpen } from '../../attendance/sessions.js';
+import type { ContactDetails } from '../../attendance/types.js';
+import type { AcceptedWebhook, InboxEffects, InboxRow, NewWebhook, SessionRow, SourceEventRow } from '../types.js';
+import { toSessionRow, type SessionDbRow } from './rows.js';
+
+/** Queries for webhook intake and processing (inbox, contacts, sessions). */
+export function sqliteIntakeQueries(db: Database.Database) {
+  const insertInbox = db.prepare(
+    `INSERT INTO inbox (source_id, dedup_key, received_at, body) VALUES (?, ?, ?, ?)
+     ON CONFLICT (source_id, dedup_key) DO NOTHING RETURNING id`,
+  );
+  const existingInbox = db.prepare('SELECT id FROM inbox WHERE source_id = ? AND dedup_key = ?');
+  const unprocessed = db.prepare(
+    'SELECT id, source_id AS sourceId, received_at AS receivedAt, body FROM inbox WHERE processed_at IS NULL ORDER BY id LIMIT ?',
+  );
+  const contact = db.prepare('SELECT contact FROM contacts WHERE source_id = ? AND contact_key = ?');
+  const session = db.prepare('SELECT * FROM sessions WHERE source_id = ? AND source_event_id = ? AND email = ?');
+  const sourceEvent = db.prepare('SELECT starts_at, ends_at FROM source_events WHERE source_id = ? AND source_event_id = ?');
+  const eventSessions = db.prepare(
+    'SELECT * FROM sessions WHERE source_id = ? AND source_event_id = ? AND open_since IS NOT NULL',
+  );
+  const staleSessions = db.prepare('SELECT * FROM sessions WHERE open_since IS NOT NULL AND open_since < ? ORDER BY open_since LIMIT ?');
+
+  const markProcessed = db.prepare('UPDATE inbox SET processed_at = ?, outcome = ? WHERE id = ?');
+  const upsertContact = db.prepare(
+    `INSERT INTO contacts (source_id, contact_key, contact, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (source_id, contact_key) DO UPDATE SET contact = excluded.contact, updated_at = excluded.updated_at`,
+  );
+  const upsertSession = db.prepare(
+    `INSERT OR REPLACE INTO sessions (source_id, source_event_id, email, first_join, last_join, last_leave, sent_join, sent_leave, open_since, contact)
+     VALUES (@sourceId, @sourceEventId, @email, @firstJoin, @lastJoin, @lastLeave, @sentJoin, @sentLeave, @openSince, @contact)`,
+  );
+  const upsertSourceEvent = db.prepare(
+    `INSERT INTO source_events (source_id, source_event_id, starts_at, ends_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (source_id, source_event_id) DO UPDATE SET
+       starts_at = COALESCE(excluded.starts_at, starts_at), ends_at = COALESCE(excluded.ends_at, ends_at)`,
+  );
+  const supersedeAttend = db.prepare(
+    `UPDATE records SET status = 'superseded', updated_at = ?
+     WHERE source_id = ? AND source_event_id = ? AND email = ? AND state = 'attend' AND status IN ('pending', 'unmapped')`,
+  );
+  const insertRecord = db.prepare(
+    `INSERT INTO records (inbox_id, source_id, source_event_id, target_key, state, email, occurred_at, input, status,
+                          next_attempt_at, received_at, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+
+  const insertWebhooks = db.transaction((rows: NewWebhook[]): AcceptedWebhook[] =>
+    rows.map((row) => {
+      const inserted = insertInbox.get(row.sourceId, row.dedupKey, row.receivedAt, row.body) as { id: number } | undefined;
+      if (inserted) return { id: inserted.id, duplicate: false };
+      const existing = existingInbox.get(row.sourceId, row.dedupKey) as { id: number };
+      return { id: existing.id, duplicate: true };
+    }),
+  );
+
+  const commitEffects = db.transaction((effects: InboxEffects, now: number) => {
+    for (const c of effects.contacts) upsertContact.run(c.sourceId, c.contactKey, JSON.stringify(c.contact), now);
+    for (const e of effects.sourceEvents) upsertSourceEvent.run(e.sourceId, e.sourceEventId, e.startsAt ?? null, e.endsAt ?? null);
+    for (const s of effects.sessions) {
+      const t = s.times;
+      upsertSession.run({
+        sourceId: s.sourceId,
+        sourceEventId: s.sourceEventId,
+        email: s.email,
+        firstJoin: t.firstJoin ?? null,
+        lastJoin: t.lastJoin ?? null,
+        lastLeave: t.lastLeave ?? null,
+        sentJoin: t.sentJoin ?? null,
+        sentLeave: t.sentLeave ?? null,
+        openSince: isOpen(t) ? (t.lastJoin ?? null) : null,
+        contact: JSON.stringify(s.contact),
+      });
+    }
+    for (const r of effects.records) {
+      if (r.supersedesPendingAttend) supersedeAttend.run(now, r.sourceId, r.sourceEventId, r.email);
+      const status = r.targetKey === null ? 'unmapped' : 'pending';
+      insertRecord.run(r.inboxId ?? null, r.sourceId, r.sourceEventId, r.targetKey, r.state, r.email, r.occurredAt,
+        JSON.stringify(r.input), status, now, r.receivedAt, now, now);
+    }
+    for (const p of effects.processed) markProcessed.run(now, p.outcome, p.inboxId);
+  });
+
+  return {
+    insertWebhooks: (rows: NewWebhook[]) => insertWebhooks.immediate(rows),
+    unprocessedWebhooks: (limit: number) => unprocessed.all(limit) as InboxRow[],
+    findContact(sourceId: string, contactKey: string): ContactDetails | undefined {
+      const row = contact.get(sourceId, contactKey) as { contact: string } | undefined;
+      return row ? JSON.parse(row.contact) : undefined;
+    },
+    findSession(sourceId: string, sourceEventId: string, email: string): SessionRow | undefined {
+      const row = session.get(sourceId, sourceEventId, email) as SessionDbRow | undefined;
+      return row ? toSessionRow(row) : undefined;
+    },
+    findSourceEvent(sourceId: string, sourceEventId: string): SourceEventRow | undefined {
+      const row = sourceEvent.get(sourceId, sourceEventId) as { starts_at: number | null; ends_at: number | null } | undefined;
+      if (!row) return undefined;
+      return { sourceId, sourceEventId, startsAt: row.starts_at ?? undefined, endsAt: row.ends_at ?? undefined };
+    },
+    openSessionsJoinedBefore: (cutoff: number, limit: number) =>
+      (staleSessions.all(cutoff, limit) as SessionDbRow[]).map(toSessionRow),
+    openSessionsOfEvent: (sourceId: string, sourceEventId: string) =>
+      (eventSessions.all(sourceId, sourceEventId) as SessionDbRow[]).map(toSessionRow),
+    commitEffects: (effects: InboxEffects, now: number): void => commitEffects.immediate(effects, now),
+  };
+}

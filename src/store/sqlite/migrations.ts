@@ -1,0 +1,90 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Forward-only schema versions; the index + 1 is the version, kept in
+ * `PRAGMA user_version`. Never edit a shipped entry: append a new one.
+ */
+export const SQLITE_MIGRATIONS: string[] = [
+  `
+  CREATE TABLE inbox (
+    id INTEGER PRIMARY KEY,
+    source_id TEXT NOT NULL,
+    dedup_key TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    processed_at INTEGER,
+    outcome TEXT
+  );
+  CREATE UNIQUE INDEX inbox_dedup ON inbox (source_id, dedup_key);
+  CREATE INDEX inbox_unprocessed ON inbox (id) WHERE processed_at IS NULL;
+  CREATE INDEX inbox_processed_at ON inbox (processed_at) WHERE processed_at IS NOT NULL;
+
+  CREATE TABLE contacts (
+    source_id TEXT NOT NULL,
+    contact_key TEXT NOT NULL,
+    contact TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (source_id, contact_key)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE source_events (
+    source_id TEXT NOT NULL,
+    source_event_id TEXT NOT NULL,
+    starts_at INTEGER,
+    ends_at INTEGER,
+    PRIMARY KEY (source_id, source_event_id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE sessions (
+    source_id TEXT NOT NULL,
+    source_event_id TEXT NOT NULL,
+    email TEXT NOT NULL,
+    first_join INTEGER,
+    last_join INTEGER,
+    last_leave INTEGER,
+    sent_join INTEGER,
+    sent_leave INTEGER,
+    open_since INTEGER,
+    contact TEXT NOT NULL,
+    PRIMARY KEY (source_id, source_event_id, email)
+  ) WITHOUT ROWID;
+  CREATE INDEX sessions_open ON sessions (open_since) WHERE open_since IS NOT NULL;
+
+  CREATE TABLE records (
+    id INTEGER PRIMARY KEY,
+    inbox_id INTEGER,
+    source_id TEXT NOT NULL,
+    source_event_id TEXT NOT NULL,
+    target_key TEXT,
+    state TEXT NOT NULL,
+    email TEXT NOT NULL,
+    occurred_at INTEGER NOT NULL,
+    input TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    lease_until INTEGER,
+    last_error TEXT,
+    vid INTEGER,
+    received_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX records_ready ON records (target_key, state, occurred_at, id) WHERE status = 'pending';
+  CREATE INDEX records_contact ON records (target_key, email, occurred_at, id) WHERE status IN ('pending', 'inflight');
+  CREATE INDEX records_same_contact ON records (source_id, source_event_id, email) WHERE status IN ('pending', 'unmapped');
+  CREATE INDEX records_unmapped ON records (source_id, source_event_id) WHERE status = 'unmapped';
+  CREATE INDEX records_status ON records (status, updated_at);
+  `,
+];
+
+export function migrateSqlite(db: Database.Database): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let version = current; version < SQLITE_MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(SQLITE_MIGRATIONS[version] as string);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+  return SQLITE_MIGRATIONS.length;
+}
