@@ -4,7 +4,10 @@ import type { Logger } from 'pino';
 import type { RelayConfig } from './config/schema.js';
 import { installErrorHandler } from './ops/error-handler.js';
 import { createLogger } from './ops/logger.js';
+import { registerOpenapi } from './ops/openapi.js';
 import { relayPlugin } from './relay-plugin.js';
+
+export const RELAY_VERSION = '0.1.0';
 
 export interface AppDeps {
   logger?: Logger;
@@ -25,6 +28,7 @@ export async function buildApp(config: RelayConfig, deps: AppDeps = {}): Promise
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandler(app);
+  await registerOpenapi(app, RELAY_VERSION);
   await app.register(relayPlugin, { config });
   return app;
 }

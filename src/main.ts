@@ -3,12 +3,14 @@ import { parseArgs } from 'node:util';
 import { buildApp } from './app.js';
 import { sendSample } from './cli/send-sample.js';
 import { ConfigError, loadConfig } from './config/load.js';
+import { openapiYaml } from './ops/openapi.js';
 import type { RelayConfig } from './config/schema.js';
 import { sandboxBanner, startSandboxHubspot, withSandboxSources, type SandboxHubspot } from './sandbox.js';
 
 const USAGE = `Usage:
   attendance-relay serve [--config FILE]     run the relay (CONFIG_FILE works too)
   attendance-relay send-sample [--url URL]   post signed sample Zoom webhooks to a sandbox relay
+  attendance-relay openapi                   print the OpenAPI description (YAML)
 `;
 /** Exit status for an unusable configuration (sysexits EX_CONFIG). */
 const EX_CONFIG = 78;
@@ -35,7 +37,9 @@ async function serve(file: string | undefined): Promise<void> {
   }
   const app = await buildApp(config);
   await app.listen({ port: config.server.port, host: config.server.host });
-  if (sandbox) process.stderr.write(`${sandboxBanner(config, sandbox.url, config.server.port)}\n`);
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.server.port;
+  if (sandbox) process.stderr.write(`${sandboxBanner(config, sandbox.url, port)}\n`);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -46,9 +50,10 @@ async function serve(file: string | undefined): Promise<void> {
     stopping = true;
     app.log.info({ signal }, 'draining: no new webhooks, finishing the HubSpot call in flight');
     // Bounded: if closing hangs past the grace period, leave anyway (records are on disk).
-    setTimeout(() => process.exit(1), config.server.shutdownGraceMs + 5000).unref();
-    app
-      .close()
+    setTimeout(() => process.exit(1), config.server.drainDelayMs + config.server.shutdownGraceMs + 5000).unref();
+    app.beginDrain();
+    new Promise((resolve) => setTimeout(resolve, config.server.drainDelayMs))
+      .then(() => app.close())
       .then(() => sandbox?.close())
       .then(() => process.exit(0))
       .catch((error) => {
@@ -77,6 +82,10 @@ async function main(argv: string[]): Promise<void> {
   }
   const file = values.config ?? process.env.CONFIG_FILE;
   if (command === 'serve') return serve(file);
+  if (command === 'openapi') {
+    process.stdout.write(await openapiYaml());
+    return;
+  }
   if (command === 'send-sample') {
     const config = readConfig(file);
     const zoom = config.sources.find((s) => s.type === 'zoom');

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
 import { WebhookProcessor } from './attendance/processor.js';
 import { EventMappings } from './attendance/targets.js';
 import type { RelayConfig } from './config/schema.js';
@@ -14,11 +15,18 @@ import type { DeliveryGroup } from './store/types.js';
 
 const TEN_SECONDS = 10_000;
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Turns /readyz to 503 while the server still accepts (lets a load balancer stop sending first). */
+    beginDrain(): void;
+  }
+}
+
 /**
  * Wires the pipeline (webhook → inbox → records → batches → HubSpot) and owns
  * its lifecycle: recover on start, drain on close.
  */
-export const relayPlugin: FastifyPluginAsync<{ config: RelayConfig }> = async (app, { config }) => {
+const relay: FastifyPluginAsync<{ config: RelayConfig }> = async (app, { config }) => {
   const log = app.log;
   let phase: Phase = 'starting';
 
@@ -80,6 +88,9 @@ export const relayPlugin: FastifyPluginAsync<{ config: RelayConfig }> = async (a
       .catch((error) => log.warn({ err: error }, 'pruning failed'));
   }, 3_600_000).unref();
 
+  app.decorate('beginDrain', () => {
+    phase = 'draining';
+  });
   app.addHook('preClose', async () => {
     phase = 'draining';
   });
@@ -92,3 +103,5 @@ export const relayPlugin: FastifyPluginAsync<{ config: RelayConfig }> = async (a
   });
 
 };
+
+export const relayPlugin = fp(relay, { name: 'relay', fastify: '5.x' });

@@ -33,3 +33,32 @@ export function interpolateEnv(doc: unknown, env: NodeJS.ProcessEnv): Interpolat
   };
   return { value: walk(doc, ''), unsetAt };
 }
+
+interface SchemaNode {
+  type?: string | string[];
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+}
+
+/**
+ * Turns strings into the numbers and booleans a schema asks for, so that
+ * `port: ${PORT:-8080}` works. Nothing else is converted: a list written as a
+ * mapping stays wrong and is reported.
+ */
+export function coerceScalars(schemaLike: object, value: unknown): unknown {
+  const schema = schemaLike as SchemaNode;
+  if (typeof value === 'string') {
+    const text = value.trim();
+    if ((schema.type === 'integer' || schema.type === 'number') && text !== '' && Number.isFinite(Number(text))) return Number(text);
+    if (schema.type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
+    return value;
+  }
+  if (Array.isArray(value)) return schema.items ? value.map((item) => coerceScalars(schema.items as SchemaNode, item)) : value;
+  if (value !== null && typeof value === 'object' && schema.properties) {
+    const properties = schema.properties;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, properties[key] ? coerceScalars(properties[key], item) : item]),
+    );
+  }
+  return value;
+}

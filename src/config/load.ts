@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { Value } from 'typebox/value';
 import type { TSchema } from 'typebox';
-import { interpolateEnv } from './interpolate.js';
+import { coerceScalars, interpolateEnv } from './interpolate.js';
 import { RelayConfigShape, SourceConfigByType, type RelayConfig, type SourceConfig } from './schema.js';
 
 /** A configuration that cannot be used; `problems` name the exact key and why. */
@@ -21,35 +21,47 @@ export interface LoadOptions {
 type Doc = Record<string, Record<string, unknown> | unknown>;
 
 export function loadConfig({ file, env = process.env }: LoadOptions = {}): RelayConfig {
-  const raw = file ? readYaml(file) : {};
+  return parseConfig(file ? readYaml(file) : {}, env);
+}
+
+/** Validates a parsed configuration document (after `${VAR}` interpolation and env overrides). */
+export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): RelayConfig {
   const { value, unsetAt } = interpolateEnv(raw, env);
-  const doc = (value ?? {}) as Doc;
   const problems: string[] = [];
+  if (value !== undefined && value !== null && !isObject(value)) problems.push('(root): must be a mapping of settings');
+  const doc: Doc = isObject(value) ? value : {};
   applyEnvOverrides(doc, env, problems);
 
-  const shaped = Value.Default(RelayConfigShape, doc) as Doc;
+  // Convert turns interpolated strings into the numbers and booleans the schema asks for.
+  const shaped = Value.Default(RelayConfigShape, coerceScalars(RelayConfigShape, doc)) as Doc;
   problems.push(...schemaProblems(RelayConfigShape, shaped, '', unsetAt));
-  const sources = ((shaped.sources as unknown[]) ?? []).map((source, i) => {
-    const type = (source as { type?: string }).type ?? '';
+  const sources = (Array.isArray(shaped.sources) ? shaped.sources : []).map((source: unknown, i) => {
+    if (!isObject(source)) return source as SourceConfig; // reported by the shape check
+    const type = typeof source.type === 'string' ? source.type : '';
     const schema = SourceConfigByType[type as keyof typeof SourceConfigByType];
     if (!schema) {
       problems.push(`sources[${i}].type: unknown source type "${type}" (known: ${Object.keys(SourceConfigByType).join(', ')})`);
-      return source as SourceConfig;
+      return source as unknown as SourceConfig;
     }
-    const withDefaults = Value.Default(schema, source);
+    const withDefaults = Value.Default(schema, coerceScalars(schema, source));
     problems.push(...schemaProblems(schema, withDefaults, `sources[${i}]`, unsetAt));
     return withDefaults as SourceConfig;
   });
   const config = { ...(shaped as unknown as RelayConfig), sources };
   problems.push(...crossReferenceProblems(config));
 
-  const token = config.hubspot?.accessToken?.trim();
-  if (config.hubspot) config.hubspot.accessToken = token || undefined;
+  const hubspot = isObject(config.hubspot) ? config.hubspot : undefined;
+  const token = typeof hubspot?.accessToken === 'string' ? hubspot.accessToken.trim() : undefined;
+  if (hubspot) hubspot.accessToken = token || undefined;
   if (!token && env.NODE_ENV === 'production') {
     problems.push('hubspot.accessToken: required when NODE_ENV=production (set HUBSPOT_ACCESS_TOKEN)');
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
   return { ...config, sandbox: !token };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function readYaml(file: string): unknown {
@@ -66,9 +78,11 @@ function readYaml(file: string): unknown {
   }
 }
 
+/** The section an override goes into; a section that is not a mapping is left for the schema check to report. */
 function section(doc: Doc, key: string): Record<string, unknown> {
   const existing = doc[key];
-  if (existing && typeof existing === 'object' && !Array.isArray(existing)) return existing as Record<string, unknown>;
+  if (isObject(existing)) return existing;
+  if (existing !== undefined) return {};
   const created: Record<string, unknown> = {};
   doc[key] = created;
   return created;
@@ -92,11 +106,23 @@ function schemaProblems(schema: TSchema, value: unknown, prefix: string, unsetAt
   for (const error of Value.Errors(schema, value)) {
     if (error.keyword === 'boolean' || error.keyword === 'anyOf') continue;
     const path = joinPath(prefix, error.instancePath);
+    if (error.keyword === 'additionalProperties') {
+      for (const key of (error.params as { additionalProperties?: string[] }).additionalProperties ?? []) {
+        byPath.set(`${path}.${key}`, `${path ? `${path}.` : ''}${key}: unknown key`);
+      }
+      continue;
+    }
+    if (error.keyword === 'required') {
+      for (const key of (error.params as { requiredProperties?: string[] }).requiredProperties ?? []) {
+        byPath.set(`${path}.${key}`, `${path ? `${path}.` : ''}${key}: is required`);
+      }
+      continue;
+    }
     if (byPath.has(path)) continue;
     const found = describe(valueAt(value, error.instancePath));
     const unset = unsetAt.get(path);
     const hint = unset ? ` (it uses \${${unset.join('}, ${')}}, which is not set)` : '';
-    byPath.set(path, `${path || '(root)'}: ${error.message}${error.keyword === 'additionalProperties' ? ` ${JSON.stringify((error.params as { additionalProperties?: string[] }).additionalProperties ?? [])}` : ` (got ${found})`}${hint}`);
+    byPath.set(path, `${path || '(root)'}: ${error.message} (got ${found})${hint}`);
   }
   return [...byPath.values()];
 }
@@ -122,12 +148,13 @@ function describe(value: unknown): string {
 function crossReferenceProblems(config: Omit<RelayConfig, 'sandbox'>): string[] {
   const problems: string[] = [];
   const ids = new Set<string>();
-  (config.sources ?? []).forEach((source, i) => {
+  (Array.isArray(config.sources) ? config.sources : []).forEach((source, i) => {
+    if (!isObject(source) || typeof source.id !== 'string') return;
     if (ids.has(source.id)) problems.push(`sources[${i}].id: "${source.id}" is used by another source`);
     ids.add(source.id);
   });
-  (config.events ?? []).forEach((event, i) => {
-    if (event && !ids.has(event.source)) problems.push(`events[${i}].source: no source with id "${event.source}"`);
+  (Array.isArray(config.events) ? config.events : []).forEach((event, i) => {
+    if (isObject(event) && typeof event.source === 'string' && !ids.has(event.source)) problems.push(`events[${i}].source: no source with id "${event.source}"`);
   });
   return problems;
 }

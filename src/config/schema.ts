@@ -6,6 +6,8 @@ export const ServerConfig = Type.Object(
     port: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
     host: Type.String({ minLength: 1, default: '0.0.0.0' }),
     bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+    /** After SIGTERM, /readyz answers 503 this long while webhooks are still accepted, then the server closes. */
+    drainDelayMs: Type.Integer({ minimum: 0, default: 0 }),
     /** How long SIGTERM waits for an in-flight HubSpot call before exiting anyway. */
     shutdownGraceMs: Type.Integer({ minimum: 0, default: 10_000 }),
   },
@@ -40,7 +42,15 @@ export const HubspotConfig = Type.Object(
 export const LoggingConfig = Type.Object(
   {
     level: Type.Union(
-      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+      [
+        Type.Literal('fatal'),
+        Type.Literal('error'),
+        Type.Literal('warn'),
+        Type.Literal('info'),
+        Type.Literal('debug'),
+        Type.Literal('trace'),
+        Type.Literal('silent'),
+      ],
       { default: 'info' },
     ),
     maskEmails: Type.Boolean({ default: true }),

@@ -30,7 +30,7 @@ export interface WebhookRoutesOptions {
 /** POST /webhooks/{sourceId}: verify, store durably, then answer. */
 export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = async (app, { sources, inbox, bodyLimit }) => {
   // Signatures cover the exact bytes sent, so keep them alongside the parsed body.
-  app.removeContentTypeParser('application/json');
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, raw, done) => {
     const buffer = raw as Buffer;
     request.rawBody = buffer;

@@ -30,6 +30,7 @@ export function sqliteDeliveryQueries(db: Database.Database) {
   const nextDue = db.prepare(
     `SELECT MIN(next_attempt_at) AS next FROM records WHERE target_key = ? AND state = ? AND status = 'pending'`,
   );
+  const anyInflight = db.prepare(`SELECT 1 AS yes FROM records WHERE target_key = ? AND state = ? AND status = 'inflight' LIMIT 1`);
   const claim = db.prepare(`UPDATE records SET status = 'inflight', lease_until = ?, updated_at = ? WHERE id = ?`);
   const delivered = db.prepare(
     `UPDATE records SET status = 'delivered', vid = ?, lease_until = NULL, last_error = NULL, updated_at = ? WHERE id = ?`,
@@ -46,7 +47,9 @@ export function sqliteDeliveryQueries(db: Database.Database) {
     const rows = ready.all(group.targetKey, group.state, o.now, o.batchSize) as RecordRow[];
     if (rows.length === 0) {
       const { next } = nextDue.get(group.targetKey, group.state) as { next: number | null };
-      return { kind: 'empty', nextAt: next !== null && next > o.now ? next : undefined, drained: next === null };
+      // A group with a batch in flight is not drained: that batch may come back for a retry.
+      const drained = next === null && anyInflight.get(group.targetKey, group.state) === undefined;
+      return { kind: 'empty', nextAt: next !== null && next > o.now ? next : undefined, drained };
     }
     const isRetry = rows.some((row) => row.attempts > 0);
     const oldest = Math.min(...rows.map((row) => row.created_at));

@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { waitFor } from './wait.js';
+
+/** The built entry point: child-process tests run exactly what `npm start` runs. */
+export const MAIN_JS = resolve(import.meta.dirname, '../../dist/src/main.js');
+
+export interface RelayProcess {
+  child: ChildProcess;
+  url: string;
+  /** Parsed JSON log lines from stdout. */
+  logs: Array<Record<string, unknown>>;
+  stderr: string[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function writeConfig(dir: string, config: Record<string, unknown>, name = 'relay.yaml'): string {
+  const file = join(dir, name);
+  writeFileSync(file, stringify(config));
+  return file;
+}
+
+/** Starts `node dist/src/main.js <args>` and resolves once it listens (port read from its log). */
+export async function spawnRelay(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<RelayProcess> {
+  const child = spawn(process.execPath, [MAIN_JS, ...args], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  const stderr: string[] = [];
+  let buffered = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines.filter(Boolean)) {
+      try {
+        logs.push(JSON.parse(line));
+      } catch {
+        logs.push({ raw: line });
+      }
+    }
+  });
+  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) =>
+    child.on('exit', (code, signal) => resolveExit({ code, signal })),
+  );
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const listening = await waitFor(
+    () => {
+      if (gone) throw new Error(`relay exited early: ${stderr.join('')}`);
+      const line = logs.find((l) => typeof l.msg === 'string' && l.msg.startsWith('Server listening at http://127.0.0.1'));
+      return line ? String(line.msg).replace('Server listening at ', '') : undefined;
+    },
+    'the relay to listen',
+    20_000,
+  );
+  return { child, url: listening, logs, stderr, exited };
+}
