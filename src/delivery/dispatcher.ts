@@ -141,6 +141,12 @@ export class Dispatcher {
     const now = this.now();
     this.noteAuth(answer, now);
     if (answer.kind === 'ok') this.lastSuccessAt = now;
+    if (answer.kind === 'transient' && this.abort.signal.aborted) {
+      // Cut short by shutdown, not refused by HubSpot: back to pending, no attempt spent.
+      const error = 'shutdown before HubSpot answered';
+      await this.options.store.completeDeliveries(records.map((r) => ({ id: r.id, kind: 'retry', error, notBefore: now, countAttempt: false })), now);
+      return;
+    }
     const verdict = judgeBatch(records, answer, { now, maxAgeMs: this.options.hubspot.maxDeliveryAgeHours * 3_600_000 });
     if (verdict.split) {
       for (const half of verdict.split) await this.deliverBatch(half);

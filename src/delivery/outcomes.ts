@@ -13,26 +13,36 @@ export interface BatchVerdict {
   split?: [DeliveryRecord[], DeliveryRecord[]];
 }
 
-const EMAIL = /[^\s@`'"<>(),;:[\]]+@[^\s@`'"<>(),;:[\]]+\.[^\s@`'"<>(),;:[\]]+/gu;
-
 /** Record-level backoff after a round of tries failed: 5 s doubling to 10 min, with jitter. */
 export function rescheduleAt(attempts: number, now: number, random: () => number = Math.random): number {
   const ceiling = Math.min(600_000, 5000 * 2 ** Math.max(0, attempts));
   return now + Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-/** The batch emails an error names, in its context or its message. */
+const BOUNDARY = /[\s`'"<>()[\],;:]/u;
+
+/** Whether `text` names `email` as a whole address (HubSpot quotes them: for `a@b.com`). */
+function mentions(text: string, email: string): boolean {
+  const lower = text.toLowerCase();
+  for (let at = lower.indexOf(email); at >= 0; at = lower.indexOf(email, at + 1)) {
+    const before = lower[at - 1];
+    const after = lower[at + email.length];
+    if ((before === undefined || BOUNDARY.test(before)) && (after === undefined || after === '.' || BOUNDARY.test(after))) return true;
+  }
+  return false;
+}
+
+/** The batch emails an error names, in its context values or its message. */
 function emailsNamedBy(error: HubspotStandardError, batchEmails: Set<string>): string[] {
   const found = new Set<string>();
-  const consider = (text: unknown) => {
-    if (typeof text !== 'string') return;
-    for (const match of text.matchAll(EMAIL)) {
-      const email = match[0].toLowerCase();
-      if (batchEmails.has(email)) found.add(email);
-    }
-  };
-  for (const values of Object.values(error.context ?? {})) (values ?? []).forEach(consider);
-  consider(error.message);
+  const texts = [...Object.values(error.context ?? {}).flatMap((values) => values ?? []), error.message ?? ''].filter(
+    (t): t is string => typeof t === 'string',
+  );
+  for (const text of texts) {
+    const exact = text.trim().toLowerCase();
+    if (batchEmails.has(exact)) found.add(exact);
+  }
+  for (const email of batchEmails) if (!found.has(email) && texts.some((t) => mentions(t, email))) found.add(email);
   return [...found];
 }
 

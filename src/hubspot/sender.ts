@@ -76,8 +76,9 @@ export async function sendBatch(
         signal,
         shouldConsumeRetry: ({ error }) => !(error instanceof RetryableAnswer) || error.consumesRetry,
         shouldRetry: ({ error }) => error instanceof RetryableAnswer,
-        onFailedAttempt: async ({ error, retriesConsumed }) => {
-          if (!(error instanceof RetryableAnswer) || !error.consumesRetry) return;
+        onFailedAttempt: async ({ error, retriesConsumed, retriesLeft }) => {
+          // No sleep after the last try: the batch goes back to the store instead.
+          if (!(error instanceof RetryableAnswer) || !error.consumesRetry || retriesLeft === 0) return;
           const jitter = random() * Math.min(cap, base * 2 ** retriesConsumed);
           const hinted = error.answer.kind === 'transient' ? (error.answer.retryAfterMs ?? 0) : 0;
           await sleep(Math.max(jitter, hinted), undefined, { signal });
