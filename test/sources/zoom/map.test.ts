@@ -1,10 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import type { AttendanceFact } from '../../../src/attendance/types.js';
-import { RelayError } from '../../../src/errors.js';
 import { createZoomSource } from '../../../src/sources/zoom/index.js';
 import type { WebhookVerdict } from '../../../src/sources/types.js';
 import { endedEvent, participantEvent, registrationEvent, zoomHeaders } from '../../support/zoom.js';
+import { refusal } from '../../support/refusal.js';
 
 const SECRET = 'map-test-secret';
 const source = createZoomSource({ id: 'zoom', type: 'zoom', secretToken: SECRET, timestampToleranceSeconds: 5400, sessionTimeoutHours: 12 });
@@ -19,15 +19,6 @@ function receive(body: unknown): WebhookVerdict {
   return source.receive({ rawBody: Buffer.from(raw), body: JSON.parse(raw), headers, query: {}, receivedAt: Date.now() });
 }
 
-function refusal(fn: () => unknown): RelayError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RelayError);
-    return error as RelayError;
-  }
-  throw new Error('expected the webhook to be refused, but it was accepted');
-}
 
 function facts(body: unknown): AttendanceFact[] {
   return source.interpret(JSON.parse(JSON.stringify(body)));

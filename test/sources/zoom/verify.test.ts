@@ -2,11 +2,11 @@ import { createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load.js';
-import { RelayError } from '../../../src/errors.js';
 import { createSources } from '../../../src/sources/registry.js';
 import type { Source } from '../../../src/sources/types.js';
 import { urlValidationAnswer, verifyZoomSignature } from '../../../src/sources/zoom/verify.js';
 import { zoomHeaders } from '../../support/zoom.js';
+import { refusal } from '../../support/refusal.js';
 
 const SECRET = 'verify-test-secret';
 const NOW_S = 1_790_000_000; // a fixed "now", in seconds
@@ -27,16 +27,6 @@ function verify(headers: IncomingHttpHeaders, rawBody: Buffer | string = BODY, t
   verifyZoomSignature({ secret: SECRET, headers, rawBody: Buffer.from(rawBody), nowMs: NOW_MS, toleranceSeconds });
 }
 
-/** The RelayError `fn` throws (fails the test when it throws nothing or something else). */
-function refusal(fn: () => unknown): RelayError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RelayError);
-    return error as RelayError;
-  }
-  throw new Error('expected the request to be refused, but it was accepted');
-}
 
 /** A Zoom source built the way the relay builds it: from a validated configuration. */
 function zoomSource(secretToken: string, extra: Record<string, unknown> = {}): Source {
