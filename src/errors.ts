@@ -14,6 +14,7 @@ export const ErrorCodes = {
   ROUTE_NOT_FOUND: { status: 404, message: 'No such route' },
   STORE_UNAVAILABLE: { status: 503, message: 'The relay cannot store the webhook right now; retry later' },
   SHUTTING_DOWN: { status: 503, message: 'The relay is shutting down; retry later' },
+  OVERLOADED: { status: 503, message: 'The relay is over capacity; retry later' },
   INTERNAL_ERROR: { status: 500, message: 'Something went wrong inside the relay' },
 } as const;
 

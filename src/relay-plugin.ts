@@ -7,6 +7,7 @@ import { Dispatcher } from './delivery/dispatcher.js';
 import { HubspotClient } from './hubspot/client.js';
 import { RateLimiter } from './hubspot/rate-limiter.js';
 import { InboxWriter } from './intake/inbox-writer.js';
+import { LoadShedder } from './intake/load-shedding.js';
 import { webhookRoutes } from './intake/webhook-routes.js';
 import { healthRoutes, type Phase } from './ops/health-routes.js';
 import { createSources } from './sources/registry.js';
@@ -56,9 +57,15 @@ const relay: FastifyPluginAsync<{ config: RelayConfig }> = async (app, { config 
     onRecords: (groups: DeliveryGroup[]) => dispatcher.wake(groups),
   });
   const inbox = new InboxWriter(store, () => processor.wake());
+  const shedder = new LoadShedder({
+    maxQueuedWebhooks: config.server.maxQueuedWebhooks,
+    maxEventLoopDelayMs: config.server.maxEventLoopDelayMs,
+    queueDepth: () => inbox.queueDepth,
+  });
+  let closing = false;
 
-  await app.register(healthRoutes, { phase: () => phase, store, dispatcher, limiter });
-  await app.register(webhookRoutes, { sources, inbox, bodyLimit: config.server.bodyLimitBytes });
+  await app.register(healthRoutes, { phase: () => phase, store, writeFailure: () => inbox.lastFailure, dispatcher, limiter });
+  await app.register(webhookRoutes, { sources, inbox, shedder, bodyLimit: config.server.bodyLimitBytes, isClosing: () => closing });
 
   const remapUnmapped = async () => {
     let mapped = 0;
@@ -93,9 +100,11 @@ const relay: FastifyPluginAsync<{ config: RelayConfig }> = async (app, { config 
   });
   app.addHook('preClose', async () => {
     phase = 'draining';
+    closing = true;
   });
   app.addHook('onClose', async () => {
     clearInterval(pruneTimer);
+    shedder.close();
     await dispatcher.stop(config.server.shutdownGraceMs);
     await processor.stop();
     await client.close();

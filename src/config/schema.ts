@@ -6,6 +6,10 @@ export const ServerConfig = Type.Object(
     port: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
     host: Type.String({ minLength: 1, default: '0.0.0.0' }),
     bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+    /** Webhooks waiting for their commit beyond this are refused with 503 + Retry-After (load shedding). */
+    maxQueuedWebhooks: Type.Integer({ minimum: 1, default: 5000 }),
+    /** Event-loop delay beyond this (ms, worst in the last second) also sheds webhooks with 503. */
+    maxEventLoopDelayMs: Type.Integer({ minimum: 10, default: 1000 }),
     /** After SIGTERM, /readyz answers 503 this long while webhooks are still accepted, then the server closes. */
     drainDelayMs: Type.Integer({ minimum: 0, default: 0 }),
     /** How long SIGTERM waits for an in-flight HubSpot call before exiting anyway. */

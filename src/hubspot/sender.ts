@@ -57,7 +57,9 @@ export async function sendBatch(
       async (attempt) => {
         await options.limiter.acquire(signal);
         const call = await options.client.postAttendance(target, batch.state, batch.inputs, signal);
-        options.limiter.observe(call.rateLimit);
+        // A 429 naming its own Retry-After says exactly when to come back; its Remaining: 0 would say 10 s.
+        const retryAfterGiven = call.answer.kind === 'rate-limited' && call.answer.retryAfterMs !== undefined;
+        if (!retryAfterGiven) options.limiter.observe(call.rateLimit);
         logCall(options, batch, call, attempt);
         const { answer } = call;
         if (answer.kind === 'rate-limited') {

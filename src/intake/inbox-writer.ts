@@ -15,12 +15,19 @@ interface Waiting {
 export class InboxWriter {
   private queue: Waiting[] = [];
   private flushing = false;
+  /** The last failed commit, cleared by the next one that succeeds: readiness reports it. */
+  lastFailure: { at: number; message: string } | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly onStored: () => void,
     private readonly maxGroup = 2000,
   ) {}
+
+  /** Webhooks waiting for their commit. */
+  get queueDepth(): number {
+    return this.queue.length;
+  }
 
   accept(row: NewWebhook): Promise<AcceptedWebhook> {
     return new Promise((resolve, reject) => {
@@ -39,7 +46,9 @@ export class InboxWriter {
         try {
           const accepted = await this.store.insertWebhooks(group.map((w) => w.row));
           group.forEach((w, i) => w.resolve(accepted[i] as AcceptedWebhook));
+          this.lastFailure = undefined;
         } catch (error) {
+          this.lastFailure = { at: Date.now(), message: error instanceof Error ? error.message : String(error) };
           const refusal = new RelayError('STORE_UNAVAILABLE', undefined, { cause: error, headers: { 'retry-after': '5' } });
           group.forEach((w) => w.reject(refusal));
         }

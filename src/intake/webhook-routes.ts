@@ -4,6 +4,7 @@ import { RelayError } from '../errors.js';
 import type { Source } from '../sources/types.js';
 import { ErrorResponse } from '../ops/schemas.js';
 import type { InboxWriter } from './inbox-writer.js';
+import type { LoadShedder } from './load-shedding.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -24,11 +25,20 @@ export const WebhookAccepted = Type.Object(
 export interface WebhookRoutesOptions {
   sources: Map<string, Source>;
   inbox: InboxWriter;
+  shedder: LoadShedder;
   bodyLimit: number;
+  /** True once the server is closing: new webhooks get 503 so the sender retries elsewhere. */
+  isClosing: () => boolean;
 }
 
 /** POST /webhooks/{sourceId}: verify, store durably, then answer. */
-export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = async (app, { sources, inbox, bodyLimit }) => {
+export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = async (app, { sources, inbox, shedder, bodyLimit, isClosing }) => {
+  // Refused before the body is read: cheap, and nothing is accepted that cannot be stored.
+  app.addHook('onRequest', async () => {
+    if (isClosing()) throw new RelayError('SHUTTING_DOWN', undefined, { headers: { 'retry-after': '5' } });
+    shedder.check();
+  });
+
   // Signatures cover the exact bytes sent, so keep them alongside the parsed body.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, raw, done) => {

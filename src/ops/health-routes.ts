@@ -4,11 +4,15 @@ import type { Dispatcher } from '../delivery/dispatcher.js';
 import type { RateLimiter } from '../hubspot/rate-limiter.js';
 import type { Store } from '../store/types.js';
 
+const RECENT_WRITE_FAILURE_MS = 10_000;
+
 export type Phase = 'starting' | 'ready' | 'draining';
 
 export interface HealthOptions {
   phase: () => Phase;
   store: Store;
+  /** The last webhook commit that failed, if none has succeeded since. */
+  writeFailure: () => { at: number; message: string } | undefined;
   dispatcher: Dispatcher;
   limiter: RateLimiter;
 }
@@ -51,6 +55,12 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app
       await options.store.ping();
     } catch (error) {
       store = `unreachable: ${(error as Error).message}`;
+    }
+    // A webhook commit that failed lately counts too (a small probe can fit where a batch does not);
+    // only lately, so a relay taken out of rotation is not kept out forever by one old failure.
+    const failure = options.writeFailure();
+    if (store === 'ok' && failure && Date.now() - failure.at < RECENT_WRITE_FAILURE_MS) {
+      store = `webhook writes failed at ${new Date(failure.at).toISOString()}: ${failure.message}`;
     }
     const phase = options.phase();
     const status = phase !== 'ready' ? phase : store === 'ok' ? 'ready' : 'unavailable';

@@ -104,6 +104,7 @@ export type DeliveryOutcome =
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
+  /** Proves the store can take a write now; throws when it cannot. */
   ping(): Promise<void>;
   close(): Promise<void>;
 

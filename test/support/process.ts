@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { request } from 'undici';
 import { stringify } from 'yaml';
 import { waitFor } from './wait.js';
 
@@ -22,8 +23,11 @@ export function writeConfig(dir: string, config: Record<string, unknown>, name =
   return file;
 }
 
-/** Starts `node dist/src/main.js <args>` and resolves once it listens (port read from its log). */
-export async function spawnRelay(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<RelayProcess> {
+/**
+ * Starts `node dist/src/main.js <args>` and resolves once it is ready: on `port` when given (polling
+ * /readyz), else on the port its "Server listening" log line names (needs log level info).
+ */
+export async function spawnRelay(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; port?: number } = {}): Promise<RelayProcess> {
   const child = spawn(process.execPath, [MAIN_JS, ...args], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH, ...options.env },
@@ -51,8 +55,14 @@ export async function spawnRelay(args: string[], options: { env?: NodeJS.Process
   let gone = false;
   void exited.then(() => (gone = true));
   const listening = await waitFor(
-    () => {
+    async () => {
       if (gone) throw new Error(`relay exited early: ${stderr.join('')}`);
+      if (options.port) {
+        const url = `http://127.0.0.1:${options.port}`;
+        const res = await request(`${url}/readyz`).catch(() => undefined);
+        await res?.body.dump();
+        return res?.statusCode === 200 ? url : undefined;
+      }
       const line = logs.find((l) => typeof l.msg === 'string' && l.msg.startsWith('Server listening at http://127.0.0.1'));
       return line ? String(line.msg).replace('Server listening at ', '') : undefined;
     },

@@ -58,16 +58,19 @@ export function checkZoomPayload(envelope: ZoomEnvelope): ZoomEventKind {
   return kind;
 }
 
+const text = (value: string | number | null | undefined): string | undefined =>
+  value === null || value === undefined ? undefined : String(value);
+
 function registrantContact(registrant: RegistrationPayload['object']['registrant']): ContactDetails {
   return {
     email: registrant.email,
-    firstName: registrant.first_name ?? undefined,
-    lastName: registrant.last_name ?? undefined,
-    company: registrant.org ?? undefined,
-    jobTitle: registrant.job_title ?? undefined,
-    phone: registrant.phone ?? undefined,
-    city: registrant.city ?? undefined,
-    country: registrant.country ?? undefined,
+    firstName: text(registrant.first_name),
+    lastName: text(registrant.last_name),
+    company: text(registrant.org),
+    jobTitle: text(registrant.job_title),
+    phone: text(registrant.phone),
+    city: text(registrant.city),
+    country: text(registrant.country),
   };
 }
 
@@ -78,7 +81,7 @@ function participantFact(kind: 'joined' | 'left', payload: ParticipantPayload): 
     kind,
     sourceEventId: String(payload.object.id),
     occurredAt: parseTime(time, kind === 'joined' ? 'join_time' : 'leave_time'),
-    contact: { email: participant.email ?? undefined, fullName: participant.user_name ?? undefined },
+    contact: { email: text(participant.email), fullName: text(participant.user_name) },
     contactKey: participant.registrant_id ? `registrant:${participant.registrant_id}` : undefined,
   };
 }

@@ -7,7 +7,8 @@ import { Type, type Static } from 'typebox';
  * in some events and strings in others, so both are accepted.
  */
 const ZoomId = Type.Union([Type.String({ minLength: 1 }), Type.Integer({ minimum: 0 })]);
-const Text = Type.Optional(Type.Union([Type.String(), Type.Null()]));
+// Strings as Zoom sends them; numbers are taken too (a phone or zip typed as a number) and sent as strings.
+const Text = Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Null()]));
 const IsoTime = Type.String({ minLength: 10 });
 
 export const ZoomEnvelope = Type.Object(

@@ -42,7 +42,8 @@ export function openSqliteStore(url: string): Store {
       intake = sqliteIntakeQueries(db);
       delivery = sqliteDeliveryQueries(db);
     },
-    ping: () => run(() => void db.prepare('SELECT 1').get()),
+    // A small write: a full disk or a read-only file shows here, not just a missing file.
+    ping: () => run(() => void db.prepare('INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at').run(Date.now())),
     async close() {
       if (db.open) db.close();
     },

@@ -77,6 +77,8 @@ export const SQLITE_MIGRATIONS: string[] = [
   CREATE INDEX records_same_contact ON records (source_id, source_event_id, email) WHERE status IN ('pending', 'unmapped');
   CREATE INDEX records_unmapped ON records (source_id, source_event_id) WHERE status = 'unmapped';
   CREATE INDEX records_status ON records (status, updated_at);
+
+  CREATE TABLE heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
   `,
 ];
 

@@ -1,0 +1,122 @@
+// 1. Ingest: signed Zoom webhooks at N connections, each durably stored before the 200,
+// against a bare Fastify hello-world route in the same run.
+import autocannon from 'autocannon';
+import { join } from 'node:path';
+import { makeTempDir, freePort, removeTempDir, startBare, startRelay, startSimulator, writeRelayConfig, ROOT } from '../lib/procs.mjs';
+import { STORES } from '../lib/stores.mjs';
+import { signedRegistrations } from '../lib/zoom.mjs';
+
+/** One autocannon run (no progress output: the benchmark prints its own table). */
+function runAutocannon(options) {
+  return new Promise((resolveRun, reject) => {
+    autocannon(options, (error, result) => (error ? reject(error) : resolveRun(result)));
+  });
+}
+
+/** Feeds autocannon distinct pre-signed bodies, one per request, cycling through `items`. */
+function cyclingRequests(items, cursor) {
+  return [
+    {
+      method: 'POST',
+      path: '/webhooks/zoom',
+      setupRequest: (request) => {
+        const item = items[cursor.next % items.length];
+        cursor.next += 1;
+        return { ...request, headers: item.headers, body: item.body };
+      },
+    },
+  ];
+}
+
+function summarize(result) {
+  return {
+    requestsPerSecond: result.requests.average,
+    requestsTotal: result.requests.total,
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+      mean: result.latency.average,
+    },
+    status2xx: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    durationS: result.duration,
+  };
+}
+
+/** Warm-up then measured run against `url`; bodies come from `items` via the shared cursor. */
+async function load(url, items, cursor, { connections, durationS, warmupS }) {
+  const base = { url, connections, pipelining: 1, timeout: 10 };
+  const warm = await runAutocannon({ ...base, duration: warmupS, requests: cyclingRequests(items, cursor) });
+  const measured = await runAutocannon({ ...base, duration: durationS, requests: cyclingRequests(items, cursor) });
+  return { warmup: summarize(warm), measured: summarize(measured) };
+}
+
+export async function benchIngest({ mode, log, cpuProf }) {
+  const connections = 50;
+  const durationS = mode.ingestSeconds;
+  const warmupS = mode.ingestWarmupSeconds;
+  // Enough distinct bodies that none repeats (a repeat would be a cheap duplicate, not a durable insert).
+  const bodies = mode.ingestBodies;
+  log(`ingest: signing ${bodies.toLocaleString('en')} distinct Zoom webhooks`);
+  const items = signedRegistrations('ingest', bodies);
+
+  const out = { connections, durationS, warmupS, bodies, stores: {} };
+
+  // Baseline: bare Fastify, same bodies, same connections, same duration.
+  const bare = await startBare();
+  try {
+    log(`ingest: bare Fastify, ${connections} connections, ${warmupS} s warm-up + ${durationS} s`);
+    out.bare = await load(bare.url, items, { next: 0 }, { connections, durationS, warmupS });
+  } finally {
+    await bare.stop();
+  }
+
+  for (const store of STORES) {
+    const availability = store.available();
+    if (!availability.ok) {
+      out.stores[store.name] = { available: false, reason: availability.reason };
+      log(`ingest: ${store.name}: ${availability.reason}`);
+      continue;
+    }
+    const dir = makeTempDir();
+    const simulator = await startSimulator({ rateMax: 100, rateIntervalMs: 10_000 });
+    let relay;
+    try {
+      const loc = store.location(dir);
+      const port = await freePort();
+      const configFile = writeRelayConfig(dir, { port, storeUrl: loc.url, hubspotUrl: simulator.url });
+      const nodeArgs = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/results/profiles')}`, '--cpu-prof-name=ingest-relay.cpuprofile'] : [];
+      relay = await startRelay({ configFile, port, nodeArgs });
+      log(`ingest: relay (${store.name}), ${connections} connections, ${warmupS} s warm-up + ${durationS} s`);
+      const cursor = { next: 0 };
+      const result = await load(relay.url, items, cursor, { connections, durationS, warmupS });
+      await relay.stop();
+      relay = undefined;
+      // Every 200 must be a stored row; requests cut off at the end of a run may be stored without their 200 counted.
+      const stored = store.countInbox(loc);
+      const answered200 = result.warmup.status2xx + result.measured.status2xx;
+      const built = cursor.next;
+      out.stores[store.name] = {
+        available: true,
+        ...result,
+        verification: {
+          answered2xx: answered200,
+          storedWebhooks: stored,
+          bodiesUsed: built,
+          bodiesRepeated: built > items.length,
+          // At most one request per connection per run can be in flight when autocannon stops.
+          ok: stored >= answered200 && stored - answered200 <= 2 * connections && built <= items.length,
+        },
+      };
+    } finally {
+      if (relay) await relay.stop();
+      await simulator.stop();
+      removeTempDir(dir);
+    }
+  }
+  return out;
+}
