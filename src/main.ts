@@ -4,12 +4,14 @@ import { buildApp } from './app.js';
 import { sendSample } from './cli/send-sample.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { openapiYaml } from './ops/openapi.js';
+import { openStore } from './store/index.js';
 import type { RelayConfig } from './config/schema.js';
 import { sandboxBanner, startSandboxHubspot, withSandboxSources, type SandboxHubspot } from './sandbox.js';
 
 const USAGE = `Usage:
   attendance-relay serve [--config FILE]     run the relay (CONFIG_FILE works too)
   attendance-relay send-sample [--url URL]   post signed sample Zoom webhooks to a sandbox relay
+  attendance-relay migrate [--config FILE]   apply the store's schema migrations and exit
   attendance-relay openapi                   print the OpenAPI description (YAML)
 `;
 /** Exit status for an unusable configuration (sysexits EX_CONFIG). */
@@ -82,6 +84,17 @@ async function main(argv: string[]): Promise<void> {
   }
   const file = values.config ?? process.env.CONFIG_FILE;
   if (command === 'serve') return serve(file);
+  if (command === 'migrate') {
+    const config = readConfig(file);
+    const store = openStore(config.store.url);
+    try {
+      await store.migrate();
+      process.stdout.write(`attendance-relay: ${config.store.url.split(':')[0]} store at the latest schema version\n`);
+    } finally {
+      await store.close();
+    }
+    return;
+  }
   if (command === 'openapi') {
     process.stdout.write(await openapiYaml());
     return;

@@ -6,6 +6,8 @@ import type { RelayConfig } from './config/schema.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { HubspotClient } from './hubspot/client.js';
 import { RateLimiter } from './hubspot/rate-limiter.js';
+import type { SendGate } from './hubspot/send-gate.js';
+import { SharedSendGate } from './hubspot/shared-send-gate.js';
 import { InboxWriter } from './intake/inbox-writer.js';
 import { LoadShedder } from './intake/load-shedding.js';
 import { webhookRoutes } from './intake/webhook-routes.js';
@@ -31,12 +33,15 @@ const relay: FastifyPluginAsync<{ config: RelayConfig }> = async (app, { config 
   const log = app.log;
   let phase: Phase = 'starting';
 
-  const store = openStore(config.store.url);
+  const store = openStore(config.store.url, log.child({ component: 'store' }));
   await store.migrate();
   const sources = createSources(config.sources);
   const mappings = new EventMappings(config.events);
 
-  const limiter = new RateLimiter({ maxPerWindow: config.hubspot.requestsPerTenSeconds, windowMs: TEN_SECONDS, marginMs: 100 });
+  // Replicas sharing a store share HubSpot's per-app window through it.
+  const limiter: SendGate = store.shared
+    ? new SharedSendGate({ shared: store.shared, maxPerWindow: config.hubspot.requestsPerTenSeconds, windowMs: TEN_SECONDS, marginMs: 100, log })
+    : new RateLimiter({ maxPerWindow: config.hubspot.requestsPerTenSeconds, windowMs: TEN_SECONDS, marginMs: 100 });
   const client = new HubspotClient({
     baseUrl: config.hubspot.baseUrl,
     accessToken: config.hubspot.accessToken ?? '',
@@ -47,6 +52,7 @@ const relay: FastifyPluginAsync<{ config: RelayConfig }> = async (app, { config 
     store,
     hubspot: config.hubspot,
     log: log.child({ component: 'delivery' }),
+    leaseMs: config.hubspot.batchLeaseMs,
     sender: { client, limiter, log: log.child({ component: 'hubspot' }), maskEmails: config.logging.maskEmails, windowMs: TEN_SECONDS },
   });
   const processor = new WebhookProcessor({
@@ -105,6 +111,7 @@ const relay: FastifyPluginAsync<{ config: RelayConfig }> = async (app, { config 
   app.addHook('onClose', async () => {
     clearInterval(pruneTimer);
     shedder.close();
+    limiter.close();
     await dispatcher.stop(config.server.shutdownGraceMs);
     await processor.stop();
     await client.close();

@@ -1,8 +1,7 @@
 // 1. Ingest: signed Zoom webhooks at N connections, each durably stored before the 200,
 // against a bare Fastify hello-world route in the same run.
 import autocannon from 'autocannon';
-import { join } from 'node:path';
-import { makeTempDir, freePort, removeTempDir, startBare, startRelay, startSimulator, writeRelayConfig, ROOT } from '../lib/procs.mjs';
+import { makeTempDir, freePort, removeTempDir, startBare, startRelay, startSimulator, writeRelayConfig, cpuMeter } from '../lib/procs.mjs';
 import { STORES } from '../lib/stores.mjs';
 import { signedRegistrations } from '../lib/zoom.mjs';
 
@@ -47,15 +46,19 @@ function summarize(result) {
   };
 }
 
-/** Warm-up then measured run against `url`; bodies come from `items` via the shared cursor. */
-async function load(url, items, cursor, { connections, durationS, warmupS }) {
+/**
+ * Warm-up then measured run against `url`; bodies come from `items` via the shared cursor.
+ * `pids` are the processes whose CPU use is reported for the measured run (in cores).
+ */
+async function load(url, items, cursor, { connections, durationS, warmupS, pids }) {
   const base = { url, connections, pipelining: 1, timeout: 10 };
   const warm = await runAutocannon({ ...base, duration: warmupS, requests: cyclingRequests(items, cursor) });
+  const meter = cpuMeter({ ...pids, bench: process.pid });
   const measured = await runAutocannon({ ...base, duration: durationS, requests: cyclingRequests(items, cursor) });
-  return { warmup: summarize(warm), measured: summarize(measured) };
+  return { warmup: summarize(warm), measured: summarize(measured), cpuCores: meter() };
 }
 
-export async function benchIngest({ mode, log, cpuProf }) {
+export async function benchIngest({ mode, log }) {
   const connections = 50;
   const durationS = mode.ingestSeconds;
   const warmupS = mode.ingestWarmupSeconds;
@@ -66,13 +69,20 @@ export async function benchIngest({ mode, log, cpuProf }) {
 
   const out = { connections, durationS, warmupS, bodies, stores: {} };
 
-  // Baseline: bare Fastify, same bodies, same connections, same duration.
+  // Baseline: bare Fastify, same bodies, same connections, same duration, measured before
+  // and after the relay runs (the baseline is their mean), so drift on a shared machine
+  // during the run affects both sides alike.
   const bare = await startBare();
+  const runBare = async (when) => {
+    log(`ingest: bare Fastify (${when}), ${connections} connections, ${warmupS} s warm-up + ${durationS} s`);
+    return load(bare.url, items, { next: 0 }, { connections, durationS, warmupS, pids: { server: bare.pid } });
+  };
+  const bareRuns = [];
   try {
-    log(`ingest: bare Fastify, ${connections} connections, ${warmupS} s warm-up + ${durationS} s`);
-    out.bare = await load(bare.url, items, { next: 0 }, { connections, durationS, warmupS });
-  } finally {
+    bareRuns.push(await runBare('before the relay'));
+  } catch (error) {
     await bare.stop();
+    throw error;
   }
 
   for (const store of STORES) {
@@ -89,11 +99,12 @@ export async function benchIngest({ mode, log, cpuProf }) {
       const loc = store.location(dir);
       const port = await freePort();
       const configFile = writeRelayConfig(dir, { port, storeUrl: loc.url, hubspotUrl: simulator.url });
-      const nodeArgs = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench/results/profiles')}`, '--cpu-prof-name=ingest-relay.cpuprofile'] : [];
-      relay = await startRelay({ configFile, port, nodeArgs });
+      relay = await startRelay({ configFile, port, label: 'ingest' });
       log(`ingest: relay (${store.name}), ${connections} connections, ${warmupS} s warm-up + ${durationS} s`);
       const cursor = { next: 0 };
-      const result = await load(relay.url, items, cursor, { connections, durationS, warmupS });
+      const result = await load(relay.url, items, cursor, { connections, durationS, warmupS, pids: { server: relay.pid, simulator: simulator.pid } });
+      // How far webhook processing (inbox → records, same thread) lagged behind intake when the load stopped.
+      const unprocessedAtEnd = store.countUnprocessed(loc);
       await relay.stop();
       relay = undefined;
       // Every 200 must be a stored row; requests cut off at the end of a run may be stored without their 200 counted.
@@ -103,6 +114,7 @@ export async function benchIngest({ mode, log, cpuProf }) {
       out.stores[store.name] = {
         available: true,
         ...result,
+        unprocessedAtEnd,
         verification: {
           answered2xx: answered200,
           storedWebhooks: stored,
@@ -118,5 +130,35 @@ export async function benchIngest({ mode, log, cpuProf }) {
       removeTempDir(dir);
     }
   }
+  try {
+    bareRuns.push(await runBare('after the relay'));
+  } finally {
+    await bare.stop();
+  }
+  out.bareRuns = bareRuns;
+  out.bare = { measured: meanOfRuns(bareRuns.map((r) => r.measured)) };
   return out;
+}
+
+/** The mean of several runs' figures (counts summed). */
+function meanOfRuns(runs) {
+  const mean = (pick) => runs.reduce((sum, r) => sum + pick(r), 0) / runs.length;
+  const sum = (pick) => runs.reduce((total, r) => total + pick(r), 0);
+  return {
+    requestsPerSecond: mean((r) => r.requestsPerSecond),
+    requestsTotal: sum((r) => r.requestsTotal),
+    latencyMs: {
+      p50: mean((r) => r.latencyMs.p50),
+      p90: mean((r) => r.latencyMs.p90),
+      p99: mean((r) => r.latencyMs.p99),
+      max: Math.max(...runs.map((r) => r.latencyMs.max)),
+      mean: mean((r) => r.latencyMs.mean),
+    },
+    status2xx: sum((r) => r.status2xx),
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
+    durationS: sum((r) => r.durationS),
+    runs: runs.length,
+  };
 }

@@ -1,16 +1,8 @@
 // 4. Latency at low load: webhook sent → the HubSpot simulator received the input, per webhook.
 import { freePort, makeTempDir, removeTempDir, startRelay, startSimulator, writeRelayConfig } from '../lib/procs.mjs';
-import { percentile, sendSteady, statusCounts, waitUntil } from '../lib/sender.mjs';
+import { sendSteady, statusCounts, summary, waitUntil } from '../lib/sender.mjs';
 import { sqliteStore } from '../lib/stores.mjs';
 import { benchEmail, signedRegistrations } from '../lib/zoom.mjs';
-
-const summary = (values) => ({
-  p50: percentile(values, 50),
-  p90: percentile(values, 90),
-  p99: percentile(values, 99),
-  max: percentile(values, 100),
-  min: percentile(values, 0),
-});
 
 export async function benchLatency({ mode, log }) {
   const ratePerSecond = mode.latencyRate;
@@ -27,9 +19,10 @@ export async function benchLatency({ mode, log }) {
   try {
     const loc = store.location(dir);
     const port = await freePort();
-    relay = await startRelay({ configFile: writeRelayConfig(dir, { port, storeUrl: loc.url, hubspotUrl: simulator.url, hubspot }), port });
-    log(`latency: ${count} webhooks at ${ratePerSecond}/s, batchWaitMs ${hubspot.batchWaitMs}`);
-    const sent = await sendSteady({ url: relay.url, items, ratePerSecond, connections: 4 });
+    relay = await startRelay({ configFile: writeRelayConfig(dir, { port, storeUrl: loc.url, hubspotUrl: simulator.url, hubspot }), port, label: 'latency' });
+    log(`latency: ${count} webhooks at ${ratePerSecond}/s (Poisson arrivals), batchWaitMs ${hubspot.batchWaitMs}`);
+    // Poisson arrivals: evenly spaced ones would line up with the batch timer (5 per 1000 ms) and skew p50.
+    const sent = await sendSteady({ url: relay.url, items, ratePerSecond, connections: 4, poisson: true });
     await waitUntil(() => store.countUnprocessed(loc) === 0 && store.countOutstanding(loc) === 0, {
       what: 'every latency record delivered',
       timeoutMs: 60_000,
@@ -69,6 +62,8 @@ export async function benchLatency({ mode, log }) {
     return {
       webhooks: count,
       ratePerSecond,
+      arrivals: 'poisson',
+      achievedRate: sent.achievedRate,
       seconds: mode.latencySeconds,
       hubspot,
       batchWaitMs: hubspot.batchWaitMs,

@@ -1,8 +1,8 @@
 // 5. Memory and start: time from process start to /readyz 200, RSS idle, and RSS while and
 // after draining a large backlog (which lives on disk, so RSS should stay flat).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, makeTempDir, removeTempDir, rssBytes, startRelay, startSimulator, writeRelayConfig } from '../lib/procs.mjs';
-import { percentile } from '../lib/sender.mjs';
+import { cpuMeter, freePort, healthProber, makeTempDir, removeTempDir, rssBytes, startRelay, startSimulator, writeRelayConfig } from '../lib/procs.mjs';
+import { percentile, summary } from '../lib/sender.mjs';
 import { sqliteStore } from '../lib/stores.mjs';
 
 const MB = 1024 * 1024;
@@ -19,7 +19,7 @@ export async function benchStartAndIdle({ mode, log }) {
       try {
         const loc = store.location(dir);
         const port = await freePort();
-        relay = await startRelay({ configFile: writeRelayConfig(dir, { port, storeUrl: loc.url, hubspotUrl: simulator.url }), port });
+        relay = await startRelay({ configFile: writeRelayConfig(dir, { port, storeUrl: loc.url, hubspotUrl: simulator.url }), port, label: `start${i + 1}` });
         starts.push(relay.startMs);
         // Idle: after start-up allocations have settled, nothing to do.
         await sleep(mode.idleSettleMs);
@@ -41,6 +41,16 @@ export async function benchStartAndIdle({ mode, log }) {
     rssIdleAllBytes: idle,
     idleSettleMs: mode.idleSettleMs,
   };
+}
+
+/**
+ * How long the whole backlog would take if the time per batch is proportional to the
+ * pending rows (what a claim that reads every pending row costs): the batches so far took
+ * `seconds` at a backlog of about n0, so all n0 / batchSize batches take on average half that.
+ */
+export function projectDrainSeconds(n0, delivered, seconds) {
+  if (delivered <= 0) return undefined;
+  return (seconds / delivered) * (n0 / 2);
 }
 
 export async function benchBacklogMemory({ mode, log }) {
@@ -70,51 +80,63 @@ export async function benchBacklogMemory({ mode, log }) {
     const dbBytes = store.fileBytes(loc);
     simulator = await startSimulator({ rateMax: 100_000, rateIntervalMs: 10_000 });
     const port = await freePort();
-    relay = await startRelay({ configFile: writeRelayConfig(dir, { port, storeUrl: loc.url, hubspotUrl: simulator.url, hubspot }), port });
+    relay = await startRelay({ configFile: writeRelayConfig(dir, { port, storeUrl: loc.url, hubspotUrl: simulator.url, hubspot }), port, label: 'memory' });
     const rssAtReady = rssBytes(relay.pid);
     log(`memory: relay ready in ${Math.round(relay.startMs)} ms with ${records.toLocaleString('en')} pending (${Math.round(dbBytes / MB)} MB on disk); draining`);
 
+    // Drain for at most `memoryDrainCapMs`: RSS is read every 500 ms, the backlog every 500 ms.
     const samples = [];
+    const meter = cpuMeter({ relay: relay.pid, simulator: simulator.pid, bench: process.pid });
+    const stopProbing = healthProber(relay.url);
     const drainStart = Date.now();
     let lastReset = Date.now();
     let lastProgress = Date.now();
     let outstanding = records;
-    const deadline = drainStart + mode.memoryDrainTimeoutMs;
-    while (outstanding > 0) {
+    const deadline = drainStart + mode.memoryDrainCapMs;
+    while (outstanding > 0 && Date.now() < deadline) {
       await sleep(500);
       const rss = rssBytes(relay.pid);
-      if (rss !== undefined) samples.push({ t: Date.now() - drainStart, rss });
       outstanding = store.countOutstanding(loc);
+      samples.push({ t: (Date.now() - drainStart) / 1000, rss, outstanding });
       // The simulator keeps every request in memory; forgetting them keeps it fast (limits stay).
       if (Date.now() - lastReset > 5000) {
         await simulator.reset();
         lastReset = Date.now();
       }
-      if (Date.now() - lastProgress > 30_000) {
+      if (Date.now() - lastProgress > 20_000) {
         lastProgress = Date.now();
         log(`memory: ${outstanding.toLocaleString('en')} left, RSS ${Math.round((rss ?? 0) / MB)} MB`);
       }
-      if (Date.now() > deadline) break;
     }
     const drainSeconds = (Date.now() - drainStart) / 1000;
+    const cpuCores = meter();
+    const health = await stopProbing();
     const rssEnd = rssBytes(relay.pid);
     const counts = store.countByStatus(loc);
-    const rssValues = samples.map((s) => s.rss);
+    const rssValues = samples.map((s) => s.rss).filter((v) => v !== undefined);
+    const drained = outstanding === 0;
+    if (!drained) log(`memory: stopped after ${Math.round(drainSeconds)} s with ${outstanding.toLocaleString('en')} of ${records.toLocaleString('en')} still pending`);
     return {
       records,
       hubspot,
+      simulatorRateLimit: { max: 100_000, intervalMs: 10_000 },
       seedSeconds,
       dbBytes,
       startWithBacklogMs: relay.startMs,
       rssAtReadyBytes: rssAtReady,
       rssPeakBytes: rssValues.length > 0 ? Math.max(...rssValues) : undefined,
       rssEndBytes: rssEnd,
-      drained: outstanding === 0,
+      drained,
+      drainCapSeconds: mode.memoryDrainCapMs / 1000,
       outstanding,
+      delivered: records - outstanding,
       drainSeconds,
       recordsPerSecond: (records - outstanding) / drainSeconds,
+      projectedDrainSeconds: drained ? drainSeconds : projectDrainSeconds(records, records - outstanding, drainSeconds),
+      cpuCores,
+      healthzMs: { ...summary(health.times), probes: health.times.length, failures: health.failures },
       recordsByStatus: counts,
-      rssSamples: samples.filter((_, i) => i % 4 === 0 || i === samples.length - 1),
+      samples: samples.filter((_, i) => i % 4 === 0 || i === samples.length - 1),
     };
   } finally {
     if (relay) await relay.stop();

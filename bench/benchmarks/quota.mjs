@@ -19,7 +19,7 @@ export async function benchQuota({ mode, log }) {
   try {
     const loc = store.location(dir);
     const port = await freePort();
-    relay = await startRelay({ configFile: writeRelayConfig(dir, { port, storeUrl: loc.url, hubspotUrl: simulator.url, hubspot }), port });
+    relay = await startRelay({ configFile: writeRelayConfig(dir, { port, storeUrl: loc.url, hubspotUrl: simulator.url, hubspot }), port, label: 'quota' });
     log(`quota: ${records.toLocaleString('en')} webhooks at ${ratePerSecond}/s (one event, state register)`);
     const sent = await sendSteady({ url: relay.url, items, ratePerSecond });
     const statuses = statusCounts(sent.results);

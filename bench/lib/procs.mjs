@@ -20,6 +20,12 @@ export const HUBSPOT_OBJECT_ID = '5123456';
 export const TARGET_KEY = `object:${HUBSPOT_OBJECT_ID}`;
 
 const children = new Set();
+let profileDir;
+
+/** With a directory, every relay child runs with --cpu-prof and writes `<label>-relay.cpuprofile` there on exit. */
+export function profileRelaysInto(dir) {
+  profileDir = dir;
+}
 const tempDirs = new Set();
 
 /** Kills every child still running and removes every temp dir (idempotent, synchronous). */
@@ -200,8 +206,9 @@ export function writeRelayConfig(dir, { port, storeUrl, hubspotUrl, hubspot = {}
  * Spawns `node dist/src/main.js serve --config <file>` and polls /readyz every
  * `pollMs` until 200. `startMs` is spawn → first 200.
  */
-export async function startRelay({ configFile, port, nodeArgs = [], pollMs = 10, timeoutMs = 120_000 }) {
+export async function startRelay({ configFile, port, label = 'relay', pollMs = 10, timeoutMs = 120_000 }) {
   const url = `http://127.0.0.1:${port}`;
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}-relay.cpuprofile`] : [];
   const spawnedAt = performance.now();
   const proc = spawnNode('relay', [...nodeArgs, RELAY_MAIN, 'serve', '--config', configFile]);
   let gone = false;
@@ -210,7 +217,8 @@ export async function startRelay({ configFile, port, nodeArgs = [], pollMs = 10,
     if (gone) throw new Error(`relay exited before it was ready:\n${proc.output()}`);
     if (performance.now() - spawnedAt > timeoutMs) throw new Error(`relay not ready after ${timeoutMs} ms:\n${proc.output()}`);
     try {
-      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) });
+      // Generous: with a large backlog the relay's event loop can be busy for seconds at a time.
+      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(30_000) });
       await response.arrayBuffer();
       if (response.status === 200) break;
     } catch {
@@ -220,6 +228,68 @@ export async function startRelay({ configFile, port, nodeArgs = [], pollMs = 10,
   }
   const startMs = performance.now() - spawnedAt;
   return { ...proc, url, port, startMs, readyAt: Date.now(), stop: () => stopProcess(proc, 10_000) };
+}
+
+/**
+ * Probes `GET url/healthz` every `everyMs` (one at a time) until stopped; the round-trip
+ * times show how long the relay's event loop is blocked while it works.
+ */
+export function healthProber(url, everyMs = 500) {
+  const times = [];
+  let failures = 0;
+  let running = true;
+  const done = (async () => {
+    while (running) {
+      const t0 = performance.now();
+      try {
+        const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(30_000) });
+        await response.arrayBuffer();
+        times.push(performance.now() - t0);
+      } catch {
+        failures += 1;
+      }
+      await sleep(everyMs);
+    }
+  })();
+  return async () => {
+    running = false;
+    await done;
+    return { times, failures };
+  };
+}
+
+/** CPU time (user + system) a process has used so far, in seconds, from /proc. */
+export function cpuSeconds(pid) {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+/** USER_HZ: 100 on every Linux the benchmark is meant for. */
+const CLOCK_TICKS = 100;
+
+/** CPU use of processes over an interval: start() then stop() → { [name]: cores used on average }. */
+export function cpuMeter(procs) {
+  const t0 = performance.now();
+  const before = Object.fromEntries(Object.entries(procs).map(([name, pid]) => [name, name === 'bench' ? process.cpuUsage() : cpuSeconds(pid)]));
+  return () => {
+    const seconds = (performance.now() - t0) / 1000;
+    const out = {};
+    for (const [name, pid] of Object.entries(procs)) {
+      if (name === 'bench') {
+        const used = process.cpuUsage(before[name]);
+        out[name] = (used.user + used.system) / 1e6 / seconds;
+      } else {
+        const now = cpuSeconds(pid);
+        out[name] = now !== undefined && before[name] !== undefined ? (now - before[name]) / seconds : undefined;
+      }
+    }
+    return out;
+  };
 }
 
 /** Resident set size of a process in bytes (VmRSS from /proc), or undefined when unavailable. */

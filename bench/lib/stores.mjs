@@ -95,7 +95,9 @@ export const sqliteStore = {
 
 export const postgresStore = {
   name: 'postgres',
-  available: () => ({ ok: false, reason: 'not available (the relay has no PostgreSQL store yet)' }),
+  // To add the row: say when it can run (e.g. a database URL in the environment), and give
+  // `location` (the relay's store.url for a fresh database) and `countInbox` like the SQLite entry.
+  available: () => ({ ok: false, reason: 'not available (no PostgreSQL store benchmark yet; see bench/lib/stores.mjs)' }),
 };
 
 /** Every store the ingest benchmark has a row for, in table order. */

@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import type { Log } from '../support/log.js';
 import type { Source } from '../sources/types.js';
 import type { DeliveryGroup, InboxRow, NewRecord, Store } from '../store/types.js';
@@ -16,6 +17,8 @@ export interface ProcessorOptions {
   onRecords: (groups: DeliveryGroup[]) => void;
   now?: () => number;
   roundSize?: number;
+  /** After a partial round, wait this long so the next one is larger. */
+  coalesceMs?: number;
   sweepIntervalMs?: number;
 }
 
@@ -61,9 +64,11 @@ export class WebhookProcessor {
   private async loop(): Promise<void> {
     while (this.running) {
       try {
-        const worked = await this.processRound();
+        const processed = await this.processRound();
         if (this.now() - this.lastSweep >= (this.options.sweepIntervalMs ?? 60_000)) await this.closeStaleSessions();
-        if (!worked) await this.wakeup.wait(1000);
+        if (processed === 0) await this.wakeup.wait(1000);
+        // A short pause after a partial round lets webhooks gather: fewer, larger rounds under load.
+        else if (processed < this.roundSize) await setTimeout(this.options.coalesceMs ?? 20);
       } catch (error) {
         this.options.log.error({ err: error }, 'webhook processing failed; retrying in 1 s');
         await this.wakeup.wait(1000);
@@ -71,27 +76,36 @@ export class WebhookProcessor {
     }
   }
 
-  /** Processes one round of stored webhooks; false when there were none. */
-  async processRound(): Promise<boolean> {
+  private get roundSize(): number {
+    return this.options.roundSize ?? 500;
+  }
+
+  /** Processes one round of stored webhooks; how many (0 when none, or another replica had the turn). */
+  async processRound(): Promise<number> {
     const { store, log } = this.options;
-    const rows = await store.unprocessedWebhooks(this.options.roundSize ?? 500);
-    if (rows.length === 0) return false;
-    const work = new WorkingSet(store);
-    const mappings = this.options.mappings();
-    for (const row of rows) {
-      const outcome = await this.interpret(row, work, mappings);
-      work.processed.push({ inboxId: row.id, outcome: JSON.stringify(outcome) });
-    }
-    await store.commitEffects(work.effects(), this.now());
-    if (work.records.length > 0) this.options.onRecords(groupsOf(work.records));
-    log.debug({ webhooks: rows.length, records: work.records.length }, 'webhooks processed');
-    return true;
+    const turn = await store.processExclusively(async (view) => {
+      const rows = await view.unprocessedWebhooks(this.roundSize);
+      if (rows.length === 0) return undefined;
+      const work = new WorkingSet(view);
+      const mappings = this.options.mappings();
+      for (const row of rows) {
+        const outcome = await this.interpret(row, work, mappings);
+        work.processed.push({ inboxId: row.id, outcome: JSON.stringify(outcome) });
+      }
+      await view.commitEffects(work.effects(), this.now());
+      return { webhooks: rows.length, records: work.records };
+    });
+    if (!turn.ran || !turn.value) return 0;
+    const { webhooks, records } = turn.value;
+    if (records.length > 0) this.options.onRecords(groupsOf(records));
+    log.debug({ webhooks, records: records.length }, 'webhooks processed');
+    return webhooks;
   }
 
   private async interpret(row: InboxRow, work: WorkingSet, mappings: EventMappings): Promise<WebhookOutcome | { error: string }> {
     const source = this.options.sources.get(row.sourceId);
     if (!source) {
-      this.options.log.error({ sourceId: row.sourceId, webhookId: row.id }, 'stored webhook of a source no longer configured; kept unprocessed-as-error');
+      this.options.log.error({ sourceId: row.sourceId, webhookId: row.id }, 'stored webhook of a source no longer configured: kept in the inbox with an error outcome');
       return { error: `source ${row.sourceId} is not configured` };
     }
     const outcome: WebhookOutcome = { records: 0, guests: 0, invalidEmails: 0 };
@@ -119,22 +133,24 @@ export class WebhookProcessor {
     this.lastSweep = now;
     const timeouts = [...sources.values()].map((s) => s.sessionTimeoutMs);
     if (timeouts.length === 0) return 0;
-    const candidates = await store.openSessionsJoinedBefore(now - Math.min(...timeouts), 1000);
-    const work = new WorkingSet(store);
-    const mappings = this.options.mappings();
-    for (const session of candidates) {
-      const source = sources.get(session.sourceId);
-      const lastJoin = session.times.lastJoin ?? now;
-      if (!source || lastJoin > now - source.sessionTimeoutMs) continue;
-      const scheduledEnd = (await work.sourceEvent(session.sourceId, session.sourceEventId))?.endsAt;
-      const end = scheduledEnd !== undefined && scheduledEnd > lastJoin ? scheduledEnd : lastJoin + FALLBACK_ATTENDANCE_MS;
-      const closed = { ...session, times: closeAt(session.times, end) };
-      work.putSession(recordAttendance({ source, mappings, work }, undefined, closed));
-    }
-    if (work.records.length > 0 || candidates.length > 0) {
-      await store.commitEffects(work.effects(), now);
-      if (work.records.length > 0) this.options.onRecords(groupsOf(work.records));
-    }
-    return work.records.length;
+    const turn = await store.processExclusively(async (view) => {
+      const candidates = await view.openSessionsJoinedBefore(now - Math.min(...timeouts), 1000);
+      const work = new WorkingSet(view);
+      const mappings = this.options.mappings();
+      for (const session of candidates) {
+        const source = sources.get(session.sourceId);
+        const lastJoin = session.times.lastJoin ?? now;
+        if (!source || lastJoin > now - source.sessionTimeoutMs) continue;
+        const scheduledEnd = (await work.sourceEvent(session.sourceId, session.sourceEventId))?.endsAt;
+        const end = scheduledEnd !== undefined && scheduledEnd > lastJoin ? scheduledEnd : lastJoin + FALLBACK_ATTENDANCE_MS;
+        const closed = { ...session, times: closeAt(session.times, end) };
+        work.putSession(recordAttendance({ source, mappings, work }, undefined, closed));
+      }
+      if (candidates.length > 0) await view.commitEffects(work.effects(), now);
+      return work.records;
+    });
+    const records = turn.ran ? turn.value : [];
+    if (records.length > 0) this.options.onRecords(groupsOf(records));
+    return records.length;
   }
 }

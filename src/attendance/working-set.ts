@@ -1,5 +1,5 @@
 import type { ContactDetails } from './types.js';
-import type { InboxEffects, NewRecord, SessionRow, SourceEventRow, Store } from '../store/types.js';
+import type { InboxEffects, IntakeView, NewRecord, SessionRow, SourceEventRow } from '../store/types.js';
 
 const key = (...parts: string[]) => parts.join('\u0000');
 
@@ -15,7 +15,7 @@ export class WorkingSet {
   readonly records: NewRecord[] = [];
   readonly processed: InboxEffects['processed'] = [];
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: IntakeView) {}
 
   async contact(sourceId: string, contactKey: string): Promise<ContactDetails | undefined> {
     const k = key(sourceId, contactKey);

@@ -37,6 +37,8 @@ export const HubspotConfig = Type.Object(
     maxDeliveryAgeHours: Type.Number({ exclusiveMinimum: 0, default: 72 }),
     requestTimeoutMs: Type.Integer({ minimum: 100, default: 15_000 }),
     maxConcurrentRequests: Type.Integer({ minimum: 1, maximum: 32, default: 4 }),
+    /** A claimed batch is renewed while in flight; a replica that dies loses it after this long. */
+    batchLeaseMs: Type.Integer({ minimum: 1000, default: 60_000 }),
     /** While HubSpot answers 401/403, one batch is tried this often to see if access is back. */
     authProbeIntervalMs: Type.Integer({ minimum: 100, default: 60_000 }),
   },

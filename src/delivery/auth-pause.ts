@@ -40,6 +40,18 @@ export class AuthPause {
     if (this.failure) this.probing = true;
   }
 
+  /** Takes on a pause another replica saw (shared store), with its next probe time. */
+  adopt(failure: AuthFailure, nextProbeInMs: number, now: number): void {
+    this.failure = failure;
+    this.nextProbe = now + Math.max(0, nextProbeInMs);
+  }
+
+  /** Another replica's probe was accepted: delivery resumes here too. */
+  clear(): void {
+    this.failure = undefined;
+    this.probing = false;
+  }
+
   /** Records what a call said; returns 'paused' or 'resumed' on a change, for logging. */
   observe(answer: HubspotAnswer, now: number): 'paused' | 'resumed' | undefined {
     this.probing = false;

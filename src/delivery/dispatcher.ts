@@ -4,7 +4,7 @@ import { sendBatch, type SenderOptions } from '../hubspot/sender.js';
 import type { DeliveryGroup, DeliveryRecord, Store } from '../store/types.js';
 import { maskEmailsIn } from '../support/mask.js';
 import { Wakeup } from '../support/wakeup.js';
-import { AuthPause } from './auth-pause.js';
+import { AuthPause, type AuthFailure } from './auth-pause.js';
 import { judgeBatch } from './outcomes.js';
 
 export interface DispatcherOptions {
@@ -13,7 +13,7 @@ export interface DispatcherOptions {
   hubspot: HubspotConfig;
   log: Log;
   now?: () => number;
-  /** How long a claimed batch is ours before another worker may take it. */
+  /** How long a claimed batch is ours without renewal before another replica may take it. */
   leaseMs?: number;
   /** How often the list of groups with pending records is re-read from the store. */
   rescanIntervalMs?: number;
@@ -38,6 +38,8 @@ export class Dispatcher {
   private loopDone: Promise<void> = Promise.resolve();
   private lastRescan = 0;
   private lastSuccessAt: number | undefined;
+  private lastAuthSync = 0;
+  private lastLeaseCheck = 0;
 
   constructor(private readonly options: DispatcherOptions) {
     this.auth = new AuthPause(options.hubspot.authProbeIntervalMs);
@@ -54,6 +56,10 @@ export class Dispatcher {
     if (groups) for (const g of groups) this.groups.set(groupKey(g), g);
     else this.lastRescan = 0;
     this.wakeup.wake();
+  }
+
+  private get leaseMs(): number {
+    return this.options.leaseMs ?? 60_000;
   }
 
   get inflightBatches(): number {
@@ -91,10 +97,19 @@ export class Dispatcher {
   private async claimRound(): Promise<number> {
     const { store, hubspot } = this.options;
     const now = this.now();
+    if (now - this.lastLeaseCheck >= Math.min(5000, this.leaseMs / 4)) {
+      this.lastLeaseCheck = now;
+      const released = await store.releaseExpiredLeases(now);
+      if (released > 0) {
+        this.options.log.warn({ released }, 'records whose batch lease ran out (a replica died mid-call) are pending again');
+        this.lastRescan = 0;
+      }
+    }
     if (now - this.lastRescan >= (this.options.rescanIntervalMs ?? 30_000)) {
       this.lastRescan = now;
       for (const g of await store.pendingGroups()) this.groups.set(groupKey(g), g);
     }
+    await this.syncSharedAuth(now);
     let wakeAt = now + 1000;
     const probeAt = this.auth.wakeAt();
     if (probeAt !== undefined) wakeAt = Math.min(wakeAt, Math.max(probeAt, now + 50));
@@ -104,11 +119,11 @@ export class Dispatcher {
           now: this.now(),
           batchSize: hubspot.batchSize,
           batchWaitMs: hubspot.batchWaitMs,
-          leaseMs: this.options.leaseMs ?? 600_000,
+          leaseMs: this.leaseMs,
         });
         if (claim.kind === 'claimed') {
           this.auth.claimed();
-          this.track(this.deliverBatch(claim.records));
+          this.track(this.deliverClaim(claim.records, claim.claimToken));
           continue;
         }
         if (claim.kind === 'waiting') wakeAt = Math.min(wakeAt, claim.until);
@@ -132,27 +147,42 @@ export class Dispatcher {
     this.inflight.add(tracked);
   }
 
+  /** Delivers a claimed batch, renewing its lease while HubSpot is being called. */
+  private async deliverClaim(records: DeliveryRecord[], claimToken: string): Promise<void> {
+    const leaseMs = this.leaseMs;
+    const renew = setInterval(() => {
+      this.options.store
+        .renewLease(claimToken, this.now() + leaseMs)
+        .catch((error) => this.options.log.warn({ err: error }, 'could not renew a batch lease'));
+    }, leaseMs / 3);
+    try {
+      await this.deliverBatch(records, claimToken);
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
   /** Sends one batch and records each input's outcome; a rejected batch is split to find the bad input. */
-  private async deliverBatch(records: DeliveryRecord[]): Promise<void> {
+  private async deliverBatch(records: DeliveryRecord[], claimToken: string): Promise<void> {
     const [first] = records;
     if (!first) return;
     const inputs = records.map((r) => r.input);
     const answer = await sendBatch(this.options.sender, { targetKey: first.targetKey, state: first.state, inputs }, this.abort.signal);
     const now = this.now();
-    this.noteAuth(answer, now);
+    await this.noteAuth(answer, now);
     if (answer.kind === 'ok') this.lastSuccessAt = now;
     if (answer.kind === 'transient' && this.abort.signal.aborted) {
       // Cut short by shutdown, not refused by HubSpot: back to pending, no attempt spent.
       const error = 'shutdown before HubSpot answered';
-      await this.options.store.completeDeliveries(records.map((r) => ({ id: r.id, kind: 'retry', error, notBefore: now, countAttempt: false })), now);
+      await this.options.store.completeDeliveries(records.map((r) => ({ id: r.id, kind: 'retry', error, notBefore: now, countAttempt: false })), now, claimToken);
       return;
     }
     const verdict = judgeBatch(records, answer, { now, maxAgeMs: this.options.hubspot.maxDeliveryAgeHours * 3_600_000 });
     if (verdict.split) {
-      for (const half of verdict.split) await this.deliverBatch(half);
+      for (const half of verdict.split) await this.deliverBatch(half, claimToken);
       return;
     }
-    await this.options.store.completeDeliveries(verdict.outcomes, now);
+    await this.options.store.completeDeliveries(verdict.outcomes, now, claimToken);
     const count = (kind: string) => verdict.outcomes.filter((o) => o.kind === kind).length;
     for (const dead of verdict.outcomes.filter((o) => o.kind === 'dead')) {
       const error = 'error' in dead ? dead.error : '';
@@ -161,9 +191,34 @@ export class Dispatcher {
     this.options.onBatch?.({ records, delivered: count('delivered'), retried: count('retry'), dead: count('dead') });
   }
 
-  private noteAuth(answer: Parameters<AuthPause['observe']>[0], now: number): void {
+  /** Replicas sharing a store share the auth pause: adopt another's, or its resumption. */
+  private async syncSharedAuth(now: number): Promise<void> {
+    const shared = this.options.store.shared;
+    if (!shared || now - this.lastAuthSync < 500) return;
+    this.lastAuthSync = now;
+    const pause = (await shared.readPauses()).find((p) => p.kind === 'auth');
+    if (pause && !this.auth.current) {
+      this.auth.adopt(pause.details as AuthFailure, pause.remainingMs, now);
+      this.options.log.warn({ reason: pause.reason }, 'another replica found the HubSpot token refused: delivery paused here too');
+    } else if (!pause && this.auth.current) {
+      this.auth.clear();
+      this.options.log.info('another replica found the HubSpot token accepted again: delivery resumed here too');
+    }
+  }
+
+  private async noteAuth(answer: Parameters<AuthPause['observe']>[0], now: number): Promise<void> {
     const change = this.auth.observe(answer, now);
     const failure = this.auth.current;
+    const shared = this.options.store.shared;
+    try {
+      if (shared && failure && answer.kind === 'auth') {
+        await shared.setPause({ kind: 'auth', remainingMs: Date.parse(failure.nextProbeAt) - now, reason: failure.category, details: failure });
+      } else if (shared && change === 'resumed') {
+        await shared.clearPause('auth');
+      }
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'could not share the HubSpot auth state through the store');
+    }
     if (change === 'paused' && failure) {
       this.options.log.error(
         { httpStatus: failure.status, category: failure.category, missingScopes: failure.scopes, nextProbeAt: failure.nextProbeAt },

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { SendGate, SendGateState, SendSlot } from './send-gate.js';
 import type { RateLimitHeaders } from './types.js';
 
 export interface RateLimiterOptions {
@@ -10,20 +11,16 @@ export interface RateLimiterOptions {
   now?: () => number;
 }
 
-export interface RateLimiterState {
-  limit: number;
-  inWindow: number;
-  pausedUntil?: number;
-  pauseReason?: string;
-}
+export type RateLimiterState = SendGateState;
 
 /**
  * A client-side rolling-window limiter, tightened by what HubSpot reports in
  * its X-HubSpot-RateLimit-* headers, and paused outright after a 429.
- * Callers are served in arrival order.
+ * Callers are served in arrival order. For one process; replicas share a
+ * SharedSendGate instead.
  */
-export class RateLimiter {
-  private readonly sends: number[] = [];
+export class RateLimiter implements SendGate {
+  private sends: Array<{ at: number }> = [];
   private limit: number;
   private windowMs: number;
   private pausedUntil = 0;
@@ -38,9 +35,12 @@ export class RateLimiter {
   }
 
   /** Resolves when one request may be sent, and counts it as sent. */
-  acquire(signal?: AbortSignal): Promise<void> {
+  acquire(signal?: AbortSignal): Promise<SendSlot> {
     const turn = this.queue.then(() => this.waitForSlot(signal));
-    this.queue = turn.catch(() => undefined);
+    this.queue = turn.then(
+      () => undefined,
+      () => undefined,
+    );
     return turn;
   }
 
@@ -60,7 +60,7 @@ export class RateLimiter {
     this.prune();
     const ours = this.limit - this.sends.length;
     const now = this.now();
-    for (let i = headers.remaining; i < ours; i++) this.sends.push(now);
+    for (let i = headers.remaining; i < ours; i++) this.sends.push({ at: now });
   }
 
   state(): RateLimiterState {
@@ -74,12 +74,14 @@ export class RateLimiter {
     };
   }
 
+  close(): void {}
+
   private prune(): void {
     const cutoff = this.now() - this.windowMs - (this.options.marginMs ?? 0);
-    while (this.sends.length > 0 && (this.sends[0] as number) <= cutoff) this.sends.shift();
+    if (this.sends.some((s) => s.at <= cutoff)) this.sends = this.sends.filter((s) => s.at > cutoff);
   }
 
-  private async waitForSlot(signal?: AbortSignal): Promise<void> {
+  private async waitForSlot(signal?: AbortSignal): Promise<SendSlot> {
     for (;;) {
       signal?.throwIfAborted();
       const now = this.now();
@@ -89,10 +91,11 @@ export class RateLimiter {
       }
       this.prune();
       if (this.sends.length < this.limit) {
-        this.sends.push(now);
-        return;
+        const slot = { at: now };
+        this.sends.push(slot);
+        return { settle: () => void (slot.at = Math.max(slot.at, this.now())) };
       }
-      const oldest = this.sends[0] as number;
+      const oldest = Math.min(...this.sends.map((s) => s.at));
       await sleep(Math.max(1, oldest + this.windowMs + (this.options.marginMs ?? 0) - now + 1), undefined, { signal });
     }
   }

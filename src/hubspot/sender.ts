@@ -5,12 +5,12 @@ import type { AttendanceInput, SubscriberState } from '../attendance/types.js';
 import { parseTargetKey } from '../attendance/targets.js';
 import { maskEmailsIn } from '../support/mask.js';
 import type { HubspotCall, HubspotClient } from './client.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { SendGate } from './send-gate.js';
 import type { HubspotAnswer } from './types.js';
 
 export interface SenderOptions {
   client: HubspotClient;
-  limiter: RateLimiter;
+  limiter: SendGate;
   log: Log;
   maskEmails: boolean;
   windowMs: number;
@@ -55,8 +55,8 @@ export async function sendBatch(
   try {
     return await pRetry(
       async (attempt) => {
-        await options.limiter.acquire(signal);
-        const call = await options.client.postAttendance(target, batch.state, batch.inputs, signal);
+        const slot = await options.limiter.acquire(signal);
+        const call = await options.client.postAttendance(target, batch.state, batch.inputs, signal).finally(() => slot.settle());
         // A 429 naming its own Retry-After says exactly when to come back; its Remaining: 0 would say 10 s.
         const retryAfterGiven = call.answer.kind === 'rate-limited' && call.answer.retryAfterMs !== undefined;
         if (!retryAfterGiven) options.limiter.observe(call.rateLimit);

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Dispatcher } from '../delivery/dispatcher.js';
-import type { RateLimiter } from '../hubspot/rate-limiter.js';
+import type { SendGate } from '../hubspot/send-gate.js';
 import type { Store } from '../store/types.js';
 
 const RECENT_WRITE_FAILURE_MS = 10_000;
@@ -14,7 +14,7 @@ export interface HealthOptions {
   /** The last webhook commit that failed, if none has succeeded since. */
   writeFailure: () => { at: number; message: string } | undefined;
   dispatcher: Dispatcher;
-  limiter: RateLimiter;
+  limiter: SendGate;
 }
 
 const Readiness = Type.Object({

@@ -1,9 +1,12 @@
+import type { Log } from '../support/log.js';
+import { openPostgresStore } from './postgres/index.js';
 import { openSqliteStore } from './sqlite/index.js';
 import type { Store } from './types.js';
 
-/** Opens the store named by `store.url`. */
-export function openStore(url: string): Store {
+/** Opens the store named by `store.url`: `sqlite:<file>` or `postgres://...`. */
+export function openStore(url: string, log?: Log): Store {
   if (url.startsWith('sqlite:')) return openSqliteStore(url);
-  throw new Error(`store.url: unsupported store "${url.split(':')[0]}:" (this build supports sqlite:)`);
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgresStore(url, log);
+  throw new Error(`store.url: unsupported store "${url.split(':')[0]}:" (use sqlite: or postgres://)`);
 }
 export type { Store } from './types.js';

@@ -83,7 +83,7 @@ export interface DeliveryGroup {
 }
 
 export type ClaimResult =
-  | { kind: 'claimed'; records: DeliveryRecord[] }
+  | { kind: 'claimed'; records: DeliveryRecord[]; claimToken: string }
   /** A partial batch that may still wait for company until `until`. */
   | { kind: 'waiting'; until: number }
   /** Nothing ready; `nextAt` is when a scheduled retry becomes due; `drained` when nothing is pending at all. */
@@ -101,14 +101,8 @@ export type DeliveryOutcome =
   | { id: number; kind: 'retry'; error: string; notBefore: number; countAttempt: boolean }
   | { id: number; kind: 'dead'; error: string };
 
-export interface Store {
-  readonly kind: 'sqlite' | 'postgres';
-  migrate(): Promise<void>;
-  /** Proves the store can take a write now; throws when it cannot. */
-  ping(): Promise<void>;
-  close(): Promise<void>;
-
-  insertWebhooks(rows: NewWebhook[]): Promise<AcceptedWebhook[]>;
+/** What one processing round reads and writes. */
+export interface IntakeView {
   unprocessedWebhooks(limit: number): Promise<InboxRow[]>;
   findContact(sourceId: string, contactKey: string): Promise<ContactDetails | undefined>;
   findSession(sourceId: string, sourceEventId: string, email: string): Promise<SessionRow | undefined>;
@@ -116,14 +110,64 @@ export interface Store {
   openSessionsJoinedBefore(cutoff: number, limit: number): Promise<SessionRow[]>;
   openSessionsOfEvent(sourceId: string, sourceEventId: string): Promise<SessionRow[]>;
   commitEffects(effects: InboxEffects, now: number): Promise<void>;
+}
 
-  releaseInflight(): Promise<number>;
+export type PauseKind = 'rate-limit' | 'auth';
+
+export interface SharedPause {
+  kind: PauseKind;
+  /** Milliseconds until the pause ends (or the next auth probe is due), by the store's clock. */
+  remainingMs: number;
+  reason: string;
+  details?: unknown;
+}
+
+/**
+ * HubSpot's limits are per app, not per replica: replicas sharing one store
+ * share the send window and the pauses through it.
+ */
+export interface SharedDeliveryState {
+  /** Takes one send slot in the rolling window if one is free; else says when to ask again. */
+  takeSendSlot(limit: number, windowMs: number): Promise<{ granted: true; slotId: number } | { granted: false; retryInMs: number }>;
+  /** Re-times a slot to now (the call's answer): HubSpot counted it no later than that. */
+  settleSendSlot(slotId: number): Promise<void>;
+  /** Counts sends HubSpot reports that we did not make (another client of the same app). */
+  addPhantomSends(count: number): Promise<void>;
+  sendsInWindow(windowMs: number): Promise<number>;
+  setPause(pause: SharedPause): Promise<void>;
+  clearPause(kind: PauseKind): Promise<void>;
+  readPauses(): Promise<SharedPause[]>;
+}
+
+export interface Store extends IntakeView {
+  readonly kind: 'sqlite' | 'postgres';
+  migrate(): Promise<void>;
+  /** Proves the store can take a write now; throws when it cannot. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  insertWebhooks(rows: NewWebhook[]): Promise<AcceptedWebhook[]>;
+  /**
+   * Runs one processing round alone: across every replica sharing the store, one
+   * round at a time, so sessions and contacts are never written by two at once.
+   */
+  processExclusively<T>(round: (view: IntakeView) => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
+
+  /** At start-up: records a dead process left in flight become pending (SQLite: all; PostgreSQL: expired leases). */
+  releaseInflight(now?: number): Promise<number>;
+  /** Batches whose lease ran out (their replica died) become pending again. */
+  releaseExpiredLeases(now: number): Promise<number>;
+  renewLease(claimToken: string, until: number): Promise<void>;
   pendingGroups(): Promise<DeliveryGroup[]>;
   claimBatch(group: DeliveryGroup, options: ClaimOptions): Promise<ClaimResult>;
-  completeDeliveries(outcomes: DeliveryOutcome[], now: number): Promise<void>;
+  /** Applies outcomes; with a claim token, only to records that claim still holds. */
+  completeDeliveries(outcomes: DeliveryOutcome[], now: number, claimToken?: string): Promise<void>;
   unmappedEvents(): Promise<Array<{ sourceId: string; sourceEventId: string }>>;
   mapRecords(sourceId: string, sourceEventId: string, targetKey: string, now: number): Promise<number>;
 
   countByStatus(): Promise<Record<RecordStatus, number>>;
   prune(deliveredBefore: number, webhooksBefore: number): Promise<{ records: number; webhooks: number }>;
+
+  /** Cross-replica delivery state; absent for a store only one process can use. */
+  readonly shared?: SharedDeliveryState;
 }

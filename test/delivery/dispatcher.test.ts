@@ -69,6 +69,7 @@ function startDispatcher(hubspot: Partial<HubspotConfig> = {}, sender: Partial<S
     maxDeliveryAgeHours: 72,
     requestTimeoutMs: 2000,
     maxConcurrentRequests: 4,
+    batchLeaseMs: 60_000,
     authProbeIntervalMs: 200,
     ...hubspot,
   };

@@ -95,8 +95,20 @@ describe('pause after a 429', () => {
     const next = limiter.acquire();
     controller.abort(new Error('shutting down'));
     await expect(aborted).rejects.toThrow('shutting down');
-    await expect(next).resolves.toBeUndefined();
+    await expect(next).resolves.toHaveProperty('settle');
     expect(limiter.state().inWindow).toBe(1);
+  });
+
+  it('when a send is settled after its answer then its slot counts from the answer, not from the send', async () => {
+    let now = 0;
+    const limiter = new RateLimiter({ maxPerWindow: 1, windowMs: 1000, now: () => now });
+    const slot = await limiter.acquire();
+    now = 900; // the answer comes back 900 ms after the send
+    slot.settle();
+    now = 1500; // 1 s after the send, but only 600 ms after HubSpot may have counted it
+    expect(limiter.state().inWindow).toBe(1);
+    now = 1901;
+    expect(limiter.state().inWindow).toBe(0);
   });
 });
 

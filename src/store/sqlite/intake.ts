@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { isOpen } from '../../attendance/sessions.js';
 import type { ContactDetails } from '../../attendance/types.js';
 import type { AcceptedWebhook, InboxEffects, InboxRow, NewWebhook, SessionRow, SourceEventRow } from '../types.js';
-import { toSessionRow, type SessionDbRow } from './rows.js';
+import { toSessionRow, type SessionDbRow } from '../rows.js';
 
 /** Queries for webhook intake and processing (inbox, contacts, sessions). */
 export function sqliteIntakeQueries(db: Database.Database) {
@@ -83,7 +83,14 @@ export function sqliteIntakeQueries(db: Database.Database) {
   });
 
   return {
-    insertWebhooks: (rows: NewWebhook[]) => insertWebhooks.immediate(rows),
+    insertWebhooks(rows: NewWebhook[]): AcceptedWebhook[] {
+      db.pragma('synchronous = FULL');
+      try {
+        return insertWebhooks.immediate(rows);
+      } finally {
+        db.pragma('synchronous = NORMAL');
+      }
+    },
     unprocessedWebhooks: (limit: number) => unprocessed.all(limit) as InboxRow[],
     findContact(sourceId: string, contactKey: string): ContactDetails | undefined {
       const row = contact.get(sourceId, contactKey) as { contact: string } | undefined;

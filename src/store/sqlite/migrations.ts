@@ -64,6 +64,7 @@ export const SQLITE_MIGRATIONS: string[] = [
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at INTEGER NOT NULL,
     lease_until INTEGER,
+    claim_token TEXT,
     last_error TEXT,
     vid INTEGER,
     received_at INTEGER NOT NULL,
@@ -73,6 +74,7 @@ export const SQLITE_MIGRATIONS: string[] = [
   CREATE INDEX records_ready ON records (target_key, state, occurred_at, id) WHERE status = 'pending';
   CREATE INDEX records_due ON records (target_key, state, next_attempt_at) WHERE status = 'pending';
   CREATE INDEX records_inflight ON records (target_key, state) WHERE status = 'inflight';
+  CREATE INDEX records_claim ON records (claim_token) WHERE status = 'inflight';
   CREATE INDEX records_contact ON records (target_key, email, occurred_at, id) WHERE status IN ('pending', 'inflight');
   CREATE INDEX records_same_contact ON records (source_id, source_event_id, email) WHERE status IN ('pending', 'unmapped');
   CREATE INDEX records_unmapped ON records (source_id, source_event_id) WHERE status = 'unmapped';

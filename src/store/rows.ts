@@ -1,5 +1,5 @@
-import type { SubscriberState } from '../../attendance/types.js';
-import type { DeliveryRecord, SessionRow } from '../types.js';
+import type { SubscriberState } from '../attendance/types.js';
+import type { DeliveryRecord, SessionRow } from './types.js';
 
 export interface RecordRow {
   id: number;

@@ -1,0 +1,187 @@
+import { isOpen } from '../../attendance/sessions.js';
+import type { ContactDetails } from '../../attendance/types.js';
+import type { AcceptedWebhook, InboxEffects, InboxRow, IntakeView, NewRecord, NewWebhook, SessionRow } from '../types.js';
+import { toSessionRow, type SessionDbRow } from '../rows.js';
+import type { Queryable } from './pool.js';
+
+const DEADLOCK = '40P01';
+
+/**
+ * Inserts a group of webhooks in one statement (one commit for all of them), in arrival order.
+ * Two replicas inserting the same deliveries in opposite orders at the same moment can deadlock;
+ * PostgreSQL aborts one of them, and that one simply tries again.
+ */
+export async function insertWebhooks(db: Queryable, rows: NewWebhook[]): Promise<AcceptedWebhook[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await insertGroup(db, rows);
+    } catch (error) {
+      if ((error as { code?: string }).code !== DEADLOCK || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function insertGroup(db: Queryable, rows: NewWebhook[]): Promise<AcceptedWebhook[]> {
+  const inserted = await db.query<{ id: number; source_id: string; dedup_key: string }>({
+    name: 'inbox-insert',
+    text: `INSERT INTO inbox (source_id, dedup_key, received_at, body)
+           SELECT s, d, r, b FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) WITH ORDINALITY AS u(s, d, r, b, n)
+           ORDER BY n
+           ON CONFLICT (source_id, dedup_key) DO NOTHING
+           RETURNING id, source_id, dedup_key`,
+    values: [rows.map((r) => r.sourceId), rows.map((r) => r.dedupKey), rows.map((r) => r.receivedAt), rows.map((r) => r.body)],
+  });
+  const key = (sourceId: string, dedupKey: string) => `${sourceId}\u0000${dedupKey}`;
+  const fresh = new Map(inserted.rows.map((r) => [key(r.source_id, r.dedup_key), r.id]));
+  const missing = rows.filter((r) => !fresh.has(key(r.sourceId, r.dedupKey)));
+  const existing = new Map<string, number>();
+  if (missing.length > 0) {
+    const found = await db.query<{ id: number; source_id: string; dedup_key: string }>(
+      `SELECT i.id, i.source_id, i.dedup_key FROM inbox i
+       JOIN unnest($1::text[], $2::text[]) AS k(source_id, dedup_key) USING (source_id, dedup_key)`,
+      [missing.map((r) => r.sourceId), missing.map((r) => r.dedupKey)],
+    );
+    for (const r of found.rows) existing.set(key(r.source_id, r.dedup_key), r.id);
+  }
+  const claimed = new Set<string>();
+  return rows.map((r) => {
+    const k = key(r.sourceId, r.dedupKey);
+    const id = fresh.get(k);
+    // The first of identical deliveries in one group is the stored one; the rest are duplicates.
+    if (id !== undefined && !claimed.has(k)) {
+      claimed.add(k);
+      return { id, duplicate: false };
+    }
+    return { id: (id ?? existing.get(k)) as number, duplicate: true };
+  });
+}
+
+const SESSION_COLUMNS = 'source_id, source_event_id, email, first_join, last_join, last_leave, sent_join, sent_leave, contact';
+
+/** The reads and the commit of one processing round, on `db` (a client inside the round's transaction). */
+export function intakeView(db: Queryable): IntakeView {
+  return {
+    async unprocessedWebhooks(limit) {
+      const { rows } = await db.query<InboxRow>(
+        'SELECT id, source_id AS "sourceId", received_at AS "receivedAt", body FROM inbox WHERE processed_at IS NULL ORDER BY id LIMIT $1',
+        [limit],
+      );
+      return rows;
+    },
+    async findContact(sourceId, contactKey): Promise<ContactDetails | undefined> {
+      const { rows } = await db.query<{ contact: string }>('SELECT contact FROM contacts WHERE source_id = $1 AND contact_key = $2', [sourceId, contactKey]);
+      return rows[0] ? JSON.parse(rows[0].contact) : undefined;
+    },
+    async findSession(sourceId, sourceEventId, email): Promise<SessionRow | undefined> {
+      const { rows } = await db.query<SessionDbRow>(
+        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE source_id = $1 AND source_event_id = $2 AND email = $3`,
+        [sourceId, sourceEventId, email],
+      );
+      return rows[0] ? toSessionRow(rows[0]) : undefined;
+    },
+    async findSourceEvent(sourceId, sourceEventId) {
+      const { rows } = await db.query<{ starts_at: number | null; ends_at: number | null }>(
+        'SELECT starts_at, ends_at FROM source_events WHERE source_id = $1 AND source_event_id = $2',
+        [sourceId, sourceEventId],
+      );
+      const row = rows[0];
+      return row ? { sourceId, sourceEventId, startsAt: row.starts_at ?? undefined, endsAt: row.ends_at ?? undefined } : undefined;
+    },
+    async openSessionsJoinedBefore(cutoff, limit) {
+      const { rows } = await db.query<SessionDbRow>(
+        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE open_since IS NOT NULL AND open_since < $1 ORDER BY open_since LIMIT $2`,
+        [cutoff, limit],
+      );
+      return rows.map(toSessionRow);
+    },
+    async openSessionsOfEvent(sourceId, sourceEventId) {
+      const { rows } = await db.query<SessionDbRow>(
+        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE source_id = $1 AND source_event_id = $2 AND open_since IS NOT NULL`,
+        [sourceId, sourceEventId],
+      );
+      return rows.map(toSessionRow);
+    },
+    commitEffects: (effects, now) => writeEffects(db, effects, now),
+  };
+}
+
+/** Writes a round's effects with one statement per kind (the caller holds the transaction). */
+async function writeEffects(db: Queryable, effects: InboxEffects, now: number): Promise<void> {
+  const { contacts, sourceEvents, sessions, processed } = effects;
+  if (contacts.length > 0) {
+    await db.query(
+      `INSERT INTO contacts (source_id, contact_key, contact, updated_at)
+       SELECT s, k, c, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS u(s, k, c)
+       ON CONFLICT (source_id, contact_key) DO UPDATE SET contact = excluded.contact, updated_at = excluded.updated_at`,
+      [contacts.map((c) => c.sourceId), contacts.map((c) => c.contactKey), contacts.map((c) => JSON.stringify(c.contact)), now],
+    );
+  }
+  for (const e of sourceEvents) {
+    await db.query(
+      `INSERT INTO source_events (source_id, source_event_id, starts_at, ends_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (source_id, source_event_id) DO UPDATE SET
+         starts_at = COALESCE(excluded.starts_at, source_events.starts_at), ends_at = COALESCE(excluded.ends_at, source_events.ends_at)`,
+      [e.sourceId, e.sourceEventId, e.startsAt ?? null, e.endsAt ?? null],
+    );
+  }
+  for (const s of sessions) {
+    const t = s.times;
+    await db.query(
+      `INSERT INTO sessions (${SESSION_COLUMNS}, open_since) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (source_id, source_event_id, email) DO UPDATE SET first_join = excluded.first_join, last_join = excluded.last_join,
+         last_leave = excluded.last_leave, sent_join = excluded.sent_join, sent_leave = excluded.sent_leave,
+         contact = excluded.contact, open_since = excluded.open_since`,
+      [s.sourceId, s.sourceEventId, s.email, t.firstJoin ?? null, t.lastJoin ?? null, t.lastLeave ?? null, t.sentJoin ?? null,
+        t.sentLeave ?? null, JSON.stringify(s.contact), isOpen(t) ? (t.lastJoin ?? null) : null],
+    );
+  }
+  await writeRecords(db, effects.records, now);
+  if (processed.length > 0) {
+    await db.query(
+      `UPDATE inbox SET processed_at = $3, outcome = u.outcome FROM unnest($1::bigint[], $2::text[]) AS u(id, outcome) WHERE inbox.id = u.id`,
+      [processed.map((p) => p.inboxId), processed.map((p) => p.outcome), now],
+    );
+  }
+}
+
+async function writeRecords(db: Queryable, records: NewRecord[], now: number): Promise<void> {
+  if (records.length === 0) return;
+  const attends = records.filter((r) => r.supersedesPendingAttend);
+  if (attends.length > 0) {
+    await db.query(
+      `UPDATE records SET status = 'superseded', updated_at = $4
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS u(s, e, m)
+       WHERE records.source_id = u.s AND records.source_event_id = u.e AND records.email = u.m
+         AND records.state = 'attend' AND records.status IN ('pending', 'unmapped')`,
+      [attends.map((r) => r.sourceId), attends.map((r) => r.sourceEventId), attends.map((r) => r.email), now],
+    );
+  }
+  // Within one round a later attend of the same person replaces an earlier one.
+  const last = new Map<string, number>();
+  records.forEach((r, i) => r.supersedesPendingAttend && last.set(`${r.sourceId}\u0000${r.sourceEventId}\u0000${r.email}`, i));
+  const status = (r: NewRecord, i: number) => {
+    if (r.supersedesPendingAttend && last.get(`${r.sourceId}\u0000${r.sourceEventId}\u0000${r.email}`) !== i) return 'superseded';
+    return r.targetKey === null ? 'unmapped' : 'pending';
+  };
+  await db.query(
+    `INSERT INTO records (inbox_id, source_id, source_event_id, target_key, state, email, occurred_at, input, status,
+                          next_attempt_at, received_at, created_at, updated_at)
+     SELECT i, s, e, t, st, m, o, inp, stat, $11, r, $11, $11
+     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::bigint[])
+       WITH ORDINALITY AS u(i, s, e, t, st, m, o, inp, stat, r, n)
+     ORDER BY n`,
+    [
+      records.map((r) => r.inboxId ?? null),
+      records.map((r) => r.sourceId),
+      records.map((r) => r.sourceEventId),
+      records.map((r) => r.targetKey),
+      records.map((r) => r.state),
+      records.map((r) => r.email),
+      records.map((r) => r.occurredAt),
+      records.map((r) => JSON.stringify(r.input)),
+      records.map(status),
+      records.map((r) => r.receivedAt),
+      now,
+    ],
+  );
+}

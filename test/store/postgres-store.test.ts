@@ -1,0 +1,495 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { openStore } from '../../src/store/index.js';
+import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.js';
+import type { ClaimOptions, ClaimResult, DeliveryGroup, DeliveryRecord, SharedDeliveryState, Store } from '../../src/store/types.js';
+import { freshSchema, postgresUrl, queryPg, type TestSchema } from '../support/postgres.js';
+import { addRecords, emails, EVENT_A } from '../support/records.js';
+import { readRecords } from '../support/stores.js';
+
+/**
+ * What only the PostgreSQL store promises: several replicas (here: several Store
+ * instances, each with its own pool) on one schema. The behaviour both stores
+ * share is in contract.test.ts.
+ */
+
+// Warns (and under CI=true throws) when there is no PostgreSQL: this whole file then shows as skipped.
+const pgUrl = postgresUrl();
+
+const T0 = Date.parse('2026-05-01T12:00:00Z');
+const REGISTER_A: DeliveryGroup = { targetKey: EVENT_A, state: 'register' };
+const CANCEL_A: DeliveryGroup = { targetKey: EVENT_A, state: 'cancel' };
+
+function options(overrides: Partial<ClaimOptions> = {}): ClaimOptions {
+  return { now: T0, batchSize: 100, batchWaitMs: 0, leaseMs: 60_000, ...overrides };
+}
+
+function claimedBatch(result: ClaimResult): { records: DeliveryRecord[]; claimToken: string } {
+  if (result.kind !== 'claimed') throw new Error(`expected a claimed batch, got ${JSON.stringify(result)}`);
+  return result;
+}
+
+function recordsIn(result: ClaimResult): DeliveryRecord[] {
+  return result.kind === 'claimed' ? result.records : [];
+}
+
+function sharedOf(store: Store): SharedDeliveryState {
+  if (!store.shared) throw new Error('a PostgreSQL store shares its delivery state');
+  return store.shared;
+}
+
+/** Fails instead of hanging when `promise` is blocked (e.g. on a row lock it should have skipped). */
+async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe.skipIf(!pgUrl)('PostgreSQL store shared by replicas', () => {
+  let schema: TestSchema;
+  let opened: Store[];
+
+  /** Another replica: a Store with a pool of its own on this test's schema. */
+  async function replica(migrate = true): Promise<Store> {
+    const store = openStore(schema.url);
+    opened.push(store);
+    if (migrate) await store.migrate();
+    return store;
+  }
+
+  const records = () => readRecords('postgres', schema.url);
+
+  beforeEach(async () => {
+    schema = await freshSchema(pgUrl as string);
+    opened = [];
+  });
+
+  afterEach(async () => {
+    for (const store of opened) await store.close().catch(() => undefined);
+    await schema.drop();
+  });
+
+  describe('schema migrations', () => {
+    it('when five replicas start at once on an empty schema then all migrate and each version is applied exactly once', async () => {
+      const stores = await Promise.all(Array.from({ length: 5 }, () => replica(false)));
+      await Promise.all(stores.map((store) => store.migrate()));
+
+      const versions = await queryPg<{ version: number; n: number }>(
+        schema.url,
+        'SELECT version, COUNT(*)::bigint AS n FROM schema_migrations GROUP BY version ORDER BY version',
+      );
+      expect(versions).toEqual(POSTGRES_MIGRATIONS.map((_, i) => ({ version: i + 1, n: 1 })));
+      for (const store of stores) await store.ping();
+      await addRecords(stores[0]!, [{ email: 'ada@example.com' }], T0);
+      expect((await stores[4]!.countByStatus()).pending).toBe(1);
+    });
+
+    it('when replicas start again on a migrated schema then nothing is re-applied and the data stays', async () => {
+      const first = await replica();
+      await addRecords(first, [{ email: 'ada@example.com' }], T0);
+      const before = await queryPg<{ version: number; applied_at: Date }>(schema.url, 'SELECT version, applied_at FROM schema_migrations ORDER BY version');
+
+      const later = await Promise.all([replica(false), replica(false), replica(false)]);
+      await Promise.all(later.map((store) => store.migrate()));
+
+      expect(await queryPg(schema.url, 'SELECT version, applied_at FROM schema_migrations ORDER BY version')).toEqual(before);
+      expect((await later[0]!.countByStatus()).pending).toBe(1);
+    });
+  });
+
+  describe('claiming across replicas', () => {
+    it('when two replicas claim the same groups at once, round after round, then no record is claimed twice and no email is ever in flight twice', async () => {
+      const [a, b] = [await replica(), await replica()];
+      const people = emails(40);
+      // Every person registers, cancels, registers again and cancels again, all in one HubSpot event:
+      // the register and cancel claims keep racing for the same people.
+      await addRecords(
+        a,
+        people.flatMap((email, p) => [
+          { email, state: 'register' as const, occurredAt: T0 + p * 10 + 1 },
+          { email, state: 'cancel' as const, occurredAt: T0 + p * 10 + 2 },
+          { email, state: 'register' as const, occurredAt: T0 + p * 10 + 3 },
+          { email, state: 'cancel' as const, occurredAt: T0 + p * 10 + 4 },
+        ]),
+        T0,
+      );
+      const total = people.length * 4;
+
+      const everClaimed = new Set<number>();
+      const inFlight = new Map<string, number>();
+      const lastClaimedAt = new Map<string, number>();
+      let previous: Array<{ store: Store; token: string; records: DeliveryRecord[] }> = [];
+      for (let round = 0; round < 200 && everClaimed.size < total; round++) {
+        const attempts = [
+          { store: a, group: REGISTER_A },
+          { store: b, group: REGISTER_A },
+          { store: a, group: CANCEL_A },
+          { store: b, group: CANCEL_A },
+        ];
+        const results = await Promise.all(attempts.map(({ store, group }) => store.claimBatch(group, options({ batchSize: 7 }))));
+        const batches = results.flatMap((result, i) =>
+          result.kind === 'claimed' ? [{ store: attempts[i]!.store, token: result.claimToken, records: result.records }] : [],
+        );
+        for (const batch of batches) {
+          for (const record of batch.records) {
+            expect(everClaimed.has(record.id), `record ${record.id} claimed twice`).toBe(false);
+            everClaimed.add(record.id);
+            expect(inFlight.get(record.email), `${record.email} in flight twice`).toBeUndefined();
+            inFlight.set(record.email, record.id);
+            // Per-contact order: each person's records go out in the order they happened.
+            expect(record.occurredAt).toBeGreaterThan(lastClaimedAt.get(record.email) ?? 0);
+            lastClaimedAt.set(record.email, record.occurredAt);
+          }
+        }
+        // The previous round's batches finish only now, so claims always meet batches in flight.
+        await Promise.all(
+          previous.map(({ store, token, records: done }) =>
+            store.completeDeliveries(done.map((r) => ({ id: r.id, kind: 'delivered' as const })), T0, token),
+          ),
+        );
+        for (const { records: done } of previous) for (const r of done) inFlight.delete(r.email);
+        previous = batches;
+      }
+      await Promise.all(
+        previous.map(({ store, token, records: done }) => store.completeDeliveries(done.map((r) => ({ id: r.id, kind: 'delivered' as const })), T0, token)),
+      );
+
+      expect(everClaimed.size).toBe(total);
+      expect(await b.countByStatus()).toMatchObject({ delivered: total, pending: 0, inflight: 0 });
+    });
+
+    it('when replica A holds a register of x@ in flight then replica B cannot claim the later cancel of x@', async () => {
+      const [a, b] = [await replica(), await replica()];
+      await addRecords(
+        a,
+        [
+          { email: 'x@example.com', state: 'register', occurredAt: T0 + 1000 },
+          { email: 'x@example.com', state: 'cancel', occurredAt: T0 + 2000 },
+          { email: 'y@example.com', state: 'cancel', occurredAt: T0 + 3000 },
+        ],
+        T0,
+      );
+      const register = claimedBatch(await a.claimBatch(REGISTER_A, options()));
+      expect(recordsIn(await b.claimBatch(CANCEL_A, options())).map((r) => r.email)).toEqual(['y@example.com']);
+      expect(await b.claimBatch(CANCEL_A, options())).toMatchObject({ kind: 'empty', drained: false });
+
+      // A's attempt fails and waits for a retry: still not B's turn.
+      await a.completeDeliveries([{ id: register.records[0]!.id, kind: 'retry', error: 'HTTP 503', notBefore: T0 + 5_000, countAttempt: true }], T0, register.claimToken);
+      expect(await b.claimBatch(CANCEL_A, options({ now: T0 + 1_000 }))).toMatchObject({ kind: 'empty' });
+
+      const retry = claimedBatch(await b.claimBatch(REGISTER_A, options({ now: T0 + 5_000 })));
+      await b.completeDeliveries([{ id: retry.records[0]!.id, kind: 'delivered', vid: 9 }], T0 + 5_000, retry.claimToken);
+      expect(recordsIn(await a.claimBatch(CANCEL_A, options({ now: T0 + 5_000 }))).map((r) => r.email)).toEqual(['x@example.com']);
+    });
+
+    it('when another session holds some pending rows locked then a claim skips them instead of waiting (SKIP LOCKED)', async () => {
+      const store = await replica();
+      await addRecords(store, [{ email: 'ada@example.com' }, { email: 'bob@example.com' }], T0);
+      const locker = new pg.Client({ connectionString: schema.url });
+      await locker.connect();
+      try {
+        await locker.query('BEGIN');
+        await locker.query(`SELECT id FROM records WHERE email = 'ada@example.com' FOR UPDATE`);
+        const batch = claimedBatch(await within(5_000, 'claimBatch', store.claimBatch(REGISTER_A, options())));
+        expect(batch.records.map((r) => r.email)).toEqual(['bob@example.com']);
+        await locker.query('ROLLBACK');
+      } finally {
+        await locker.end();
+      }
+      expect(recordsIn(await store.claimBatch(REGISTER_A, options())).map((r) => r.email)).toEqual(['ada@example.com']);
+    });
+  });
+
+  describe('leases across replicas', () => {
+    it('when a replica dies mid-batch then its lease runs out and another replica delivers the batch', async () => {
+      const [a, b] = [await replica(), await replica()];
+      await addRecords(a, emails(3).map((email) => ({ email })), T0);
+      const lost = claimedBatch(await a.claimBatch(REGISTER_A, options({ leaseMs: 30_000 })));
+      await a.close(); // the replica is gone, its batch still in flight
+
+      expect(await b.releaseExpiredLeases(T0 + 10_000)).toBe(0);
+      expect(await b.claimBatch(REGISTER_A, options({ now: T0 + 10_000 }))).toMatchObject({ kind: 'empty', drained: false });
+      expect(await b.releaseExpiredLeases(T0 + 30_001)).toBe(3);
+      const taken = claimedBatch(await b.claimBatch(REGISTER_A, options({ now: T0 + 30_001 })));
+      expect(taken.records.map((r) => r.id)).toEqual(lost.records.map((r) => r.id));
+      await b.completeDeliveries(taken.records.map((r) => ({ id: r.id, kind: 'delivered' as const, vid: r.id })), T0 + 30_002, taken.claimToken);
+      expect(await b.countByStatus()).toMatchObject({ delivered: 3, inflight: 0, pending: 0 });
+    });
+
+    it('when a slow replica lost its lease to another then its late renewal and outcomes change nothing', async () => {
+      const [a, b] = [await replica(), await replica()];
+      await addRecords(a, emails(2).map((email) => ({ email })), T0);
+      const slow = claimedBatch(await a.claimBatch(REGISTER_A, options({ leaseMs: 1_000 })));
+      expect(await b.releaseExpiredLeases(T0 + 500)).toBe(0);
+      expect(await b.releaseExpiredLeases(T0 + 1_001)).toBe(2);
+      const taken = claimedBatch(await b.claimBatch(REGISTER_A, options({ now: T0 + 1_001, leaseMs: 60_000 })));
+      expect(taken.claimToken).not.toBe(slow.claimToken);
+      const before = await records();
+
+      await a.renewLease(slow.claimToken, T0 + 600_000);
+      await a.completeDeliveries(
+        [
+          { id: slow.records[0]!.id, kind: 'delivered', vid: 1 },
+          { id: slow.records[1]!.id, kind: 'dead', error: 'VALIDATION_ERROR' },
+        ],
+        T0 + 1_500,
+        slow.claimToken,
+      );
+      expect(await records()).toEqual(before);
+      expect(before.map((r) => [r.status, r.claim_token, r.lease_until])).toEqual([
+        ['inflight', taken.claimToken, T0 + 61_001],
+        ['inflight', taken.claimToken, T0 + 61_001],
+      ]);
+
+      await b.completeDeliveries(taken.records.map((r) => ({ id: r.id, kind: 'delivered' as const, vid: 100 + r.id })), T0 + 2_000, taken.claimToken);
+      expect((await records()).map((r) => [r.status, r.vid])).toEqual(taken.records.map((r) => ['delivered', 100 + r.id]));
+    });
+  });
+
+  describe('processing rounds', () => {
+    it('when one replica is in a processing round then no other round runs anywhere until it ends, and its writes show only when it commits', async () => {
+      const [a, b] = [await replica(), await replica()];
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let inRound!: () => void;
+      const running = new Promise<void>((resolve) => (inRound = resolve));
+
+      const first = a.processExclusively(async (view) => {
+        await view.commitEffects({ processed: [], contacts: [{ sourceId: 'zoom', contactKey: 'reg-1', contact: { email: 'ada@example.com' } }], sessions: [], sourceEvents: [], records: [] }, T0);
+        inRound();
+        await gate;
+        return 'a';
+      });
+      await running;
+
+      const other = vi.fn(async () => 'b');
+      expect(await b.processExclusively(other)).toEqual({ ran: false });
+      // Another round from the same replica waits its turn as well.
+      expect(await a.processExclusively(other)).toEqual({ ran: false });
+      expect(other).not.toHaveBeenCalled();
+      expect(await b.findContact('zoom', 'reg-1')).toBeUndefined();
+
+      release();
+      expect(await first).toEqual({ ran: true, value: 'a' });
+      expect(await b.findContact('zoom', 'reg-1')).toEqual({ email: 'ada@example.com' });
+      expect(await b.processExclusively(other)).toEqual({ ran: true, value: 'b' });
+    });
+
+    it('when a round fails then its writes are rolled back and the next round (on any replica) gets the turn', async () => {
+      const [a, b] = [await replica(), await replica()];
+      const [webhook] = await a.insertWebhooks([{ sourceId: 'zoom', dedupKey: 'k1', receivedAt: T0, body: '{}' }]);
+      await expect(
+        a.processExclusively(async (view) => {
+          await view.commitEffects(
+            { processed: [{ inboxId: webhook!.id, outcome: 'ok' }], contacts: [], sessions: [], sourceEvents: [], records: [] },
+            T0,
+          );
+          throw new Error('interpretation crashed');
+        }),
+      ).rejects.toThrow('interpretation crashed');
+
+      expect((await b.unprocessedWebhooks(10)).map((w) => w.id)).toEqual([webhook!.id]);
+      expect(await b.processExclusively(async (view) => (await view.unprocessedWebhooks(10)).length)).toEqual({ ran: true, value: 1 });
+    });
+  });
+
+  describe('shared HubSpot rate limit and pauses', () => {
+    it('when three replicas ask for send slots at once then together they get exactly the limit and the rest are told how long to wait', async () => {
+      const stores = [await replica(), await replica(), await replica()];
+      const limit = 5;
+      const windowMs = 1_000;
+      const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => sharedOf(stores[i % 3]!).takeSendSlot(limit, windowMs)));
+
+      expect(answers.filter((a) => a.granted)).toHaveLength(limit);
+      for (const answer of answers) {
+        if (!answer.granted) {
+          expect(answer.retryInMs).toBeGreaterThan(0);
+          expect(answer.retryInMs).toBeLessThanOrEqual(windowMs + 1);
+        }
+      }
+      expect(await sharedOf(stores[2]!).sendsInWindow(windowMs)).toBe(limit);
+    });
+
+    it('when the window has moved on then slots are granted again', async () => {
+      const [a, b] = [await replica(), await replica()];
+      expect(await sharedOf(a).takeSendSlot(2, 300)).toMatchObject({ granted: true });
+      expect(await sharedOf(b).takeSendSlot(2, 300)).toMatchObject({ granted: true });
+      const refused = await sharedOf(a).takeSendSlot(2, 300);
+      if (refused.granted) throw new Error('a third slot in the window was granted');
+      expect(refused.retryInMs).toBeLessThanOrEqual(301);
+      await sleep(refused.retryInMs + 20);
+      expect(await sharedOf(b).takeSendSlot(2, 300)).toMatchObject({ granted: true });
+    });
+
+    it('when HubSpot reports sends we did not make then they count against the shared window', async () => {
+      const [a, b] = [await replica(), await replica()];
+      await sharedOf(a).addPhantomSends(0);
+      expect(await sharedOf(b).sendsInWindow(10_000)).toBe(0);
+      await sharedOf(a).addPhantomSends(3);
+      expect(await sharedOf(b).sendsInWindow(10_000)).toBe(3);
+      const answers = [];
+      for (let i = 0; i < 4; i++) answers.push(await sharedOf(b).takeSendSlot(5, 10_000));
+      expect(answers.map((x) => x.granted)).toEqual([true, true, false, false]);
+      expect(await sharedOf(a).sendsInWindow(10_000)).toBe(5);
+    });
+
+    it('when one replica sees a 429 then every replica is refused send slots for the rest of the pause, until it is cleared', async () => {
+      const [a, b, c] = [await replica(), await replica(), await replica()];
+      await sharedOf(a).setPause({ kind: 'rate-limit', remainingMs: 2_000, reason: 'HTTP 429 from HubSpot' });
+
+      const refused = await sharedOf(b).takeSendSlot(5, 1_000);
+      if (refused.granted) throw new Error('a slot was granted during a shared 429 pause');
+      expect(refused.retryInMs).toBeGreaterThan(1_000);
+      expect(refused.retryInMs).toBeLessThanOrEqual(2_000);
+      const [pause] = await sharedOf(c).readPauses();
+      expect(pause).toMatchObject({ kind: 'rate-limit', reason: 'HTTP 429 from HubSpot' });
+      expect(pause?.remainingMs).toBeGreaterThan(1_000);
+      expect(pause?.remainingMs).toBeLessThanOrEqual(2_000);
+
+      // A shorter 429 pause never shortens the one in force.
+      await sharedOf(c).setPause({ kind: 'rate-limit', remainingMs: 100, reason: 'HTTP 429 again' });
+      expect((await sharedOf(a).readPauses())[0]?.remainingMs).toBeGreaterThan(1_000);
+
+      await sharedOf(b).clearPause('rate-limit');
+      expect(await sharedOf(c).readPauses()).toEqual([]);
+      expect(await sharedOf(a).takeSendSlot(5, 1_000)).toMatchObject({ granted: true });
+      expect(await sharedOf(b).sendsInWindow(1_000)).toBe(1);
+    });
+
+    it('when one replica records an auth pause then every replica reads it back with its details, until it is cleared', async () => {
+      const [a, b] = [await replica(), await replica()];
+      const details = { status: 401, category: 'INVALID_AUTHENTICATION', probes: 2, message: "token 'pat-eu1-…' expired" };
+      await sharedOf(a).setPause({ kind: 'auth', remainingMs: 30_000, reason: 'HTTP 401 from HubSpot', details });
+
+      const pauses = await sharedOf(b).readPauses();
+      expect(pauses).toEqual([{ kind: 'auth', remainingMs: expect.any(Number), reason: 'HTTP 401 from HubSpot', details }]);
+      expect(pauses[0]!.remainingMs).toBeGreaterThan(25_000);
+      expect(pauses[0]!.remainingMs).toBeLessThanOrEqual(30_000);
+
+      // The next probe is due now: the auth pause is still in force (only remainingMs says "probe now").
+      await sharedOf(b).setPause({ kind: 'auth', remainingMs: 0, reason: 'HTTP 403 from HubSpot', details: { status: 403 } });
+      expect(await sharedOf(a).readPauses()).toEqual([{ kind: 'auth', remainingMs: 0, reason: 'HTTP 403 from HubSpot', details: { status: 403 } }]);
+
+      await sharedOf(a).setPause({ kind: 'auth', remainingMs: 5_000, reason: 'HTTP 401 from HubSpot' });
+      expect(await sharedOf(b).readPauses()).toEqual([{ kind: 'auth', remainingMs: expect.any(Number), reason: 'HTTP 401 from HubSpot', details: undefined }]);
+
+      await sharedOf(b).clearPause('auth');
+      expect(await sharedOf(a).readPauses()).toEqual([]);
+    });
+  });
+
+  describe('with a million delivered rows', () => {
+    it('when a small group is pending among a million delivered rows then no delivery query scans the whole records table, and prune removes the old rows in chunks', async () => {
+      const store = await replica();
+      const OLD = T0 - 90 * 86_400_000;
+      // Delivered long ago, in the same HubSpot event and state as the pending group: the worst case for the indexes.
+      await queryPg(
+        schema.url,
+        `INSERT INTO records (source_id, source_event_id, target_key, state, email, occurred_at, input, status, attempts,
+                              next_attempt_at, vid, received_at, created_at, updated_at)
+         SELECT 'zoom', '9001', $1, 'register', 'old' || g || '@example.com', t, '{}', 'delivered', 0, t, g, t, t, t
+         FROM generate_series(1, 1000000) AS g, LATERAL (SELECT $2::bigint + g AS t) AS at`,
+        [EVENT_A, OLD],
+      );
+      await addRecords(store, [...emails(5).map((email) => ({ email })), { email: 'recent@example.com', state: 'cancel' as const }], T0);
+      const recent = claimedBatch(await store.claimBatch(CANCEL_A, options()));
+      await store.completeDeliveries([{ id: recent.records[0]!.id, kind: 'delivered' }], T0, recent.claimToken);
+      // Autovacuum would do this in production; a test cannot wait for it.
+      await queryPg(schema.url, 'ANALYZE records');
+
+      // Capture what the store sends on the delivery path.
+      const clientQuery = vi.spyOn(pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown }, 'query');
+      let captured: Array<{ text: string; values: unknown[] }>;
+      let batch: { records: DeliveryRecord[]; claimToken: string };
+      try {
+        expect(await store.pendingGroups()).toEqual([REGISTER_A]);
+        batch = claimedBatch(await store.claimBatch(REGISTER_A, options({ batchSize: 10 })));
+        expect(await store.claimBatch(REGISTER_A, options({ batchSize: 10 }))).toEqual({ kind: 'empty', nextAt: undefined, drained: false });
+        await store.renewLease(batch.claimToken, T0 + 120_000);
+        expect(await store.releaseExpiredLeases(T0 + 1)).toBe(0);
+        await store.completeDeliveries(batch.records.map((r) => ({ id: r.id, kind: 'delivered' as const, vid: r.id })), T0 + 1, batch.claimToken);
+        captured = clientQuery.mock.calls.map(statementOf).filter((s) => !/^\s*(BEGIN|COMMIT|ROLLBACK)\b/i.test(s.text));
+      } finally {
+        clientQuery.mockRestore();
+      }
+      expect(batch.records.map((r) => r.email)).toEqual(emails(5));
+      expect(captured.some((s) => /FOR UPDATE OF r SKIP LOCKED/.test(s.text))).toBe(true);
+      expect(captured.length).toBeGreaterThanOrEqual(7);
+
+      for (const statement of captured) {
+        for (const [mode, plan] of Object.entries(await explain(schema.url, statement))) {
+          expect(plan, `${mode} plan of:\n${statement.text}\n\n${plan}`).not.toMatch(/Seq Scan on records/);
+        }
+      }
+
+      // Retention: everything delivered before the cutoff goes, a chunk per statement; the recent and the undelivered stay.
+      const poolQuery = spyRowCounts(pg.Pool.prototype as unknown as { query: (...args: unknown[]) => unknown });
+      let pruned: { records: number; webhooks: number };
+      try {
+        pruned = await store.prune(T0 - 86_400_000, T0 - 86_400_000);
+      } finally {
+        poolQuery.restore();
+      }
+      expect(pruned).toEqual({ records: 1_000_000, webhooks: 0 });
+      const deletes = poolQuery.results.filter((r) => /^\s*DELETE FROM records/i.test(r.text));
+      expect(deletes.length).toBeGreaterThan(10);
+      expect(Math.max(...deletes.map((d) => d.rowCount))).toBeLessThanOrEqual(100_000);
+      expect(deletes.reduce((sum, d) => sum + d.rowCount, 0)).toBe(1_000_000);
+      expect(await store.countByStatus()).toMatchObject({ delivered: 6, pending: 0, inflight: 0 });
+    }, 60_000);
+  });
+});
+
+function statementOf(args: unknown[]): { text: string; values: unknown[] } {
+  const [first, second] = args;
+  if (typeof first === 'string') return { text: first, values: Array.isArray(second) ? second : [] };
+  const config = first as { text: string; values?: unknown[] };
+  return { text: config.text, values: config.values ?? [] };
+}
+
+/** The plan PostgreSQL picks with these values (custom) and for any values (generic, as a reused prepared statement may get). */
+async function explain(url: string, statement: { text: string; values: unknown[] }): Promise<{ custom: string; generic: string }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const literal = (value: unknown): string => {
+      if (value === null || value === undefined) return 'NULL';
+      if (Array.isArray(value)) return client.escapeLiteral(`{${value.map((v) => (v === null ? 'NULL' : String(v))).join(',')}}`);
+      return client.escapeLiteral(String(value));
+    };
+    await client.query(`PREPARE under_test AS ${statement.text}`);
+    const execute = statement.values.length > 0 ? `EXECUTE under_test(${statement.values.map(literal).join(', ')})` : 'EXECUTE under_test';
+    const plan = async () => (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${execute}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+    await client.query('SET plan_cache_mode = force_custom_plan');
+    const custom = await plan();
+    await client.query('SET plan_cache_mode = force_generic_plan');
+    const generic = await plan();
+    return { custom, generic };
+  } finally {
+    await client.end();
+  }
+}
+
+/** Wraps `target.query` (promise style) to note each statement's text and row count. */
+function spyRowCounts(target: { query: (...args: unknown[]) => unknown }) {
+  const results: Array<{ text: string; rowCount: number }> = [];
+  const original = target.query;
+  const spy = vi.spyOn(target, 'query').mockImplementation(function (this: unknown, ...args: unknown[]) {
+    const result = original.apply(this, args);
+    if (result instanceof Promise) {
+      void result.then(
+        (r: { rowCount?: number | null }) => results.push({ text: statementOf(args).text, rowCount: r?.rowCount ?? 0 }),
+        () => undefined,
+      );
+    }
+    return result;
+  });
+  return { results, restore: () => spy.mockRestore() };
+}
