@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Logger } from 'pino';
+import { destination as pinoDestination, type Logger } from 'pino';
 import type { RelayConfig } from './config/schema.js';
 import { installErrorHandler } from './ops/error-handler.js';
 import { createLogger } from './ops/logger.js';
@@ -12,11 +12,14 @@ export const RELAY_VERSION = '0.1.0';
 
 export interface AppDeps {
   logger?: Logger;
+  /** Where `logger` writes; the store worker's log lines are written there too. */
+  logDestination?: { write(line: string): unknown };
 }
 
 /** Builds the relay as a Fastify instance: ready to `listen`, cleaned up by `close`. */
 export async function buildApp(config: RelayConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
-  const logger = deps.logger ?? createLogger(config.logging);
+  const destination = deps.logDestination ?? pinoDestination(1);
+  const logger = deps.logger ?? createLogger(config.logging, destination as Parameters<typeof createLogger>[1]);
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.server.bodyLimitBytes,
@@ -34,6 +37,6 @@ export async function buildApp(config: RelayConfig, deps: AppDeps = {}): Promise
   }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandler(app);
   await registerOpenapi(app, RELAY_VERSION);
-  await app.register(relayPlugin, { config });
+  await app.register(relayPlugin, { config, logLine: (line) => void destination.write(`${line}\n`) });
   return app;
 }

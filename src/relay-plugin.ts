@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { WebhookProcessor } from './attendance/processor.js';
 import { EventMappings } from './attendance/targets.js';
 import type { RelayConfig } from './config/schema.js';
 import { Dispatcher } from './delivery/dispatcher.js';
@@ -13,8 +12,7 @@ import { LoadShedder } from './intake/load-shedding.js';
 import { webhookRoutes } from './intake/webhook-routes.js';
 import { healthRoutes, type Phase } from './ops/health-routes.js';
 import { createSources } from './sources/registry.js';
-import { openStore } from './store/index.js';
-import type { DeliveryGroup } from './store/types.js';
+import { startStoreWorker } from './store/worker/client.js';
 
 const TEN_SECONDS = 10_000;
 
@@ -29,12 +27,31 @@ declare module 'fastify' {
  * Wires the pipeline (webhook → inbox → records → batches → HubSpot) and owns
  * its lifecycle: recover on start, drain on close.
  */
-const relay: FastifyPluginAsync<{ config: RelayConfig }> = async (app, { config }) => {
+export interface RelayPluginOptions {
+  config: RelayConfig;
+  /** Writes one log line where the main logger writes (used for the store worker's lines). */
+  logLine: (line: string) => void;
+}
+
+const relay: FastifyPluginAsync<RelayPluginOptions> = async (app, { config, logLine }) => {
   const log = app.log;
   let phase: Phase = 'starting';
+  let storeFailure: Error | undefined;
 
-  const store = openStore(config.store.url, log.child({ component: 'store' }));
-  await store.migrate();
+  // The store and webhook processing run in a worker thread: fsyncs and processing never hold
+  // up the thread that answers webhooks. Records it creates wake the dispatcher here.
+  const wakeDispatcher: { to?: Dispatcher } = {};
+  const worker = await startStoreWorker({
+    config,
+    log,
+    logLine,
+    onRecords: (groups) => wakeDispatcher.to?.wake(groups),
+    onCrash: (error) => {
+      storeFailure = error;
+      log.fatal({ err: error }, 'the store worker stopped: nothing more can be stored; /healthz now fails so the process is restarted');
+    },
+  });
+  const store = worker.store;
   const sources = createSources(config.sources);
   const mappings = new EventMappings(config.events);
 
@@ -55,14 +72,8 @@ const relay: FastifyPluginAsync<{ config: RelayConfig }> = async (app, { config 
     leaseMs: config.hubspot.batchLeaseMs,
     sender: { client, limiter, log: log.child({ component: 'hubspot' }), maskEmails: config.logging.maskEmails, windowMs: TEN_SECONDS },
   });
-  const processor = new WebhookProcessor({
-    store,
-    sources,
-    mappings: () => mappings,
-    log: log.child({ component: 'processor' }),
-    onRecords: (groups: DeliveryGroup[]) => dispatcher.wake(groups),
-  });
-  const inbox = new InboxWriter(store, () => processor.wake());
+  wakeDispatcher.to = dispatcher;
+  const inbox = new InboxWriter(store);
   const shedder = new LoadShedder({
     maxQueuedWebhooks: config.server.maxQueuedWebhooks,
     maxEventLoopDelayMs: config.server.maxEventLoopDelayMs,
@@ -70,7 +81,14 @@ const relay: FastifyPluginAsync<{ config: RelayConfig }> = async (app, { config 
   });
   let closing = false;
 
-  await app.register(healthRoutes, { phase: () => phase, store, writeFailure: () => inbox.lastFailure, dispatcher, limiter });
+  await app.register(healthRoutes, {
+    phase: () => phase,
+    store,
+    writeFailure: () => inbox.lastFailure,
+    storeFailure: () => storeFailure,
+    dispatcher,
+    limiter,
+  });
   await app.register(webhookRoutes, { sources, inbox, shedder, bodyLimit: config.server.bodyLimitBytes, isClosing: () => closing });
 
   const remapUnmapped = async () => {
@@ -86,8 +104,8 @@ const relay: FastifyPluginAsync<{ config: RelayConfig }> = async (app, { config 
     // Whatever was in flight when the last process died is sent again (at-least-once).
     const released = await store.releaseInflight();
     const mapped = await remapUnmapped();
-    if (released > 0 || mapped > 0) log.info({ released, mapped }, 'recovered records from the previous run');
-    processor.start();
+    log.info({ released, mapped }, 'start-up: batches left in flight are pending again, newly mapped records queued');
+    worker.startProcessing();
     dispatcher.start();
     phase = 'ready';
   });
@@ -113,9 +131,8 @@ const relay: FastifyPluginAsync<{ config: RelayConfig }> = async (app, { config 
     shedder.close();
     limiter.close();
     await dispatcher.stop(config.server.shutdownGraceMs);
-    await processor.stop();
     await client.close();
-    await store.close();
+    await worker.stop();
   });
 
 };

@@ -19,6 +19,9 @@ export interface ProcessorOptions {
   roundSize?: number;
   /** After a partial round, wait this long so the next one is larger. */
   coalesceMs?: number;
+  /** True while webhooks are arriving fast; processing then waits (see maxIngestHoldMs). */
+  ingestBusy?: () => boolean;
+  maxIngestHoldMs?: number;
   sweepIntervalMs?: number;
 }
 
@@ -40,6 +43,7 @@ export class WebhookProcessor {
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
   private lastSweep = 0;
+  private lastRoundAt = 0;
   private readonly now: () => number;
 
   constructor(private readonly options: ProcessorOptions) {
@@ -64,6 +68,7 @@ export class WebhookProcessor {
   private async loop(): Promise<void> {
     while (this.running) {
       try {
+        await this.yieldToIngest();
         const processed = await this.processRound();
         if (this.now() - this.lastSweep >= (this.options.sweepIntervalMs ?? 60_000)) await this.closeStaleSessions();
         if (processed === 0) await this.wakeup.wait(1000);
@@ -74,6 +79,17 @@ export class WebhookProcessor {
         await this.wakeup.wait(1000);
       }
     }
+  }
+
+  /**
+   * While webhooks pour in, storing them (and answering their senders) comes first: processing
+   * waits, up to `maxIngestHoldMs` since its last round, then catches up in larger rounds.
+   */
+  private async yieldToIngest(): Promise<void> {
+    const busy = this.options.ingestBusy;
+    const hold = this.options.maxIngestHoldMs ?? 1000;
+    while (busy?.() && this.running && performance.now() - this.lastRoundAt < hold) await setTimeout(25);
+    this.lastRoundAt = performance.now();
   }
 
   private get roundSize(): number {

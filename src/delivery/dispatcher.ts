@@ -1,14 +1,14 @@
 import type { Log } from '../support/log.js';
 import type { HubspotConfig } from '../config/schema.js';
 import { sendBatch, type SenderOptions } from '../hubspot/sender.js';
-import type { DeliveryGroup, DeliveryRecord, Store } from '../store/types.js';
+import type { DeliveryGroup, DeliveryRecord, FrontStore } from '../store/types.js';
 import { maskEmailsIn } from '../support/mask.js';
 import { Wakeup } from '../support/wakeup.js';
 import { AuthPause, type AuthFailure } from './auth-pause.js';
 import { judgeBatch } from './outcomes.js';
 
 export interface DispatcherOptions {
-  store: Store;
+  store: FrontStore;
   sender: SenderOptions;
   hubspot: HubspotConfig;
   log: Log;

@@ -12,12 +12,15 @@ declare module 'fastify' {
   }
 }
 
-export const WebhookAccepted = Type.Object(
+/** One object schema (no anyOf: Fastify serializes it fast) for both a stored webhook and a challenge answer. */
+export const WebhookAnswer = Type.Object(
   {
-    received: Type.Literal(true),
+    received: Type.Optional(Type.Literal(true)),
     id: Type.Optional(Type.Integer({ description: 'The stored webhook id' })),
     duplicate: Type.Optional(Type.Boolean({ description: 'True when this delivery was already stored; nothing was stored twice' })),
-    ignored: Type.Optional(Type.Boolean({ description: 'True for events the relay does not map' })),
+    ignored: Type.Optional(Type.Boolean({ description: 'True for events the relay does not map (nothing stored)' })),
+    plainToken: Type.Optional(Type.String({ description: 'Zoom endpoint.url_validation: the token Zoom sent' })),
+    encryptedToken: Type.Optional(Type.String({ description: 'Zoom endpoint.url_validation: hex HMAC-SHA256(secret, plainToken)' })),
   },
   { additionalProperties: true },
 );
@@ -51,8 +54,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
     }
   });
 
-  const ChallengeAnswer = Type.Object({}, { additionalProperties: true, description: "A platform's endpoint challenge answer (e.g. Zoom endpoint.url_validation)" });
-  const responses = { 200: Type.Union([WebhookAccepted, ChallengeAnswer]), '4xx': ErrorResponse, '5xx': ErrorResponse };
+  const responses = { 200: WebhookAnswer, '4xx': ErrorResponse, '5xx': ErrorResponse };
   for (const source of sources.values()) {
     app.post(
       `/webhooks/${source.id}`,

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Dispatcher } from '../delivery/dispatcher.js';
 import type { SendGate } from '../hubspot/send-gate.js';
-import type { Store } from '../store/types.js';
+import type { FrontStore } from '../store/types.js';
 
 const RECENT_WRITE_FAILURE_MS = 10_000;
 
@@ -10,9 +10,11 @@ export type Phase = 'starting' | 'ready' | 'draining';
 
 export interface HealthOptions {
   phase: () => Phase;
-  store: Store;
+  store: Pick<FrontStore, 'ping'>;
   /** The last webhook commit that failed, if none has succeeded since. */
   writeFailure: () => { at: number; message: string } | undefined;
+  /** Set when the store worker died: the process can no longer do its job. */
+  storeFailure: () => Error | undefined;
   dispatcher: Dispatcher;
   limiter: SendGate;
 }
@@ -45,9 +47,12 @@ const Readiness = Type.Object({
 
 /** GET /healthz (the process answers) and GET /readyz (it should get traffic). */
 export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app, options) => {
-  app.get('/healthz', { schema: { summary: 'Liveness', tags: ['ops'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({
-    status: 'ok' as const,
-  }));
+  const Liveness = Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Literal('failed')]), reason: Type.Optional(Type.String()) });
+  app.get('/healthz', { schema: { summary: 'Liveness', tags: ['ops'], response: { 200: Liveness, 503: Liveness } } }, async (_request, reply) => {
+    const failure = options.storeFailure();
+    if (failure) return reply.code(503).send({ status: 'failed' as const, reason: failure.message });
+    return { status: 'ok' as const };
+  });
 
   app.get('/readyz', { schema: { summary: 'Readiness', tags: ['ops'], response: { 200: Readiness, 503: Readiness } } }, async (_request, reply) => {
     let store = 'ok';

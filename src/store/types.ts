@@ -171,3 +171,22 @@ export interface Store extends IntakeView {
   /** Cross-replica delivery state; absent for a store only one process can use. */
   readonly shared?: SharedDeliveryState;
 }
+
+/** What the request thread uses of the store; processing lives with the store in its worker. */
+export type FrontStore = Pick<
+  Store,
+  | 'kind'
+  | 'ping'
+  | 'insertWebhooks'
+  | 'releaseInflight'
+  | 'releaseExpiredLeases'
+  | 'renewLease'
+  | 'pendingGroups'
+  | 'claimBatch'
+  | 'completeDeliveries'
+  | 'unmappedEvents'
+  | 'mapRecords'
+  | 'countByStatus'
+  | 'prune'
+  | 'shared'
+>;

@@ -1,0 +1,79 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { WebhookProcessor } from '../../attendance/processor.js';
+import { EventMappings } from '../../attendance/targets.js';
+import { createLogger } from '../../ops/logger.js';
+import { createSources } from '../../sources/registry.js';
+import type { Log } from '../../support/log.js';
+import { openStore } from '../index.js';
+import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
+
+/**
+ * The store worker: owns the store connection and turns stored webhooks into
+ * records, so neither SQLite's fsyncs nor processing hold up the thread that
+ * answers webhooks. The main thread talks to it through StoreWorkerClient.
+ */
+if (!parentPort) throw new Error('backend.ts runs as a worker thread');
+const port = parentPort;
+const post = (message: FromWorker) => port.postMessage(message);
+
+const { config } = workerData as WorkerInit;
+// Log lines go to the main thread, which writes them where its own go.
+const log = createLogger(config.logging, { write: (line: string) => post({ type: 'log', line: line.trimEnd() }) }) as unknown as Log;
+
+async function start(): Promise<void> {
+  const store = openStore(config.store.url, log.child({ component: 'store' }));
+  await store.migrate();
+  let mappings = new EventMappings(config.events);
+  let lastInsertAt = 0;
+  const processor = new WebhookProcessor({
+    store,
+    sources: createSources(config.sources),
+    mappings: () => mappings,
+    log: log.child({ component: 'processor' }),
+    onRecords: (groups) => post({ type: 'records', groups }),
+    // Webhooks stored within the last 20 ms: a burst is on.
+    ingestBusy: () => performance.now() - lastInsertAt < 20,
+  });
+  let stopping = false;
+
+  port.on('message', async (message: ToWorker) => {
+    switch (message.type) {
+      case 'call': {
+        try {
+          const [scope, method] = message.method.includes('.') ? message.method.split('.') : ['store', message.method];
+          const target = (scope === 'shared' ? store.shared : store) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+          const value = await target[method as string]?.(...message.args);
+          post({ type: 'result', id: message.id, value });
+          if (method === 'insertWebhooks') {
+            lastInsertAt = performance.now();
+            processor.wake();
+          }
+        } catch (error) {
+          post({ type: 'error', id: message.id, message: error instanceof Error ? error.message : String(error), code: (error as { code?: string }).code });
+        }
+        return;
+      }
+      case 'start-processing':
+        return processor.start();
+      case 'wake':
+        return processor.wake();
+      case 'set-mappings':
+        mappings = new EventMappings(message.events);
+        return;
+      case 'stop':
+        if (stopping) return;
+        stopping = true;
+        await processor.stop();
+        await store.close();
+        post({ type: 'stopped' });
+        port.close();
+        return;
+    }
+  });
+  post({ type: 'ready', shared: Boolean(store.shared) });
+}
+
+start().catch((error) => {
+  post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  port.close();
+});

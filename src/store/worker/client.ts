@@ -1,0 +1,103 @@
+import { Worker } from 'node:worker_threads';
+import type { RelayConfig } from '../../config/schema.js';
+import type { Log } from '../../support/log.js';
+import type { DeliveryGroup, FrontStore, SharedDeliveryState } from '../types.js';
+import { SHARED_METHODS, STORE_METHODS, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
+
+export interface StoreWorkerOptions {
+  config: RelayConfig;
+  log: Log;
+  /** Where the worker's log lines are written (the main logger's destination). */
+  logLine: (line: string) => void;
+  onRecords: (groups: DeliveryGroup[]) => void;
+  /** The worker stopped without being asked: nothing can be stored any more. */
+  onCrash: (error: Error) => void;
+}
+
+export interface StoreWorker {
+  store: FrontStore;
+  startProcessing(): void;
+  setMappings(events: RelayConfig['events']): void;
+  stop(): Promise<void>;
+}
+
+/** Built code runs the compiled backend; from TypeScript sources (tests) a tsx-registered bootstrap loads it. */
+function newWorker(workerData: WorkerInit): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./backend.js', import.meta.url), { workerData });
+  const backend = new URL('./backend.ts', import.meta.url).href;
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(backend)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+/** Starts the store worker and resolves once its store is open and migrated. */
+export async function startStoreWorker(options: StoreWorkerOptions): Promise<StoreWorker> {
+  const worker = newWorker({ config: options.config });
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  let nextId = 1;
+  let stopping = false;
+  let dead: Error | undefined;
+  const send = (message: ToWorker) => worker.postMessage(message);
+
+  const call = (method: string, args: unknown[]) =>
+    new Promise<unknown>((resolve, reject) => {
+      if (dead) return reject(dead);
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      send({ type: 'call', id, method, args });
+    });
+
+  const ready = new Promise<boolean>((resolve, reject) => {
+    worker.on('message', (message: FromWorker) => {
+      switch (message.type) {
+        case 'ready':
+          return resolve(message.shared);
+        case 'failed':
+          return reject(new Error(message.message));
+        case 'result':
+          pending.get(message.id)?.resolve(message.value);
+          pending.delete(message.id);
+          return;
+        case 'error': {
+          const error = Object.assign(new Error(message.message), { code: message.code });
+          pending.get(message.id)?.reject(error);
+          pending.delete(message.id);
+          return;
+        }
+        case 'records':
+          return options.onRecords(message.groups);
+        case 'log':
+          return options.logLine(message.line);
+        case 'stopped':
+          return;
+      }
+    });
+    worker.on('error', (error) => reject(error));
+  });
+  worker.on('exit', (code) => {
+    dead = new Error(`the store worker stopped (exit code ${code})`);
+    for (const { reject } of pending.values()) reject(dead);
+    pending.clear();
+    if (!stopping) options.onCrash(dead);
+  });
+
+  const shared = await ready;
+  const store = Object.fromEntries(STORE_METHODS.map((m) => [m, (...args: unknown[]) => call(m, args)])) as unknown as FrontStore;
+  Object.assign(store, {
+    kind: options.config.store.url.startsWith('sqlite:') ? 'sqlite' : 'postgres',
+    shared: shared
+      ? (Object.fromEntries(SHARED_METHODS.map((m) => [m, (...args: unknown[]) => call(`shared.${m}`, args)])) as unknown as SharedDeliveryState)
+      : undefined,
+  });
+  return {
+    store,
+    startProcessing: () => send({ type: 'start-processing' }),
+    setMappings: (events) => send({ type: 'set-mappings', events }),
+    async stop() {
+      if (dead) return;
+      stopping = true;
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      send({ type: 'stop' });
+      await exited;
+    },
+  };
+}

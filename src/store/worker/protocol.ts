@@ -1,0 +1,49 @@
+import type { RelayConfig } from '../../config/schema.js';
+import type { DeliveryGroup, FrontStore, SharedDeliveryState } from '../types.js';
+
+/** What the main thread hands the store worker when it starts it. */
+export interface WorkerInit {
+  config: RelayConfig;
+}
+
+export type ToWorker =
+  | { type: 'call'; id: number; method: string; args: unknown[] }
+  | { type: 'start-processing' }
+  | { type: 'wake' }
+  | { type: 'set-mappings'; events: RelayConfig['events'] }
+  | { type: 'stop' };
+
+export type FromWorker =
+  | { type: 'ready'; shared: boolean }
+  | { type: 'result'; id: number; value: unknown }
+  | { type: 'error'; id: number; message: string; code?: string }
+  | { type: 'records'; groups: DeliveryGroup[] }
+  | { type: 'log'; line: string }
+  | { type: 'stopped' }
+  | { type: 'failed'; message: string };
+
+/** Store methods the main thread may call through the worker. */
+export const STORE_METHODS = [
+  'ping',
+  'insertWebhooks',
+  'releaseInflight',
+  'releaseExpiredLeases',
+  'renewLease',
+  'pendingGroups',
+  'claimBatch',
+  'completeDeliveries',
+  'unmappedEvents',
+  'mapRecords',
+  'countByStatus',
+  'prune',
+] as const satisfies ReadonlyArray<Exclude<keyof FrontStore, 'kind' | 'shared'>>;
+
+export const SHARED_METHODS = [
+  'takeSendSlot',
+  'settleSendSlot',
+  'addPhantomSends',
+  'sendsInWindow',
+  'setPause',
+  'clearPause',
+  'readPauses',
+] as const satisfies ReadonlyArray<keyof SharedDeliveryState>;
