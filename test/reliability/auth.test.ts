@@ -60,7 +60,8 @@ describe.each([
     }, 'the auth failure in /readyz');
     expect(readiness.code).toBe(200); // webhooks are still taken and stored
     expect(readiness.auth).toMatchObject({ status, category, missingScopes: scopes });
-    const line = relay.logs.find((l) => String(l.msg).startsWith('HubSpot refused the access token'));
+    // The log arrives through a pipe, not in step with the HTTP answer: wait for it.
+    const line = await waitFor(() => relay!.logs.find((l) => String(l.msg).startsWith('HubSpot refused the access token')), 'the refusal log line');
     expect(line).toMatchObject({ level: 50, httpStatus: status, category, missingScopes: scopes });
 
     // Probes continue but nothing is lost and no attempt is spent.
