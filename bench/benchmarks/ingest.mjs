@@ -86,7 +86,7 @@ export async function benchIngest({ mode, log }) {
   }
 
   for (const store of STORES) {
-    const availability = store.available();
+    const availability = await store.available();
     if (!availability.ok) {
       out.stores[store.name] = { available: false, reason: availability.reason };
       log(`ingest: ${store.name}: ${availability.reason}`);
@@ -95,8 +95,9 @@ export async function benchIngest({ mode, log }) {
     const dir = makeTempDir();
     const simulator = await startSimulator({ rateMax: 100, rateIntervalMs: 10_000 });
     let relay;
+    let loc;
     try {
-      const loc = store.location(dir);
+      loc = await store.location(dir);
       const port = await freePort();
       const configFile = writeRelayConfig(dir, { port, storeUrl: loc.url, hubspotUrl: simulator.url });
       relay = await startRelay({ configFile, port, label: 'ingest' });
@@ -104,11 +105,11 @@ export async function benchIngest({ mode, log }) {
       const cursor = { next: 0 };
       const result = await load(relay.url, items, cursor, { connections, durationS, warmupS, pids: { server: relay.pid, simulator: simulator.pid } });
       // How far webhook processing (inbox → records, same thread) lagged behind intake when the load stopped.
-      const unprocessedAtEnd = store.countUnprocessed(loc);
+      const unprocessedAtEnd = await store.countUnprocessed(loc);
       await relay.stop();
       relay = undefined;
       // Every 200 must be a stored row; requests cut off at the end of a run may be stored without their 200 counted.
-      const stored = store.countInbox(loc);
+      const stored = await store.countInbox(loc);
       const answered200 = result.warmup.status2xx + result.measured.status2xx;
       const built = cursor.next;
       out.stores[store.name] = {
@@ -127,6 +128,7 @@ export async function benchIngest({ mode, log }) {
     } finally {
       if (relay) await relay.stop();
       await simulator.stop();
+      if (loc) await store.dispose?.(loc);
       removeTempDir(dir);
     }
   }

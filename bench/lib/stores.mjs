@@ -1,7 +1,6 @@
 // The stores the relay can run on, as the benchmarks see them. Each entry says whether it
 // can be benchmarked here, the relay's `store.url` for a run, and how to read back counts
-// and seed a backlog. A PostgreSQL entry is listed so that its row appears (as "not
-// available") and can be filled in once the relay has a PostgreSQL store.
+// (and, for SQLite, seed a backlog). The ingest benchmark runs every available store.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -93,11 +92,41 @@ export const sqliteStore = {
   },
 };
 
+/** PostgreSQL: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the machine's local server. */
+const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function pgQuery(url, sql) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 export const postgresStore = {
   name: 'postgres',
-  // To add the row: say when it can run (e.g. a database URL in the environment), and give
-  // `location` (the relay's store.url for a fresh database) and `countInbox` like the SQLite entry.
-  available: () => ({ ok: false, reason: 'not available (no PostgreSQL store benchmark yet; see bench/lib/stores.mjs)' }),
+  async available() {
+    try {
+      await pgQuery(PG_URL, 'SELECT 1');
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, reason: `not available: cannot reach ${PG_URL.replace(/\/\/[^@]*@/, '//')} (${error.message}); set BENCH_DATABASE_URL` };
+    }
+  },
+  /** A fresh schema per run, so runs never see each other's rows. */
+  async location() {
+    const schema = `relay_bench_${Date.now().toString(36)}`;
+    await pgQuery(PG_URL, `CREATE SCHEMA ${schema}`);
+    const url = new URL(PG_URL);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    return { url: url.toString(), schema };
+  },
+  countInbox: async (loc) => Number((await pgQuery(loc.url, 'SELECT COUNT(*) AS n FROM inbox'))[0].n),
+  countUnprocessed: async (loc) => Number((await pgQuery(loc.url, 'SELECT COUNT(*) AS n FROM inbox WHERE processed_at IS NULL'))[0].n),
+  dispose: async (loc) => void (await pgQuery(PG_URL, `DROP SCHEMA ${loc.schema} CASCADE`)),
 };
 
 /** Every store the ingest benchmark has a row for, in table order. */
