@@ -12,6 +12,8 @@ export interface WebhookOutcome {
   /** Participants with no email of their own nor from a registration (Zoom guests). */
   guests: number;
   invalidEmails: number;
+  /** Facts already seen (same once-key): a repeated notice, skipped. */
+  repeats: number;
 }
 
 export interface InterpretContext {
@@ -58,6 +60,31 @@ async function resolveContact(ctx: InterpretContext, contact: ContactDetails, co
   return { email: normalizeEmail(contact.email) ?? normalizeEmail(known?.email), contact: merged };
 }
 
+const DEFAULT_ATTEND_MS = 60 * 60_000;
+
+/** When an attendance without a leave time ends: the mapping's endsAt, the event's known end, or a default length. */
+async function leftAtFor(ctx: InterpretContext, fact: { sourceEventId: string; joinedAt: number; leftAt?: number }): Promise<number> {
+  const fallback = fact.joinedAt + (ctx.source.defaultAttendMs ?? DEFAULT_ATTEND_MS);
+  const end =
+    fact.leftAt ??
+    ctx.mappings.endsAt(ctx.source.id, fact.sourceEventId) ??
+    (await ctx.work.sourceEvent(ctx.source.id, fact.sourceEventId))?.endsAt ??
+    fallback;
+  // HubSpot refuses joinedAt >= leftAt: a check-in after the known end gets the default length.
+  return end > fact.joinedAt ? end : fallback;
+}
+
+/** False (and counted) when a fact with this once-key was applied before. */
+async function firstTime(ctx: InterpretContext, onceKey: string | undefined, outcome: WebhookOutcome): Promise<boolean> {
+  if (onceKey === undefined) return true;
+  if (await ctx.work.seen(ctx.source.id, onceKey)) {
+    outcome.repeats++;
+    return false;
+  }
+  ctx.work.markSeen(ctx.source.id, onceKey);
+  return true;
+}
+
 export async function applyFact(ctx: InterpretContext, row: InboxRow, fact: AttendanceFact, outcome: WebhookOutcome): Promise<void> {
   const sourceId = ctx.source.id;
   switch (fact.kind) {
@@ -68,9 +95,45 @@ export async function applyFact(ctx: InterpretContext, row: InboxRow, fact: Atte
         outcome.invalidEmails++;
         return;
       }
+      if (!(await firstTime(ctx, fact.onceKey, outcome))) return;
       const contact = { ...fact.contact, email };
       if (fact.contactKey) ctx.work.putContact(sourceId, fact.contactKey, contact);
       addRecord(ctx, row, fact, fact.kind === 'registered' ? 'register' : 'cancel', email, contact);
+      outcome.records++;
+      return;
+    }
+    case 'attended': {
+      const email = normalizeEmail(fact.contact.email);
+      if (!email) {
+        outcome.invalidEmails++;
+        return;
+      }
+      if (!(await firstTime(ctx, fact.onceKey, outcome))) return;
+      const leftAt = await leftAtFor(ctx, fact);
+      const properties = { joinedAt: new Date(fact.joinedAt).toISOString(), leftAt: new Date(leftAt).toISOString() };
+      addRecord(ctx, row, { sourceEventId: fact.sourceEventId, occurredAt: fact.joinedAt }, 'attend', email, { ...fact.contact, email }, properties);
+      outcome.records++;
+      return;
+    }
+    case 'direct': {
+      const email = normalizeEmail(fact.input.email);
+      if (!email) {
+        outcome.invalidEmails++;
+        return;
+      }
+      ctx.work.records.push({
+        inboxId: row.id,
+        receivedAt: row.receivedAt,
+        sourceId,
+        sourceEventId: fact.sourceEventId,
+        targetKey: fact.targetKey,
+        state: fact.state,
+        email,
+        occurredAt: fact.input.interactionDateTime,
+        input: { ...fact.input, email },
+        // A caller's own attend inputs are sent as given, each one.
+        supersedesPendingAttend: false,
+      });
       outcome.records++;
       return;
     }

@@ -50,6 +50,10 @@ export class WebhookProcessor {
     this.now = options.now ?? Date.now;
   }
 
+  get sources(): Map<string, Source> {
+    return this.options.sources;
+  }
+
   start(): void {
     this.running = true;
     this.loopDone = this.loop();
@@ -124,10 +128,11 @@ export class WebhookProcessor {
       this.options.log.error({ sourceId: row.sourceId, webhookId: row.id }, 'stored webhook of a source no longer configured: kept in the inbox with an error outcome');
       return { error: `source ${row.sourceId} is not configured` };
     }
-    const outcome: WebhookOutcome = { records: 0, guests: 0, invalidEmails: 0 };
+    const outcome: WebhookOutcome = { records: 0, guests: 0, invalidEmails: 0, repeats: 0 };
     try {
       const ctx: InterpretContext = { source, mappings, work };
-      for (const fact of source.interpret(JSON.parse(row.body))) await applyFact(ctx, row, fact, outcome);
+      const details = row.details ? JSON.parse(row.details) : undefined;
+      for (const fact of source.interpret(JSON.parse(row.body), details)) await applyFact(ctx, row, fact, outcome);
     } catch (error) {
       // Kept in the inbox with the reason (replayable), never silently dropped.
       this.options.log.error({ err: error, sourceId: row.sourceId, webhookId: row.id }, 'stored webhook could not be interpreted');

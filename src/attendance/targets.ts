@@ -33,9 +33,19 @@ export class EventMappings {
     }
   }
 
+  private mappingOf(sourceId: string, sourceEventId: string): EventMappingConfig | undefined {
+    return this.exact.get(`${sourceId}\u0000${sourceEventId}`) ?? this.wildcard.get(sourceId);
+  }
+
+  /** The mapped event's end (epoch ms), when its mapping names one. */
+  endsAt(sourceId: string, sourceEventId: string): number | undefined {
+    const endsAt = this.mappingOf(sourceId, sourceEventId)?.endsAt;
+    return endsAt ? Date.parse(endsAt) : undefined;
+  }
+
   /** The target key, or null when the event is not mapped (yet). */
   resolve(sourceId: string, sourceEventId: string): string | null {
-    const mapping = this.exact.get(`${sourceId}\u0000${sourceEventId}`) ?? this.wildcard.get(sourceId);
+    const mapping = this.mappingOf(sourceId, sourceEventId);
     if (!mapping) return null;
     const { hubspot } = mapping;
     return 'objectId' in hubspot

@@ -21,12 +21,21 @@ export interface ContactDetails {
  * attendance domain turns facts into records for HubSpot.
  */
 export type AttendanceFact =
-  | { kind: 'registered'; sourceEventId: string; occurredAt: number; contact: ContactDetails; contactKey?: string }
-  | { kind: 'cancelled'; sourceEventId: string; occurredAt: number; contact: ContactDetails; contactKey?: string }
+  | { kind: 'registered'; sourceEventId: string; occurredAt: number; contact: ContactDetails; contactKey?: string; onceKey?: string }
+  | { kind: 'cancelled'; sourceEventId: string; occurredAt: number; contact: ContactDetails; contactKey?: string; onceKey?: string }
+  /**
+   * An attendance known whole (a check-in): joinedAt, and leftAt when the source knows it; else
+   * the mapped event's end, the event's known end, or joinedAt + the source's default length.
+   */
+  | { kind: 'attended'; sourceEventId: string; occurredAt: number; joinedAt: number; leftAt?: number; contact: ContactDetails; onceKey?: string }
+  /** An input already in HubSpot's shape, for a HubSpot event named by the caller (HubSpot-compatible intake). */
+  | { kind: 'direct'; sourceEventId: string; targetKey: string; state: SubscriberState; input: AttendanceInput }
   | { kind: 'joined'; sourceEventId: string; occurredAt: number; contact: ContactDetails; contactKey?: string }
   | { kind: 'left'; sourceEventId: string; occurredAt: number; contact: ContactDetails; contactKey?: string }
   | { kind: 'event-ended'; sourceEventId: string; occurredAt: number }
   | { kind: 'event-scheduled'; sourceEventId: string; startsAt: number; endsAt?: number };
+
+/** `onceKey`: a fact with a key already seen for its source is skipped (e.g. an attendee id + its `changed` time). */
 
 /** One input of HubSpot's `BatchInputMarketingEventEmailSubscriber` (all property values are strings). */
 export interface AttendanceInput {

@@ -12,6 +12,7 @@ export class WorkingSet {
   private readonly contacts = new Map<string, { sourceId: string; contactKey: string; contact: ContactDetails | undefined; dirty: boolean }>();
   private readonly sessions = new Map<string, { row: SessionRow | undefined; dirty: boolean }>();
   private readonly sourceEvents = new Map<string, { row: SourceEventRow | undefined; dirty: boolean }>();
+  private readonly onceKeys = new Map<string, { sourceId: string; key: string; seen: boolean; dirty: boolean }>();
   readonly records: NewRecord[] = [];
   readonly processed: InboxEffects['processed'] = [];
 
@@ -68,6 +69,16 @@ export class WorkingSet {
     this.sourceEvents.set(k, { row: merged, dirty: true });
   }
 
+  async seen(sourceId: string, key: string): Promise<boolean> {
+    const k = `${sourceId}\u0000${key}`;
+    if (!this.onceKeys.has(k)) this.onceKeys.set(k, { sourceId, key, seen: await this.store.hasOnceKey(sourceId, key), dirty: false });
+    return this.onceKeys.get(k)?.seen ?? false;
+  }
+
+  markSeen(sourceId: string, key: string): void {
+    this.onceKeys.set(`${sourceId}\u0000${key}`, { sourceId, key, seen: true, dirty: true });
+  }
+
   effects(): InboxEffects {
     const dirty = <T>(entries: Iterable<{ dirty: boolean } & T>) => [...entries].filter((e) => e.dirty);
     return {
@@ -76,6 +87,7 @@ export class WorkingSet {
       sessions: dirty(this.sessions.values()).flatMap((e) => (e.row ? [e.row] : [])),
       sourceEvents: dirty(this.sourceEvents.values()).flatMap((e) => (e.row ? [e.row] : [])),
       records: this.records,
+      onceKeys: [...this.onceKeys.values()].filter((e) => e.dirty).map((e) => ({ sourceId: e.sourceId, key: e.key })),
     };
   }
 }

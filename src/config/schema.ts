@@ -82,6 +82,8 @@ export const EventMappingConfig = Type.Object(
     /** A source event id, or "*" for every event of the source. */
     sourceEventId: Type.String({ minLength: 1 }),
     hubspot: HubspotTargetConfig,
+    /** When the event ends (ISO-8601): the leave time of an attendance whose source gives none. */
+    endsAt: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T' })),
   },
   { additionalProperties: false },
 );

@@ -74,6 +74,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
           dedupKey: verdict.dedupKey,
           receivedAt,
           body: (request.rawBody ?? Buffer.alloc(0)).toString('utf8'),
+          needsDetails: verdict.needsDetails,
         });
         return { received: true as const, id: stored.id, duplicate: stored.duplicate };
       },

@@ -12,8 +12,11 @@ export interface WebhookRequest {
 
 /** What to do with a verified webhook. */
 export type WebhookVerdict =
-  /** Store it durably, then answer 200; `dedupKey` makes a redelivery a duplicate. */
-  | { kind: 'store'; dedupKey: string }
+  /**
+   * Store it durably, then answer 200; `dedupKey` makes a redelivery a duplicate. With
+   * `needsDetails`, its details are fetched in the background (Source.fetchDetails) before processing.
+   */
+  | { kind: 'store'; dedupKey: string; needsDetails?: boolean }
   /** Answer at once without storing (e.g. an endpoint challenge). */
   | { kind: 'respond'; statusCode: number; body: unknown };
 
@@ -25,8 +28,27 @@ export interface Source {
   readonly envelopeSchema: TSchema;
   /** Open sessions are closed after this long without a leave or an end. */
   readonly sessionTimeoutMs: number;
+  /** The length of an attendance whose leave time nobody knows (no source time, no event end). */
+  readonly defaultAttendMs?: number;
   /** Verifies and checks one webhook; throws a RelayError to refuse it. */
   receive(request: WebhookRequest): WebhookVerdict;
-  /** Reads the facts in a stored webhook body. Pure: may run again on replay. */
-  interpret(body: unknown): AttendanceFact[];
+  /**
+   * For thin notices that only point at their data: fetches it. Runs in the background with
+   * retries (never inside the request); throw DetailsFetchError to say whether retrying can help.
+   */
+  fetchDetails?(body: unknown, signal: AbortSignal): Promise<unknown>;
+  /** Reads the facts in a stored webhook body (and its fetched details). Pure: may run again on replay. */
+  interpret(body: unknown, details?: unknown): AttendanceFact[];
+}
+
+/** A failed details fetch; `retryable: false` gives up at once (e.g. 404), `retryAfterMs` paces a 429. */
+export class DetailsFetchError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'DetailsFetchError';
+  }
 }

@@ -9,6 +9,8 @@ export interface NewWebhook {
   dedupKey: string;
   receivedAt: number;
   body: string;
+  /** A thin notice: its details are fetched in the background before it is processed. */
+  needsDetails?: boolean;
 }
 
 export interface AcceptedWebhook {
@@ -21,6 +23,17 @@ export interface InboxRow {
   sourceId: string;
   receivedAt: number;
   body: string;
+  /** JSON of what was fetched for a thin notice (see Source.fetchDetails). */
+  details?: string | null;
+  detailsAttempts?: number;
+}
+
+/** What became of one stored webhook and its records (for the HubSpot-compatible intake's batch status). */
+export interface WebhookStatus {
+  id: number;
+  receivedAt: number;
+  processedAt?: number;
+  records: Array<{ id: number; email: string; state: string; status: RecordStatus; vid?: number; lastError?: string; updatedAt: number }>;
 }
 
 export interface SessionRow {
@@ -61,6 +74,8 @@ export interface InboxEffects {
   sessions: SessionRow[];
   sourceEvents: SourceEventRow[];
   records: NewRecord[];
+  /** Once-keys of facts applied in this round (see AttendanceFact onceKey). */
+  onceKeys?: Array<{ sourceId: string; key: string }>;
 }
 
 export interface DeliveryRecord {
@@ -109,7 +124,17 @@ export interface IntakeView {
   findSourceEvent(sourceId: string, sourceEventId: string): Promise<SourceEventRow | undefined>;
   openSessionsJoinedBefore(cutoff: number, limit: number): Promise<SessionRow[]>;
   openSessionsOfEvent(sourceId: string, sourceEventId: string): Promise<SessionRow[]>;
+  hasOnceKey(sourceId: string, key: string): Promise<boolean>;
   commitEffects(effects: InboxEffects, now: number): Promise<void>;
+}
+
+/** The background fetch of details for thin notices; claims carry a lease so replicas share the work. */
+export interface DetailsQueue {
+  claimWebhooksNeedingDetails(now: number, limit: number, leaseMs: number): Promise<InboxRow[]>;
+  saveDetails(id: number, details: string): Promise<void>;
+  retryDetails(id: number, notBefore: number, error: string): Promise<void>;
+  /** Gives up: the webhook stays in the inbox, dead with the reason (replayable). */
+  failDetails(id: number, error: string): Promise<void>;
 }
 
 export type PauseKind = 'rate-limit' | 'auth';
@@ -139,7 +164,7 @@ export interface SharedDeliveryState {
   readPauses(): Promise<SharedPause[]>;
 }
 
-export interface Store extends IntakeView {
+export interface Store extends IntakeView, DetailsQueue {
   readonly kind: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   /** Proves the store can take a write now; throws when it cannot. */
@@ -165,6 +190,7 @@ export interface Store extends IntakeView {
   unmappedEvents(): Promise<Array<{ sourceId: string; sourceEventId: string }>>;
   mapRecords(sourceId: string, sourceEventId: string, targetKey: string, now: number): Promise<number>;
 
+  webhookStatus(id: number): Promise<WebhookStatus | undefined>;
   countByStatus(): Promise<Record<RecordStatus, number>>;
   prune(deliveredBefore: number, webhooksBefore: number): Promise<{ records: number; webhooks: number }>;
 
@@ -188,5 +214,6 @@ export type FrontStore = Pick<
   | 'mapRecords'
   | 'countByStatus'
   | 'prune'
+  | 'webhookStatus'
   | 'shared'
 >;

@@ -112,7 +112,7 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
           ['zoom', '{"k2":true}'],
           ['other', '{"other":true}'],
         ]);
-        expect(unprocessed[0]).toEqual({ id: k1?.id, sourceId: 'zoom', receivedAt: T0, body: '{"first":true}' });
+        expect(unprocessed[0]).toEqual({ id: k1?.id, sourceId: 'zoom', receivedAt: T0, body: '{"first":true}', details: null });
       });
 
       it('when more webhooks wait than the limit then the oldest are handed out first', async () => {

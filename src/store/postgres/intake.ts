@@ -24,12 +24,13 @@ export async function insertWebhooks(db: Queryable, rows: NewWebhook[]): Promise
 async function insertGroup(db: Queryable, rows: NewWebhook[]): Promise<AcceptedWebhook[]> {
   const inserted = await db.query<{ id: number; source_id: string; dedup_key: string }>({
     name: 'inbox-insert',
-    text: `INSERT INTO inbox (source_id, dedup_key, received_at, body)
-           SELECT s, d, r, b FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) WITH ORDINALITY AS u(s, d, r, b, n)
+    text: `INSERT INTO inbox (source_id, dedup_key, received_at, body, details_status, details_next_at)
+           SELECT s, d, r, b, CASE WHEN f THEN 'pending' END, CASE WHEN f THEN r END
+           FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::boolean[]) WITH ORDINALITY AS u(s, d, r, b, f, n)
            ORDER BY n
            ON CONFLICT (source_id, dedup_key) DO NOTHING
            RETURNING id, source_id, dedup_key`,
-    values: [rows.map((r) => r.sourceId), rows.map((r) => r.dedupKey), rows.map((r) => r.receivedAt), rows.map((r) => r.body)],
+    values: [rows.map((r) => r.sourceId), rows.map((r) => r.dedupKey), rows.map((r) => r.receivedAt), rows.map((r) => r.body), rows.map((r) => Boolean(r.needsDetails))],
   });
   const key = (sourceId: string, dedupKey: string) => `${sourceId}\u0000${dedupKey}`;
   const fresh = new Map(inserted.rows.map((r) => [key(r.source_id, r.dedup_key), r.id]));
@@ -63,7 +64,8 @@ export function intakeView(db: Queryable): IntakeView {
   return {
     async unprocessedWebhooks(limit) {
       const { rows } = await db.query<InboxRow>(
-        'SELECT id, source_id AS "sourceId", received_at AS "receivedAt", body FROM inbox WHERE processed_at IS NULL ORDER BY id LIMIT $1',
+        `SELECT id, source_id AS "sourceId", received_at AS "receivedAt", body, details FROM inbox
+         WHERE processed_at IS NULL AND (details_status IS NULL OR details_status = 'ready') ORDER BY id LIMIT $1`,
         [limit],
       );
       return rows;
@@ -101,6 +103,10 @@ export function intakeView(db: Queryable): IntakeView {
       );
       return rows.map(toSessionRow);
     },
+    async hasOnceKey(sourceId, key) {
+      const { rows } = await db.query('SELECT 1 FROM once_keys WHERE source_id = $1 AND once_key = $2', [sourceId, key]);
+      return rows.length > 0;
+    },
     commitEffects: (effects, now) => writeEffects(db, effects, now),
   };
 }
@@ -136,6 +142,13 @@ async function writeEffects(db: Queryable, effects: InboxEffects, now: number): 
     );
   }
   await writeRecords(db, effects.records, now);
+  const onceKeys = effects.onceKeys ?? [];
+  if (onceKeys.length > 0) {
+    await db.query(
+      `INSERT INTO once_keys (source_id, once_key, created_at) SELECT s, k, $3 FROM unnest($1::text[], $2::text[]) AS u(s, k) ON CONFLICT DO NOTHING`,
+      [onceKeys.map((k) => k.sourceId), onceKeys.map((k) => k.key), now],
+    );
+  }
   if (processed.length > 0) {
     await db.query(
       `UPDATE inbox SET processed_at = $3, outcome = u.outcome FROM unnest($1::bigint[], $2::text[]) AS u(id, outcome) WHERE inbox.id = u.id`,

@@ -13,11 +13,22 @@ export const POSTGRES_MIGRATIONS: string[] = [
     received_at BIGINT NOT NULL,
     body TEXT NOT NULL,
     processed_at BIGINT,
-    outcome TEXT
+    outcome TEXT,
+    details_status TEXT,
+    details TEXT,
+    details_attempts INTEGER NOT NULL DEFAULT 0,
+    details_next_at BIGINT,
+    details_error TEXT
   );
   CREATE UNIQUE INDEX inbox_dedup ON inbox (source_id, dedup_key);
   CREATE INDEX inbox_unprocessed ON inbox (id) WHERE processed_at IS NULL;
   CREATE INDEX inbox_processed_at ON inbox (processed_at) WHERE processed_at IS NOT NULL;
+  CREATE INDEX inbox_details_due ON inbox (details_next_at) WHERE details_status = 'pending';
+
+  CREATE TABLE once_keys (
+    source_id TEXT NOT NULL, once_key TEXT NOT NULL, created_at BIGINT NOT NULL,
+    PRIMARY KEY (source_id, once_key)
+  );
 
   CREATE TABLE contacts (
     source_id TEXT NOT NULL, contact_key TEXT NOT NULL, contact TEXT NOT NULL, updated_at BIGINT NOT NULL,

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Store } from '../types.js';
 import { sqliteDeliveryQueries } from './delivery.js';
+import { sqliteDetailsQueries } from './details.js';
 import { sqliteIntakeQueries } from './intake.js';
 import { migrateSqlite } from './migrations.js';
 
@@ -31,9 +32,10 @@ export function openSqliteStore(url: string): Store {
 
   let intake: ReturnType<typeof sqliteIntakeQueries> | undefined;
   let delivery: ReturnType<typeof sqliteDeliveryQueries> | undefined;
+  let details: ReturnType<typeof sqliteDetailsQueries> | undefined;
   const ready = () => {
-    if (!intake || !delivery) throw new Error('store used before migrate()');
-    return { intake, delivery };
+    if (!intake || !delivery || !details) throw new Error('store used before migrate()');
+    return { intake, delivery, details };
   };
   const run = async <T>(fn: () => T): Promise<T> => fn();
 
@@ -43,6 +45,7 @@ export function openSqliteStore(url: string): Store {
       migrateSqlite(db);
       intake = sqliteIntakeQueries(db);
       delivery = sqliteDeliveryQueries(db);
+      details = sqliteDetailsQueries(db);
     },
     // A small write: a full disk or a read-only file shows here, not just a missing file.
     ping: () => run(() => void db.prepare('INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at').run(Date.now())),
@@ -55,6 +58,12 @@ export function openSqliteStore(url: string): Store {
     findSession: (sourceId, eventId, email) => run(() => ready().intake.findSession(sourceId, eventId, email)),
     findSourceEvent: (sourceId, eventId) => run(() => ready().intake.findSourceEvent(sourceId, eventId)),
     openSessionsJoinedBefore: (cutoff, limit) => run(() => ready().intake.openSessionsJoinedBefore(cutoff, limit)),
+    hasOnceKey: (sourceId, key) => run(() => ready().intake.hasOnceKey(sourceId, key)),
+    claimWebhooksNeedingDetails: (now, limit, leaseMs) => ready().details.claimWebhooksNeedingDetails(now, limit, leaseMs),
+    saveDetails: (id, json) => ready().details.saveDetails(id, json),
+    retryDetails: (id, notBefore, error) => ready().details.retryDetails(id, notBefore, error),
+    failDetails: (id, error) => ready().details.failDetails(id, error),
+    webhookStatus: (id) => run(() => ready().details.webhookStatus(id)),
     openSessionsOfEvent: (sourceId, eventId) => run(() => ready().intake.openSessionsOfEvent(sourceId, eventId)),
     commitEffects: (effects, now) => run(() => ready().intake.commitEffects(effects, now)),
     // One process owns the file, so a round can never meet another one.

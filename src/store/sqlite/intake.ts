@@ -7,13 +7,17 @@ import { toSessionRow, type SessionDbRow } from '../rows.js';
 /** Queries for webhook intake and processing (inbox, contacts, sessions). */
 export function sqliteIntakeQueries(db: Database.Database) {
   const insertInbox = db.prepare(
-    `INSERT INTO inbox (source_id, dedup_key, received_at, body) VALUES (?, ?, ?, ?)
+    `INSERT INTO inbox (source_id, dedup_key, received_at, body, details_status, details_next_at) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (source_id, dedup_key) DO NOTHING RETURNING id`,
   );
   const existingInbox = db.prepare('SELECT id FROM inbox WHERE source_id = ? AND dedup_key = ?');
+  // Thin notices wait here until their details are fetched ('ready'); dead ones wait for a replay.
   const unprocessed = db.prepare(
-    'SELECT id, source_id AS sourceId, received_at AS receivedAt, body FROM inbox WHERE processed_at IS NULL ORDER BY id LIMIT ?',
+    `SELECT id, source_id AS sourceId, received_at AS receivedAt, body, details FROM inbox
+     WHERE processed_at IS NULL AND (details_status IS NULL OR details_status = 'ready') ORDER BY id LIMIT ?`,
   );
+  const onceKey = db.prepare('SELECT 1 AS yes FROM once_keys WHERE source_id = ? AND once_key = ?');
+  const insertOnceKey = db.prepare('INSERT OR IGNORE INTO once_keys (source_id, once_key, created_at) VALUES (?, ?, ?)');
   const contact = db.prepare('SELECT contact FROM contacts WHERE source_id = ? AND contact_key = ?');
   const session = db.prepare('SELECT * FROM sessions WHERE source_id = ? AND source_event_id = ? AND email = ?');
   const sourceEvent = db.prepare('SELECT starts_at, ends_at FROM source_events WHERE source_id = ? AND source_event_id = ?');
@@ -48,7 +52,9 @@ export function sqliteIntakeQueries(db: Database.Database) {
 
   const insertWebhooks = db.transaction((rows: NewWebhook[]): AcceptedWebhook[] =>
     rows.map((row) => {
-      const inserted = insertInbox.get(row.sourceId, row.dedupKey, row.receivedAt, row.body) as { id: number } | undefined;
+      const inserted = insertInbox.get(row.sourceId, row.dedupKey, row.receivedAt, row.body, row.needsDetails ? 'pending' : null, row.needsDetails ? row.receivedAt : null) as
+        | { id: number }
+        | undefined;
       if (inserted) return { id: inserted.id, duplicate: false };
       const existing = existingInbox.get(row.sourceId, row.dedupKey) as { id: number };
       return { id: existing.id, duplicate: true };
@@ -79,6 +85,7 @@ export function sqliteIntakeQueries(db: Database.Database) {
       insertRecord.run(r.inboxId ?? null, r.sourceId, r.sourceEventId, r.targetKey, r.state, r.email, r.occurredAt,
         JSON.stringify(r.input), status, now, r.receivedAt, now, now);
     }
+    for (const k of effects.onceKeys ?? []) insertOnceKey.run(k.sourceId, k.key, now);
     for (const p of effects.processed) markProcessed.run(now, p.outcome, p.inboxId);
   });
 
@@ -107,6 +114,7 @@ export function sqliteIntakeQueries(db: Database.Database) {
     },
     openSessionsJoinedBefore: (cutoff: number, limit: number) =>
       (staleSessions.all(cutoff, limit) as SessionDbRow[]).map(toSessionRow),
+    hasOnceKey: (sourceId: string, key: string) => onceKey.get(sourceId, key) !== undefined,
     openSessionsOfEvent: (sourceId: string, sourceEventId: string) =>
       (eventSessions.all(sourceId, sourceEventId) as SessionDbRow[]).map(toSessionRow),
     commitEffects: (effects: InboxEffects, now: number): void => commitEffects.immediate(effects, now),

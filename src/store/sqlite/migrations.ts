@@ -13,11 +13,25 @@ export const SQLITE_MIGRATIONS: string[] = [
     received_at INTEGER NOT NULL,
     body TEXT NOT NULL,
     processed_at INTEGER,
-    outcome TEXT
+    outcome TEXT,
+    -- Thin notices (Eventbrite) wait for details fetched in the background: pending, ready or dead.
+    details_status TEXT,
+    details TEXT,
+    details_attempts INTEGER NOT NULL DEFAULT 0,
+    details_next_at INTEGER,
+    details_error TEXT
   );
   CREATE UNIQUE INDEX inbox_dedup ON inbox (source_id, dedup_key);
   CREATE INDEX inbox_unprocessed ON inbox (id) WHERE processed_at IS NULL;
   CREATE INDEX inbox_processed_at ON inbox (processed_at) WHERE processed_at IS NOT NULL;
+  CREATE INDEX inbox_details_due ON inbox (details_next_at) WHERE details_status = 'pending';
+
+  CREATE TABLE once_keys (
+    source_id TEXT NOT NULL,
+    once_key TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (source_id, once_key)
+  ) WITHOUT ROWID;
 
   CREATE TABLE contacts (
     source_id TEXT NOT NULL,

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { DetailsFetcher } from '../../attendance/details-fetcher.js';
 import { WebhookProcessor } from '../../attendance/processor.js';
 import { EventMappings } from '../../attendance/targets.js';
 import { createLogger } from '../../ops/logger.js';
@@ -34,6 +35,11 @@ async function start(): Promise<void> {
     // Webhooks stored within the last 20 ms: a burst is on.
     ingestBusy: () => performance.now() - lastInsertAt < 20,
   });
+  const sources = processor.sources;
+  // Only when a source sends thin notices (Eventbrite): fetch their details in the background.
+  const fetcher = [...sources.values()].some((s) => s.fetchDetails)
+    ? new DetailsFetcher({ store, sources, log: log.child({ component: 'details' }), onReady: () => processor.wake() })
+    : undefined;
   let stopping = false;
 
   port.on('message', async (message: ToWorker) => {
@@ -47,6 +53,7 @@ async function start(): Promise<void> {
           if (method === 'insertWebhooks') {
             lastInsertAt = performance.now();
             processor.wake();
+            fetcher?.wake();
           }
         } catch (error) {
           post({ type: 'error', id: message.id, message: error instanceof Error ? error.message : String(error), code: (error as { code?: string }).code });
@@ -54,6 +61,7 @@ async function start(): Promise<void> {
         return;
       }
       case 'start-processing':
+        fetcher?.start();
         return processor.start();
       case 'wake':
         return processor.wake();
@@ -63,6 +71,7 @@ async function start(): Promise<void> {
       case 'stop':
         if (stopping) return;
         stopping = true;
+        await fetcher?.stop();
         await processor.stop();
         await store.close();
         post({ type: 'stopped' });

@@ -36,6 +36,7 @@ export const STORE_METHODS = [
   'mapRecords',
   'countByStatus',
   'prune',
+  'webhookStatus',
 ] as const satisfies ReadonlyArray<Exclude<keyof FrontStore, 'kind' | 'shared'>>;
 
 export const SHARED_METHODS = [

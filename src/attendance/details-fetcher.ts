@@ -1,0 +1,100 @@
+import { DetailsFetchError, type Source } from '../sources/types.js';
+import type { DetailsQueue, InboxRow } from '../store/types.js';
+import type { Log } from '../support/log.js';
+import { Wakeup } from '../support/wakeup.js';
+
+export interface DetailsFetcherOptions {
+  store: DetailsQueue;
+  sources: Map<string, Source>;
+  log: Log;
+  /** Called when details were saved: those webhooks can be processed now. */
+  onReady: () => void;
+  now?: () => number;
+  concurrency?: number;
+  leaseMs?: number;
+  maxAttempts?: number;
+  random?: () => number;
+}
+
+/**
+ * Fetches the details of thin notices in the background, after they were stored and
+ * acknowledged, with retries and backoff. One that fails for good stays in the inbox, dead
+ * with the reason, never lost.
+ */
+export class DetailsFetcher {
+  private readonly wakeup = new Wakeup();
+  private readonly abort = new AbortController();
+  private running = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private readonly now: () => number;
+
+  constructor(private readonly options: DetailsFetcherOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    this.running = true;
+    this.loopDone = this.loop();
+  }
+
+  wake(): void {
+    this.wakeup.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort.abort(new Error('shutting down'));
+    this.wakeup.wake();
+    await this.loopDone;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      try {
+        const concurrency = this.options.concurrency ?? 4;
+        const rows = await this.options.store.claimWebhooksNeedingDetails(this.now(), concurrency, this.options.leaseMs ?? 60_000);
+        if (rows.length === 0) {
+          await this.wakeup.wait(1000);
+          continue;
+        }
+        await Promise.all(rows.map((row) => this.fetchOne(row)));
+      } catch (error) {
+        this.options.log.error({ err: error }, 'fetching webhook details failed; retrying in 1 s');
+        await this.wakeup.wait(1000);
+      }
+    }
+  }
+
+  /** Backoff between fetch attempts: 2 s doubling to 5 min, with jitter. */
+  private backoffMs(attempts: number): number {
+    const ceiling = Math.min(300_000, 2000 * 2 ** attempts);
+    return Math.round(ceiling / 2 + ((this.options.random ?? Math.random)() * ceiling) / 2);
+  }
+
+  private async fetchOne(row: InboxRow): Promise<void> {
+    const { store, log } = this.options;
+    const source = this.options.sources.get(row.sourceId);
+    if (!source?.fetchDetails) {
+      await store.failDetails(row.id, `source ${row.sourceId} cannot fetch details`);
+      return;
+    }
+    try {
+      const details = await source.fetchDetails(JSON.parse(row.body), this.abort.signal);
+      await store.saveDetails(row.id, JSON.stringify(details ?? null));
+      this.options.onReady();
+    } catch (error) {
+      if (this.abort.signal.aborted) return; // shutdown: the lease runs out and the fetch is tried again
+      const message = error instanceof Error ? error.message : String(error);
+      const attempts = (row.detailsAttempts ?? 0) + 1;
+      const retryable = !(error instanceof DetailsFetchError) || error.retryable;
+      if (!retryable || attempts >= (this.options.maxAttempts ?? 10)) {
+        await store.failDetails(row.id, message);
+        log.warn({ sourceId: row.sourceId, webhookId: row.id, attempts, error: message }, 'webhook details could not be fetched: dead-lettered (replayable)');
+        return;
+      }
+      const hinted = error instanceof DetailsFetchError ? (error.retryAfterMs ?? 0) : 0;
+      await store.retryDetails(row.id, this.now() + Math.max(hinted, this.backoffMs(attempts - 1)), message);
+      log.info({ sourceId: row.sourceId, webhookId: row.id, attempts, error: message }, 'webhook details fetch failed; will retry');
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import type Database from 'better-sqlite3';
+import type { DetailsQueue, InboxRow, RecordStatus, WebhookStatus } from '../types.js';
+
+/** The background fetch of thin notices' details, and what became of a webhook. */
+export function sqliteDetailsQueries(db: Database.Database) {
+  const due = db.prepare(
+    `SELECT id, source_id AS sourceId, received_at AS receivedAt, body, details_attempts AS detailsAttempts
+     FROM inbox WHERE details_status = 'pending' AND details_next_at <= ? ORDER BY id LIMIT ?`,
+  );
+  const lease = db.prepare('UPDATE inbox SET details_next_at = ? WHERE id = ?');
+  const claim = db.transaction((now: number, limit: number, leaseMs: number): InboxRow[] => {
+    const rows = due.all(now, limit) as InboxRow[];
+    for (const row of rows) lease.run(now + leaseMs, row.id);
+    return rows;
+  });
+  const webhook = db.prepare('SELECT id, received_at, processed_at FROM inbox WHERE id = ?');
+  const records = db.prepare('SELECT id, email, state, status, vid, last_error, updated_at FROM records WHERE inbox_id = ? ORDER BY id');
+
+  const queue: DetailsQueue = {
+    claimWebhooksNeedingDetails: async (now, limit, leaseMs) => claim.immediate(now, limit, leaseMs),
+    saveDetails: async (id, details) =>
+      void db.prepare(`UPDATE inbox SET details_status = 'ready', details = ?, details_error = NULL WHERE id = ?`).run(details, id),
+    retryDetails: async (id, notBefore, error) =>
+      void db
+        .prepare('UPDATE inbox SET details_attempts = details_attempts + 1, details_next_at = ?, details_error = ? WHERE id = ?')
+        .run(notBefore, error, id),
+    failDetails: async (id, error) =>
+      void db
+        .prepare(`UPDATE inbox SET details_status = 'dead', details_attempts = details_attempts + 1, details_error = ? WHERE id = ?`)
+        .run(error, id),
+  };
+  return {
+    ...queue,
+    webhookStatus(id: number): WebhookStatus | undefined {
+      const row = webhook.get(id) as { id: number; received_at: number; processed_at: number | null } | undefined;
+      if (!row) return undefined;
+      const rows = records.all(id) as Array<{ id: number; email: string; state: string; status: RecordStatus; vid: number | null; last_error: string | null; updated_at: number }>;
+      return {
+        id: row.id,
+        receivedAt: row.received_at,
+        processedAt: row.processed_at ?? undefined,
+        records: rows.map((r) => ({ id: r.id, email: r.email, state: r.state, status: r.status, vid: r.vid ?? undefined, lastError: r.last_error ?? undefined, updatedAt: r.updated_at })),
+      };
+    },
+  };
+}
