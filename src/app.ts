@@ -14,6 +14,8 @@ export interface AppDeps {
   logger?: Logger;
   /** Where `logger` writes; the store worker's log lines are written there too. */
   logDestination?: { write(line: string): unknown };
+  /** Reads the configuration file again, for SIGHUP and POST /admin/reload. */
+  loadConfig?: () => RelayConfig;
 }
 
 /** Builds the relay as a Fastify instance: ready to `listen`, cleaned up by `close`. */
@@ -37,6 +39,6 @@ export async function buildApp(config: RelayConfig, deps: AppDeps = {}): Promise
   }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandler(app);
   await registerOpenapi(app, RELAY_VERSION);
-  await app.register(relayPlugin, { config, logLine: (line) => void destination.write(`${line}\n`) });
+  await app.register(relayPlugin, { config, logLine: (line) => void destination.write(`${line}\n`), loadConfig: deps.loadConfig });
   return app;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.js';
+import { recordsCommand } from './cli/records.js';
 import { sendSample } from './cli/send-sample.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { openapiYaml } from './ops/openapi.js';
@@ -12,6 +13,7 @@ const USAGE = `Usage:
   attendance-relay serve [--config FILE]     run the relay (CONFIG_FILE works too)
   attendance-relay send-sample [--url URL]   post signed sample Zoom webhooks to a sandbox relay
   attendance-relay migrate [--config FILE]   apply the store's schema migrations and exit
+  attendance-relay records list|replay ...   list or replay records in the store (see records --help)
   attendance-relay openapi                   print the OpenAPI description (YAML)
 `;
 /** Exit status for an unusable configuration (sysexits EX_CONFIG). */
@@ -37,7 +39,15 @@ async function serve(file: string | undefined): Promise<void> {
     sandbox = await startSandboxHubspot();
     config = { ...config, hubspot: { ...config.hubspot, baseUrl: sandbox.url, accessToken: sandbox.token } };
   }
-  const app = await buildApp(config);
+  const sandboxHubspot = sandbox;
+  // Reload re-reads the file; the sandbox's simulator stays the HubSpot when no token is set.
+  const loadConfigAgain = file
+    ? () => {
+        const next = loadConfig({ file });
+        return sandboxHubspot && next.sandbox ? { ...next, hubspot: { ...next.hubspot, baseUrl: sandboxHubspot.url, accessToken: sandboxHubspot.token } } : next;
+      }
+    : undefined;
+  const app = await buildApp(config, { loadConfig: loadConfigAgain });
   await app.listen({ port: config.server.port, host: config.server.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
@@ -63,6 +73,11 @@ async function serve(file: string | undefined): Promise<void> {
         process.exit(1);
       });
   };
+  process.on('SIGHUP', () => {
+    app
+      .reloadConfig()
+      .catch((error: Error) => app.log.error({ err: error }, 'configuration reload refused: the running configuration is unchanged'));
+  });
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('unhandledRejection', (error) => {
@@ -72,6 +87,13 @@ async function serve(file: string | undefined): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'records') {
+    const rest = argv.slice(1);
+    const at = rest.findIndex((a) => a === '--config' || a === '-c');
+    const file = at >= 0 ? rest[at + 1] : process.env.CONFIG_FILE;
+    process.exitCode = await recordsCommand(rest, readConfig(file), (line) => process.stdout.write(`${line}\n`));
+    return;
+  }
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,

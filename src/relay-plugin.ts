@@ -2,24 +2,30 @@ import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { EventMappings } from './attendance/targets.js';
 import type { RelayConfig } from './config/schema.js';
-import { Dispatcher } from './delivery/dispatcher.js';
-import { HubspotClient } from './hubspot/client.js';
-import { RateLimiter } from './hubspot/rate-limiter.js';
-import type { SendGate } from './hubspot/send-gate.js';
-import { SharedSendGate } from './hubspot/shared-send-gate.js';
+import type { Dispatcher } from './delivery/dispatcher.js';
+import { createDelivery } from './delivery/wiring.js';
 import { InboxWriter } from './intake/inbox-writer.js';
 import { LoadShedder } from './intake/load-shedding.js';
 import { webhookRoutes } from './intake/webhook-routes.js';
+import { hubspotIntakeRoutes } from './intake/hubspot/routes.js';
 import { healthRoutes, type Phase } from './ops/health-routes.js';
 import { createSources } from './sources/registry.js';
+import { ConfigError } from './config/load.js';
+import { RelayError } from './errors.js';
+import { adminRoutes, type ReloadResult } from './ops/admin-routes.js';
+import { RelayMetrics } from './ops/metrics.js';
+import { metricsRoutes } from './ops/metrics-routes.js';
+import { applyReload } from './ops/reload.js';
+import type { RecordFilter } from './store/types.js';
 import { startStoreWorker } from './store/worker/client.js';
 
-const TEN_SECONDS = 10_000;
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Turns /readyz to 503 while the server still accepts (lets a load balancer stop sending first). */
     beginDrain(): void;
+    /** Re-reads the configuration file and applies what can change while running. */
+    reloadConfig(): Promise<ReloadResult>;
   }
 }
 
@@ -31,9 +37,12 @@ export interface RelayPluginOptions {
   config: RelayConfig;
   /** Writes one log line where the main logger writes (used for the store worker's lines). */
   logLine: (line: string) => void;
+  /** Reads the configuration again (SIGHUP, POST /admin/reload); absent when there is no file. */
+  loadConfig?: () => RelayConfig;
 }
 
-const relay: FastifyPluginAsync<RelayPluginOptions> = async (app, { config, logLine }) => {
+const relay: FastifyPluginAsync<RelayPluginOptions> = async (app, { config: initialConfig, logLine, loadConfig }) => {
+  let config = initialConfig;
   const log = app.log;
   let phase: Phase = 'starting';
   let storeFailure: Error | undefined;
@@ -51,27 +60,12 @@ const relay: FastifyPluginAsync<RelayPluginOptions> = async (app, { config, logL
       log.fatal({ err: error }, 'the store worker stopped: nothing more can be stored; /healthz now fails so the process is restarted');
     },
   });
-  const store = worker.store;
-  const sources = createSources(config.sources);
-  const mappings = new EventMappings(config.events);
+  const metrics = new RelayMetrics(worker.store);
+  const store = metrics.timed(worker.store);
+  const sources = createSources(config.sources, { internal: false });
+  let mappings = new EventMappings(config.events);
 
-  // Replicas sharing a store share HubSpot's per-app window through it.
-  const limiter: SendGate = store.shared
-    ? new SharedSendGate({ shared: store.shared, maxPerWindow: config.hubspot.requestsPerTenSeconds, windowMs: TEN_SECONDS, marginMs: 100, log })
-    : new RateLimiter({ maxPerWindow: config.hubspot.requestsPerTenSeconds, windowMs: TEN_SECONDS, marginMs: 100 });
-  const client = new HubspotClient({
-    baseUrl: config.hubspot.baseUrl,
-    accessToken: config.hubspot.accessToken ?? '',
-    requestTimeoutMs: config.hubspot.requestTimeoutMs,
-    connections: config.hubspot.maxConcurrentRequests * 2,
-  });
-  const dispatcher = new Dispatcher({
-    store,
-    hubspot: config.hubspot,
-    log: log.child({ component: 'delivery' }),
-    leaseMs: config.hubspot.batchLeaseMs,
-    sender: { client, limiter, log: log.child({ component: 'hubspot' }), maskEmails: config.logging.maskEmails, windowMs: TEN_SECONDS },
-  });
+  const { limiter, client, dispatcher } = createDelivery({ config, store, metrics, log });
   wakeDispatcher.to = dispatcher;
   const inbox = new InboxWriter(store);
   const shedder = new LoadShedder({
@@ -89,16 +83,62 @@ const relay: FastifyPluginAsync<RelayPluginOptions> = async (app, { config, logL
     dispatcher,
     limiter,
   });
-  await app.register(webhookRoutes, { sources, inbox, shedder, bodyLimit: config.server.bodyLimitBytes, isClosing: () => closing });
+  await app.register(webhookRoutes, {
+    sources,
+    inbox,
+    shedder,
+    bodyLimit: config.server.bodyLimitBytes,
+    isClosing: () => closing,
+    observe: (source, outcome, reason) => metrics.webhooks.inc({ source, outcome, reason }),
+  });
+  // HubSpot-compatible intake (src/intake/hubspot): no routes unless intake.tokens is set.
+  await app.register(hubspotIntakeRoutes, { tokens: config.intake.tokens, inbox, store, shedder, isClosing: () => closing });
+  await app.register(metricsRoutes, { metrics });
 
-  const remapUnmapped = async () => {
+  /** Unmapped records (of one source/event, or all) whose event now has a mapping become pending. */
+  const remap = async (filter: RecordFilter = {}) => {
     let mapped = 0;
+    let stillUnmapped = 0;
     for (const event of await store.unmappedEvents()) {
+      if ((filter.sourceId && event.sourceId !== filter.sourceId) || (filter.sourceEventId && event.sourceEventId !== filter.sourceEventId)) continue;
       const target = mappings.resolve(event.sourceId, event.sourceEventId);
       if (target) mapped += await store.mapRecords(event.sourceId, event.sourceEventId, target, Date.now());
+      else stillUnmapped += (await store.listRecords({ ...filter, ...event, status: 'unmapped' }, 10_000)).length;
     }
-    return mapped;
+    if (mapped > 0) dispatcher.wake();
+    return { mapped, stillUnmapped };
   };
+  const remapUnmapped = async () => (await remap()).mapped;
+
+  const reload = async () => {
+    if (!loadConfig) throw new RelayError('RELOAD_UNAVAILABLE');
+    let next: RelayConfig;
+    try {
+      next = loadConfig();
+    } catch (error) {
+      throw new RelayError('CONFIG_INVALID', error instanceof ConfigError ? error.message : String(error));
+    }
+    const { result, config: applied } = await applyReload(config, next, {
+      events: async (events) => {
+        mappings = new EventMappings(events);
+        worker.setMappings(events);
+        return remapUnmapped();
+      },
+      accessToken: (token) => {
+        client.setAccessToken(token);
+        // Probe with the new token now rather than at the next scheduled probe.
+        dispatcher.auth.clear();
+        dispatcher.wake();
+      },
+    });
+    config = applied;
+    log.info(result, 'configuration reloaded');
+    return result;
+  };
+  app.decorate('reloadConfig', reload);
+  if (config.admin.token) {
+    await app.register(adminRoutes, { token: config.admin.token, store, dispatcher, limiter, phase: () => phase, remap, reload });
+  }
 
   app.addHook('onReady', async () => {
     // Whatever was in flight when the last process died is sent again (at-least-once).

@@ -87,13 +87,15 @@ export class DetailsFetcher {
       const message = error instanceof Error ? error.message : String(error);
       const attempts = (row.detailsAttempts ?? 0) + 1;
       const retryable = !(error instanceof DetailsFetchError) || error.retryable;
-      if (!retryable || attempts >= (this.options.maxAttempts ?? 10)) {
+      const spendsAttempt = !(error instanceof DetailsFetchError) || error.spendsAttempt;
+      if (!retryable || (spendsAttempt && attempts >= (this.options.maxAttempts ?? 10))) {
         await store.failDetails(row.id, message);
         log.warn({ sourceId: row.sourceId, webhookId: row.id, attempts, error: message }, 'webhook details could not be fetched: dead-lettered (replayable)');
         return;
       }
       const hinted = error instanceof DetailsFetchError ? (error.retryAfterMs ?? 0) : 0;
-      await store.retryDetails(row.id, this.now() + Math.max(hinted, this.backoffMs(attempts - 1)), message);
+      const wait = spendsAttempt ? Math.max(hinted, this.backoffMs(attempts - 1)) : Math.max(hinted, 1000);
+      await store.retryDetails(row.id, this.now() + wait, message, spendsAttempt);
       log.info({ sourceId: row.sourceId, webhookId: row.id, attempts, error: message }, 'webhook details fetch failed; will retry');
     }
   }

@@ -14,6 +14,8 @@ export interface WebhookOutcome {
   invalidEmails: number;
   /** Facts already seen (same once-key): a repeated notice, skipped. */
   repeats: number;
+  /** Things noted but not sent (e.g. a check-out). */
+  notes?: string[];
 }
 
 export interface InterpretContext {
@@ -164,6 +166,9 @@ export async function applyFact(ctx: InterpretContext, row: InboxRow, fact: Atte
       }
       return;
     }
+    case 'noted':
+      outcome.notes = [...(outcome.notes ?? []), fact.reason];
+      return;
     case 'event-scheduled':
       ctx.work.putSourceEvent({ sourceId, sourceEventId: fact.sourceEventId, startsAt: fact.startsAt, endsAt: fact.endsAt });
       return;

@@ -141,8 +141,11 @@ export class WebhookProcessor {
     if (outcome.guests > 0) {
       this.options.log.info({ sourceId: row.sourceId, webhookId: row.id, guests: outcome.guests }, 'participant without an email (guest): acknowledged, not sent to HubSpot');
     }
+    for (const note of outcome.notes ?? []) {
+      this.options.log.info({ sourceId: row.sourceId, webhookId: row.id }, `noted, nothing sent to HubSpot: ${note}`);
+    }
     if (outcome.invalidEmails > 0) {
-      this.options.log.warn({ sourceId: row.sourceId, webhookId: row.id }, 'registration without a valid email: acknowledged, not sent to HubSpot');
+      this.options.log.warn({ sourceId: row.sourceId, webhookId: row.id }, 'attendance fact without a valid email: acknowledged, counted, not sent to HubSpot');
     }
     return outcome;
   }

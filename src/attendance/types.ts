@@ -33,7 +33,9 @@ export type AttendanceFact =
   | { kind: 'joined'; sourceEventId: string; occurredAt: number; contact: ContactDetails; contactKey?: string }
   | { kind: 'left'; sourceEventId: string; occurredAt: number; contact: ContactDetails; contactKey?: string }
   | { kind: 'event-ended'; sourceEventId: string; occurredAt: number }
-  | { kind: 'event-scheduled'; sourceEventId: string; startsAt: number; endsAt?: number };
+  | { kind: 'event-scheduled'; sourceEventId: string; startsAt: number; endsAt?: number }
+  /** Something the source says happened that HubSpot has no input for: logged, nothing sent. */
+  | { kind: 'noted'; reason: string };
 
 /** `onceKey`: a fact with a key already seen for its source is skipped (e.g. an attendee id + its `changed` time). */
 

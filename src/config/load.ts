@@ -99,6 +99,7 @@ function applyEnvOverrides(doc: Doc, env: NodeJS.ProcessEnv, problems: string[])
   if (env.HUBSPOT_BASE_URL) section(doc, 'hubspot').baseUrl = env.HUBSPOT_BASE_URL;
   if (env.HUBSPOT_ACCESS_TOKEN) section(doc, 'hubspot').accessToken = env.HUBSPOT_ACCESS_TOKEN;
   if (env.LOG_LEVEL) section(doc, 'logging').level = env.LOG_LEVEL;
+  if (env.ADMIN_TOKEN) section(doc, 'admin').token = env.ADMIN_TOKEN;
 }
 
 function schemaProblems(schema: TSchema, value: unknown, prefix: string, unsetAt: Map<string, string[]>): string[] {
@@ -119,7 +120,7 @@ function schemaProblems(schema: TSchema, value: unknown, prefix: string, unsetAt
       continue;
     }
     if (byPath.has(path)) continue;
-    const found = describe(valueAt(value, error.instancePath));
+    const found = describe(valueAt(value, error.instancePath), /(token|secret|password)s?(\[\d+\])?$/i.test(path));
     const unset = unsetAt.get(path);
     const hint = unset ? ` (it uses \${${unset.join('}, ${')}}, which is not set)` : '';
     byPath.set(path, `${path || '(root)'}: ${error.message} (got ${found})${hint}`);
@@ -139,8 +140,10 @@ function valueAt(root: unknown, pointer: string): unknown {
     .reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), root);
 }
 
-function describe(value: unknown): string {
+/** What was found, for a problem line; a secret's value is never echoed, only its length. */
+function describe(value: unknown, secret = false): string {
   if (value === undefined) return 'nothing';
+  if (secret) return typeof value === 'string' ? `a value of ${value.length} characters` : `a ${typeof value}`;
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
@@ -150,6 +153,7 @@ function crossReferenceProblems(config: Omit<RelayConfig, 'sandbox'>): string[] 
   const ids = new Set<string>();
   (Array.isArray(config.sources) ? config.sources : []).forEach((source, i) => {
     if (!isObject(source) || typeof source.id !== 'string') return;
+    if (source.id === 'hubspot-intake') problems.push(`sources[${i}].id: "hubspot-intake" is reserved for the HubSpot-compatible intake`);
     if (ids.has(source.id)) problems.push(`sources[${i}].id: "${source.id}" is used by another source`);
     ids.add(source.id);
   });

@@ -1,4 +1,6 @@
 import { Type, type Static } from 'typebox';
+import { EventbriteSourceConfig } from '../sources/eventbrite/config.js';
+import { GenericSourceConfig, LivestormSourceConfig, LumaSourceConfig, TitoSourceConfig } from '../sources/generic/config.js';
 import { ZoomSourceConfig } from '../sources/zoom/config.js';
 
 export const ServerConfig = Type.Object(
@@ -64,6 +66,25 @@ export const LoggingConfig = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+export const AdminConfig = Type.Object(
+  {
+    /** Bearer token for /status and /admin/*; without one those routes are off (404), not open. */
+    token: Type.Optional(Type.String({ minLength: 16 })),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+// --- HubSpot-compatible intake (src/intake/hubspot) ---
+export const IntakeConfig = Type.Object(
+  {
+    /** Bearer tokens accepted on the HubSpot-compatible routes (secrets); none: those routes are off (404). */
+    tokens: Type.Array(Type.String({ minLength: 16 }), { default: [] }),
+  },
+  { additionalProperties: false, default: {} },
+);
+export type IntakeConfig = Static<typeof IntakeConfig>;
+// --- end HubSpot-compatible intake ---
+
 export const HubspotTargetConfig = Type.Union([
   Type.Object({ objectId: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
   Type.Object(
@@ -91,9 +112,14 @@ export const EventMappingConfig = Type.Object(
 /** Every source type the relay knows; `type` picks the schema. */
 export const SourceConfigByType = {
   zoom: ZoomSourceConfig,
+  generic: GenericSourceConfig,
+  tito: TitoSourceConfig,
+  luma: LumaSourceConfig,
+  livestorm: LivestormSourceConfig,
+  eventbrite: EventbriteSourceConfig,
 } as const;
 export type SourceType = keyof typeof SourceConfigByType;
-export type SourceConfig = ZoomSourceConfig;
+export type SourceConfig = ZoomSourceConfig | EventbriteSourceConfig | GenericSourceConfig | TitoSourceConfig | LumaSourceConfig | LivestormSourceConfig;
 
 export const RelayConfigShape = Type.Object(
   {
@@ -101,6 +127,8 @@ export const RelayConfigShape = Type.Object(
     store: StoreConfig,
     hubspot: HubspotConfig,
     logging: LoggingConfig,
+    admin: AdminConfig,
+    intake: IntakeConfig, // HubSpot-compatible intake
     sources: Type.Array(Type.Object({ id: Type.String(), type: Type.String() }), { default: [] }),
     events: Type.Array(EventMappingConfig, { default: [] }),
   },
@@ -111,6 +139,7 @@ export type ServerConfig = Static<typeof ServerConfig>;
 export type StoreConfig = Static<typeof StoreConfig>;
 export type HubspotConfig = Static<typeof HubspotConfig>;
 export type LoggingConfig = Static<typeof LoggingConfig>;
+export type AdminConfig = Static<typeof AdminConfig>;
 export type EventMappingConfig = Static<typeof EventMappingConfig>;
 
 export interface RelayConfig {
@@ -118,6 +147,9 @@ export interface RelayConfig {
   store: StoreConfig;
   hubspot: HubspotConfig;
   logging: LoggingConfig;
+  admin: AdminConfig;
+  /** HubSpot-compatible intake (src/intake/hubspot). */
+  intake: IntakeConfig;
   sources: SourceConfig[];
   events: EventMappingConfig[];
   /** True when no HubSpot token is set outside production: deliveries go to the built-in simulator. */

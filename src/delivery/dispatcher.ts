@@ -18,7 +18,9 @@ export interface DispatcherOptions {
   /** How often the list of groups with pending records is re-read from the store. */
   rescanIntervalMs?: number;
   /** Called with every batch's result, for metrics. */
-  onBatch?: (summary: { records: DeliveryRecord[]; delivered: number; retried: number; dead: number }) => void;
+  onBatch?: (summary: { delivered: DeliveryRecord[]; retried: number; dead: number }) => void;
+  /** Called when delivery pauses for a refused token. */
+  onAuthPause?: () => void;
 }
 
 const groupKey = (g: DeliveryGroup) => `${g.targetKey}\u0000${g.state}`;
@@ -188,7 +190,8 @@ export class Dispatcher {
       const error = 'error' in dead ? dead.error : '';
       this.options.log.warn({ recordId: dead.id, event: first.targetKey, state: first.state, error: this.options.sender.maskEmails ? maskEmailsIn(error) : error }, 'record dead-lettered');
     }
-    this.options.onBatch?.({ records, delivered: count('delivered'), retried: count('retry'), dead: count('dead') });
+    const delivered = new Set(verdict.outcomes.filter((o) => o.kind === 'delivered').map((o) => o.id));
+    this.options.onBatch?.({ delivered: records.filter((r) => delivered.has(r.id)), retried: count('retry'), dead: count('dead') });
   }
 
   /** Replicas sharing a store share the auth pause: adopt another's, or its resumption. */
@@ -220,6 +223,7 @@ export class Dispatcher {
       this.options.log.warn({ err: error }, 'could not share the HubSpot auth state through the store');
     }
     if (change === 'paused' && failure) {
+      this.options.onAuthPause?.();
       this.options.log.error(
         { httpStatus: failure.status, category: failure.category, missingScopes: failure.scopes, nextProbeAt: failure.nextProbeAt },
         'HubSpot refused the access token: delivery paused for this account, every record kept',

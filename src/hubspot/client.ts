@@ -32,7 +32,10 @@ export class HubspotClient {
   private readonly agent: Agent;
   private readonly base: string;
 
+  private accessToken: string;
+
   constructor(private readonly options: HubspotClientOptions) {
+    this.accessToken = options.accessToken;
     this.base = options.baseUrl.replace(/\/+$/, '');
     this.agent = new Agent({
       connections: options.connections ?? 8,
@@ -54,7 +57,7 @@ export class HubspotClient {
         method: 'POST',
         dispatcher: this.agent,
         headers: {
-          authorization: `Bearer ${this.options.accessToken}`,
+          authorization: `Bearer ${this.accessToken}`,
           'content-type': 'application/json',
           accept: 'application/json',
         },
@@ -77,6 +80,11 @@ export class HubspotClient {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       return { answer: { kind: 'transient', message }, rateLimit: {}, durationMs: performance.now() - started };
     }
+  }
+
+  /** A fixed token, from a configuration reload: used from the next call on. */
+  setAccessToken(token: string): void {
+    this.accessToken = token;
   }
 
   async close(): Promise<void> {

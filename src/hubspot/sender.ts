@@ -6,9 +6,17 @@ import { parseTargetKey } from '../attendance/targets.js';
 import { maskEmailsIn } from '../support/mask.js';
 import type { HubspotCall, HubspotClient } from './client.js';
 import type { SendGate } from './send-gate.js';
-import type { HubspotAnswer } from './types.js';
+import type { HubspotAnswer, RateLimitHeaders } from './types.js';
+
+/** Told about every call, for metrics; the hubspot layer knows nothing of how they are kept. */
+export interface SendObserver {
+  call(summary: { httpStatus?: number; batchStatus?: string; outcome: string; inputs: number; attempt: number }): void;
+  pause(cause: string): void;
+  quota(rateLimit: RateLimitHeaders): void;
+}
 
 export interface SenderOptions {
+  observer?: SendObserver;
   client: HubspotClient;
   limiter: SendGate;
   log: Log;
@@ -61,9 +69,18 @@ export async function sendBatch(
         const retryAfterGiven = call.answer.kind === 'rate-limited' && call.answer.retryAfterMs !== undefined;
         if (!retryAfterGiven) options.limiter.observe(call.rateLimit);
         logCall(options, batch, call, attempt);
+        options.observer?.call({
+          httpStatus: 'status' in call.answer ? call.answer.status : undefined,
+          batchStatus: call.answer.kind === 'ok' ? call.answer.body.status : undefined,
+          outcome: call.answer.kind,
+          inputs: batch.inputs.length,
+          attempt,
+        });
+        options.observer?.quota(call.rateLimit);
         const { answer } = call;
         if (answer.kind === 'rate-limited') {
           options.limiter.pause(pauseEnd(answer, options.windowMs, Date.now()), `HubSpot 429 ${answer.policy}`);
+          options.observer?.pause(answer.policy);
           if (answer.policy === 'DAILY') return answer; // hours away: reschedule rather than hold the batch
           throw new RetryableAnswer(answer, false);
         }

@@ -9,8 +9,13 @@ import type { LoadShedder } from './load-shedding.js';
 declare module 'fastify' {
   interface FastifyRequest {
     rawBody?: Buffer;
+    /** What became of a webhook (for metrics): accepted, duplicate, ignored, challenge; unset when refused. */
+    webhookOutcome?: string;
   }
 }
+
+/** Counts every webhook by source, outcome and (when refused) the error code. */
+export type WebhookObserver = (source: string, outcome: string, reason: string) => void;
 
 /** One object schema (no anyOf: Fastify serializes it fast) for both a stored webhook and a challenge answer. */
 export const WebhookAnswer = Type.Object(
@@ -32,10 +37,18 @@ export interface WebhookRoutesOptions {
   bodyLimit: number;
   /** True once the server is closing: new webhooks get 503 so the sender retries elsewhere. */
   isClosing: () => boolean;
+  observe?: WebhookObserver;
 }
 
 /** POST /webhooks/{sourceId}: verify, store durably, then answer. */
-export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = async (app, { sources, inbox, shedder, bodyLimit, isClosing }) => {
+export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = async (app, { sources, inbox, shedder, bodyLimit, isClosing, observe }) => {
+  if (observe) {
+    app.addHook('onResponse', async (request, reply) => {
+      const source = (request.params as { sourceId?: string }).sourceId ?? request.routeOptions.url?.split('/')[2] ?? 'unknown';
+      const refused = reply.statusCode >= 400;
+      observe(source, refused ? 'rejected' : (request.webhookOutcome ?? 'accepted'), refused ? (request.errorCode ?? String(reply.statusCode)) : '');
+    });
+  }
   // Refused before the body is read: cheap, and nothing is accepted that cannot be stored.
   app.addHook('onRequest', async () => {
     if (isClosing()) throw new RelayError('SHUTTING_DOWN', undefined, { headers: { 'retry-after': '5' } });
@@ -68,14 +81,19 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
           query: request.query as Record<string, unknown>,
           receivedAt,
         });
-        if (verdict.kind === 'respond') return reply.code(verdict.statusCode).send(verdict.body as Record<string, unknown>);
+        if (verdict.kind === 'respond') {
+          const answer = verdict.body as Record<string, unknown>;
+          request.webhookOutcome = answer.ignored ? 'ignored' : 'challenge';
+          return reply.code(verdict.statusCode).send(answer);
+        }
         const stored = await inbox.accept({
           sourceId: source.id,
           dedupKey: verdict.dedupKey,
           receivedAt,
-          body: (request.rawBody ?? Buffer.alloc(0)).toString('utf8'),
+          body: verdict.storedBody ?? (request.rawBody ?? Buffer.alloc(0)).toString('utf8'),
           needsDetails: verdict.needsDetails,
         });
+        request.webhookOutcome = stored.duplicate ? 'duplicate' : 'accepted';
         return { received: true as const, id: stored.id, duplicate: stored.duplicate };
       },
     );

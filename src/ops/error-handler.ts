@@ -1,6 +1,13 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { errorBody, RelayError, type ErrorCode } from '../errors.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The code the request was refused with, for metrics. */
+    errorCode?: string;
+  }
+}
+
 /** Fastify's own error codes, translated into the relay's catalogue. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
@@ -13,17 +20,20 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | RelayError, request, reply) => {
     if (error instanceof RelayError) {
+      request.errorCode = error.code;
       if (error.statusCode >= 500) request.log.error({ err: error.cause ?? error, code: error.code }, error.message);
       else request.log.info({ code: error.code, url: request.routeOptions.url }, `request refused: ${error.message}`);
       return reply.code(error.statusCode).headers(error.headers).send(errorBody(error.code, error.message));
     }
     if (error.validation) {
+      request.errorCode = 'BODY_INVALID';
       const [first] = error.validation;
       const where = `${error.validationContext ?? 'body'}${first?.instancePath ?? ''}`;
       request.log.info({ code: 'BODY_INVALID', url: request.routeOptions.url }, 'request refused: schema');
       return reply.code(400).send(errorBody('BODY_INVALID', `${where} ${first?.message ?? 'is invalid'}`));
     }
     const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
+    request.errorCode = mapped ?? (error.statusCode && error.statusCode < 500 ? 'BODY_INVALID' : 'INTERNAL_ERROR');
     if (mapped) return reply.code(error.statusCode ?? 400).send(errorBody(mapped));
     if (error.statusCode && error.statusCode < 500) {
       return reply.code(error.statusCode).send(errorBody('BODY_INVALID', error.message));

@@ -15,6 +15,8 @@ export const REDACTED_PATHS = [
   '*.secretToken',
   '*.secret',
   '*.token',
+  '*.tokens',
+  'intake.tokens',
   '*.apiToken',
   '*.webhookToken',
   '*.adminToken',

@@ -17,8 +17,11 @@ export async function registerOpenapi(app: FastifyInstance, version: string): Pr
       },
       tags: [
         { name: 'webhooks', description: 'Platform webhooks; one route per configured source id' },
-        { name: 'ops', description: 'Health and readiness for orchestrators' },
+        { name: 'ops', description: 'Health, readiness and metrics for orchestrators' },
+        { name: 'admin', description: 'For operators; only with admin.token (ADMIN_TOKEN) set' },
+        { name: 'hubspot-intake', description: "HubSpot's attendance endpoints, for HubSpot's own SDK pointed at the relay; only with intake.tokens set" },
       ],
+      components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'admin.token / ADMIN_TOKEN' } } },
     },
   });
 }
@@ -30,6 +33,8 @@ export async function openapiYaml(): Promise<string> {
       store: { url: 'sqlite::memory:' },
       hubspot: { accessToken: 'unused', baseUrl: 'http://127.0.0.1:9' },
       logging: { level: 'silent' },
+      admin: { token: 'documentation-only-token' },
+      intake: { tokens: ['documentation-only-intake-token'] }, // documents the HubSpot-compatible intake routes
       sources: [{ id: 'zoom', type: 'zoom', secretToken: 'unused' }],
     },
     {},

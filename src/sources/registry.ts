@@ -1,14 +1,36 @@
 import type { SourceConfig } from '../config/schema.js';
+import { createEventbriteSource } from './eventbrite/index.js';
+import { createHubspotIntakeSource, HUBSPOT_INTAKE_SOURCE_ID } from '../intake/hubspot/source.js';
+import { createGenericSourceFromConfig } from './generic/index.js';
+import { createPresetSource } from './generic/presets/index.js';
 import type { Source } from './types.js';
 import { createZoomSource } from './zoom/index.js';
 
-/** Builds the configured sources, keyed by id. */
-export function createSources(configs: SourceConfig[]): Map<string, Source> {
+/**
+ * Builds the configured sources, keyed by id; with `internal` (the default: the store worker's
+ * processing), also the internal ones, which receive no webhooks (pass false for webhook routes).
+ */
+export function createSources(configs: SourceConfig[], { internal = true }: { internal?: boolean } = {}): Map<string, Source> {
   const sources = new Map<string, Source>();
+  // HubSpot-compatible intake: always known to processing, so batches stored while intake.tokens
+  // was set are still delivered after it is emptied. Its id is reserved.
+  if (configs.some((c) => c.id === HUBSPOT_INTAKE_SOURCE_ID)) throw new Error(`source id "${HUBSPOT_INTAKE_SOURCE_ID}" is reserved for the HubSpot-compatible intake`);
+  if (internal) sources.set(HUBSPOT_INTAKE_SOURCE_ID, createHubspotIntakeSource());
   for (const config of configs) {
     switch (config.type) {
       case 'zoom':
         sources.set(config.id, createZoomSource(config));
+        break;
+      case 'generic':
+        sources.set(config.id, createGenericSourceFromConfig(config));
+        break;
+      case 'tito':
+      case 'luma':
+      case 'livestorm':
+        sources.set(config.id, createPresetSource(config));
+        break;
+      case 'eventbrite':
+        sources.set(config.id, createEventbriteSource(config));
         break;
     }
   }

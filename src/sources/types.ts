@@ -16,7 +16,13 @@ export type WebhookVerdict =
    * Store it durably, then answer 200; `dedupKey` makes a redelivery a duplicate. With
    * `needsDetails`, its details are fetched in the background (Source.fetchDetails) before processing.
    */
-  | { kind: 'store'; dedupKey: string; needsDetails?: boolean }
+  | {
+      kind: 'store';
+      dedupKey: string;
+      needsDetails?: boolean;
+      /** What to keep instead of the raw bytes (e.g. with a header the mapping reads, or a secret removed). */
+      storedBody?: string;
+    }
   /** Answer at once without storing (e.g. an endpoint challenge). */
   | { kind: 'respond'; statusCode: number; body: unknown };
 
@@ -41,12 +47,16 @@ export interface Source {
   interpret(body: unknown, details?: unknown): AttendanceFact[];
 }
 
-/** A failed details fetch; `retryable: false` gives up at once (e.g. 404), `retryAfterMs` paces a 429. */
+/**
+ * A failed details fetch; `retryable: false` gives up at once (e.g. 404), `retryAfterMs` paces a 429.
+ * `spendsAttempt: false` (rate-limit waits) reschedules without counting toward the attempt limit.
+ */
 export class DetailsFetchError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
     readonly retryAfterMs?: number,
+    readonly spendsAttempt = true,
   ) {
     super(message);
     this.name = 'DetailsFetchError';

@@ -31,8 +31,11 @@ export interface InboxRow {
 /** What became of one stored webhook and its records (for the HubSpot-compatible intake's batch status). */
 export interface WebhookStatus {
   id: number;
+  sourceId: string;
   receivedAt: number;
   processedAt?: number;
+  /** What processing said (JSON: counts, or `{error}` when it could not be read). */
+  outcome?: string;
   records: Array<{ id: number; email: string; state: string; status: RecordStatus; vid?: number; lastError?: string; updatedAt: number }>;
 }
 
@@ -128,11 +131,64 @@ export interface IntakeView {
   commitEffects(effects: InboxEffects, now: number): Promise<void>;
 }
 
+export interface RecordFilter {
+  status?: RecordStatus;
+  sourceId?: string;
+  sourceEventId?: string;
+  email?: string;
+}
+
+/** One record as the admin API and CLI show it. */
+export interface AdminRecord {
+  id: number;
+  sourceId: string;
+  sourceEventId: string;
+  targetKey: string | null;
+  state: string;
+  email: string;
+  status: RecordStatus;
+  attempts: number;
+  lastError?: string;
+  vid?: number;
+  occurredAt: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface DeadWebhook {
+  id: number;
+  sourceId: string;
+  receivedAt: number;
+  attempts: number;
+  error?: string;
+}
+
+export interface QueueStats {
+  unprocessedWebhooks: number;
+  webhooksAwaitingDetails: number;
+  deadWebhooks: number;
+  /** When the oldest pending record was created (epoch ms). */
+  oldestPendingAt?: number;
+}
+
+/** What operators use: listing, replaying, queue depths. */
+export interface AdminQueries {
+  /** Newest first; `beforeId` is the paging cursor (the last id of the previous page). */
+  listRecords(filter: RecordFilter, limit: number, beforeId?: number): Promise<AdminRecord[]>;
+  /** Dead records back to pending, with a fresh attempt count and age. */
+  replayDeadRecords(selection: { ids?: number[]; filter?: RecordFilter }, now: number): Promise<number>;
+  listDeadWebhooks(limit: number, beforeId?: number): Promise<DeadWebhook[]>;
+  /** Webhooks whose details could not be fetched: fetched again. */
+  replayDeadWebhooks(ids: number[] | 'all', now: number): Promise<number>;
+  queueStats(): Promise<QueueStats>;
+}
+
 /** The background fetch of details for thin notices; claims carry a lease so replicas share the work. */
 export interface DetailsQueue {
   claimWebhooksNeedingDetails(now: number, limit: number, leaseMs: number): Promise<InboxRow[]>;
   saveDetails(id: number, details: string): Promise<void>;
-  retryDetails(id: number, notBefore: number, error: string): Promise<void>;
+  /** Reschedules a fetch; `countAttempt: false` for waits that are nobody's failure (rate limits). */
+  retryDetails(id: number, notBefore: number, error: string, countAttempt?: boolean): Promise<void>;
   /** Gives up: the webhook stays in the inbox, dead with the reason (replayable). */
   failDetails(id: number, error: string): Promise<void>;
 }
@@ -164,7 +220,7 @@ export interface SharedDeliveryState {
   readPauses(): Promise<SharedPause[]>;
 }
 
-export interface Store extends IntakeView, DetailsQueue {
+export interface Store extends IntakeView, DetailsQueue, AdminQueries {
   readonly kind: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   /** Proves the store can take a write now; throws when it cannot. */
@@ -215,5 +271,10 @@ export type FrontStore = Pick<
   | 'countByStatus'
   | 'prune'
   | 'webhookStatus'
+  | 'listRecords'
+  | 'replayDeadRecords'
+  | 'listDeadWebhooks'
+  | 'replayDeadWebhooks'
+  | 'queueStats'
   | 'shared'
 >;

@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfig } from '../../src/config/load.js';
 import type { RelayConfig } from '../../src/config/schema.js';
+import type { ZoomSourceConfig } from '../../src/sources/zoom/config.js';
 import { tempDir } from '../support/temp.js';
+
+/** The first source, which these tests configure as Zoom. */
+function zoomSource(config: RelayConfig): ZoomSourceConfig {
+  const source = config.sources[0];
+  if (source?.type !== 'zoom') throw new Error('expected a Zoom source first');
+  return source;
+}
 
 let temp: { dir: string; remove: () => void };
 
@@ -90,7 +98,7 @@ events:
 describe('environment variables in the YAML', () => {
   it('when a value is ${VAR}, then it is replaced by the environment value', () => {
     const config = load('sources:\n  - id: zoom\n    type: zoom\n    secretToken: ${ZOOM_SECRET_TOKEN}\n', { ZOOM_SECRET_TOKEN: 'from-env' });
-    expect(config.sources[0]?.secretToken).toBe('from-env');
+    expect(zoomSource(config).secretToken).toBe('from-env');
   });
 
   it('when a value is ${VAR:-default} and VAR is unset, then the default is used; when set, the environment wins', () => {
@@ -108,7 +116,7 @@ describe('environment variables in the YAML', () => {
     const config = load('sources:\n  - id: zoom\n    type: zoom\n    secretToken: ${ZOOM_SECRET_TOKEN}\n', {
       ZOOM_SECRET_TOKEN: 'a: b\n- c\nevents: []',
     });
-    expect(config.sources[0]?.secretToken).toBe('a: b\n- c\nevents: []');
+    expect(zoomSource(config).secretToken).toBe('a: b\n- c\nevents: []');
   });
 
   it('when a required value uses an unset ${VAR}, then the problem names the key and the missing variable', () => {
@@ -311,7 +319,7 @@ describe('HubSpot token and sandbox', () => {
 describe('parseConfig with an already parsed document', () => {
   it('when given an object, then it is validated and interpolated like a file', () => {
     const config = parseConfig({ sources: [{ id: 'zoom', type: 'zoom', secretToken: '${Z}' }], hubspot: { batchSize: 25 } }, { Z: 'tok' });
-    expect(config.sources[0]?.secretToken).toBe('tok');
+    expect(zoomSource(config).secretToken).toBe('tok');
     expect(config.hubspot.batchSize).toBe(25);
   });
 

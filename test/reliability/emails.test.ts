@@ -45,7 +45,7 @@ describe('emails and property values', () => {
     await waitFor(() => hubspot.attendance().some((r) => r.email === 'after-the-invalid@example.com'), 'the valid one delivered');
     const sent = hubspot.attendance().map((r) => r.email);
     expect(sent.some((e) => e.includes('not-an-email') || e === 'a@b' || e.startsWith('@'))).toBe(false);
-    expect(relay.logs.filter((l) => String(l.msg).startsWith('registration without a valid email')).length).toBe(5);
+    expect(relay.logs.filter((l) => String(l.msg).startsWith('attendance fact without a valid email')).length).toBe(5);
   });
 
   it('when property values are numbers, nulls or very long, then they arrive as strings (or are left out when null)', async () => {

@@ -25,6 +25,8 @@ export interface RelayOptions {
   /** Merged over the test defaults (a Zoom source "zoom", every event mapped by external id). */
   config?: Record<string, unknown>;
   hubspot?: Record<string, unknown>;
+  /** For configuration reload tests: what SIGHUP / POST /admin/reload reads. */
+  loadConfig?: () => RelayConfig;
 }
 
 /** Captures pino output in memory so tests can read what the relay logged. */
@@ -70,7 +72,7 @@ export function testConfig(options: RelayOptions): RelayConfig {
 export async function startRelay(options: RelayOptions): Promise<TestRelay> {
   const config = testConfig(options);
   const capture = logCapture();
-  const app = await buildApp(config, { logger: createLogger(config.logging, capture.stream), logDestination: capture.stream });
+  const app = await buildApp(config, { logger: createLogger(config.logging, capture.stream), logDestination: capture.stream, loadConfig: options.loadConfig });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -15,12 +15,12 @@ export function postgresDetailsQueries(pool: pg.Pool): DetailsQueue & { webhookS
     },
     saveDetails: async (id, details) =>
       void (await pool.query(`UPDATE inbox SET details_status = 'ready', details = $2, details_error = NULL WHERE id = $1`, [id, details])),
-    retryDetails: async (id, notBefore, error) =>
-      void (await pool.query('UPDATE inbox SET details_attempts = details_attempts + 1, details_next_at = $2, details_error = $3 WHERE id = $1', [id, notBefore, error])),
+    retryDetails: async (id, notBefore, error, countAttempt = true) =>
+      void (await pool.query('UPDATE inbox SET details_attempts = details_attempts + $4, details_next_at = $2, details_error = $3 WHERE id = $1', [id, notBefore, error, countAttempt ? 1 : 0])),
     failDetails: async (id, error) =>
       void (await pool.query(`UPDATE inbox SET details_status = 'dead', details_attempts = details_attempts + 1, details_error = $2 WHERE id = $1`, [id, error])),
     async webhookStatus(id) {
-      const webhook = await pool.query<{ id: number; received_at: number; processed_at: number | null }>('SELECT id, received_at, processed_at FROM inbox WHERE id = $1', [id]);
+      const webhook = await pool.query<{ id: number; source_id: string; received_at: number; processed_at: number | null; outcome: string | null }>('SELECT id, source_id, received_at, processed_at, outcome FROM inbox WHERE id = $1', [id]);
       const row = webhook.rows[0];
       if (!row) return undefined;
       const records = await pool.query<{ id: number; email: string; state: string; status: RecordStatus; vid: number | null; last_error: string | null; updated_at: number }>(
@@ -29,8 +29,10 @@ export function postgresDetailsQueries(pool: pg.Pool): DetailsQueue & { webhookS
       );
       return {
         id: row.id,
+        sourceId: row.source_id,
         receivedAt: row.received_at,
         processedAt: row.processed_at ?? undefined,
+        outcome: row.outcome ?? undefined,
         records: records.rows.map((r) => ({ id: r.id, email: r.email, state: r.state, status: r.status, vid: r.vid ?? undefined, lastError: r.last_error ?? undefined, updatedAt: r.updated_at })),
       };
     },

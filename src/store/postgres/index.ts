@@ -1,5 +1,6 @@
 import type { Log } from '../../support/log.js';
 import type { Store } from '../types.js';
+import { postgresAdminQueries } from './admin.js';
 import { postgresDetailsQueries } from './details.js';
 import { claimBatch, completeDeliveries, countByStatus, prune, releaseExpiredLeases } from './delivery.js';
 import { insertWebhooks, intakeView } from './intake.js';
@@ -72,6 +73,7 @@ export function openPostgresStore(url: string, log?: Log): Store {
       return result.rowCount ?? 0;
     },
     ...postgresDetailsQueries(pool),
+    ...postgresAdminQueries(pool),
     countByStatus: () => countByStatus(pool),
     prune: (deliveredBefore, webhooksBefore) => prune(pool, deliveredBefore, webhooksBefore),
     shared: sharedDeliveryState(pool),

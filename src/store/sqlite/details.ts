@@ -13,17 +13,17 @@ export function sqliteDetailsQueries(db: Database.Database) {
     for (const row of rows) lease.run(now + leaseMs, row.id);
     return rows;
   });
-  const webhook = db.prepare('SELECT id, received_at, processed_at FROM inbox WHERE id = ?');
+  const webhook = db.prepare('SELECT id, source_id, received_at, processed_at, outcome FROM inbox WHERE id = ?');
   const records = db.prepare('SELECT id, email, state, status, vid, last_error, updated_at FROM records WHERE inbox_id = ? ORDER BY id');
 
   const queue: DetailsQueue = {
     claimWebhooksNeedingDetails: async (now, limit, leaseMs) => claim.immediate(now, limit, leaseMs),
     saveDetails: async (id, details) =>
       void db.prepare(`UPDATE inbox SET details_status = 'ready', details = ?, details_error = NULL WHERE id = ?`).run(details, id),
-    retryDetails: async (id, notBefore, error) =>
+    retryDetails: async (id, notBefore, error, countAttempt = true) =>
       void db
-        .prepare('UPDATE inbox SET details_attempts = details_attempts + 1, details_next_at = ?, details_error = ? WHERE id = ?')
-        .run(notBefore, error, id),
+        .prepare('UPDATE inbox SET details_attempts = details_attempts + ?, details_next_at = ?, details_error = ? WHERE id = ?')
+        .run(countAttempt ? 1 : 0, notBefore, error, id),
     failDetails: async (id, error) =>
       void db
         .prepare(`UPDATE inbox SET details_status = 'dead', details_attempts = details_attempts + 1, details_error = ? WHERE id = ?`)
@@ -32,13 +32,15 @@ export function sqliteDetailsQueries(db: Database.Database) {
   return {
     ...queue,
     webhookStatus(id: number): WebhookStatus | undefined {
-      const row = webhook.get(id) as { id: number; received_at: number; processed_at: number | null } | undefined;
+      const row = webhook.get(id) as { id: number; source_id: string; received_at: number; processed_at: number | null; outcome: string | null } | undefined;
       if (!row) return undefined;
       const rows = records.all(id) as Array<{ id: number; email: string; state: string; status: RecordStatus; vid: number | null; last_error: string | null; updated_at: number }>;
       return {
         id: row.id,
+        sourceId: row.source_id,
         receivedAt: row.received_at,
         processedAt: row.processed_at ?? undefined,
+        outcome: row.outcome ?? undefined,
         records: rows.map((r) => ({ id: r.id, email: r.email, state: r.state, status: r.status, vid: r.vid ?? undefined, lastError: r.last_error ?? undefined, updatedAt: r.updated_at })),
       };
     },

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Store } from '../types.js';
+import { sqliteAdminQueries } from './admin.js';
 import { sqliteDeliveryQueries } from './delivery.js';
 import { sqliteDetailsQueries } from './details.js';
 import { sqliteIntakeQueries } from './intake.js';
@@ -33,9 +34,10 @@ export function openSqliteStore(url: string): Store {
   let intake: ReturnType<typeof sqliteIntakeQueries> | undefined;
   let delivery: ReturnType<typeof sqliteDeliveryQueries> | undefined;
   let details: ReturnType<typeof sqliteDetailsQueries> | undefined;
+  let admin: ReturnType<typeof sqliteAdminQueries> | undefined;
   const ready = () => {
-    if (!intake || !delivery || !details) throw new Error('store used before migrate()');
-    return { intake, delivery, details };
+    if (!intake || !delivery || !details || !admin) throw new Error('store used before migrate()');
+    return { intake, delivery, details, admin };
   };
   const run = async <T>(fn: () => T): Promise<T> => fn();
 
@@ -46,6 +48,7 @@ export function openSqliteStore(url: string): Store {
       intake = sqliteIntakeQueries(db);
       delivery = sqliteDeliveryQueries(db);
       details = sqliteDetailsQueries(db);
+      admin = sqliteAdminQueries(db);
     },
     // A small write: a full disk or a read-only file shows here, not just a missing file.
     ping: () => run(() => void db.prepare('INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at').run(Date.now())),
@@ -64,6 +67,11 @@ export function openSqliteStore(url: string): Store {
     retryDetails: (id, notBefore, error) => ready().details.retryDetails(id, notBefore, error),
     failDetails: (id, error) => ready().details.failDetails(id, error),
     webhookStatus: (id) => run(() => ready().details.webhookStatus(id)),
+    listRecords: (filter, limit, beforeId) => ready().admin.listRecords(filter, limit, beforeId),
+    replayDeadRecords: (selection, now) => ready().admin.replayDeadRecords(selection, now),
+    listDeadWebhooks: (limit, beforeId) => ready().admin.listDeadWebhooks(limit, beforeId),
+    replayDeadWebhooks: (ids, now) => ready().admin.replayDeadWebhooks(ids, now),
+    queueStats: () => ready().admin.queueStats(),
     openSessionsOfEvent: (sourceId, eventId) => run(() => ready().intake.openSessionsOfEvent(sourceId, eventId)),
     commitEffects: (effects, now) => run(() => ready().intake.commitEffects(effects, now)),
     // One process owns the file, so a round can never meet another one.

@@ -37,6 +37,11 @@ export const STORE_METHODS = [
   'countByStatus',
   'prune',
   'webhookStatus',
+  'listRecords',
+  'replayDeadRecords',
+  'listDeadWebhooks',
+  'replayDeadWebhooks',
+  'queueStats',
 ] as const satisfies ReadonlyArray<Exclude<keyof FrontStore, 'kind' | 'shared'>>;
 
 export const SHARED_METHODS = [

@@ -24,8 +24,8 @@ function facts(body: unknown): AttendanceFact[] {
   return source.interpret(JSON.parse(JSON.stringify(body)));
 }
 
-function factOf(body: unknown, kind: AttendanceFact['kind']): AttendanceFact {
-  const found = facts(body).find((f) => f.kind === kind);
+function factOf<K extends AttendanceFact['kind']>(body: unknown, kind: K): Extract<AttendanceFact, { kind: K }> {
+  const found = facts(body).find((f): f is Extract<AttendanceFact, { kind: K }> => f.kind === kind);
   if (!found) throw new Error(`no ${kind} fact in ${JSON.stringify(facts(body))}`);
   return found;
 }

@@ -1,0 +1,39 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/** The token from `Authorization: Bearer <token>` (scheme case-insensitive); undefined otherwise. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  const found = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '');
+  return found?.[1];
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/**
+ * The bearer tokens of `intake.tokens`. Tokens are compared as SHA-256 digests with
+ * timingSafeEqual, against every configured token whatever the outcome, so neither the
+ * position of the first differing byte nor which token matched shows in the time taken.
+ */
+export class IntakeTokens {
+  private readonly digests: Buffer[];
+
+  constructor(tokens: readonly string[]) {
+    this.digests = tokens.map(digest);
+  }
+
+  get enabled(): boolean {
+    return this.digests.length > 0;
+  }
+
+  /** A stable, non-secret name for the matching token (for scoping idempotency keys); undefined when none matches. */
+  match(presented: string | undefined): string | undefined {
+    if (presented === undefined) return undefined;
+    const candidate = digest(presented);
+    let found: Buffer | undefined;
+    for (const known of this.digests) {
+      if (timingSafeEqual(candidate, known) && found === undefined) found = known;
+    }
+    return found ? createHash('sha256').update('intake-caller:').update(found).digest('base64url') : undefined;
+  }
+}

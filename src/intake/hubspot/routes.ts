@@ -1,0 +1,249 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { ErrorObject } from 'ajv';
+import { Type } from 'typebox';
+import { targetKey, type HubspotTarget } from '../../attendance/targets.js';
+import type { AttendanceInput, SubscriberState } from '../../attendance/types.js';
+import { RelayError } from '../../errors.js';
+import type { FrontStore } from '../../store/types.js';
+import type { InboxWriter } from '../inbox-writer.js';
+import type { LoadShedder } from '../load-shedding.js';
+import { authenticationRefusal, BatchResponse, HubspotError, IntakeError, SubscriberStateParam } from './answers.js';
+import { bearerToken, IntakeTokens } from './auth.js';
+import { MAX_WAIT_SECONDS, preferredWait } from './prefer.js';
+import { HUBSPOT_INTAKE_SOURCE_ID, intakeEnvelope } from './source.js';
+import { batchInputSchema } from './spec.js';
+import { batchAnswer, isIntakeBatch, pendingAnswer } from './status.js';
+import { compileIntakeSchema, emailRefusal, pickInput, validationRefusal } from './validation.js';
+
+export interface HubspotIntakeOptions {
+  /** `intake.tokens`; empty: no route is registered (404 ROUTE_NOT_FOUND). */
+  tokens: readonly string[];
+  inbox: Pick<InboxWriter, 'accept'>;
+  store: Pick<FrontStore, 'webhookStatus'>;
+  /** Refuses new batches (503 + Retry-After) when the relay is over capacity, as for webhooks. */
+  shedder?: Pick<LoadShedder, 'check'>;
+  /** True once the server is closing: new requests get 503, waiting ones are answered at once. */
+  isClosing: () => boolean;
+  /** How often a `Prefer: wait` request re-reads its batch. */
+  pollIntervalMs?: number;
+}
+
+interface BatchInput {
+  inputs: AttendanceInput[];
+}
+
+const TAG = 'hubspot-intake';
+const AUTH_NOTE = 'Send `Authorization: Bearer <token>` with one of `intake.tokens` (401 INVALID_AUTHENTICATION otherwise).';
+
+const BatchInputBody = Type.Unsafe<BatchInput>(batchInputSchema);
+const IntakeHeaders = Type.Object({
+  prefer: Type.Optional(
+    Type.String({ description: `RFC 7240 \`wait=N\` (seconds, at most ${MAX_WAIT_SECONDS}): answer once every input is delivered or N s have passed; \`Preference-Applied\` says it was honoured` }),
+  ),
+});
+const PostHeaders = Type.Object({
+  prefer: IntakeHeaders.properties.prefer,
+  'idempotency-key': Type.Optional(
+    Type.String({ minLength: 1, maxLength: 255, description: 'The same key (from the same token, with the same request) answers with the batch stored the first time instead of storing it again' }),
+  ),
+});
+const responses = { 200: BatchResponse, '4xx': HubspotError, '5xx': HubspotError };
+
+const POST_DESCRIPTION = `HubSpot's own request schema (BatchInputMarketingEventEmailSubscriber). The inputs are stored durably, then delivered with webhook records (same batching, ordering, rate limit, retries and dead letters). The answer is PENDING with \`links.status\`, or, with \`Prefer: wait=N\`, the delivered result. ${AUTH_NOTE}`;
+
+function categoryFor(status: number): string {
+  if (status === 401) return 'INVALID_AUTHENTICATION';
+  if (status === 404) return 'OBJECT_NOT_FOUND';
+  return status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_ERROR';
+}
+
+/** Any error of the intake routes as HubSpot's error shape. */
+function asIntakeError(error: FastifyError | Error): IntakeError {
+  if (error instanceof IntakeError) return error;
+  if (error instanceof RelayError) {
+    return new IntakeError(error.statusCode, categoryFor(error.statusCode), error.message, { subCategory: error.code, headers: error.headers });
+  }
+  const fastify = error as FastifyError;
+  if (fastify.validation) return validationRefusal(fastify.validation as ErrorObject[], fastify.validationContext ?? 'body');
+  if (fastify.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new IntakeError(413, 'VALIDATION_ERROR', 'The request body is larger than the configured limit', { subCategory: 'BODY_TOO_LARGE' });
+  if (fastify.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new IntakeError(415, 'VALIDATION_ERROR', 'Send the body as application/json', { subCategory: 'UNSUPPORTED_MEDIA_TYPE' });
+  if (fastify.statusCode !== undefined && fastify.statusCode < 500) {
+    const message = `Invalid input JSON: ${fastify.message}`;
+    return new IntakeError(400, 'VALIDATION_ERROR', message, { errors: [{ message, in: 'body', code: 'INVALID_JSON' }] });
+  }
+  return new IntakeError(500, 'INTERNAL_ERROR', 'Something went wrong inside the relay', { subCategory: 'INTERNAL_ERROR' });
+}
+
+/**
+ * HubSpot-compatible intake: the two "record participants by email" routes of HubSpot's Marketing
+ * Events v3 API, so HubSpot's own SDK can point its basePath at the relay; and
+ * GET /intake/batches/{id} for the outcome. Every answer and refusal is in HubSpot's shapes.
+ */
+export const hubspotIntakeRoutes: FastifyPluginAsyncTypebox<HubspotIntakeOptions> = async (app, options) => {
+  const tokens = new IntakeTokens(options.tokens);
+  if (!tokens.enabled) return;
+  const { inbox, store, isClosing } = options;
+  const pollMs = options.pollIntervalMs ?? 100;
+  /** Who sent a request (a digest of the matching token), for scoping idempotency keys. */
+  const callers = new WeakMap<FastifyRequest, string>();
+
+  // JSON only: anything else is 415, like HubSpot.
+  app.removeContentTypeParser('text/plain');
+  // HubSpot's schema exactly as published (no coercion), errors naming the field.
+  app.setValidatorCompiler(compileIntakeSchema);
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    const refusal = asIntakeError(error);
+    const correlationId = randomUUID();
+    const fields = refusal.extra.errors?.map((e) => e.in);
+    const line = { correlationId, httpStatus: refusal.statusCode, category: refusal.category, subCategory: refusal.extra.subCategory, fields, url: request.routeOptions.url };
+    if (refusal.statusCode >= 500) request.log.error({ ...line, err: refusal.cause ?? error }, 'hubspot intake request failed');
+    else request.log.info(line, 'hubspot intake request refused');
+    return reply
+      .code(refusal.statusCode)
+      .headers(refusal.extra.headers ?? {})
+      .send(refusal.body(correlationId));
+  });
+
+  // Before the body is read: refused requests cost nothing.
+  app.addHook('onRequest', async (request) => {
+    if (isClosing()) {
+      throw new IntakeError(503, 'INTERNAL_ERROR', 'The relay is shutting down; retry later', { subCategory: 'SHUTTING_DOWN', headers: { 'retry-after': '5' } });
+    }
+    const presented = bearerToken(request.headers.authorization);
+    const caller = tokens.match(presented);
+    if (caller === undefined) throw authenticationRefusal(presented !== undefined);
+    callers.set(request, caller);
+    if (request.method === 'POST') options.shedder?.check();
+  });
+
+  const read = async (id: number): Promise<BatchResponse | undefined> => {
+    let batch;
+    try {
+      batch = await store.webhookStatus(id);
+    } catch (error) {
+      throw new IntakeError(503, 'INTERNAL_ERROR', 'The relay cannot read the batch right now; retry later', {
+        subCategory: 'STORE_UNAVAILABLE',
+        headers: { 'retry-after': '5' },
+        cause: error,
+      });
+    }
+    return batch && isIntakeBatch(batch) ? batchAnswer(batch) : undefined;
+  };
+
+  /** Honours `Prefer: wait=N`: re-reads the batch until it is COMPLETE, N s pass, the client leaves or the relay closes. */
+  const answerWithWait = async (request: FastifyRequest, reply: FastifyReply, id: number, first: BatchResponse): Promise<BatchResponse> => {
+    const wait = preferredWait(request.headers.prefer);
+    if (wait === undefined) return first;
+    reply.header('preference-applied', `wait=${wait}`);
+    const deadline = Date.now() + wait * 1000;
+    let gone = false;
+    reply.raw.once('close', () => {
+      gone = true;
+    });
+    let answer = first;
+    while (answer.status !== 'COMPLETE' && !gone && !isClosing()) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      await sleep(Math.min(pollMs, left));
+      try {
+        answer = (await read(id)) ?? answer;
+      } catch {
+        break; // the store is away: answer with what is known (the batch is stored)
+      }
+    }
+    return answer;
+  };
+
+  const accept = async (request: FastifyRequest, reply: FastifyReply, target: HubspotTarget, state: SubscriberState, body: BatchInput) => {
+    const inputs = body.inputs.map(pickInput);
+    const refusal = emailRefusal(inputs);
+    if (refusal) throw refusal;
+    const text = JSON.stringify(intakeEnvelope(target, state, inputs));
+    const receivedAt = Date.now();
+    const key = request.headers['idempotency-key'];
+    const dedupKey =
+      typeof key === 'string' && key !== ''
+        ? `key:${createHash('sha256').update(`${callers.get(request) ?? ''}\n${key}\n${text}`).digest('base64url')}`
+        : `request:${randomUUID()}`;
+    const stored = await inbox.accept({ sourceId: HUBSPOT_INTAKE_SOURCE_ID, dedupKey, receivedAt, body: text });
+    request.log.debug({ batchId: stored.id, inputs: inputs.length, event: targetKey(target), state, duplicate: stored.duplicate }, 'hubspot intake batch stored');
+    let first = pendingAnswer(stored.id, receivedAt);
+    if (stored.duplicate) {
+      reply.header('idempotent-replayed', 'true');
+      first = (await read(stored.id).catch(() => undefined)) ?? first;
+    }
+    return answerWithWait(request, reply, stored.id, first);
+  };
+
+  app.post(
+    '/marketing/v3/marketing-events/:objectId/attendance/:subscriberState/email-create',
+    {
+      schema: {
+        summary: 'Record participants by email, by marketing event object id (HubSpot-compatible)',
+        description: POST_DESCRIPTION,
+        tags: [TAG],
+        params: Type.Object({
+          objectId: Type.String({ minLength: 1, description: 'The internal id of the marketing event in HubSpot' }),
+          subscriberState: SubscriberStateParam,
+        }),
+        headers: PostHeaders,
+        body: BatchInputBody,
+        response: responses,
+      },
+    },
+    async (request, reply) =>
+      accept(request, reply, { kind: 'object', objectId: request.params.objectId }, request.params.subscriberState, request.body),
+  );
+
+  app.post(
+    '/marketing/v3/marketing-events/attendance/:externalEventId/:subscriberState/email-create',
+    {
+      schema: {
+        summary: 'Record participants by email, by external event ids (HubSpot-compatible)',
+        description: `${POST_DESCRIPTION} The relay requires \`externalAccountId\`.`,
+        tags: [TAG],
+        params: Type.Object({
+          externalEventId: Type.String({ minLength: 1, description: 'The id of the marketing event in the external event application' }),
+          subscriberState: SubscriberStateParam,
+        }),
+        querystring: Type.Object({
+          externalAccountId: Type.String({ minLength: 1, description: 'The account id of the marketing event in the external event application' }),
+        }),
+        headers: PostHeaders,
+        body: BatchInputBody,
+        response: responses,
+      },
+    },
+    async (request, reply) =>
+      accept(
+        request,
+        reply,
+        { kind: 'external', externalAccountId: request.query.externalAccountId, externalEventId: request.params.externalEventId },
+        request.params.subscriberState,
+        request.body,
+      ),
+  );
+
+  app.get(
+    '/intake/batches/:id',
+    {
+      schema: {
+        summary: 'The outcome of a batch stored by the HubSpot-compatible intake',
+        description: `PENDING until read, PROCESSING while inputs wait for delivery, COMPLETE with HubSpot's \`results\` (email, vid) and \`errors\` (dead-lettered inputs). Honours \`Prefer: wait=N\`. ${AUTH_NOTE}`,
+        tags: [TAG],
+        params: Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,14}$', description: 'The batch id (from `links.status`)' }) }),
+        headers: IntakeHeaders,
+        response: responses,
+      },
+    },
+    async (request, reply) => {
+      const id = Number(request.params.id);
+      const answer = await read(id);
+      if (!answer) throw new IntakeError(404, 'OBJECT_NOT_FOUND', `No intake batch with id ${id}`);
+      return answerWithWait(request, reply, id, answer);
+    },
+  );
+};

@@ -1,0 +1,167 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { Dispatcher } from '../delivery/dispatcher.js';
+import { RelayError } from '../errors.js';
+import type { SendGate } from '../hubspot/send-gate.js';
+import type { AdminRecord, FrontStore, RecordFilter, RecordStatus } from '../store/types.js';
+import type { Phase } from './health-routes.js';
+import { DeadWebhookView, RecordsPage, RecordsQuery, ReloadAnswer, ReplayAnswer, ReplayBody, StatusAnswer } from './admin-schemas.js';
+import { ErrorResponse } from './schemas.js';
+
+export interface ReloadResult {
+  applied: string[];
+  needsRestart: string[];
+  mapped: number;
+}
+
+export interface AdminOptions {
+  token: string;
+  store: FrontStore;
+  dispatcher: Dispatcher;
+  limiter: SendGate;
+  phase: () => Phase;
+  /** Maps unmapped records matching the filter with the current mappings. */
+  remap: (filter: RecordFilter) => Promise<{ mapped: number; stillUnmapped: number }>;
+  reload: () => Promise<ReloadResult>;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+function view(record: AdminRecord) {
+  return {
+    id: record.id,
+    source: record.sourceId,
+    sourceEventId: record.sourceEventId,
+    hubspotEvent: record.targetKey,
+    state: record.state,
+    email: record.email,
+    status: record.status,
+    attempts: record.attempts,
+    lastError: record.lastError,
+    vid: record.vid,
+    occurredAt: iso(record.occurredAt),
+    createdAt: iso(record.createdAt),
+    updatedAt: iso(record.updatedAt),
+  };
+}
+
+/** /status and /admin/*: for operators, behind a bearer token, never cached or framed. */
+export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => {
+  const expected = digest(options.token);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.headers({
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      'referrer-policy': 'no-referrer',
+    });
+    const header = request.headers.authorization ?? '';
+    const given = header.startsWith('Bearer ') ? header.slice(7) : '';
+    // Hashing first gives equal lengths, so the comparison is constant-time whatever was sent.
+    if (!given || !timingSafeEqual(digest(given), expected)) throw new RelayError('ADMIN_UNAUTHORIZED');
+  });
+  const errors = { 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse };
+  const security = [{ adminToken: [] }];
+
+  app.get('/status', { schema: { summary: 'What the relay is doing, for people', tags: ['admin'], security, response: { 200: StatusAnswer, ...errors } } }, async () => {
+    const [records, queues] = await Promise.all([options.store.countByStatus(), options.store.queueStats()]);
+    const auth = options.dispatcher.auth.current;
+    const limit = options.limiter.state();
+    const pauses = [
+      ...(auth ? [{ cause: 'auth', reason: `${auth.status} ${auth.category}: ${auth.message}`, until: auth.nextProbeAt, missingScopes: auth.scopes }] : []),
+      ...(limit.pausedUntil ? [{ cause: 'rate-limit', reason: limit.pauseReason ?? '429', until: iso(limit.pausedUntil) }] : []),
+    ];
+    const lastCall = options.dispatcher.lastSuccessfulCallAt;
+    return {
+      status: options.phase(),
+      records,
+      webhooks: { unprocessed: queues.unprocessedWebhooks, awaitingDetails: queues.webhooksAwaitingDetails, dead: queues.deadWebhooks },
+      oldestPendingAgeSeconds: queues.oldestPendingAt === undefined ? null : (Date.now() - queues.oldestPendingAt) / 1000,
+      lastSuccessfulHubspotCall: lastCall === undefined ? null : iso(lastCall),
+      pauses,
+      inflightBatches: options.dispatcher.inflightBatches,
+    };
+  });
+
+  app.get(
+    '/admin/records',
+    { schema: { summary: 'Records, newest first, with their last HubSpot error', tags: ['admin'], security, querystring: RecordsQuery, response: { 200: RecordsPage, ...errors } } },
+    async (request) => {
+      const q = request.query;
+      const limit = q.limit ?? 50;
+      const filter: RecordFilter = { status: q.state as RecordStatus | undefined, sourceId: q.source, sourceEventId: q.event, email: q.email };
+      const records = await options.store.listRecords(filter, limit, q.cursor);
+      const last = records.at(-1);
+      return { records: records.map(view), nextCursor: records.length === limit && last ? last.id : undefined };
+    },
+  );
+
+  app.post(
+    '/admin/records/replay',
+    { schema: { summary: 'Dead or unmapped records back to pending', tags: ['admin'], security, body: ReplayBody, response: { 200: ReplayAnswer, ...errors } } },
+    async (request) => {
+      const { ids, filter } = request.body;
+      if (!ids && !filter) throw new RelayError('BODY_INVALID', 'Give ids or a filter');
+      const where: RecordFilter = { sourceId: filter?.source, sourceEventId: filter?.event, email: filter?.email };
+      const now = Date.now();
+      let replayed = 0;
+      let stillUnmapped = 0;
+      if (ids || filter?.state === 'dead') replayed += await options.store.replayDeadRecords(ids ? { ids } : { filter: where }, now);
+      if (ids || filter?.state === 'unmapped') {
+        const unmapped = ids ? (await options.store.listRecords({ status: 'unmapped' }, 10_000)).filter((r) => ids.includes(r.id)) : undefined;
+        for (const scope of unmapped ? unmapped.map((r) => ({ sourceId: r.sourceId, sourceEventId: r.sourceEventId })) : [where]) {
+          const result = await options.remap({ ...scope, status: 'unmapped' });
+          replayed += result.mapped;
+          stillUnmapped += result.stillUnmapped;
+        }
+      }
+      if (replayed > 0) options.dispatcher.wake();
+      return { replayed, stillUnmapped };
+    },
+  );
+
+  app.get(
+    '/admin/webhooks',
+    {
+      schema: {
+        summary: 'Webhooks whose details could not be fetched (dead), newest first',
+        tags: ['admin'],
+        security,
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })), cursor: Type.Optional(Type.Integer({ minimum: 1 })) }),
+        response: { 200: Type.Object({ webhooks: Type.Array(DeadWebhookView) }), ...errors },
+      },
+    },
+    async (request) => ({
+      webhooks: (await options.store.listDeadWebhooks(request.query.limit ?? 50, request.query.cursor)).map((w) => ({
+        id: w.id,
+        source: w.sourceId,
+        receivedAt: iso(w.receivedAt),
+        attempts: w.attempts,
+        error: w.error,
+      })),
+    }),
+  );
+
+  app.post(
+    '/admin/webhooks/replay',
+    {
+      schema: {
+        summary: 'Fetch the details of dead webhooks again',
+        tags: ['admin'],
+        security,
+        body: Type.Object({ ids: Type.Union([Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1 }), Type.Literal('all')]) }),
+        response: { 200: Type.Object({ replayed: Type.Integer() }), ...errors },
+      },
+    },
+    async (request) => ({ replayed: await options.store.replayDeadWebhooks(request.body.ids, Date.now()) }),
+  );
+
+  app.post(
+    '/admin/reload',
+    { schema: { summary: 'Re-read the configuration file (event mappings, HubSpot token)', tags: ['admin'], security, response: { 200: ReloadAnswer, ...errors } } },
+    async () => ({ reloaded: true as const, ...(await options.reload()) }),
+  );
+};

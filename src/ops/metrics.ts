@@ -1,0 +1,83 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { FrontStore, RecordStatus } from '../store/types.js';
+
+/** Everything /metrics reports, on a registry of its own (one per relay instance). */
+export class RelayMetrics {
+  readonly registry = new Registry();
+  readonly webhooks = new Counter({
+    name: 'relay_webhooks_total',
+    help: 'Webhooks received, by source and outcome (accepted, duplicate, ignored, challenge, rejected) and refusal code',
+    labelNames: ['source', 'outcome', 'reason'],
+    registers: [this.registry],
+  });
+  readonly hubspotRequests = new Counter({
+    name: 'relay_hubspot_requests_total',
+    help: 'HubSpot attendance calls, by HTTP status (0 = no answer) and batch status',
+    labelNames: ['http_status', 'batch_status', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly batchInputs = new Histogram({
+    name: 'relay_hubspot_inputs_per_request',
+    help: 'Inputs in one HubSpot attendance call',
+    buckets: [1, 5, 10, 25, 50, 75, 100],
+    registers: [this.registry],
+  });
+  readonly webhookToHubspot = new Histogram({
+    name: 'relay_webhook_to_hubspot_seconds',
+    help: 'From the webhook reaching the relay to HubSpot accepting its record',
+    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800, 3600],
+    registers: [this.registry],
+  });
+  readonly retries = new Counter({ name: 'relay_hubspot_retries_total', help: 'HubSpot calls tried again', registers: [this.registry] });
+  readonly pauses = new Counter({
+    name: 'relay_hubspot_pauses_total',
+    help: 'Delivery pauses, by cause (429 policy, or auth)',
+    labelNames: ['cause'],
+    registers: [this.registry],
+  });
+  readonly quotaRemaining = new Gauge({
+    name: 'relay_hubspot_quota_remaining',
+    help: "HubSpot's X-HubSpot-RateLimit-Remaining (window) and -Daily-Remaining, as last seen",
+    labelNames: ['window'],
+    registers: [this.registry],
+  });
+  readonly storeLatency = new Histogram({
+    name: 'relay_store_operation_seconds',
+    help: 'Store operations as seen from the request thread',
+    labelNames: ['operation'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+
+  constructor(store: Pick<FrontStore, 'countByStatus'>) {
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
+    // Counting records scans an index: at most once every 5 s, whatever the scrape rate.
+    let cached: { at: number; counts: Record<RecordStatus, number> } | undefined;
+    new Gauge({
+      name: 'relay_records',
+      help: 'Attendance records by status (pending, inflight, unmapped, delivered, dead, superseded)',
+      labelNames: ['status'],
+      registers: [this.registry],
+      async collect() {
+        if (!cached || Date.now() - cached.at > 5000) cached = { at: Date.now(), counts: await store.countByStatus() };
+        for (const [status, n] of Object.entries(cached.counts)) this.set({ status }, n);
+      },
+    });
+  }
+
+  /** Wraps a store so every call's duration is observed. */
+  timed<T extends object>(store: T): T {
+    const histogram = this.storeLatency;
+    return new Proxy(store, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          const end = histogram.startTimer({ operation: String(property) });
+          const result = value.apply(target, args);
+          return result instanceof Promise ? result.finally(end) : (end(), result);
+        };
+      },
+    });
+  }
+}

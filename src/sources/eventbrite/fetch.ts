@@ -1,0 +1,121 @@
+import { checker } from '../check.js';
+import { DetailsFetchError } from '../types.js';
+import type { EventbriteClient } from './client.js';
+import {
+  FetchedAttendee,
+  FetchedEvent,
+  FetchedOrder,
+  type AttendeeSnapshot,
+  type EventSchedule,
+  type EventbriteDetails,
+  type EventbriteEnvelope,
+} from './payloads.js';
+import { apiUrlUnderBase, eventbriteActionKind, isOrderUrl } from './verify.js';
+
+const checkAttendee = checker(FetchedAttendee);
+const checkOrder = checker(FetchedOrder);
+const checkEvent = checker(FetchedEvent);
+
+const text = (value: unknown): string | undefined => {
+  if (value === null || value === undefined) return undefined;
+  const s = String(value).trim();
+  return s === '' ? undefined : s;
+};
+const flag = (value: boolean | null | undefined): boolean | undefined => (typeof value === 'boolean' ? value : undefined);
+
+/** The fetched attendee, cut down to what interpret reads (no costs, answers or QR codes are kept). */
+export function attendeeSnapshot(a: FetchedAttendee): AttendeeSnapshot {
+  const p = a.profile;
+  const addresses: AttendeeSnapshot['profile']['addresses'] = {};
+  for (const kind of ['home', 'work', 'bill', 'ship'] as const) {
+    const address = p.addresses?.[kind];
+    const city = text(address?.city);
+    const country = text(address?.country);
+    if (city !== undefined || country !== undefined) addresses[kind] = { city, country };
+  }
+  return {
+    id: String(a.id),
+    event_id: String(a.event_id),
+    order_id: text(a.order_id),
+    created: text(a.created),
+    changed: text(a.changed),
+    status: text(a.status),
+    cancelled: flag(a.cancelled),
+    refunded: flag(a.refunded),
+    checked_in: flag(a.checked_in),
+    profile: {
+      email: text(p.email),
+      first_name: text(p.first_name),
+      last_name: text(p.last_name),
+      name: text(p.name),
+      company: text(p.company),
+      job_title: text(p.job_title),
+      cell_phone: text(p.cell_phone),
+      work_phone: text(p.work_phone),
+      home_phone: text(p.home_phone),
+      addresses: Object.keys(addresses).length > 0 ? addresses : undefined,
+    },
+    barcodes: (a.barcodes ?? []).map((b) => ({ status: text(b.status), changed: text(b.changed) })),
+  };
+}
+
+/** Turns an unexpected answer into a fetch error that retrying cannot fix (dead-lettered with the reason). */
+function shaped<T>(assert: () => T): T {
+  try {
+    return assert();
+  } catch (error) {
+    throw new DetailsFetchError(`Eventbrite answered an unexpected object: ${(error as Error).message}`, false);
+  }
+}
+
+export interface FetchContext {
+  client: EventbriteClient;
+  base: URL;
+  /** The event's schedule, fetched once and cached (see EventCache). */
+  event(eventId: string, signal: AbortSignal): Promise<EventSchedule | undefined>;
+  /** Records the attendee's fetched `changed`; false when a later one was fetched already. */
+  isLatest(attendeeId: string, changed: string | undefined): boolean;
+}
+
+/**
+ * Reads what a stored notice points at: the order (with `expand=attendees`) or the attendee;
+ * for check-ins also the attendee's event, for its end. Runs in the background, never inside the
+ * request; every failure is a DetailsFetchError (retryable or not).
+ */
+export async function fetchEventbriteDetails(envelope: EventbriteEnvelope, ctx: FetchContext, signal: AbortSignal): Promise<EventbriteDetails> {
+  const kind = eventbriteActionKind(envelope.config.action);
+  if (kind !== 'state' && kind !== 'check-in') throw new DetailsFetchError(`action ${envelope.config.action} has nothing to fetch`, false);
+  // Checked again here: a notice stored under another apiBaseUrl (then replayed) is never fetched elsewhere.
+  const url = apiUrlUnderBase(envelope.api_url, ctx.base);
+  if (!url) throw new DetailsFetchError('api_url is not under apiBaseUrl: not fetched', false);
+
+  let details: EventbriteDetails;
+  if (isOrderUrl(url)) {
+    url.searchParams.set('expand', 'attendees');
+    const body = await ctx.client.getJson(url, signal);
+    const order = shaped(() => checkOrder.assert(body, 'order'));
+    details = { resource: 'order', orderStatus: text(order.status), attendees: order.attendees.map(attendeeSnapshot) };
+  } else {
+    const body = await ctx.client.getJson(url, signal);
+    details = { resource: 'attendee', attendees: [attendeeSnapshot(shaped(() => checkAttendee.assert(body, 'attendee')))] };
+  }
+
+  if (kind === 'check-in') {
+    const events: Record<string, EventSchedule> = {};
+    for (const eventId of new Set(details.attendees.map((a) => a.event_id))) {
+      const schedule = await ctx.event(eventId, signal);
+      if (schedule) events[eventId] = schedule;
+    }
+    if (Object.keys(events).length > 0) details.events = events;
+  }
+
+  const stale = details.attendees.filter((a) => !ctx.isLatest(a.id, a.changed)).map((a) => a.id);
+  if (stale.length > 0) details.stale = stale;
+  return details;
+}
+
+/** The schedule in a fetched event object. */
+export function eventSchedule(body: unknown): EventSchedule {
+  const event = shaped(() => checkEvent.assert(body, 'event'));
+  return { start: text(event.start?.utc), end: text(event.end?.utc) };
+}

@@ -1,0 +1,209 @@
+import { Type, type Static, type TOptional, type TSchema } from 'typebox';
+import { pathProblem } from './path.js';
+import { standardWebhooksKey } from './verify.js';
+
+/**
+ * Configuration of generic sources (`type: generic`) and of presets (`type: tito`, ...). Problems
+ * are reported by the config loader with the exact key, e.g. `sources[2].verify: is required` or
+ * `sources[2].map.email: not a valid path: "data..email": a "." must follow a key or a [...]`.
+ */
+
+const SourceId = Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_-]+$' });
+
+/** A string that must be one of `values`; the message lists them (TypeBox's enum message does not). */
+function oneOf<const T extends readonly string[]>(values: T, options: { default?: T[number]; description?: string } = {}) {
+  const schema = Type.Refine(Type.String(options), (value: string) => values.includes(value), () => `must be one of: ${values.join(', ')}`);
+  return Type.Unsafe<T[number]>(schema);
+}
+
+/** Why `value` is not a path (`data.email`, `items[0].id`, `fields[id=email].value`, `header:x-name`) or a non-empty list of paths. */
+function pathSpecProblem(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    const problem = pathProblem(value);
+    return problem && `not a valid path: ${problem}`;
+  }
+  if (!Array.isArray(value) || value.length === 0) return 'must be a path or a list of paths';
+  for (const [i, item] of value.entries()) {
+    const problem = typeof item === 'string' ? pathProblem(item) : 'not text';
+    if (problem) return `[${i}] is not a valid path: ${problem}`;
+  }
+  return undefined;
+}
+
+/** A path, or several tried in order (the first with a value wins). One check, so one clear message. */
+const Path = Type.Unsafe<string | string[]>(
+  Type.Refine(
+    Type.Unknown(),
+    (value: unknown) => pathSpecProblem(value) === undefined,
+    (value: unknown) => pathSpecProblem(value) ?? '',
+  ),
+);
+
+export const STATE_NAMES = ['register', 'attend', 'cancel'] as const;
+export type StateName = (typeof STATE_NAMES)[number];
+const StateName = oneOf(STATE_NAMES);
+
+/** `{ state: attend, when: data.checked_in_at }`: this state only when the path has a value (equal to `equals`, if given). */
+const StateRule = Type.Object(
+  {
+    state: StateName,
+    when: Type.Optional(Path),
+    equals: Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * A state, a rule, or rules tried in order. The first branch reports for every wrong value (its message
+ * names all three forms); a malformed rule also gets its own errors on the keys within.
+ */
+const StateSpec = Type.Unsafe<StateName | Static<typeof StateRule> | Array<Static<typeof StateRule>>>(
+  Type.Union([
+    Type.Refine(
+      Type.Unknown(),
+      (value: unknown) => (STATE_NAMES as readonly unknown[]).includes(value),
+      () => `must be one of: ${STATE_NAMES.join(', ')}, or a rule { state, when, equals } (or a list of rules)`,
+    ),
+    StateRule,
+    Type.Array(StateRule, { minItems: 1 }),
+  ]),
+);
+
+/** HubSpot contact properties a mapping may fill (the ones the relay sends; all values are sent as strings). */
+export const CONTACT_PROPERTY_NAMES = ['firstname', 'lastname', 'company', 'jobtitle', 'phone', 'city', 'country'] as const;
+
+export const MapConfig = Type.Object(
+  {
+    /** Where the event type is (a body path or `header:<name>`). */
+    eventType: Path,
+    /** Event type → state; types not listed are acknowledged and ignored. */
+    states: Type.Record(Type.String({ minLength: 1 }), StateSpec, { minProperties: 1 }),
+    email: Path,
+    firstName: Type.Optional(Path),
+    lastName: Type.Optional(Path),
+    /** Split into first and last name when those are not mapped or empty. */
+    fullName: Type.Optional(Path),
+    /** When it happened: ISO-8601, or epoch seconds or milliseconds (told apart by magnitude). */
+    occurredAt: Type.Optional(Path),
+    /** The source event the attendance belongs to (matched against `events[].sourceEventId`). */
+    sourceEventId: Path,
+    /** Identifies a delivery: a redelivery with the same value is a duplicate. Default: Standard Webhooks' webhook-id, else the body's hash. */
+    deliveryId: Type.Optional(Path),
+    /** attend: when the person arrived (default: occurredAt). */
+    joinedAt: Type.Optional(Path),
+    /** attend: when they left (default: joinedAt + durationSeconds, else the event's end, else defaultAttendMinutes). */
+    leftAt: Type.Optional(Path),
+    /** attend: how long they stayed, in seconds (used when leftAt is not mapped or empty). */
+    durationSeconds: Type.Optional(Path),
+    contactProperties: Type.Optional(
+      Type.Object(Object.fromEntries(CONTACT_PROPERTY_NAMES.map((name) => [name, Type.Optional(Path)])) as Record<(typeof CONTACT_PROPERTY_NAMES)[number], TOptional<typeof Path>>, {
+        additionalProperties: false,
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type MapConfig = Static<typeof MapConfig>;
+
+/** A Standard Webhooks secret must decode to a key: an empty HMAC key would let anyone sign. */
+const StandardWebhooksSecret = Type.Refine(
+  Type.Unknown(),
+  (value: unknown) => typeof value !== 'string' || value === '' || standardWebhooksKey(value).length > 0, // '' is reported by minLength
+  () => 'must be the signing secret: base64, optionally after whsec_',
+);
+
+export const VERIFY_SCHEMES = ['standard-webhooks', 'hmac-sha256', 'bearer', 'livestorm'] as const;
+
+/** `scheme` needs `keys`: reported as "<scheme> needs ..." on `scheme` and "is required" on each missing key. */
+function requires(key: string, value: string, keys: string[]): TSchema {
+  return {
+    anyOf: [
+      { properties: { [key]: Type.Refine(Type.Unknown(), (v: unknown) => v !== value, () => `${key} ${value} also needs ${keys.join(' and ')}`) } },
+      { required: keys },
+    ],
+  } as unknown as TSchema;
+}
+
+/**
+ * One flat object for every scheme (so each key is checked and reported on its own); which keys a
+ * scheme needs is checked by `requires`. Keys a scheme does not use are ignored.
+ */
+export const VerifyConfig = Type.Object(
+  {
+    scheme: oneOf(VERIFY_SCHEMES),
+    /** standard-webhooks: the signing secret (`whsec_` + base64); hmac-sha256 and livestorm: the shared secret. */
+    secret: Type.Optional(Type.String({ minLength: 1 })),
+    /** bearer: the token expected in `Authorization: Bearer <token>`. */
+    token: Type.Optional(Type.String({ minLength: 8 })),
+    /** hmac-sha256: the header carrying the signature. */
+    header: Type.Optional(Type.String({ minLength: 1, pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" })),
+    encoding: oneOf(['hex', 'base64'] as const, { default: 'hex' }),
+    /** hmac-sha256: text before the signature in the header, e.g. "sha256=". */
+    prefix: Type.String({ default: '' }),
+    /** hmac-sha256: what is signed: the raw body, or `{timestamp}.{raw body}`. */
+    signedPayload: oneOf(['body', 'timestamp.body'] as const, { default: 'body' }),
+    /** hmac-sha256 with signedPayload timestamp.body: the header carrying the timestamp (epoch seconds). */
+    timestampHeader: Type.Optional(Type.String({ minLength: 1, pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" })),
+    /** Signed timestamps further than this from now (either way) are refused. */
+    toleranceSeconds: Type.Integer({ minimum: 1, default: 300 }),
+  },
+  {
+    additionalProperties: false,
+    allOf: [
+      requires('scheme', 'standard-webhooks', ['secret']),
+      {
+        anyOf: [
+          { properties: { scheme: Type.Refine(Type.Unknown(), (v: unknown) => v !== 'standard-webhooks', () => 'scheme standard-webhooks needs a base64 secret') } },
+          { properties: { secret: StandardWebhooksSecret } },
+        ],
+      } as unknown as TSchema,
+      requires('scheme', 'hmac-sha256', ['secret', 'header']),
+      requires('scheme', 'bearer', ['token']),
+      requires('scheme', 'livestorm', ['secret']),
+      requires('signedPayload', 'timestamp.body', ['timestampHeader']),
+    ],
+  },
+);
+export type VerifyConfig = Static<typeof VerifyConfig>;
+
+const DefaultAttendMinutes = Type.Number({
+  exclusiveMinimum: 0,
+  default: 60,
+  description: 'Length of an attendance whose leave time is unknown (no leftAt, no event end)',
+});
+
+export const GenericSourceConfig = Type.Object(
+  {
+    id: SourceId,
+    type: Type.Literal('generic'),
+    /** Required: a generic source never accepts unverified webhooks. */
+    verify: VerifyConfig,
+    map: MapConfig,
+    defaultAttendMinutes: DefaultAttendMinutes,
+  },
+  { additionalProperties: false },
+);
+export type GenericSourceConfig = Static<typeof GenericSourceConfig>;
+
+const Secret = Type.String({ minLength: 1, description: "The platform's webhook signing secret" });
+const Tolerance = Type.Integer({ minimum: 1, default: 300 });
+
+export const TitoSourceConfig = Type.Object(
+  { id: SourceId, type: Type.Literal('tito'), secret: Secret, defaultAttendMinutes: DefaultAttendMinutes },
+  { additionalProperties: false },
+);
+export type TitoSourceConfig = Static<typeof TitoSourceConfig>;
+
+export const LumaSourceConfig = Type.Object(
+  { id: SourceId, type: Type.Literal('luma'), secret: Type.Intersect([Secret, StandardWebhooksSecret]), toleranceSeconds: Tolerance, defaultAttendMinutes: DefaultAttendMinutes },
+  { additionalProperties: false },
+);
+export type LumaSourceConfig = Static<typeof LumaSourceConfig>;
+
+export const LivestormSourceConfig = Type.Object(
+  { id: SourceId, type: Type.Literal('livestorm'), secret: Secret, toleranceSeconds: Tolerance, defaultAttendMinutes: DefaultAttendMinutes },
+  { additionalProperties: false },
+);
+export type LivestormSourceConfig = Static<typeof LivestormSourceConfig>;
+
+export type PresetSourceConfig = TitoSourceConfig | LumaSourceConfig | LivestormSourceConfig;

@@ -1,0 +1,217 @@
+import type { AttendanceFact, ContactDetails } from '../../attendance/types.js';
+import { normalizeEmail } from '../../attendance/contact.js';
+import { RelayError } from '../../errors.js';
+import type { MapConfig, StateName } from './config.js';
+import { isPresent, parseSpec, resolve, specText, type ParsedPath, type PathSpec, type Payload } from './path.js';
+import { describeFound, parseTime, propertyText, scalarText } from './values.js';
+
+/** A webhook the mapping cannot read: names the source, the key and path, and what was found. */
+export class MappingError extends RelayError {
+  constructor(message: string) {
+    super('BODY_INVALID', message);
+    this.name = 'MappingError';
+  }
+}
+
+interface CompiledRule {
+  state: StateName;
+  when?: ParsedPath[];
+  equals?: string;
+}
+
+type Field = 'email' | 'firstName' | 'lastName' | 'fullName' | 'occurredAt' | 'sourceEventId' | 'deliveryId' | 'joinedAt' | 'leftAt' | 'durationSeconds';
+const FIELDS: readonly Field[] = ['email', 'firstName', 'lastName', 'fullName', 'occurredAt', 'sourceEventId', 'deliveryId', 'joinedAt', 'leftAt', 'durationSeconds'];
+
+/** ContactDetails field for each HubSpot contact property a mapping may fill. */
+const CONTACT_FIELD: Record<string, keyof ContactDetails> = {
+  firstname: 'firstName',
+  lastname: 'lastName',
+  company: 'company',
+  jobtitle: 'jobTitle',
+  phone: 'phone',
+  city: 'city',
+  country: 'country',
+};
+
+/**
+ * A mapping compiled once: paths parsed, states resolved. `decide` says whether a payload is one
+ * the relay maps; `facts` reads it (throwing a MappingError when a needed value is missing or malformed).
+ */
+export class Mapper {
+  private readonly eventType: ParsedPath[];
+  private readonly states = new Map<string, CompiledRule[]>();
+  private readonly fields: Partial<Record<Field, ParsedPath[]>> = {};
+  private readonly contact: Array<[keyof ContactDetails, string, ParsedPath[]]> = [];
+  /** Headers `interpret` needs, so they must be stored with the body (see index.ts). */
+  readonly storedHeaders: readonly string[];
+
+  constructor(
+    private readonly sourceName: string,
+    map: MapConfig,
+  ) {
+    this.eventType = parseSpec(map.eventType);
+    for (const [type, spec] of Object.entries(map.states)) {
+      const rules = typeof spec === 'string' ? [{ state: spec }] : Array.isArray(spec) ? spec : [spec];
+      this.states.set(
+        type,
+        rules.map((rule) => ({
+          state: rule.state,
+          when: 'when' in rule && rule.when !== undefined ? parseSpec(rule.when) : undefined,
+          equals: 'equals' in rule && rule.equals !== undefined ? String(rule.equals) : undefined,
+        })),
+      );
+    }
+    for (const field of FIELDS) {
+      const spec = map[field] as PathSpec | undefined;
+      if (spec !== undefined) this.fields[field] = parseSpec(spec);
+    }
+    for (const [name, spec] of Object.entries(map.contactProperties ?? {}) as Array<[string, PathSpec | undefined]>) {
+      const field = CONTACT_FIELD[name];
+      if (field && spec !== undefined) this.contact.push([field, name, parseSpec(spec)]);
+    }
+    const all = [
+      ...this.eventType,
+      ...[...this.states.values()].flat().flatMap((rule) => rule.when ?? []),
+      ...Object.entries(this.fields).flatMap(([field, paths]) => (field === 'deliveryId' ? [] : (paths ?? []))),
+      ...this.contact.flatMap(([, , paths]) => paths),
+    ];
+    this.storedHeaders = [...new Set(all.flatMap((p) => (p.kind === 'header' ? [p.name] : [])))];
+  }
+
+  /** The event type found in the payload (text), if any. */
+  eventTypeOf(payload: Payload): string | undefined {
+    return scalarText(resolve(this.eventType, payload));
+  }
+
+  /** The state this payload maps to, or undefined (acknowledged and ignored). */
+  decide(payload: Payload): StateName | undefined {
+    const type = this.eventTypeOf(payload);
+    const rules = type === undefined ? undefined : this.states.get(type);
+    for (const rule of rules ?? []) {
+      if (!rule.when) return rule.state;
+      const value = resolve(rule.when, payload);
+      if (!isPresent(value) || value === false) continue;
+      if (rule.equals === undefined || scalarText(value) === rule.equals) return rule.state;
+    }
+    return undefined;
+  }
+
+  /** The delivery id the mapping names, when it has one in this payload. */
+  deliveryId(payload: Payload): string | undefined {
+    const paths = this.fields.deliveryId;
+    return paths ? scalarText(resolve(paths, payload)) : undefined;
+  }
+
+  private fail(field: string, paths: readonly ParsedPath[], problem: string, found: unknown): never {
+    throw new MappingError(`${this.sourceName}: map.${field} (${specText(paths)}) ${problem}, found ${describeFound(found)}`);
+  }
+
+  private text(field: Field, payload: Payload): string | undefined {
+    const paths = this.fields[field];
+    if (!paths) return undefined;
+    const value = resolve(paths, payload);
+    if (value === undefined) return undefined;
+    const text = scalarText(value);
+    if (text === undefined) this.fail(field, paths, 'must be text or a number', value);
+    return text;
+  }
+
+  private time(field: Field, payload: Payload): number | undefined {
+    const paths = this.fields[field];
+    if (!paths) return undefined;
+    const value = resolve(paths, payload);
+    if (value === undefined) return undefined;
+    const ms = parseTime(value);
+    if (ms === undefined) this.fail(field, paths, 'must be an ISO-8601 time or epoch seconds/milliseconds', value);
+    return ms;
+  }
+
+  private required<T>(field: Field, value: T | undefined, payload: Payload): T {
+    if (value !== undefined) return value;
+    const paths = this.fields[field] ?? [];
+    if (paths.length === 0) throw new MappingError(`${this.sourceName}: map.${field} is needed for this event but not configured`);
+    return this.fail(field, paths, 'has no value', rawAt(paths, payload));
+  }
+
+  private contactOf(payload: Payload): ContactDetails {
+    const email = this.text('email', payload);
+    const contact: ContactDetails = {
+      // NFC so that one address typed with combining accents and one without are one contact.
+      email: email?.normalize('NFC'),
+      firstName: this.text('firstName', payload),
+      lastName: this.text('lastName', payload),
+      fullName: this.text('fullName', payload),
+    };
+    for (const [field, , paths] of this.contact) {
+      const value = propertyText(resolve(paths, payload));
+      if (value !== undefined && contact[field] === undefined) contact[field] = value;
+    }
+    return contact;
+  }
+
+  /** The facts in a payload whose state is `state` (see decide). Throws a MappingError when it cannot be read. */
+  facts(payload: Payload, state: StateName): AttendanceFact[] {
+    const contact = this.contactOf(payload);
+    const sourceEventId = this.required('sourceEventId', this.text('sourceEventId', payload), payload);
+    // An email that is missing or implausible is not a mapping error: the fact is kept and the
+    // attendance domain counts and logs it as skipped (nothing is sent to HubSpot).
+    const person = normalizeEmail(contact.email) ?? contact.email ?? '';
+    if (state === 'attend') {
+      const occurredAt = this.time('occurredAt', payload);
+      const joinedAt = this.time('joinedAt', payload) ?? occurredAt;
+      if (joinedAt === undefined) {
+        const paths = [...(this.fields.joinedAt ?? []), ...(this.fields.occurredAt ?? [])];
+        if (paths.length === 0) throw new MappingError(`${this.sourceName}: map.joinedAt or map.occurredAt is needed for attend but neither is configured`);
+        this.fail('joinedAt', paths, 'has no value (nor has map.occurredAt)', rawAt(paths, payload));
+      }
+      let leftAt = this.time('leftAt', payload);
+      if (leftAt === undefined) {
+        const paths = this.fields.durationSeconds;
+        const duration = paths ? resolve(paths, payload) : undefined;
+        if (paths && duration !== undefined) {
+          const seconds = Number(scalarText(duration));
+          if (!Number.isFinite(seconds) || seconds < 0) this.fail('durationSeconds', paths, 'must be a number of seconds', duration);
+          if (seconds > 0) leftAt = joinedAt + seconds * 1000;
+        }
+      }
+      return [
+        {
+          kind: 'attended',
+          sourceEventId,
+          occurredAt: joinedAt,
+          joinedAt,
+          leftAt,
+          contact,
+          onceKey: `attend:${sourceEventId}:${person}:${joinedAt}`,
+        },
+      ];
+    }
+    const occurredAt = this.required('occurredAt', this.time('occurredAt', payload), payload);
+    const kind = state === 'register' ? 'registered' : 'cancelled';
+    // The same notice sent again (a new delivery of an unchanged fact) is applied once.
+    return [{ kind, sourceEventId, occurredAt, contact, onceKey: `${state}:${sourceEventId}:${person}:${occurredAt}` }];
+  }
+}
+
+/** What is at the first of `paths`, unfiltered (for messages: null, "", or nothing). */
+function rawAt(paths: readonly ParsedPath[], payload: Payload): unknown {
+  for (const path of paths) {
+    if (path.kind === 'header') {
+      const value = payload.headers[path.name];
+      if (value !== undefined) return value;
+      continue;
+    }
+    let node: unknown = payload.body;
+    for (const step of path.steps) {
+      if (node === null || typeof node !== 'object') return undefined;
+      if (step.kind === 'key' || step.kind === 'index') {
+        const key = step.kind === 'key' ? step.key : String(step.index);
+        node = Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
+      } else {
+        return undefined;
+      }
+    }
+    if (node !== undefined) return node;
+  }
+  return undefined;
+}

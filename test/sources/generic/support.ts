@@ -1,0 +1,34 @@
+import { createHmac } from 'node:crypto';
+import type { WebhookRequest } from '../../../src/sources/types.js';
+import { livestormSignature, standardWebhooksSignature } from '../../../src/sources/generic/verify.js';
+
+/** Headers a Standard Webhooks sender would send with `body`. */
+export function standardWebhooksHeaders(secret: string, body: string, options: { id?: string; timestampSeconds?: number } = {}): Record<string, string> {
+  const id = options.id ?? `msg_${Math.random().toString(36).slice(2)}`;
+  const timestamp = String(options.timestampSeconds ?? Math.floor(Date.now() / 1000));
+  return {
+    'content-type': 'application/json',
+    'webhook-id': id,
+    'webhook-timestamp': timestamp,
+    'webhook-signature': standardWebhooksSignature(secret, id, timestamp, body),
+  };
+}
+
+/** Headers Tito sends: `Tito-Signature` (base64 HMAC-SHA256 of the body) and the webhook's name. */
+export function titoHeaders(token: string, body: string, name: string): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'tito-signature': createHmac('sha256', token).update(body).digest('base64'),
+    'x-webhook-name': name,
+  };
+}
+
+/** Headers Livestorm sends with `body`. */
+export function livestormHeaders(secret: string, body: string, timestampSeconds = Math.floor(Date.now() / 1000)): Record<string, string> {
+  return { 'content-type': 'application/json', 'x-livestorm-signature': livestormSignature(secret, String(timestampSeconds), body) };
+}
+
+/** A WebhookRequest as the route builds it. */
+export function webhookRequest(body: string, headers: Record<string, string>, receivedAt = Date.now()): WebhookRequest {
+  return { rawBody: Buffer.from(body), body: JSON.parse(body) as unknown, headers, query: {}, receivedAt };
+}
