@@ -81,3 +81,29 @@ describe.each([
     await waitFor(() => countByStatus(`${temp.dir}/relay.db`).delivered === 25, 'all 25 records marked delivered');
   });
 });
+
+describe('auth failure fixed by a configuration reload', () => {
+  it('when the token in the file is fixed and SIGHUP arrives, then delivery resumes without a restart and everything queued is delivered', async () => {
+    const config = (token: string) => ({
+      server: { host: '127.0.0.1', port: 0 },
+      store: { url: `sqlite:${temp.dir}/relay.db` },
+      hubspot: { baseUrl: hubspot.url, accessToken: token, batchWaitMs: 20, authProbeIntervalMs: 60_000 },
+      sources: [{ id: 'zoom', type: 'zoom', secretToken: SECRET }],
+      events: [{ source: 'zoom', sourceEventId: '*', hubspot: { objectId: '8080' } }],
+    });
+    const file = writeConfig(temp.dir, config('revoked-token'));
+    relay = await spawnRelay(['serve', '--config', file]);
+    const emails = await register(relay.url, 10);
+    await waitFor(() => relay!.logs.find((l) => String(l.msg).startsWith('HubSpot refused the access token')), 'the refusal');
+
+    writeConfig(temp.dir, config('good-token'));
+    relay.child.kill('SIGHUP');
+    const reloaded = await waitFor(() => relay!.logs.find((l) => l.msg === 'configuration reloaded'), 'the reload');
+    expect(reloaded).toMatchObject({ applied: ['hubspot.accessToken'] });
+    await waitFor(() => {
+      const seen = new Set(hubspot.attendance().map((r) => r.email));
+      return emails.every((e) => seen.has(e));
+    }, 'everything delivered with the fixed token (no restart; the next probe was a minute away)');
+    expect(relay.child.exitCode).toBeNull();
+  });
+});

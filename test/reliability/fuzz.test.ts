@@ -18,7 +18,21 @@ beforeAll(async () => {
   process.on('unhandledRejection', onRejection);
   temp = tempDir();
   hubspot = await startHubspotSimulator();
-  relay = await startRelay({ dir: temp.dir, hubspotUrl: hubspot.url, config: { logging: { level: 'silent' }, server: { host: '127.0.0.1', port: 0, bodyLimitBytes: 65_536 } } });
+  relay = await startRelay({
+    dir: temp.dir,
+    hubspotUrl: hubspot.url,
+    config: {
+      logging: { level: 'silent' },
+      server: { host: '127.0.0.1', port: 0, bodyLimitBytes: 65_536 },
+      intake: { tokens: ['fuzz-intake-token-0123456789'] },
+      sources: [
+        { id: 'zoom', type: 'zoom', secretToken: ZOOM_SECRET },
+        { id: 'eventbrite', type: 'eventbrite', webhookToken: 'fuzz-eventbrite-token-0123', apiToken: 'x', apiBaseUrl: 'http://127.0.0.1:9/v3' },
+        { id: 'kiosk', type: 'generic', verify: { scheme: 'bearer', token: 'fuzz-kiosk-token-0123456789' }, map: { eventType: 'type', states: { in: 'attend' }, email: 'email', sourceEventId: 'event' } },
+        { id: 'tito', type: 'tito', secret: 'fuzz-tito-secret-0123456789' },
+      ],
+    },
+  });
 });
 
 afterAll(async () => {
@@ -45,8 +59,10 @@ async function send(path: string, body: Buffer | string, headers: string[]): Pro
   const res = await request(relay.url + path, { method: 'POST', headers, body });
   const text = await res.body.text();
   if (res.statusCode >= 400) {
-    const parsed = JSON.parse(text) as { code?: unknown; message?: unknown };
-    expect(typeof parsed.code).toBe('string');
+    const parsed = JSON.parse(text) as { code?: unknown; category?: unknown; message?: unknown };
+    // The relay's own routes answer {code, message}; its HubSpot-compatible routes answer HubSpot's {category, message}.
+    expect(typeof (path.startsWith('/marketing/') ? parsed.category : parsed.code)).toBe('string');
+    expect(typeof parsed.message).toBe('string');
     expect(text).not.toMatch(/\bat .+\(.+:\d+:\d+\)/); // no stack trace
   }
   return res.statusCode;
@@ -59,7 +75,19 @@ describe('bad input: property-based fuzzing of the webhook routes', () => {
       fc.asyncProperty(
         fc.oneof(anyJson.map((s) => Buffer.from(s)), anyBytes),
         contentTypes,
-        fc.constantFrom('/webhooks/zoom', '/webhooks/unknown', '/webhooks/', '/webhooks/zoom?token=x'),
+        // Every source route, unsigned or with a wrong credential, and HubSpot's intake route.
+        fc.constantFrom(
+          '/webhooks/zoom',
+          '/webhooks/unknown',
+          '/webhooks/',
+          '/webhooks/zoom?token=x',
+          '/webhooks/eventbrite',
+          '/webhooks/eventbrite?token=wrong-token-wrong',
+          '/webhooks/kiosk',
+          '/webhooks/tito',
+          '/marketing/v3/marketing-events/1/attendance/register/email-create',
+          '/marketing/v3/marketing-events/attendance/ev/attend/email-create?externalAccountId=a',
+        ),
         fc.array(fc.tuple(fc.constantFrom('x-zm-signature', 'x-zm-request-timestamp', 'content-type', 'x-other'), fc.string({ maxLength: 80 })), { maxLength: 6 }),
         async (body, contentType, path, extra) => {
           const headers = ['content-type', contentType, ...extra.flat().map((v) => v.replace(/[\r\n\0]/g, ''))];
