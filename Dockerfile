@@ -26,4 +26,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Exec form: node is PID 1's child of nothing, so SIGTERM reaches it directly.
-CMD ["node", "dist/src/main.js", "serve"]
+CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=2", "dist/src/main.js", "serve"]

@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-old-space-size=128 --max-semi-space-size=2
+// The heap flags (also in `npm start` and the Dockerfile): the backlog lives on disk, so a small
+// heap keeps RSS flat; V8 would otherwise let garbage pile up to a large default limit first.
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.js';
 import { recordsCommand } from './cli/records.js';

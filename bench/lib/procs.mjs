@@ -10,6 +10,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const RELAY_MAIN = join(ROOT, 'dist/src/main.js');
+/** The node flags the relay ships with (`npm start`, the Dockerfile, the bin's shebang): measured as run. */
+export const RELAY_NODE_FLAGS = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
+  .scripts.start.split(' ')
+  .filter((word) => word.startsWith('--'));
 export const SIMULATOR_MAIN = join(ROOT, 'dist/test/simulators/hubspot/main.js');
 export const BARE_MAIN = join(ROOT, 'bench/bare-server.mjs');
 
@@ -203,14 +207,14 @@ export function writeRelayConfig(dir, { port, storeUrl, hubspotUrl, hubspot = {}
 }
 
 /**
- * Spawns `node dist/src/main.js serve --config <file>` and polls /readyz every
+ * Spawns `node <flags> dist/src/main.js serve --config <file>` (as `npm start` does) and polls /readyz every
  * `pollMs` until 200. `startMs` is spawn → first 200.
  */
 export async function startRelay({ configFile, port, label = 'relay', pollMs = 10, timeoutMs = 120_000 }) {
   const url = `http://127.0.0.1:${port}`;
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}-relay.cpuprofile`] : [];
   const spawnedAt = performance.now();
-  const proc = spawnNode('relay', [...nodeArgs, RELAY_MAIN, 'serve', '--config', configFile]);
+  const proc = spawnNode('relay', [...RELAY_NODE_FLAGS, ...nodeArgs, RELAY_MAIN, 'serve', '--config', configFile]);
   let gone = false;
   proc.exited.then(() => (gone = true));
   for (;;) {

@@ -1,4 +1,4 @@
-import { setTimeout } from 'node:timers/promises';
+import { setImmediate, setTimeout } from 'node:timers/promises';
 import type { Log } from '../support/log.js';
 import type { Source } from '../sources/types.js';
 import type { DeliveryGroup, InboxRow, NewRecord, Store } from '../store/types.js';
@@ -78,6 +78,8 @@ export class WebhookProcessor {
         if (processed === 0) await this.wakeup.wait(1000);
         // A short pause after a partial round lets webhooks gather: fewer, larger rounds under load.
         else if (processed < this.roundSize) await setTimeout(this.options.coalesceMs ?? 20);
+        // Between full rounds, let waiting work in (a round runs as one unbroken stretch of microtasks).
+        else await setImmediate();
       } catch (error) {
         this.options.log.error({ err: error }, 'webhook processing failed; retrying in 1 s');
         await this.wakeup.wait(1000);
@@ -97,7 +99,7 @@ export class WebhookProcessor {
   }
 
   private get roundSize(): number {
-    return this.options.roundSize ?? 500;
+    return this.options.roundSize ?? 200;
   }
 
   /** Processes one round of stored webhooks; how many (0 when none, or another replica had the turn). */

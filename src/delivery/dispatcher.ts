@@ -4,7 +4,7 @@ import { sendBatch, type SenderOptions } from '../hubspot/sender.js';
 import type { DeliveryGroup, DeliveryRecord, FrontStore } from '../store/types.js';
 import { maskEmailsIn } from '../support/mask.js';
 import { Wakeup } from '../support/wakeup.js';
-import { AuthPause, type AuthFailure } from './auth-pause.js';
+import { AccountAuth } from './account-auth.js';
 import { judgeBatch } from './outcomes.js';
 
 export interface DispatcherOptions {
@@ -30,7 +30,7 @@ const groupKey = (g: DeliveryGroup) => `${g.targetKey}\u0000${g.state}`;
  * and delivers them with at most `maxConcurrentRequests` calls in flight.
  */
 export class Dispatcher {
-  readonly auth: AuthPause;
+  readonly auth: AccountAuth;
   private readonly groups = new Map<string, DeliveryGroup>();
   private readonly inflight = new Set<Promise<void>>();
   private readonly wakeup = new Wakeup();
@@ -40,11 +40,15 @@ export class Dispatcher {
   private loopDone: Promise<void> = Promise.resolve();
   private lastRescan = 0;
   private lastSuccessAt: number | undefined;
-  private lastAuthSync = 0;
   private lastLeaseCheck = 0;
 
   constructor(private readonly options: DispatcherOptions) {
-    this.auth = new AuthPause(options.hubspot.authProbeIntervalMs);
+    this.auth = new AccountAuth({
+      probeIntervalMs: options.hubspot.authProbeIntervalMs,
+      shared: options.store.shared,
+      log: options.log,
+      onPause: options.onAuthPause,
+    });
     this.now = options.now ?? Date.now;
   }
 
@@ -111,7 +115,7 @@ export class Dispatcher {
       this.lastRescan = now;
       for (const g of await store.pendingGroups()) this.groups.set(groupKey(g), g);
     }
-    await this.syncSharedAuth(now);
+    await this.auth.sync(now);
     let wakeAt = now + 1000;
     const probeAt = this.auth.wakeAt();
     if (probeAt !== undefined) wakeAt = Math.min(wakeAt, Math.max(probeAt, now + 50));
@@ -171,7 +175,7 @@ export class Dispatcher {
     const inputs = records.map((r) => r.input);
     const answer = await sendBatch(this.options.sender, { targetKey: first.targetKey, state: first.state, inputs }, this.abort.signal);
     const now = this.now();
-    await this.noteAuth(answer, now);
+    await this.auth.observe(answer, now);
     if (answer.kind === 'ok') this.lastSuccessAt = now;
     if (answer.kind === 'transient' && this.abort.signal.aborted) {
       // Cut short by shutdown, not refused by HubSpot: back to pending, no attempt spent.
@@ -192,44 +196,5 @@ export class Dispatcher {
     }
     const delivered = new Set(verdict.outcomes.filter((o) => o.kind === 'delivered').map((o) => o.id));
     this.options.onBatch?.({ delivered: records.filter((r) => delivered.has(r.id)), retried: count('retry'), dead: count('dead') });
-  }
-
-  /** Replicas sharing a store share the auth pause: adopt another's, or its resumption. */
-  private async syncSharedAuth(now: number): Promise<void> {
-    const shared = this.options.store.shared;
-    if (!shared || now - this.lastAuthSync < 500) return;
-    this.lastAuthSync = now;
-    const pause = (await shared.readPauses()).find((p) => p.kind === 'auth');
-    if (pause && !this.auth.current) {
-      this.auth.adopt(pause.details as AuthFailure, pause.remainingMs, now);
-      this.options.log.warn({ reason: pause.reason }, 'another replica found the HubSpot token refused: delivery paused here too');
-    } else if (!pause && this.auth.current) {
-      this.auth.clear();
-      this.options.log.info('another replica found the HubSpot token accepted again: delivery resumed here too');
-    }
-  }
-
-  private async noteAuth(answer: Parameters<AuthPause['observe']>[0], now: number): Promise<void> {
-    const change = this.auth.observe(answer, now);
-    const failure = this.auth.current;
-    const shared = this.options.store.shared;
-    try {
-      if (shared && failure && answer.kind === 'auth') {
-        await shared.setPause({ kind: 'auth', remainingMs: Date.parse(failure.nextProbeAt) - now, reason: failure.category, details: failure });
-      } else if (shared && change === 'resumed') {
-        await shared.clearPause('auth');
-      }
-    } catch (error) {
-      this.options.log.warn({ err: error }, 'could not share the HubSpot auth state through the store');
-    }
-    if (change === 'paused' && failure) {
-      this.options.onAuthPause?.();
-      this.options.log.error(
-        { httpStatus: failure.status, category: failure.category, missingScopes: failure.scopes, nextProbeAt: failure.nextProbeAt },
-        'HubSpot refused the access token: delivery paused for this account, every record kept',
-      );
-    } else if (change === 'resumed') {
-      this.options.log.info('HubSpot accepted the access token again: delivery resumed');
-    }
   }
 }

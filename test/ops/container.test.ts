@@ -41,7 +41,8 @@ describe('Dockerfile', () => {
     expect(copied.length).toBeGreaterThan(3);
     for (const path of copied) expect(existsSync(resolve(root, path)), path).toBe(true);
     const cmd = JSON.parse(instructions.find((i) => i.startsWith('CMD '))?.slice(4) ?? '[]') as string[];
-    expect(existsSync(resolve(root, cmd[1] ?? 'missing')), cmd[1]).toBe(true); // npm test builds first
+    const script = cmd.find((part) => part.endsWith('.js')) ?? 'missing';
+    expect(existsSync(resolve(root, script)), script).toBe(true); // npm test builds first
     const compose = parse(read('docker-compose.yml')) as { services: Record<string, { command?: string[] }> };
     for (const service of Object.values(compose.services)) {
       if (service.command?.[0] === 'node') expect(existsSync(resolve(root, service.command[1] as string)), service.command[1]).toBe(true);

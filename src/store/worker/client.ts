@@ -22,11 +22,14 @@ export interface StoreWorker {
 }
 
 /** Built code runs the compiled backend; from TypeScript sources (tests) a tsx-registered bootstrap loads it. */
+/** A small heap, as for the main thread: the worker churns through short-lived rows, and RSS should stay flat. */
+const resourceLimits = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 };
+
 function newWorker(workerData: WorkerInit): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./backend.js', import.meta.url), { workerData });
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./backend.js', import.meta.url), { workerData, resourceLimits });
   const backend = new URL('./backend.ts', import.meta.url).href;
   const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(backend)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  return new Worker(bootstrap, { eval: true, workerData, resourceLimits });
 }
 
 /** Starts the store worker and resolves once its store is open and migrated. */

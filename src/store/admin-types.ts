@@ -1,0 +1,66 @@
+import type { RecordStatus } from './types.js';
+
+/** What operators see and do: listing, replaying, queue depths, a webhook's fate. */
+
+/** What became of one stored webhook and its records (for the HubSpot-compatible intake's batch status). */
+export interface WebhookStatus {
+  id: number;
+  sourceId: string;
+  receivedAt: number;
+  processedAt?: number;
+  /** What processing said (JSON: counts, or `{error}` when it could not be read). */
+  outcome?: string;
+  records: Array<{ id: number; email: string; state: string; status: RecordStatus; vid?: number; lastError?: string; updatedAt: number }>;
+}
+
+export interface RecordFilter {
+  status?: RecordStatus;
+  sourceId?: string;
+  sourceEventId?: string;
+  email?: string;
+}
+
+/** One record as the admin API and CLI show it. */
+export interface AdminRecord {
+  id: number;
+  sourceId: string;
+  sourceEventId: string;
+  targetKey: string | null;
+  state: string;
+  email: string;
+  status: RecordStatus;
+  attempts: number;
+  lastError?: string;
+  vid?: number;
+  occurredAt: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface DeadWebhook {
+  id: number;
+  sourceId: string;
+  receivedAt: number;
+  attempts: number;
+  error?: string;
+}
+
+export interface QueueStats {
+  unprocessedWebhooks: number;
+  webhooksAwaitingDetails: number;
+  deadWebhooks: number;
+  /** When the oldest pending record was created (epoch ms). */
+  oldestPendingAt?: number;
+}
+
+/** What operators use: listing, replaying, queue depths. */
+export interface AdminQueries {
+  /** Newest first; `beforeId` is the paging cursor (the last id of the previous page). */
+  listRecords(filter: RecordFilter, limit: number, beforeId?: number): Promise<AdminRecord[]>;
+  /** Dead records back to pending, with a fresh attempt count and age. */
+  replayDeadRecords(selection: { ids?: number[]; filter?: RecordFilter }, now: number): Promise<number>;
+  listDeadWebhooks(limit: number, beforeId?: number): Promise<DeadWebhook[]>;
+  /** Webhooks whose details could not be fetched: fetched again. */
+  replayDeadWebhooks(ids: number[] | 'all', now: number): Promise<number>;
+  queueStats(): Promise<QueueStats>;
+}
