@@ -20,7 +20,7 @@ const MODES = {
     name: 'full',
     ingestSeconds: 10,
     ingestWarmupSeconds: 2,
-    ingestBodies: 200_000,
+    ingestBodies: 400_000,
     quotaRecords: 20_000,
     quotaRate: 1000,
     drainRecords: 200_000,
@@ -35,7 +35,7 @@ const MODES = {
     name: 'quick',
     ingestSeconds: 3,
     ingestWarmupSeconds: 1,
-    ingestBodies: 60_000,
+    ingestBodies: 120_000,
     quotaRecords: 2_000,
     quotaRate: 1000,
     // Three rolling windows of 100 × 100: a single window's quota can go out in one burst, so fewer records would measure nothing.
