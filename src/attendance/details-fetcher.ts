@@ -1,7 +1,7 @@
 import { DetailsFetchError, type Source } from '../sources/types.js';
 import type { DetailsQueue, InboxRow } from '../store/types.js';
 import type { Log } from '../support/log.js';
-import { Wakeup } from '../support/wakeup.js';
+import { BackgroundLoop } from '../support/background-loop.js';
 
 export interface DetailsFetcherOptions {
   store: DetailsQueue;
@@ -21,48 +21,26 @@ export interface DetailsFetcherOptions {
  * acknowledged, with retries and backoff. One that fails for good stays in the inbox, dead
  * with the reason, never lost.
  */
-export class DetailsFetcher {
-  private readonly wakeup = new Wakeup();
+export class DetailsFetcher extends BackgroundLoop {
   private readonly abort = new AbortController();
-  private running = false;
-  private loopDone: Promise<void> = Promise.resolve();
   private readonly now: () => number;
 
   constructor(private readonly options: DetailsFetcherOptions) {
+    super(options.log, 'fetching webhook details');
     this.now = options.now ?? Date.now;
   }
 
-  start(): void {
-    this.running = true;
-    this.loopDone = this.loop();
-  }
-
-  wake(): void {
-    this.wakeup.wake();
-  }
-
   async stop(): Promise<void> {
-    this.running = false;
     this.abort.abort(new Error('shutting down'));
-    this.wakeup.wake();
-    await this.loopDone;
+    await this.stopLoop();
   }
 
-  private async loop(): Promise<void> {
-    while (this.running) {
-      try {
-        const concurrency = this.options.concurrency ?? 4;
-        const rows = await this.options.store.claimWebhooksNeedingDetails(this.now(), concurrency, this.options.leaseMs ?? 60_000);
-        if (rows.length === 0) {
-          await this.wakeup.wait(1000);
-          continue;
-        }
-        await Promise.all(rows.map((row) => this.fetchOne(row)));
-      } catch (error) {
-        this.options.log.error({ err: error }, 'fetching webhook details failed; retrying in 1 s');
-        await this.wakeup.wait(1000);
-      }
-    }
+  protected async round(): Promise<number | undefined> {
+    const concurrency = this.options.concurrency ?? 4;
+    const rows = await this.options.store.claimWebhooksNeedingDetails(this.now(), concurrency, this.options.leaseMs ?? 60_000);
+    if (rows.length === 0) return 1000;
+    await Promise.all(rows.map((row) => this.fetchOne(row)));
+    return undefined;
   }
 
   /** Backoff between fetch attempts: 2 s doubling to 5 min, with jitter. */

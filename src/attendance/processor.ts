@@ -2,7 +2,7 @@ import { setImmediate, setTimeout } from 'node:timers/promises';
 import type { Log } from '../support/log.js';
 import type { Source } from '../sources/types.js';
 import type { DeliveryGroup, InboxRow, NewRecord, Store } from '../store/types.js';
-import { Wakeup } from '../support/wakeup.js';
+import { BackgroundLoop } from '../support/background-loop.js';
 import { applyFact, recordAttendance, type InterpretContext, type WebhookOutcome } from './interpret.js';
 import { closeAt } from './sessions.js';
 import type { EventMappings } from './targets.js';
@@ -38,15 +38,13 @@ const FALLBACK_ATTENDANCE_MS = 60 * 60_000;
  * Turns stored webhooks into attendance records, in the order they arrived,
  * one committed round at a time; and closes sessions nobody ever left.
  */
-export class WebhookProcessor {
-  private readonly wakeup = new Wakeup();
-  private running = false;
-  private loopDone: Promise<void> = Promise.resolve();
+export class WebhookProcessor extends BackgroundLoop {
   private lastSweep = 0;
   private lastRoundAt = 0;
   private readonly now: () => number;
 
   constructor(private readonly options: ProcessorOptions) {
+    super(options.log, 'webhook processing');
     this.now = options.now ?? Date.now;
   }
 
@@ -54,37 +52,20 @@ export class WebhookProcessor {
     return this.options.sources;
   }
 
-  start(): void {
-    this.running = true;
-    this.loopDone = this.loop();
+  stop(): Promise<void> {
+    return this.stopLoop();
   }
 
-  wake(): void {
-    this.wakeup.wake();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wakeup.wake();
-    await this.loopDone;
-  }
-
-  private async loop(): Promise<void> {
-    while (this.running) {
-      try {
-        await this.yieldToIngest();
-        const processed = await this.processRound();
-        if (this.now() - this.lastSweep >= (this.options.sweepIntervalMs ?? 60_000)) await this.closeStaleSessions();
-        if (processed === 0) await this.wakeup.wait(1000);
-        // A short pause after a partial round lets webhooks gather: fewer, larger rounds under load.
-        else if (processed < this.roundSize) await setTimeout(this.options.coalesceMs ?? 20);
-        // Between full rounds, let waiting work in (a round runs as one unbroken stretch of microtasks).
-        else await setImmediate();
-      } catch (error) {
-        this.options.log.error({ err: error }, 'webhook processing failed; retrying in 1 s');
-        await this.wakeup.wait(1000);
-      }
-    }
+  protected async round(): Promise<number | undefined> {
+    await this.yieldToIngest();
+    const processed = await this.processRound();
+    if (this.now() - this.lastSweep >= (this.options.sweepIntervalMs ?? 60_000)) await this.closeStaleSessions();
+    if (processed === 0) return 1000;
+    // A short pause after a partial round lets webhooks gather: fewer, larger rounds under load.
+    if (processed < this.roundSize) await setTimeout(this.options.coalesceMs ?? 20);
+    // Between full rounds, let waiting work in (a round runs as one unbroken stretch of microtasks).
+    else await setImmediate();
+    return undefined;
   }
 
   /**

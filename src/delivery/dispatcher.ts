@@ -3,7 +3,7 @@ import type { HubspotConfig } from '../config/schema.js';
 import { sendBatch, type SenderOptions } from '../hubspot/sender.js';
 import type { DeliveryGroup, DeliveryRecord, FrontStore } from '../store/types.js';
 import { maskEmailsIn } from '../support/mask.js';
-import { Wakeup } from '../support/wakeup.js';
+import { BackgroundLoop } from '../support/background-loop.js';
 import { AccountAuth } from './account-auth.js';
 import { judgeBatch } from './outcomes.js';
 
@@ -29,20 +29,18 @@ const groupKey = (g: DeliveryGroup) => `${g.targetKey}\u0000${g.state}`;
  * Claims batches of ready records, one (HubSpot event, state) group at a time,
  * and delivers them with at most `maxConcurrentRequests` calls in flight.
  */
-export class Dispatcher {
+export class Dispatcher extends BackgroundLoop {
   readonly auth: AccountAuth;
   private readonly groups = new Map<string, DeliveryGroup>();
   private readonly inflight = new Set<Promise<void>>();
-  private readonly wakeup = new Wakeup();
   private readonly abort = new AbortController();
   private readonly now: () => number;
-  private running = false;
-  private loopDone: Promise<void> = Promise.resolve();
   private lastRescan = 0;
   private lastSuccessAt: number | undefined;
   private lastLeaseCheck = 0;
 
   constructor(private readonly options: DispatcherOptions) {
+    super(options.log, 'claiming a batch');
     this.auth = new AccountAuth({
       probeIntervalMs: options.hubspot.authProbeIntervalMs,
       shared: options.store.shared,
@@ -52,16 +50,11 @@ export class Dispatcher {
     this.now = options.now ?? Date.now;
   }
 
-  start(): void {
-    this.running = true;
-    this.loopDone = this.loop();
-  }
-
   /** New records exist in these groups (or, without groups, somewhere: rescan). */
-  wake(groups?: DeliveryGroup[]): void {
+  override wake(groups?: DeliveryGroup[]): void {
     if (groups) for (const g of groups) this.groups.set(groupKey(g), g);
     else this.lastRescan = 0;
-    this.wakeup.wake();
+    super.wake();
   }
 
   private get leaseMs(): number {
@@ -78,25 +71,15 @@ export class Dispatcher {
 
   /** Stops claiming, lets in-flight calls finish within `graceMs`, then aborts them. */
   async stop(graceMs: number): Promise<void> {
-    this.running = false;
-    this.wakeup.wake();
-    await this.loopDone;
+    await this.stopLoop();
     const settled = Promise.all([...this.inflight]);
     const timer = setTimeout(() => this.abort.abort(new Error('shutdown grace period over')), graceMs);
     await settled;
     clearTimeout(timer);
   }
 
-  private async loop(): Promise<void> {
-    while (this.running) {
-      let wakeAt = this.now() + 1000;
-      try {
-        wakeAt = await this.claimRound();
-      } catch (error) {
-        this.options.log.error({ err: error }, 'claiming a batch failed; retrying in 1 s');
-      }
-      await this.wakeup.wait(wakeAt - this.now());
-    }
+  protected async round(): Promise<number> {
+    return Math.max(0, (await this.claimRound()) - this.now());
   }
 
   /** Claims what it can; returns when it next needs to look. */

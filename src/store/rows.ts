@@ -1,5 +1,5 @@
 import type { SubscriberState } from '../attendance/types.js';
-import type { DeliveryRecord, SessionRow } from './types.js';
+import type { DeliveryRecord, RecordStatus, SessionRow, WebhookStatus } from './types.js';
 
 export interface RecordRow {
   id: number;
@@ -58,5 +58,39 @@ export function toSessionRow(row: SessionDbRow): SessionRow {
       sentLeave: orUndefined(row.sent_leave),
     },
     contact: JSON.parse(row.contact),
+  };
+}
+
+export interface WebhookDbRow {
+  id: number;
+  source_id: string;
+  received_at: number;
+  processed_at: number | null;
+  outcome: string | null;
+}
+
+export interface WebhookRecordDbRow {
+  id: number;
+  email: string;
+  state: string;
+  status: RecordStatus;
+  vid: number | null;
+  last_error: string | null;
+  updated_at: number;
+}
+
+export const WEBHOOK_STATUS_SQL = {
+  webhook: 'SELECT id, source_id, received_at, processed_at, outcome FROM inbox WHERE id = ',
+  records: 'SELECT id, email, state, status, vid, last_error, updated_at FROM records WHERE inbox_id = ',
+};
+
+export function toWebhookStatus(row: WebhookDbRow, records: WebhookRecordDbRow[]): WebhookStatus {
+  return {
+    id: row.id,
+    sourceId: row.source_id,
+    receivedAt: row.received_at,
+    processedAt: row.processed_at ?? undefined,
+    outcome: row.outcome ?? undefined,
+    records: records.map((r) => ({ id: r.id, email: r.email, state: r.state, status: r.status, vid: r.vid ?? undefined, lastError: r.last_error ?? undefined, updatedAt: r.updated_at })),
   };
 }

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import type { DetailsQueue, InboxRow, RecordStatus, WebhookStatus } from '../types.js';
+import { toWebhookStatus, WEBHOOK_STATUS_SQL, type WebhookDbRow, type WebhookRecordDbRow } from '../rows.js';
+import type { DetailsQueue, InboxRow, WebhookStatus } from '../types.js';
 
 /** The background fetch of thin notices' details (claimed with a lease, SKIP LOCKED), and a webhook's outcome. */
 export function postgresDetailsQueries(pool: pg.Pool): DetailsQueue & { webhookStatus(id: number): Promise<WebhookStatus | undefined> } {
@@ -20,21 +21,11 @@ export function postgresDetailsQueries(pool: pg.Pool): DetailsQueue & { webhookS
     failDetails: async (id, error) =>
       void (await pool.query(`UPDATE inbox SET details_status = 'dead', details_attempts = details_attempts + 1, details_error = $2 WHERE id = $1`, [id, error])),
     async webhookStatus(id) {
-      const webhook = await pool.query<{ id: number; source_id: string; received_at: number; processed_at: number | null; outcome: string | null }>('SELECT id, source_id, received_at, processed_at, outcome FROM inbox WHERE id = $1', [id]);
+      const webhook = await pool.query<WebhookDbRow>(`${WEBHOOK_STATUS_SQL.webhook}$1`, [id]);
       const row = webhook.rows[0];
       if (!row) return undefined;
-      const records = await pool.query<{ id: number; email: string; state: string; status: RecordStatus; vid: number | null; last_error: string | null; updated_at: number }>(
-        'SELECT id, email, state, status, vid, last_error, updated_at FROM records WHERE inbox_id = $1 ORDER BY id',
-        [id],
-      );
-      return {
-        id: row.id,
-        sourceId: row.source_id,
-        receivedAt: row.received_at,
-        processedAt: row.processed_at ?? undefined,
-        outcome: row.outcome ?? undefined,
-        records: records.rows.map((r) => ({ id: r.id, email: r.email, state: r.state, status: r.status, vid: r.vid ?? undefined, lastError: r.last_error ?? undefined, updatedAt: r.updated_at })),
-      };
+      const records = await pool.query<WebhookRecordDbRow>(`${WEBHOOK_STATUS_SQL.records}$1 ORDER BY id`, [id]);
+      return toWebhookStatus(row, records.rows);
     },
   };
 }

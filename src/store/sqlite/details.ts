@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { DetailsQueue, InboxRow, RecordStatus, WebhookStatus } from '../types.js';
+import { toWebhookStatus, WEBHOOK_STATUS_SQL, type WebhookDbRow, type WebhookRecordDbRow } from '../rows.js';
+import type { DetailsQueue, InboxRow, WebhookStatus } from '../types.js';
 
 /** The background fetch of thin notices' details, and what became of a webhook. */
 export function sqliteDetailsQueries(db: Database.Database) {
@@ -13,8 +14,8 @@ export function sqliteDetailsQueries(db: Database.Database) {
     for (const row of rows) lease.run(now + leaseMs, row.id);
     return rows;
   });
-  const webhook = db.prepare('SELECT id, source_id, received_at, processed_at, outcome FROM inbox WHERE id = ?');
-  const records = db.prepare('SELECT id, email, state, status, vid, last_error, updated_at FROM records WHERE inbox_id = ? ORDER BY id');
+  const webhook = db.prepare(`${WEBHOOK_STATUS_SQL.webhook}?`);
+  const records = db.prepare(`${WEBHOOK_STATUS_SQL.records}? ORDER BY id`);
 
   const queue: DetailsQueue = {
     claimWebhooksNeedingDetails: async (now, limit, leaseMs) => claim.immediate(now, limit, leaseMs),
@@ -32,17 +33,8 @@ export function sqliteDetailsQueries(db: Database.Database) {
   return {
     ...queue,
     webhookStatus(id: number): WebhookStatus | undefined {
-      const row = webhook.get(id) as { id: number; source_id: string; received_at: number; processed_at: number | null; outcome: string | null } | undefined;
-      if (!row) return undefined;
-      const rows = records.all(id) as Array<{ id: number; email: string; state: string; status: RecordStatus; vid: number | null; last_error: string | null; updated_at: number }>;
-      return {
-        id: row.id,
-        sourceId: row.source_id,
-        receivedAt: row.received_at,
-        processedAt: row.processed_at ?? undefined,
-        outcome: row.outcome ?? undefined,
-        records: rows.map((r) => ({ id: r.id, email: r.email, state: r.state, status: r.status, vid: r.vid ?? undefined, lastError: r.last_error ?? undefined, updatedAt: r.updated_at })),
-      };
+      const row = webhook.get(id) as WebhookDbRow | undefined;
+      return row ? toWebhookStatus(row, records.all(id) as WebhookRecordDbRow[]) : undefined;
     },
   };
 }
