@@ -6,7 +6,7 @@ import { tempDir } from '../support/temp.js';
 import { waitFor } from '../support/wait.js';
 import { participantEvent, registrationEvent, zoomHeaders } from '../support/zoom.js';
 
-const HUBSPOT_TOKEN = 'pat-na1-11111111-2222-3333-4444-555555555555';
+const HUBSPOT_TOKEN = 'pat-test-not-a-real-token-never-log-me-0000';
 const ZOOM_SECRET = 'zoom-secret-never-log-me-9f8e7d';
 const QUERY_TOKEN = 'query-token-never-log-me-1a2b3c';
 const EVENTBRITE_WEBHOOK_TOKEN = 'eventbrite-webhook-token-never-log-me-5e6f';
