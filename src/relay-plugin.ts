@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
+import { remapUnmapped } from './attendance/remap.js';
 import { EventMappings } from './attendance/targets.js';
 import type { RelayConfig } from './config/schema.js';
 import type { Dispatcher } from './delivery/dispatcher.js';
@@ -95,20 +96,11 @@ const relay: FastifyPluginAsync<RelayPluginOptions> = async (app, { config: init
   await app.register(hubspotIntakeRoutes, { tokens: config.intake.tokens, inbox, store, shedder, isClosing: () => closing });
   await app.register(metricsRoutes, { metrics });
 
-  /** Unmapped records (of one source/event, or all) whose event now has a mapping become pending. */
   const remap = async (filter: RecordFilter = {}) => {
-    let mapped = 0;
-    let stillUnmapped = 0;
-    for (const event of await store.unmappedEvents()) {
-      if ((filter.sourceId && event.sourceId !== filter.sourceId) || (filter.sourceEventId && event.sourceEventId !== filter.sourceEventId)) continue;
-      const target = mappings.resolve(event.sourceId, event.sourceEventId);
-      if (target) mapped += await store.mapRecords(event.sourceId, event.sourceEventId, target, Date.now());
-      else stillUnmapped += (await store.listRecords({ ...filter, ...event, status: 'unmapped' }, 10_000)).length;
-    }
-    if (mapped > 0) dispatcher.wake();
-    return { mapped, stillUnmapped };
+    const result = await remapUnmapped(store, mappings, filter, Date.now());
+    if (result.mapped > 0) dispatcher.wake();
+    return result;
   };
-  const remapUnmapped = async () => (await remap()).mapped;
 
   const reload = async () => {
     if (!loadConfig) throw new RelayError('RELOAD_UNAVAILABLE');
@@ -122,7 +114,7 @@ const relay: FastifyPluginAsync<RelayPluginOptions> = async (app, { config: init
       events: async (events) => {
         mappings = new EventMappings(events);
         worker.setMappings(events);
-        return remapUnmapped();
+        return (await remap()).mapped;
       },
       accessToken: (token) => {
         client.setAccessToken(token);
@@ -143,7 +135,7 @@ const relay: FastifyPluginAsync<RelayPluginOptions> = async (app, { config: init
   app.addHook('onReady', async () => {
     // Whatever was in flight when the last process died is sent again (at-least-once).
     const released = await store.releaseInflight();
-    const mapped = await remapUnmapped();
+    const mapped = (await remap()).mapped;
     log.info({ released, mapped }, 'start-up: batches left in flight are pending again, newly mapped records queued');
     worker.startProcessing();
     dispatcher.start();

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { RelayConfig } from '../config/schema.js';
 import { openStore } from '../store/index.js';
 import { RECORD_STATUSES, type RecordFilter, type RecordStatus } from '../store/types.js';
+import { remapUnmapped } from '../attendance/remap.js';
 import { EventMappings } from '../attendance/targets.js';
 
 const USAGE = `Usage:
@@ -55,12 +56,7 @@ export async function recordsCommand(argv: string[], config: RelayConfig, out: (
       let replayed = 0;
       if (ids?.length || values.state === 'dead') replayed += await store.replayDeadRecords(ids?.length ? { ids } : { filter }, now);
       if (ids?.length || values.state === 'unmapped') {
-        const mappings = new EventMappings(config.events);
-        for (const event of await store.unmappedEvents()) {
-          if ((filter.sourceId && event.sourceId !== filter.sourceId) || (filter.sourceEventId && event.sourceEventId !== filter.sourceEventId)) continue;
-          const target = mappings.resolve(event.sourceId, event.sourceEventId);
-          if (target) replayed += await store.mapRecords(event.sourceId, event.sourceEventId, target, now);
-        }
+        replayed += (await remapUnmapped(store, new EventMappings(config.events), filter, now)).mapped;
       }
       out(`replayed ${replayed} record(s); a running relay picks them up within 30 s`);
       return 0;

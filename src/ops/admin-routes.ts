@@ -1,9 +1,9 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Dispatcher } from '../delivery/dispatcher.js';
 import { RelayError } from '../errors.js';
 import type { SendGate } from '../hubspot/send-gate.js';
+import { bearerToken, sameSecret } from '../support/secrets.js';
 import type { AdminRecord, FrontStore, RecordFilter, RecordStatus } from '../store/types.js';
 import type { Phase } from './health-routes.js';
 import { DeadWebhookView, RecordsPage, RecordsQuery, ReloadAnswer, ReplayAnswer, ReplayBody, StatusAnswer } from './admin-schemas.js';
@@ -27,7 +27,6 @@ export interface AdminOptions {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const digest = (value: string) => createHash('sha256').update(value).digest();
 
 function view(record: AdminRecord) {
   return {
@@ -49,7 +48,6 @@ function view(record: AdminRecord) {
 
 /** /status and /admin/*: for operators, behind a bearer token, never cached or framed. */
 export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => {
-  const expected = digest(options.token);
   app.addHook('onRequest', async (request, reply) => {
     reply.headers({
       'cache-control': 'no-store',
@@ -58,10 +56,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, 
       'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
       'referrer-policy': 'no-referrer',
     });
-    const header = request.headers.authorization ?? '';
-    const given = header.startsWith('Bearer ') ? header.slice(7) : '';
-    // Hashing first gives equal lengths, so the comparison is constant-time whatever was sent.
-    if (!given || !timingSafeEqual(digest(given), expected)) throw new RelayError('ADMIN_UNAUTHORIZED');
+    const given = bearerToken(request.headers.authorization);
+    if (!given || !sameSecret(given, options.token)) throw new RelayError('ADMIN_UNAUTHORIZED');
   });
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse };
   const security = [{ adminToken: [] }];

@@ -1,14 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { secretDigest as digest } from '../../support/secrets.js';
 
-/** The token from `Authorization: Bearer <token>` (scheme case-insensitive); undefined otherwise. */
-export function bearerToken(authorization: string | undefined): string | undefined {
-  const found = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '');
-  return found?.[1];
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
-}
+export { bearerToken } from '../../support/secrets.js';
 
 /**
  * The bearer tokens of `intake.tokens`. Tokens are compared as SHA-256 digests with

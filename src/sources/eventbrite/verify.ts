@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { RelayError } from '../../errors.js';
+import { sameSecret } from '../../support/secrets.js';
 
 /**
  * Eventbrite signs nothing, so the delivery URL carries a secret: `?token=<webhookToken>`. Both
@@ -12,9 +12,7 @@ export function verifyWebhookToken(query: Record<string, unknown>, expected: str
   }
   // A repeated parameter (an array) is never valid.
   if (typeof token !== 'string') throw new RelayError('SIGNATURE_INVALID', 'The token query parameter does not match');
-  const given = createHash('sha256').update(token).digest();
-  const wanted = createHash('sha256').update(expected).digest();
-  if (!timingSafeEqual(given, wanted)) throw new RelayError('SIGNATURE_INVALID', 'The token query parameter does not match');
+  if (!sameSecret(token, expected)) throw new RelayError('SIGNATURE_INVALID', 'The token query parameter does not match');
 }
 
 /** What the relay does with each action Eventbrite sends. */

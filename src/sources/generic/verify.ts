@@ -1,6 +1,7 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { RelayError } from '../../errors.js';
+import { bearerToken, constantTimeEqual, sameSecret } from '../../support/secrets.js';
 import { parseTime } from './values.js';
 
 /** How a source's webhooks are verified (the `verify` block of a generic source, resolved). */
@@ -36,12 +37,6 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return value?.trim() || undefined;
 }
 
-/** Compares two strings in time independent of where they differ (their lengths are not secret). */
-export function constantTimeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
 
 function checkTimestamp(raw: string, nowMs: number, toleranceSeconds: number, name: string): void {
   // Checked after the signature, so the timestamp is known to be the sender's own.
@@ -118,12 +113,9 @@ function verifyHmac(settings: Extract<VerifySettings, { scheme: 'hmac-sha256' }>
 // ----- Bearer token -----
 
 function verifyBearer(settings: { token: string }, input: VerifyInput): Verified {
-  const authorization = header(input.headers, 'authorization');
-  const match = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization) : null;
-  if (!match?.[1]) throw new RelayError('SIGNATURE_MISSING', 'an Authorization: Bearer header is required');
-  // Digests of both: equal lengths, so the comparison reveals nothing about the token's length either.
-  const digest = (text: string) => createHash('sha256').update(text).digest();
-  if (!timingSafeEqual(digest(match[1]), digest(settings.token))) throw new RelayError('SIGNATURE_INVALID');
+  const token = bearerToken(header(input.headers, 'authorization'));
+  if (!token) throw new RelayError('SIGNATURE_MISSING', 'an Authorization: Bearer header is required');
+  if (!sameSecret(token, settings.token)) throw new RelayError('SIGNATURE_INVALID');
   return {};
 }
 

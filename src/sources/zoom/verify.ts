@@ -1,6 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { RelayError } from '../../errors.js';
+import { constantTimeEqual } from '../../support/secrets.js';
 
 function hmacHex(secret: string, ...parts: Array<string | Buffer>): string {
   const mac = createHmac('sha256', secret);
@@ -23,11 +24,6 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(value) ? undefined : value; // a repeated signature header is never valid
 }
 
-function constantTimeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
 
 /**
  * Throws unless the request carries a valid `x-zm-signature` for its raw bytes
