@@ -63,10 +63,13 @@ describe('HubSpot misbehaving for 30 s', () => {
     const injected = hubspot.requests().filter((r) => r.fault).length;
     const faults = new Set(hubspot.requests().flatMap((r) => (r.fault ? [`${r.status}`] : [])));
 
+    // HubSpot can hold every email while some records still wait for a retry: a reset or a stall
+    // after HubSpot applied the batch looks like a failure to the relay, which sends it again.
     await waitFor(() => {
       const seen = new Set(hubspot.attendance().map((r) => r.email));
-      return emails.every((e) => seen.has(e));
-    }, 'every webhook delivered after the chaos', 25_000);
+      const open = countByStatus(relay.dbFile);
+      return emails.every((e) => seen.has(e)) && !open.pending && !open.inflight;
+    }, 'every webhook delivered and no record left pending after the chaos', 45_000); // a record that failed two rounds waits up to 20 s for its next
     const statuses = countByStatus(relay.dbFile);
     const realRateLimited = hubspot.requests().filter((r) => r.status === 429 && !r.fault).length;
     console.log(`chaos figures: ${emails.length} webhooks, ${hubspot.requests().length} HubSpot requests (${injected} with injected faults), records ${JSON.stringify(statuses)}, 429s from the real window ${realRateLimited}, peak ${hubspot.stats().peakInWindow}/${LIMIT.max}`);
@@ -77,5 +80,5 @@ describe('HubSpot misbehaving for 30 s', () => {
     expect(statuses.pending ?? 0).toBe(0);
     expect(hubspot.stats().peakInWindow).toBeLessThanOrEqual(LIMIT.max);
     expect(realRateLimited).toBe(0);
-  }, 60_000);
+  }, 90_000);
 });
