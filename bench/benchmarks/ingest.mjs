@@ -100,7 +100,7 @@ export async function benchIngest({ mode, log }) {
       loc = await store.location(dir);
       const port = await freePort();
       const configFile = writeRelayConfig(dir, { port, storeUrl: loc.url, hubspotUrl: simulator.url });
-      relay = await startRelay({ configFile, port, label: 'ingest' });
+      relay = await startRelay({ configFile, port, label: `ingest-${store.name}` });
       log(`ingest: relay (${store.name}), ${connections} connections, ${warmupS} s warm-up + ${durationS} s`);
       const cursor = { next: 0 };
       const result = await load(relay.url, items, cursor, { connections, durationS, warmupS, pids: { server: relay.pid, simulator: simulator.pid } });

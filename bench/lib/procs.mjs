@@ -26,7 +26,11 @@ export const TARGET_KEY = `object:${HUBSPOT_OBJECT_ID}`;
 const children = new Set();
 let profileDir;
 
-/** With a directory, every relay child runs with --cpu-prof and writes `<label>-relay.cpuprofile` there on exit. */
+/**
+ * With a directory, every relay child runs with --cpu-prof and writes its profiles under `<dir>/<label>/`
+ * on exit, one per thread: Node names them CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile, where
+ * thread 0 is the request thread and thread 1 the store worker.
+ */
 export function profileRelaysInto(dir) {
   profileDir = dir;
 }
@@ -212,7 +216,7 @@ export function writeRelayConfig(dir, { port, storeUrl, hubspotUrl, hubspot = {}
  */
 export async function startRelay({ configFile, port, label = 'relay', pollMs = 10, timeoutMs = 120_000 }) {
   const url = `http://127.0.0.1:${port}`;
-  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}-relay.cpuprofile`] : [];
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, label)}`] : [];
   const spawnedAt = performance.now();
   const proc = spawnNode('relay', [...RELAY_NODE_FLAGS, ...nodeArgs, RELAY_MAIN, 'serve', '--config', configFile]);
   let gone = false;
