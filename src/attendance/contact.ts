@@ -25,33 +25,43 @@ export function splitFullName(fullName: string | undefined): { firstName?: strin
   return rest.length > 0 ? { firstName, lastName: rest.join(' ') } : { firstName };
 }
 
+/** The non-empty values of `properties`, trimmed. */
+function cleanProperties(properties: Record<string, unknown> | undefined): Record<string, string> {
+  const cleaned: Record<string, string> = {};
+  for (const [key, value] of Object.entries(properties ?? {})) {
+    const text = clean(value);
+    if (text !== undefined) cleaned[key] = text;
+  }
+  return cleaned;
+}
+
 /** HubSpot contact properties (internal names) for a contact, strings only, empty values left out. */
 export function contactProperties(contact: ContactDetails): Record<string, string> {
   const hasNames = clean(contact.firstName) !== undefined || clean(contact.lastName) !== undefined;
   const names = hasNames ? contact : splitFullName(contact.fullName);
-  const candidates: Record<string, unknown> = {
-    firstname: names.firstName,
-    lastname: names.lastName,
-    company: contact.company,
-    jobtitle: contact.jobTitle,
-    phone: contact.phone,
-    city: contact.city,
-    country: contact.country,
+  return {
+    ...cleanProperties(contact.otherProperties),
+    ...cleanProperties({
+      firstname: names.firstName,
+      lastname: names.lastName,
+      company: contact.company,
+      jobtitle: contact.jobTitle,
+      phone: contact.phone,
+      city: contact.city,
+      country: contact.country,
+    }),
   };
-  const properties: Record<string, string> = {};
-  for (const [key, value] of Object.entries(candidates)) {
-    const text = clean(value);
-    if (text !== undefined) properties[key] = text;
-  }
-  return properties;
 }
 
 /** Fills gaps in `primary` from `fallback` (e.g. a participant from its earlier registration). */
 export function mergeContacts(primary: ContactDetails, fallback: ContactDetails | undefined): ContactDetails {
   if (!fallback) return primary;
+  const { otherProperties: primaryOther, ...primaryFields } = primary;
   const merged: ContactDetails = { ...fallback };
-  for (const [key, value] of Object.entries(primary) as Array<[keyof ContactDetails, string | undefined]>) {
+  for (const [key, value] of Object.entries(primaryFields) as Array<[keyof typeof primaryFields, string | undefined]>) {
     if (clean(value) !== undefined) merged[key] = value;
   }
+  const other = { ...cleanProperties(fallback.otherProperties), ...cleanProperties(primaryOther) };
+  if (Object.keys(other).length > 0) merged.otherProperties = other;
   return merged;
 }

@@ -14,6 +14,8 @@ export interface ContactDetails {
   phone?: string;
   city?: string;
   country?: string;
+  /** Further HubSpot contact properties by internal name, from a generic mapping; sent as found. */
+  otherProperties?: Record<string, string>;
 }
 
 /**

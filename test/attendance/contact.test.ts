@@ -78,6 +78,11 @@ describe('HubSpot contact properties', () => {
     for (const value of Object.values(properties)) expect(typeof value).toBe('string');
   });
 
+  it('when other HubSpot properties are known, then they are sent too, empty ones left out, and the named fields win', () => {
+    const contact = { firstName: 'Ada', otherProperties: { ticket_type: ' VIP ', hs_language: '', firstname: 'Augusta' } };
+    expect(contactProperties(contact)).toEqual({ firstname: 'Ada', ticket_type: 'VIP' });
+  });
+
   it('when values have surrounding spaces, then they are trimmed', () => {
     expect(contactProperties({ firstName: ' Ada ', city: ' London ' })).toEqual({ firstname: 'Ada', city: 'London' });
   });
@@ -95,6 +100,11 @@ describe('merging a participant with their registration', () => {
 
   it("when the participant's value is blank, then it does not erase the registration's", () => {
     expect(mergeContacts({ email: '' }, { email: 'ada@example.com' }).email).toBe('ada@example.com');
+  });
+
+  it('when both carry other HubSpot properties, then they are merged key by key and blank ones do not erase', () => {
+    const merged = mergeContacts({ otherProperties: { ticket_type: 'VIP', hs_language: ' ' } }, { email: 'ada@example.com', otherProperties: { hs_language: 'en', ticket_type: 'Standard' } });
+    expect(merged).toEqual({ email: 'ada@example.com', otherProperties: { hs_language: 'en', ticket_type: 'VIP' } });
   });
 
   it('when there is no registration, then the participant is kept as is', () => {

@@ -33,7 +33,7 @@ const SOURCES = [
       sourceEventId: 'data.event_id',
       joinedAt: 'data.checked_in_at',
       leftAt: 'data.checked_out_at',
-      contactProperties: { company: 'data.company', phone: 'data.phone' },
+      contactProperties: { company: 'data.company', phone: 'data.phone', ticket_type: 'data.ticket.type' },
     },
     defaultAttendMinutes: 45,
   },
@@ -82,7 +82,7 @@ afterEach(async () => {
 
 describe('a generic source (Standard Webhooks) end to end', () => {
   it('when a guest registers, checks in (no check-out) and cancels, then HubSpot gets register, attend ending at the mapped event end, and cancel', async () => {
-    expect((await checkin(guest('guest.registered', { company: 'US Navy', phone: 5551234 }))).status).toBe(200);
+    expect((await checkin(guest('guest.registered', { company: 'US Navy', phone: 5551234, ticket: { type: 'Speaker' } }))).status).toBe(200);
     await rowsAt(1, 'the registration');
     await checkin(guest('guest.checked_in', { checked_in_at: '2026-11-20T15:05:00Z' }));
     await rowsAt(2, 'the attendance');
@@ -94,7 +94,7 @@ describe('a generic source (Standard Webhooks) end to end', () => {
       ['object:5001', 'cancel', 'grace.hopper@example.com'],
     ]);
     expect(rows[0]?.interactionDateTime).toBe(Date.parse('2026-11-01T09:00:00Z'));
-    expect(rows[0]?.contactProperties).toEqual({ firstname: 'Grace', lastname: 'Hopper', company: 'US Navy', phone: '5551234' });
+    expect(rows[0]?.contactProperties).toEqual({ firstname: 'Grace', lastname: 'Hopper', company: 'US Navy', phone: '5551234', ticket_type: 'Speaker' });
     // No check-out: the attendance ends at the events entry's endsAt.
     expect(rows[1]?.properties).toEqual({ joinedAt: '2026-11-20T15:05:00.000Z', leftAt: '2026-11-20T17:00:00.000Z' });
     expect(rows[1]?.interactionDateTime).toBe(Date.parse('2026-11-20T15:05:00Z'));

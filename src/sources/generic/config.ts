@@ -1,4 +1,4 @@
-import { Type, type Static, type TOptional, type TSchema } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import { pathProblem } from './path.js';
 import { standardWebhooksKey } from './verify.js';
 
@@ -69,8 +69,33 @@ const StateSpec = Type.Unsafe<StateName | Static<typeof StateRule> | Array<Stati
   ]),
 );
 
-/** HubSpot contact properties a mapping may fill (the ones the relay sends; all values are sent as strings). */
-export const CONTACT_PROPERTY_NAMES = ['firstname', 'lastname', 'company', 'jobtitle', 'phone', 'city', 'country'] as const;
+/** HubSpot internal property names (`firstname`, `hs_language`, `ticket_type`): letters, digits and `_`. */
+const PROPERTY_NAME = /^[A-Za-z][A-Za-z0-9_]{0,99}$/u;
+
+/** Why `value` is not a map of HubSpot contact property → path. */
+function contactPropertiesProblem(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'must be an object of HubSpot contact property name → path';
+  for (const [name, spec] of Object.entries(value)) {
+    if (name === 'email') return '"email" identifies the contact: map it with map.email';
+    if (!PROPERTY_NAME.test(name)) return `"${name}" is not a HubSpot property internal name (letters, digits and _, starting with a letter)`;
+    const problem = pathSpecProblem(spec);
+    if (problem) return `${name}: ${problem}`;
+  }
+  return undefined;
+}
+
+/**
+ * HubSpot contact property (internal name) → path. firstname, lastname, company, jobtitle, phone,
+ * city and country fill the contact's own fields (merged with what earlier webhooks said about the
+ * same person); any other property is sent as found. All values are sent as strings.
+ */
+const ContactPropertyPaths = Type.Unsafe<Record<string, string | string[]>>(
+  Type.Refine(
+    Type.Unknown(),
+    (value: unknown) => contactPropertiesProblem(value) === undefined,
+    (value: unknown) => contactPropertiesProblem(value) ?? '',
+  ),
+);
 
 export const MapConfig = Type.Object(
   {
@@ -95,11 +120,7 @@ export const MapConfig = Type.Object(
     leftAt: Type.Optional(Path),
     /** attend: how long they stayed, in seconds (used when leftAt is not mapped or empty). */
     durationSeconds: Type.Optional(Path),
-    contactProperties: Type.Optional(
-      Type.Object(Object.fromEntries(CONTACT_PROPERTY_NAMES.map((name) => [name, Type.Optional(Path)])) as Record<(typeof CONTACT_PROPERTY_NAMES)[number], TOptional<typeof Path>>, {
-        additionalProperties: false,
-      }),
-    ),
+    contactProperties: Type.Optional(ContactPropertyPaths),
   },
   { additionalProperties: false },
 );

@@ -22,8 +22,8 @@ interface CompiledRule {
 type Field = 'email' | 'firstName' | 'lastName' | 'fullName' | 'occurredAt' | 'sourceEventId' | 'deliveryId' | 'joinedAt' | 'leftAt' | 'durationSeconds';
 const FIELDS: readonly Field[] = ['email', 'firstName', 'lastName', 'fullName', 'occurredAt', 'sourceEventId', 'deliveryId', 'joinedAt', 'leftAt', 'durationSeconds'];
 
-/** ContactDetails field for each HubSpot contact property a mapping may fill. */
-const CONTACT_FIELD: Record<string, keyof ContactDetails> = {
+/** The HubSpot contact properties that are ContactDetails fields; any other goes to `otherProperties`. */
+const CONTACT_FIELD: Record<string, Exclude<keyof ContactDetails, 'otherProperties'> | undefined> = {
   firstname: 'firstName',
   lastname: 'lastName',
   company: 'company',
@@ -41,7 +41,7 @@ export class Mapper {
   private readonly eventType: ParsedPath[];
   private readonly states = new Map<string, CompiledRule[]>();
   private readonly fields: Partial<Record<Field, ParsedPath[]>> = {};
-  private readonly contact: Array<[keyof ContactDetails, string, ParsedPath[]]> = [];
+  private readonly contact: Array<[Exclude<keyof ContactDetails, 'otherProperties'> | undefined, string, ParsedPath[]]> = [];
   /** Headers `interpret` needs, so they must be stored with the body (see index.ts). */
   readonly storedHeaders: readonly string[];
 
@@ -66,8 +66,7 @@ export class Mapper {
       if (spec !== undefined) this.fields[field] = parseSpec(spec);
     }
     for (const [name, spec] of Object.entries(map.contactProperties ?? {}) as Array<[string, PathSpec | undefined]>) {
-      const field = CONTACT_FIELD[name];
-      if (field && spec !== undefined) this.contact.push([field, name, parseSpec(spec)]);
+      if (spec !== undefined) this.contact.push([Object.hasOwn(CONTACT_FIELD, name) ? CONTACT_FIELD[name] : undefined, name, parseSpec(spec)]);
     }
     const all = [
       ...this.eventType,
@@ -142,9 +141,11 @@ export class Mapper {
       lastName: this.text('lastName', payload),
       fullName: this.text('fullName', payload),
     };
-    for (const [field, , paths] of this.contact) {
+    for (const [field, name, paths] of this.contact) {
       const value = propertyText(resolve(paths, payload));
-      if (value !== undefined && contact[field] === undefined) contact[field] = value;
+      if (value === undefined) continue;
+      if (!field) contact.otherProperties = { ...contact.otherProperties, [name]: value };
+      else if (contact[field] === undefined) contact[field] = value;
     }
     return contact;
   }

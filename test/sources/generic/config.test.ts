@@ -62,11 +62,24 @@ describe('configuring a generic source', () => {
       'sources[0].map.states.guest.registered: must be one of: register, attend, cancel, or a rule { state, when, equals } (or a list of rules) (got "registered")',
     ]);
     expect(problems(generic({ verify, map: { ...MAP, emails: 'x' } }))).toEqual(['sources[0].map.emails: unknown key']);
-    expect(problems(generic({ verify, map: { ...MAP, contactProperties: { industry: 'data.industry' } } }))).toEqual(['sources[0].map.contactProperties.industry: unknown key']);
+    expect(problems(generic({ verify, map: { ...MAP, contactProperties: { 'first-name': 'data.first' } } }))).toEqual([
+      'sources[0].map.contactProperties: "first-name" is not a HubSpot property internal name (letters, digits and _, starting with a letter) (got {"first-name":"data.first"})',
+    ]);
+    expect(problems(generic({ verify, map: { ...MAP, contactProperties: { email: 'data.other_email' } } }))).toEqual([
+      'sources[0].map.contactProperties: "email" identifies the contact: map it with map.email (got {"email":"data.other_email"})',
+    ]);
+    expect(problems(generic({ verify, map: { ...MAP, contactProperties: { industry: 'data..industry' } } }))).toEqual([
+      expect.stringMatching(/^sources\[0\]\.map\.contactProperties: industry: not a valid path: /),
+    ]);
     expect(problems(generic({ verify, map: { ...MAP, states: {} } }))).toEqual([expect.stringMatching(/^sources\[0\]\.map\.states: .* \(got \{\}\)$/)]);
     expect(problems(generic({ verify, map: { ...MAP, sourceEventId: 42 } }))).toEqual(['sources[0].map.sourceEventId: must be a path or a list of paths (got 42)']);
     const { email: _email, ...withoutEmail } = MAP;
     expect(problems(generic({ verify, map: withoutEmail }))).toEqual(['sources[0].map.email: is required']);
+  });
+
+  it('when a contact property is not one of the named ones (a custom HubSpot property), then it is accepted', () => {
+    const verify = { scheme: 'bearer', token: 'abcdefgh' };
+    expect(problems(generic({ verify, map: { ...MAP, contactProperties: { industry: 'data.industry', ticket_type: ['data.ticket.type', 'data.tier'] } } }))).toEqual([]);
   });
 
   it('when rules are given, then they are accepted', () => {

@@ -83,6 +83,14 @@ describe('reading facts', () => {
     });
   });
 
+  it('when custom HubSpot properties are mapped, then they are read alongside the named ones, lists joined and objects as JSON', () => {
+    const custom = new Mapper('s', { ...MAP, contactProperties: { company: 'data.company', ticket_type: 'data.ticket.type', interests: 'data.interests', hs_language: ['data.lang', 'data.locale'], empty: 'data.missing' } });
+    const payload = event('guest.registered', { company: 'AEL', ticket: { type: 'VIP' }, interests: ['maths', 'engines'], locale: 'en-gb' });
+    const [fact] = custom.facts(payload, custom.decide(payload)!);
+    expect(fact).toMatchObject({ contact: { company: 'AEL', otherProperties: { ticket_type: 'VIP', interests: 'maths, engines', hs_language: 'en-gb' } } });
+    expect((fact as { contact: { otherProperties: object } }).contact.otherProperties).not.toHaveProperty('empty');
+  });
+
   it('when ids and times come as numbers or numeric strings, then ids become text and epoch seconds/milliseconds are told apart', () => {
     const ms = Date.parse('2026-11-20T14:00:00Z');
     expect(facts(event('guest.registered', { event_id: 81234567890, created_at: ms / 1000 }))[0]).toMatchObject({ sourceEventId: '81234567890', occurredAt: ms });
