@@ -7,6 +7,7 @@ import { installErrorHandler } from './ops/error-handler.js';
 import { createLogger } from './ops/logger.js';
 import { registerOpenapi } from './ops/openapi.js';
 import { relayPlugin } from './relay-plugin.js';
+import type { SpawnedStoreWorker } from './store/worker/client.js';
 
 export const RELAY_VERSION = '0.1.0';
 
@@ -16,6 +17,8 @@ export interface AppDeps {
   logDestination?: { write(line: string): unknown };
   /** Reads the configuration file again, for SIGHUP and POST /admin/reload. */
   loadConfig?: () => RelayConfig;
+  /** The store worker thread, when started before the app was loaded (main.ts does, to load both at once). */
+  storeWorker?: SpawnedStoreWorker;
 }
 
 /** Builds the relay as a Fastify instance: ready to `listen`, cleaned up by `close`. */
@@ -39,6 +42,6 @@ export async function buildApp(config: RelayConfig, deps: AppDeps = {}): Promise
   }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandler(app);
   await registerOpenapi(app, RELAY_VERSION);
-  await app.register(relayPlugin, { config, logLine: (line) => void destination.write(`${line}\n`), loadConfig: deps.loadConfig });
+  await app.register(relayPlugin, { config, logLine: (line) => void destination.write(`${line}\n`), loadConfig: deps.loadConfig, storeWorker: deps.storeWorker });
   return app;
 }

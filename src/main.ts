@@ -2,14 +2,12 @@
 // The heap flags (also in `npm start` and the Dockerfile): the backlog lives on disk, so a small
 // heap keeps RSS flat; V8 would otherwise let garbage pile up to a large default limit first.
 import { parseArgs } from 'node:util';
-import { buildApp } from './app.js';
-import { recordsCommand } from './cli/records.js';
-import { sendSample } from './cli/send-sample.js';
 import { ConfigError, loadConfig } from './config/load.js';
-import { openapiYaml } from './ops/openapi.js';
-import { openStore } from './store/index.js';
 import type { RelayConfig } from './config/schema.js';
 import { sandboxBanner, startSandboxHubspot, withSandboxSources, type SandboxHubspot } from './sandbox.js';
+import { spawnStoreWorker } from './store/worker/client.js';
+// The app and the commands are imported when used: `serve` starts the store worker first, so
+// the worker thread loads its modules while this one loads the app's (a start is mostly that).
 
 const USAGE = `Usage:
   attendance-relay serve [--config FILE]     run the relay (CONFIG_FILE works too)
@@ -49,7 +47,9 @@ async function serve(file: string | undefined): Promise<void> {
         return sandboxHubspot && next.sandbox ? { ...next, hubspot: { ...next.hubspot, baseUrl: sandboxHubspot.url, accessToken: sandboxHubspot.token } } : next;
       }
     : undefined;
-  const app = await buildApp(config, { loadConfig: loadConfigAgain });
+  const storeWorker = spawnStoreWorker(config);
+  const { buildApp } = await import('./app.js');
+  const app = await buildApp(config, { loadConfig: loadConfigAgain, storeWorker });
   await app.listen({ port: config.server.port, host: config.server.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
@@ -93,6 +93,7 @@ async function main(argv: string[]): Promise<void> {
     const rest = argv.slice(1);
     const at = rest.findIndex((a) => a === '--config' || a === '-c');
     const file = at >= 0 ? rest[at + 1] : process.env.CONFIG_FILE;
+    const { recordsCommand } = await import('./cli/records.js');
     process.exitCode = await recordsCommand(rest, readConfig(file), (line) => process.stdout.write(`${line}\n`));
     return;
   }
@@ -110,6 +111,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'serve') return serve(file);
   if (command === 'migrate') {
     const config = readConfig(file);
+    const { openStore } = await import('./store/index.js');
     const store = openStore(config.store.url);
     try {
       await store.migrate();
@@ -120,6 +122,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'openapi') {
+    const { openapiYaml } = await import('./ops/openapi.js');
     process.stdout.write(await openapiYaml());
     return;
   }
@@ -127,6 +130,7 @@ async function main(argv: string[]): Promise<void> {
     const config = readConfig(file);
     const zoom = config.sources.find((s) => s.type === 'zoom');
     const url = values.url ?? `http://127.0.0.1:${config.server.port}/webhooks/${zoom?.id ?? 'zoom'}`;
+    const { sendSample } = await import('./cli/send-sample.js');
     const ok = await sendSample({ url, secret: values.secret ?? (file ? zoom?.secretToken : undefined), storeUrl: config.store.url });
     process.exitCode = ok ? 0 : 1;
     return;

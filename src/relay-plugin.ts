@@ -18,7 +18,7 @@ import { RelayMetrics } from './ops/metrics.js';
 import { metricsRoutes } from './ops/metrics-routes.js';
 import { applyReload } from './ops/reload.js';
 import type { RecordFilter } from './store/types.js';
-import { startStoreWorker } from './store/worker/client.js';
+import { startStoreWorker, type SpawnedStoreWorker } from './store/worker/client.js';
 
 
 declare module 'fastify' {
@@ -40,9 +40,11 @@ export interface RelayPluginOptions {
   logLine: (line: string) => void;
   /** Reads the configuration again (SIGHUP, POST /admin/reload); absent when there is no file. */
   loadConfig?: () => RelayConfig;
+  /** A store worker started earlier for this configuration (see spawnStoreWorker); else one is started here. */
+  storeWorker?: SpawnedStoreWorker;
 }
 
-const relay: FastifyPluginAsync<RelayPluginOptions> = async (app, { config: initialConfig, logLine, loadConfig }) => {
+const relay: FastifyPluginAsync<RelayPluginOptions> = async (app, { config: initialConfig, logLine, loadConfig, storeWorker }) => {
   let config = initialConfig;
   const log = app.log;
   let phase: Phase = 'starting';
@@ -60,7 +62,7 @@ const relay: FastifyPluginAsync<RelayPluginOptions> = async (app, { config: init
       storeFailure = error;
       log.fatal({ err: error }, 'the store worker stopped: nothing more can be stored; /healthz now fails so the process is restarted');
     },
-  });
+  }, storeWorker);
   const metrics = new RelayMetrics(worker.store);
   const store = metrics.timed(worker.store);
   const sources = createSources(config.sources, { internal: false });

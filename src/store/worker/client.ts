@@ -32,9 +32,43 @@ function newWorker(workerData: WorkerInit): Worker {
   return new Worker(bootstrap, { eval: true, workerData, resourceLimits });
 }
 
-/** Starts the store worker and resolves once its store is open and migrated. */
-export async function startStoreWorker(options: StoreWorkerOptions): Promise<StoreWorker> {
-  const worker = newWorker({ config: options.config });
+interface WorkerEvents {
+  message(message: FromWorker): void;
+  error(error: Error): void;
+  exit(code: number): void;
+}
+
+/** A store worker thread already loading its modules, before anything listens to it. */
+export interface SpawnedStoreWorker {
+  readonly worker: Worker;
+  /** Hands the thread's events to `events`: first those that arrived so far, in order. */
+  takeOver(events: WorkerEvents): void;
+}
+
+/**
+ * Starts the worker thread now and keeps its events until startStoreWorker takes it over:
+ * main.ts calls this before loading the app, so the two threads load their modules at once.
+ */
+export function spawnStoreWorker(config: RelayConfig): SpawnedStoreWorker {
+  const worker = newWorker({ config });
+  let target: WorkerEvents | undefined;
+  const early: Array<(events: WorkerEvents) => void> = [];
+  const deliver = (event: (events: WorkerEvents) => void) => (target ? event(target) : early.push(event));
+  worker.on('message', (message: FromWorker) => deliver((events) => events.message(message)));
+  worker.on('error', (error: Error) => deliver((events) => events.error(error)));
+  worker.on('exit', (code: number) => deliver((events) => events.exit(code)));
+  return {
+    worker,
+    takeOver(events) {
+      target = events;
+      for (const event of early.splice(0)) event(events);
+    },
+  };
+}
+
+/** Starts the store worker (or takes over one already spawned) and resolves once its store is open and migrated. */
+export async function startStoreWorker(options: StoreWorkerOptions, spawned: SpawnedStoreWorker = spawnStoreWorker(options.config)): Promise<StoreWorker> {
+  const { worker } = spawned;
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let stopping = false;
@@ -50,37 +84,40 @@ export async function startStoreWorker(options: StoreWorkerOptions): Promise<Sto
     });
 
   const ready = new Promise<boolean>((resolve, reject) => {
-    worker.on('message', (message: FromWorker) => {
-      switch (message.type) {
-        case 'ready':
-          return resolve(message.shared);
-        case 'failed':
-          return reject(new Error(message.message));
-        case 'result':
-          pending.get(message.id)?.resolve(message.value);
-          pending.delete(message.id);
-          return;
-        case 'error': {
-          const error = Object.assign(new Error(message.message), { code: message.code });
-          pending.get(message.id)?.reject(error);
-          pending.delete(message.id);
-          return;
+    spawned.takeOver({
+      message(message) {
+        switch (message.type) {
+          case 'ready':
+            return resolve(message.shared);
+          case 'failed':
+            return reject(new Error(message.message));
+          case 'result':
+            pending.get(message.id)?.resolve(message.value);
+            pending.delete(message.id);
+            return;
+          case 'error': {
+            const error = Object.assign(new Error(message.message), { code: message.code });
+            pending.get(message.id)?.reject(error);
+            pending.delete(message.id);
+            return;
+          }
+          case 'records':
+            return options.onRecords(message.groups);
+          case 'log':
+            return options.logLine(message.line);
+          case 'stopped':
+            return;
         }
-        case 'records':
-          return options.onRecords(message.groups);
-        case 'log':
-          return options.logLine(message.line);
-        case 'stopped':
-          return;
-      }
+      },
+      error: reject,
+      exit(code) {
+        dead = new Error(`the store worker stopped (exit code ${code})`);
+        for (const { reject: rejectCall } of pending.values()) rejectCall(dead);
+        pending.clear();
+        reject(dead); // no-op once ready
+        if (!stopping) options.onCrash(dead);
+      },
     });
-    worker.on('error', (error) => reject(error));
-  });
-  worker.on('exit', (code) => {
-    dead = new Error(`the store worker stopped (exit code ${code})`);
-    for (const { reject } of pending.values()) reject(dead);
-    pending.clear();
-    if (!stopping) options.onCrash(dead);
   });
 
   const shared = await ready;
