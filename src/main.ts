@@ -2,12 +2,12 @@
 // The heap flags (also in `npm start` and the Dockerfile): the backlog lives on disk, so a small
 // heap keeps RSS flat; V8 would otherwise let garbage pile up to a large default limit first.
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from './config/load.js';
 import type { RelayConfig } from './config/schema.js';
-import { sandboxBanner, startSandboxHubspot, withSandboxSources, type SandboxHubspot } from './sandbox.js';
+import type { SandboxHubspot } from './sandbox.js';
 import { spawnStoreWorker } from './store/worker/client.js';
-// The app and the commands are imported when used: `serve` starts the store worker first, so
-// the worker thread loads its modules while this one loads the app's (a start is mostly that).
+// Everything else is imported when used: `serve` starts the store worker thread first, so it
+// loads its modules while this thread reads the configuration and loads the app's (a start is
+// mostly loading modules).
 
 const USAGE = `Usage:
   attendance-relay serve [--config FILE]     run the relay (CONFIG_FILE works too)
@@ -19,7 +19,8 @@ const USAGE = `Usage:
 /** Exit status for an unusable configuration (sysexits EX_CONFIG). */
 const EX_CONFIG = 78;
 
-function readConfig(file: string | undefined): RelayConfig {
+async function readConfig(file: string | undefined): Promise<RelayConfig> {
+  const [{ ConfigError, loadConfig }, { withSandboxSources }] = await Promise.all([import('./config/load.js'), import('./sandbox.js')]);
   try {
     const config = loadConfig({ file });
     return file ? config : withSandboxSources(config);
@@ -33,7 +34,9 @@ function readConfig(file: string | undefined): RelayConfig {
 }
 
 async function serve(file: string | undefined): Promise<void> {
-  let config = readConfig(file);
+  const storeWorker = spawnStoreWorker();
+  let config = await readConfig(file);
+  const [{ loadConfig }, { sandboxBanner, startSandboxHubspot }] = await Promise.all([import('./config/load.js'), import('./sandbox.js')]);
   let sandbox: SandboxHubspot | undefined;
   if (config.sandbox) {
     sandbox = await startSandboxHubspot();
@@ -47,7 +50,6 @@ async function serve(file: string | undefined): Promise<void> {
         return sandboxHubspot && next.sandbox ? { ...next, hubspot: { ...next.hubspot, baseUrl: sandboxHubspot.url, accessToken: sandboxHubspot.token } } : next;
       }
     : undefined;
-  const storeWorker = spawnStoreWorker(config);
   const { buildApp } = await import('./app.js');
   const app = await buildApp(config, { loadConfig: loadConfigAgain, storeWorker });
   await app.listen({ port: config.server.port, host: config.server.host });
@@ -94,7 +96,7 @@ async function main(argv: string[]): Promise<void> {
     const at = rest.findIndex((a) => a === '--config' || a === '-c');
     const file = at >= 0 ? rest[at + 1] : process.env.CONFIG_FILE;
     const { recordsCommand } = await import('./cli/records.js');
-    process.exitCode = await recordsCommand(rest, readConfig(file), (line) => process.stdout.write(`${line}\n`));
+    process.exitCode = await recordsCommand(rest, await readConfig(file), (line) => process.stdout.write(`${line}\n`));
     return;
   }
   const { positionals, values } = parseArgs({
@@ -110,7 +112,7 @@ async function main(argv: string[]): Promise<void> {
   const file = values.config ?? process.env.CONFIG_FILE;
   if (command === 'serve') return serve(file);
   if (command === 'migrate') {
-    const config = readConfig(file);
+    const config = await readConfig(file);
     const { openStore } = await import('./store/index.js');
     const store = openStore(config.store.url);
     try {
@@ -127,7 +129,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'send-sample') {
-    const config = readConfig(file);
+    const config = await readConfig(file);
     const zoom = config.sources.find((s) => s.type === 'zoom');
     const url = values.url ?? `http://127.0.0.1:${config.server.port}/webhooks/${zoom?.id ?? 'zoom'}`;
     const { sendSample } = await import('./cli/send-sample.js');

@@ -26,11 +26,11 @@ function configIn(dir: string) {
 }
 
 describe('a store worker spawned before the app takes it over', () => {
-  it('when the worker said it was ready before anyone listened, then taking it over still resolves and it stores', async () => {
+  it('when the app takes the worker over long after it was spawned, then it opens the store and stores', async () => {
     temp = tempDir();
     const config = configIn(temp.dir);
-    const spawned = spawnStoreWorker(config);
-    // Long enough for the thread to load, migrate and post "ready" while nobody listens.
+    const spawned = spawnStoreWorker();
+    // The thread loads its modules meanwhile and waits for its configuration.
     await new Promise((resolve) => setTimeout(resolve, 2500));
 
     const lines: string[] = [];
@@ -47,7 +47,7 @@ describe('a store worker spawned before the app takes it over', () => {
     temp = tempDir();
     const config = { ...configIn(temp.dir), store: { ...configIn(temp.dir).store, url: `sqlite://${temp.dir}/a-file/relay.db` } };
     writeFileSync(`${temp.dir}/a-file`, 'not a directory');
-    const spawned = spawnStoreWorker(config);
+    const spawned = spawnStoreWorker();
     await new Promise((resolve) => setTimeout(resolve, 2500));
     await expect(
       startStoreWorker({ config, log: quietLog, logLine: () => {}, onRecords: () => {}, onCrash: () => {} }, spawned),

@@ -1,4 +1,4 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { DetailsFetcher } from '../../attendance/details-fetcher.js';
 import { WebhookProcessor } from '../../attendance/processor.js';
 import { EventMappings } from '../../attendance/targets.js';
@@ -6,7 +6,7 @@ import { createLogger } from '../../ops/logger.js';
 import { createSources } from '../../sources/registry.js';
 import type { Log } from '../../support/log.js';
 import { openStore } from '../index.js';
-import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
+import type { FromWorker, ToWorker } from './protocol.js';
 
 /**
  * The store worker: owns the store connection and turns stored webhooks into
@@ -17,7 +17,8 @@ if (!parentPort) throw new Error('backend.ts runs as a worker thread');
 const port = parentPort;
 const post = (message: FromWorker) => port.postMessage(message);
 
-const { config } = workerData as WorkerInit;
+// The modules above load while the main thread reads the configuration, which comes first thing.
+const { config } = await new Promise<Extract<ToWorker, { type: 'init' }>>((resolve) => port.once('message', resolve));
 // Log lines go to the main thread, which writes them where its own go.
 const log = createLogger(config.logging, { write: (line: string) => post({ type: 'log', line: line.trimEnd() }) }) as unknown as Log;
 

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { RelayConfig } from '../../config/schema.js';
 import type { Log } from '../../support/log.js';
 import type { DeliveryGroup, FrontStore, SharedDeliveryState } from '../types.js';
-import { SHARED_METHODS, STORE_METHODS, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
+import { SHARED_METHODS, STORE_METHODS, type FromWorker, type ToWorker } from './protocol.js';
 
 export interface StoreWorkerOptions {
   config: RelayConfig;
@@ -21,15 +21,15 @@ export interface StoreWorker {
   stop(): Promise<void>;
 }
 
-/** Built code runs the compiled backend; from TypeScript sources (tests) a tsx-registered bootstrap loads it. */
 /** A small heap, as for the main thread: the worker churns through short-lived rows, and RSS should stay flat. */
 const resourceLimits = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 };
 
-function newWorker(workerData: WorkerInit): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./backend.js', import.meta.url), { workerData, resourceLimits });
+/** Built code runs the compiled backend; from TypeScript sources (tests) a tsx-registered bootstrap loads it. */
+function newWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./backend.js', import.meta.url), { resourceLimits });
   const backend = new URL('./backend.ts', import.meta.url).href;
   const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(backend)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData, resourceLimits });
+  return new Worker(bootstrap, { eval: true, resourceLimits });
 }
 
 interface WorkerEvents {
@@ -46,11 +46,12 @@ export interface SpawnedStoreWorker {
 }
 
 /**
- * Starts the worker thread now and keeps its events until startStoreWorker takes it over:
- * main.ts calls this before loading the app, so the two threads load their modules at once.
+ * Starts the worker thread now and keeps its events until startStoreWorker takes it over and
+ * sends the configuration: main.ts calls this first, so the worker thread loads its modules
+ * while this one reads the configuration and loads the app.
  */
-export function spawnStoreWorker(config: RelayConfig): SpawnedStoreWorker {
-  const worker = newWorker({ config });
+export function spawnStoreWorker(): SpawnedStoreWorker {
+  const worker = newWorker();
   let target: WorkerEvents | undefined;
   const early: Array<(events: WorkerEvents) => void> = [];
   const deliver = (event: (events: WorkerEvents) => void) => (target ? event(target) : early.push(event));
@@ -67,8 +68,9 @@ export function spawnStoreWorker(config: RelayConfig): SpawnedStoreWorker {
 }
 
 /** Starts the store worker (or takes over one already spawned) and resolves once its store is open and migrated. */
-export async function startStoreWorker(options: StoreWorkerOptions, spawned: SpawnedStoreWorker = spawnStoreWorker(options.config)): Promise<StoreWorker> {
+export async function startStoreWorker(options: StoreWorkerOptions, spawned: SpawnedStoreWorker = spawnStoreWorker()): Promise<StoreWorker> {
   const { worker } = spawned;
+  worker.postMessage({ type: 'init', config: options.config } satisfies ToWorker);
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let stopping = false;

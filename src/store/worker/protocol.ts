@@ -1,12 +1,9 @@
 import type { RelayConfig } from '../../config/schema.js';
 import type { DeliveryGroup, FrontStore, SharedDeliveryState } from '../types.js';
 
-/** What the main thread hands the store worker when it starts it. */
-export interface WorkerInit {
-  config: RelayConfig;
-}
-
 export type ToWorker =
+  /** The first message: the thread starts before the configuration is read, so it comes this way. */
+  | { type: 'init'; config: RelayConfig }
   | { type: 'call'; id: number; method: string; args: unknown[] }
   | { type: 'start-processing' }
   | { type: 'wake' }
