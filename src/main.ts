@@ -37,17 +37,14 @@ async function serve(file: string | undefined): Promise<void> {
   const storeWorker = spawnStoreWorker();
   let config = await readConfig(file);
   const [{ loadConfig }, { sandboxBanner, startSandboxHubspot }] = await Promise.all([import('./config/load.js'), import('./sandbox.js')]);
-  let sandbox: SandboxHubspot | undefined;
-  if (config.sandbox) {
-    sandbox = await startSandboxHubspot();
-    config = { ...config, hubspot: { ...config.hubspot, baseUrl: sandbox.url, accessToken: sandbox.token } };
-  }
-  const sandboxHubspot = sandbox;
+  const withSandboxHubspot = (c: RelayConfig, s: SandboxHubspot): RelayConfig => ({ ...c, hubspot: { ...c.hubspot, baseUrl: s.url, accessToken: s.token } });
+  const sandbox = config.sandbox ? await startSandboxHubspot() : undefined;
+  if (sandbox) config = withSandboxHubspot(config, sandbox);
   // Reload re-reads the file; the sandbox's simulator stays the HubSpot when no token is set.
   const loadConfigAgain = file
     ? () => {
         const next = loadConfig({ file });
-        return sandboxHubspot && next.sandbox ? { ...next, hubspot: { ...next.hubspot, baseUrl: sandboxHubspot.url, accessToken: sandboxHubspot.token } } : next;
+        return sandbox && next.sandbox ? withSandboxHubspot(next, sandbox) : next;
       }
     : undefined;
   const { buildApp } = await import('./app.js');

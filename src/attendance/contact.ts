@@ -11,7 +11,8 @@ export function normalizeEmail(raw: unknown): string | undefined {
   return EMAIL_SHAPE.test(email) ? email : undefined;
 }
 
-function clean(value: unknown): string | undefined {
+/** Text of a value, trimmed; undefined for null, undefined and blank. */
+export function clean(value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined;
   const text = String(value).trim();
   return text === '' ? undefined : text;

@@ -47,12 +47,24 @@ function addRecord(
   });
 }
 
-/** Turns a closed session's span into an `attend` record (HubSpot needs both times). */
+/** An `attend` record for one attendance: HubSpot needs both times, and the join is when it happened. */
+function addAttend(
+  ctx: InterpretContext,
+  row: Pick<InboxRow, 'id' | 'receivedAt'> | undefined,
+  sourceEventId: string,
+  email: string,
+  contact: ContactDetails,
+  span: { joinedAt: number; leftAt: number },
+): void {
+  const properties = { joinedAt: new Date(span.joinedAt).toISOString(), leftAt: new Date(span.leftAt).toISOString() };
+  addRecord(ctx, row, { sourceEventId, occurredAt: span.joinedAt }, 'attend', email, contact, properties);
+}
+
+/** Turns a closed session's span into an `attend` record. */
 export function recordAttendance(ctx: InterpretContext, row: Pick<InboxRow, 'id' | 'receivedAt'> | undefined, session: SessionRow): SessionRow {
   const span = attendanceToSend(session.times);
   if (!span) return session;
-  const properties = { joinedAt: new Date(span.joinedAt).toISOString(), leftAt: new Date(span.leftAt).toISOString() };
-  addRecord(ctx, row, { sourceEventId: session.sourceEventId, occurredAt: span.joinedAt }, 'attend', session.email, session.contact, properties);
+  addAttend(ctx, row, session.sourceEventId, session.email, session.contact, span);
   return { ...session, times: markSent(session.times, span) };
 }
 
@@ -111,9 +123,7 @@ export async function applyFact(ctx: InterpretContext, row: InboxRow, fact: Atte
         return;
       }
       if (!(await firstTime(ctx, fact.onceKey, outcome))) return;
-      const leftAt = await leftAtFor(ctx, fact);
-      const properties = { joinedAt: new Date(fact.joinedAt).toISOString(), leftAt: new Date(leftAt).toISOString() };
-      addRecord(ctx, row, { sourceEventId: fact.sourceEventId, occurredAt: fact.joinedAt }, 'attend', email, { ...fact.contact, email }, properties);
+      addAttend(ctx, row, fact.sourceEventId, email, { ...fact.contact, email }, { joinedAt: fact.joinedAt, leftAt: await leftAtFor(ctx, fact) });
       outcome.records++;
       return;
     }

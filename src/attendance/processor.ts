@@ -48,10 +48,6 @@ export class WebhookProcessor extends BackgroundLoop {
     this.now = options.now ?? Date.now;
   }
 
-  get sources(): Map<string, Source> {
-    return this.options.sources;
-  }
-
   stop(): Promise<void> {
     return this.stopLoop();
   }

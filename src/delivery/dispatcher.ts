@@ -18,7 +18,7 @@ export interface DispatcherOptions {
   /** How often the list of groups with pending records is re-read from the store. */
   rescanIntervalMs?: number;
   /** Called with every batch's result, for metrics. */
-  onBatch?: (summary: { delivered: DeliveryRecord[]; retried: number; dead: number }) => void;
+  onBatch?: (summary: { delivered: DeliveryRecord[] }) => void;
   /** Called when delivery pauses for a refused token. */
   onAuthPause?: () => void;
 }
@@ -172,12 +172,13 @@ export class Dispatcher extends BackgroundLoop {
       return;
     }
     await this.options.store.completeDeliveries(verdict.outcomes, now, claimToken);
-    const count = (kind: string) => verdict.outcomes.filter((o) => o.kind === kind).length;
-    for (const dead of verdict.outcomes.filter((o) => o.kind === 'dead')) {
-      const error = 'error' in dead ? dead.error : '';
-      this.options.log.warn({ recordId: dead.id, event: first.targetKey, state: first.state, error: this.options.sender.maskEmails ? maskEmailsIn(error) : error }, 'record dead-lettered');
+    for (const dead of verdict.outcomes) {
+      if (dead.kind !== 'dead') continue;
+      this.options.log.warn({ recordId: dead.id, event: first.targetKey, state: first.state, error: this.options.sender.maskEmails ? maskEmailsIn(dead.error) : dead.error }, 'record dead-lettered');
     }
-    const delivered = new Set(verdict.outcomes.filter((o) => o.kind === 'delivered').map((o) => o.id));
-    this.options.onBatch?.({ delivered: records.filter((r) => delivered.has(r.id)), retried: count('retry'), dead: count('dead') });
+    if (this.options.onBatch) {
+      const delivered = new Set(verdict.outcomes.flatMap((o) => (o.kind === 'delivered' ? [o.id] : [])));
+      this.options.onBatch({ delivered: records.filter((r) => delivered.has(r.id)) });
+    }
   }
 }

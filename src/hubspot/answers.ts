@@ -1,4 +1,5 @@
 import type { BatchResponse, HubspotAnswer, RateLimitHeaders } from './types.js';
+import { retryAfterMs } from '../support/retry-after.js';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -15,16 +16,6 @@ export function readRateLimitHeaders(headers: Headers): RateLimitHeaders {
     remaining: headerNumber(headers, 'x-hubspot-ratelimit-remaining'),
     dailyRemaining: headerNumber(headers, 'x-hubspot-ratelimit-daily-remaining'),
   };
-}
-
-/** Retry-After in seconds or as an HTTP date (RFC 9110), in milliseconds from now. */
-export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
-  const raw = headers['retry-after'];
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 function scopesFrom(body: Record<string, unknown>): string[] {
@@ -54,12 +45,12 @@ export function classifyAnswer(status: number, headers: Headers, body: unknown):
   }
   if (status === 429) {
     const policy = typeof object.policyName === 'string' ? object.policyName : 'UNKNOWN';
-    return { kind: 'rate-limited', status, policy, message, retryAfterMs: retryAfterMs(headers), correlationId };
+    return { kind: 'rate-limited', status, policy, message, retryAfterMs: retryAfterMs(headers['retry-after']), correlationId };
   }
   if (status === 423 || status === 408 || status >= 500) {
     // HubSpot asks for at least 2 s after a 423 Locked.
     const floor = status === 423 ? 2000 : undefined;
-    const after = retryAfterMs(headers);
+    const after = retryAfterMs(headers['retry-after']);
     return { kind: 'transient', status, message, retryAfterMs: after ?? floor, correlationId };
   }
   if (status === 400) return { kind: 'rejected', status, message, correlationId };

@@ -25,11 +25,6 @@ export class LoadShedder {
     }, 1000).unref();
   }
 
-  /** The worst event-loop delay of the last second, in ms. */
-  get eventLoopDelayMs(): number {
-    return this.recentDelayMs;
-  }
-
   /** Throws OVERLOADED when a new webhook should be refused. */
   check(): void {
     const queued = this.options.queueDepth();

@@ -9,6 +9,8 @@ import type { LoadShedder } from './load-shedding.js';
 declare module 'fastify' {
   interface FastifyRequest {
     rawBody?: Buffer;
+    /** The raw body decoded once (UTF-8), for parsing and for storing. */
+    rawText?: string;
     /** What became of a webhook (for metrics): accepted, duplicate, ignored, challenge; unset when refused. */
     webhookOutcome?: string;
   }
@@ -60,8 +62,9 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, raw, done) => {
     const buffer = raw as Buffer;
     request.rawBody = buffer;
+    request.rawText = buffer.toString('utf8');
     try {
-      done(null, JSON.parse(buffer.toString('utf8')));
+      done(null, JSON.parse(request.rawText));
     } catch {
       done(new RelayError('BODY_NOT_JSON'), undefined);
     }
@@ -90,7 +93,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
           sourceId: source.id,
           dedupKey: verdict.dedupKey,
           receivedAt,
-          body: verdict.storedBody ?? (request.rawBody ?? Buffer.alloc(0)).toString('utf8'),
+          body: verdict.storedBody ?? request.rawText ?? '',
           needsDetails: verdict.needsDetails,
         });
         request.webhookOutcome = stored.duplicate ? 'duplicate' : 'accepted';

@@ -16,23 +16,21 @@ export function createSources(configs: SourceConfig[], { internal = true }: { in
   // was set are still delivered after it is emptied. Its id is reserved.
   if (configs.some((c) => c.id === HUBSPOT_INTAKE_SOURCE_ID)) throw new Error(`source id "${HUBSPOT_INTAKE_SOURCE_ID}" is reserved for the HubSpot-compatible intake`);
   if (internal) sources.set(HUBSPOT_INTAKE_SOURCE_ID, createHubspotIntakeSource());
-  for (const config of configs) {
-    switch (config.type) {
-      case 'zoom':
-        sources.set(config.id, createZoomSource(config));
-        break;
-      case 'generic':
-        sources.set(config.id, createGenericSourceFromConfig(config));
-        break;
-      case 'tito':
-      case 'luma':
-      case 'livestorm':
-        sources.set(config.id, createPresetSource(config));
-        break;
-      case 'eventbrite':
-        sources.set(config.id, createEventbriteSource(config));
-        break;
-    }
-  }
+  for (const config of configs) sources.set(config.id, createSource(config));
   return sources;
+}
+
+function createSource(config: SourceConfig): Source {
+  switch (config.type) {
+    case 'zoom':
+      return createZoomSource(config);
+    case 'generic':
+      return createGenericSourceFromConfig(config);
+    case 'tito':
+    case 'luma':
+    case 'livestorm':
+      return createPresetSource(config);
+    case 'eventbrite':
+      return createEventbriteSource(config);
+  }
 }

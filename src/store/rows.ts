@@ -79,6 +79,9 @@ export interface WebhookRecordDbRow {
   updated_at: number;
 }
 
+/** Webhooks processing still has to read: not processed, and not waiting for (or failed at) fetching details. */
+export const UNPROCESSED_INBOX = "processed_at IS NULL AND (details_status IS NULL OR details_status = 'ready')";
+
 export const WEBHOOK_STATUS_SQL = {
   webhook: 'SELECT id, source_id, received_at, processed_at, outcome FROM inbox WHERE id = ',
   records: 'SELECT id, email, state, status, vid, last_error, updated_at FROM records WHERE inbox_id = ',

@@ -195,27 +195,27 @@ export interface Store extends IntakeView, DetailsQueue, AdminQueries {
   readonly shared?: SharedDeliveryState;
 }
 
+/** The store methods the request thread calls (through the store worker, see worker/client.ts). */
+export const FRONT_STORE_METHODS = [
+  'ping',
+  'insertWebhooks',
+  'releaseInflight',
+  'releaseExpiredLeases',
+  'renewLease',
+  'pendingGroups',
+  'claimBatch',
+  'completeDeliveries',
+  'unmappedEvents',
+  'mapRecords',
+  'countByStatus',
+  'prune',
+  'webhookStatus',
+  'listRecords',
+  'replayDeadRecords',
+  'listDeadWebhooks',
+  'replayDeadWebhooks',
+  'queueStats',
+] as const satisfies ReadonlyArray<keyof Store>;
+
 /** What the request thread uses of the store; processing lives with the store in its worker. */
-export type FrontStore = Pick<
-  Store,
-  | 'kind'
-  | 'ping'
-  | 'insertWebhooks'
-  | 'releaseInflight'
-  | 'releaseExpiredLeases'
-  | 'renewLease'
-  | 'pendingGroups'
-  | 'claimBatch'
-  | 'completeDeliveries'
-  | 'unmappedEvents'
-  | 'mapRecords'
-  | 'countByStatus'
-  | 'prune'
-  | 'webhookStatus'
-  | 'listRecords'
-  | 'replayDeadRecords'
-  | 'listDeadWebhooks'
-  | 'replayDeadWebhooks'
-  | 'queueStats'
-  | 'shared'
->;
+export type FrontStore = Pick<Store, (typeof FRONT_STORE_METHODS)[number] | 'shared'>;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import Database from 'better-sqlite3';
 import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
+import { queryDb } from '../support/db.js';
 import { startRelay, type TestRelay } from '../support/relay.js';
 import { tempDir } from '../support/temp.js';
 import { waitFor } from '../support/wait.js';
@@ -58,12 +58,7 @@ const guest = (type: string, data: Record<string, unknown>) => ({
 });
 
 function inbox(sourceId: string): Array<{ body: string; outcome: string | null }> {
-  const db = new Database(relay.dbFile, { readonly: true });
-  try {
-    return db.prepare('SELECT body, outcome FROM inbox WHERE source_id = ? ORDER BY id').all(sourceId) as Array<{ body: string; outcome: string | null }>;
-  } finally {
-    db.close();
-  }
+  return queryDb<{ body: string; outcome: string | null }>(relay.dbFile, 'SELECT body, outcome FROM inbox WHERE source_id = ? ORDER BY id', sourceId);
 }
 
 const rowsAt = (count: number, what: string) => waitFor(() => (hubspot.attendance().length >= count ? hubspot.attendance() : undefined), what);

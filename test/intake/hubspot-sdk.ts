@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
 import { Ajv } from 'ajv';
 import { Client } from '@hubspot/api-client';
 import { specSchema } from '../simulators/hubspot/spec-schema.js';
+import { queryDb } from '../support/db.js';
 
 /** Test helpers for the HubSpot-compatible intake, driven through HubSpot's official SDK. */
 
@@ -63,12 +63,7 @@ export async function getLink(client: Client, path: string, headers: Record<stri
 
 /** Inbox rows the intake stored (one per accepted request). */
 export function storedBatches(dbFile: string): number {
-  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare(`SELECT COUNT(*) AS n FROM inbox WHERE source_id = 'hubspot-intake'`).get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
+  return queryDb<{ n: number }>(dbFile, "SELECT COUNT(*) AS n FROM inbox WHERE source_id = 'hubspot-intake'")[0]?.n ?? 0;
 }
 
 // Answers are checked against HubSpot's published schemas (strict:false: the spec carries `example: null`).

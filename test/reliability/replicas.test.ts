@@ -3,6 +3,7 @@ import { request } from 'undici';
 import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
 import { freshSchema, postgresUrl, queryPg, type TestSchema } from '../support/postgres.js';
 import { spawnRelay, writeConfig, type RelayProcess } from '../support/process.js';
+import { emails as emailList } from '../support/records.js';
 import { tempDir } from '../support/temp.js';
 import { waitFor } from '../support/wait.js';
 import { registrationEvent, zoomHeaders } from '../support/zoom.js';
@@ -45,7 +46,7 @@ describe.skipIf(!base)('three replicas on one PostgreSQL', () => {
     });
     // Three replicas starting at once: migrations take turns under the advisory lock.
     replicas.push(...(await Promise.all([1, 2, 3].map(() => spawnRelay(['serve', '--config', file])))));
-    const emails = Array.from({ length: 600 }, (_, i) => `replica${i}@example.com`);
+    const emails = emailList(600, 'replica');
     const acknowledged = new Set<string>();
     const alive = () => replicas.filter((r) => r.child.exitCode === null && r.child.signalCode === null);
     let turn = 0;

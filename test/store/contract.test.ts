@@ -5,7 +5,7 @@ import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import type { ClaimOptions, ClaimResult, DeliveryGroup, DeliveryRecord, Store } from '../../src/store/types.js';
 import { postgresUrl } from '../support/postgres.js';
 import { addRecords, emails, EVENT_A, EVENT_B } from '../support/records.js';
-import { openStoreUnderTest, schemaVersion, STORE_KINDS, type StoreUnderTest } from '../support/stores.js';
+import { claimedBatch, claimOptions, openStoreUnderTest, schemaVersion, STORE_KINDS, type StoreUnderTest } from '../support/stores.js';
 
 /**
  * The Store contract: every behaviour here holds for SQLite and PostgreSQL alike,
@@ -23,12 +23,7 @@ const CANCEL_A: DeliveryGroup = { targetKey: EVENT_A, state: 'cancel' };
 const LATEST_VERSION = { sqlite: SQLITE_MIGRATIONS.length, postgres: POSTGRES_MIGRATIONS.length };
 
 function options(overrides: Partial<ClaimOptions> = {}): ClaimOptions {
-  return { now: T0, batchSize: 100, batchWaitMs: 0, leaseMs: 60_000, ...overrides };
-}
-
-function claimedBatch(result: ClaimResult): { records: DeliveryRecord[]; claimToken: string } {
-  if (result.kind !== 'claimed') throw new Error(`expected a claimed batch, got ${JSON.stringify(result)}`);
-  return result;
+  return claimOptions(T0, overrides);
 }
 
 function claimed(result: ClaimResult): DeliveryRecord[] {

@@ -6,7 +6,7 @@ import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import type { ClaimOptions, ClaimResult, DeliveryGroup, DeliveryRecord, SharedDeliveryState, Store } from '../../src/store/types.js';
 import { freshSchema, postgresUrl, queryPg, type TestSchema } from '../support/postgres.js';
 import { addRecords, emails, EVENT_A } from '../support/records.js';
-import { readRecords } from '../support/stores.js';
+import { claimedBatch, claimOptions, readRecords } from '../support/stores.js';
 
 /**
  * What only the PostgreSQL store promises: several replicas (here: several Store
@@ -22,12 +22,7 @@ const REGISTER_A: DeliveryGroup = { targetKey: EVENT_A, state: 'register' };
 const CANCEL_A: DeliveryGroup = { targetKey: EVENT_A, state: 'cancel' };
 
 function options(overrides: Partial<ClaimOptions> = {}): ClaimOptions {
-  return { now: T0, batchSize: 100, batchWaitMs: 0, leaseMs: 60_000, ...overrides };
-}
-
-function claimedBatch(result: ClaimResult): { records: DeliveryRecord[]; claimToken: string } {
-  if (result.kind !== 'claimed') throw new Error(`expected a claimed batch, got ${JSON.stringify(result)}`);
-  return result;
+  return claimOptions(T0, overrides);
 }
 
 function recordsIn(result: ClaimResult): DeliveryRecord[] {

@@ -19,7 +19,7 @@ afterEach(async () => {
 function configIn(dir: string) {
   return parseConfig({
     store: { url: `sqlite://${dir}/relay.db` },
-    hubspot: { accessToken: 'pat-na1-00000000-0000-0000-0000-000000000000' },
+    hubspot: { accessToken: 'sim-token' },
     logging: { level: 'info' },
     sources: [{ id: 'zoom', type: 'zoom', secretToken: 'a-zoom-secret-for-tests' }],
   });

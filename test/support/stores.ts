@@ -1,31 +1,31 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type pg from 'pg';
-import type { SubscriberState } from '../../src/attendance/types.js';
 import { openStore } from '../../src/store/index.js';
-import type { RecordStatus, Store } from '../../src/store/types.js';
+import type { ClaimOptions, ClaimResult, DeliveryRecord, Store } from '../../src/store/types.js';
 import { freshSchema, queryPg } from './postgres.js';
+import type { StoredRecord } from './records.js';
 import { tempDir } from './temp.js';
 
 export type StoreKind = Store['kind'];
 export const STORE_KINDS: StoreKind[] = ['sqlite', 'postgres'];
 
 /** One row of the records table, read straight from the database (either kind). */
-export interface StoredRecordRow {
-  id: number;
-  email: string;
-  state: SubscriberState;
-  target_key: string | null;
-  status: RecordStatus;
-  attempts: number;
-  next_attempt_at: number;
+export interface StoredRecordRow extends StoredRecord {
   lease_until: number | null;
   claim_token: string | null;
-  last_error: string | null;
-  vid: number | null;
-  occurred_at: number;
-  created_at: number;
   updated_at: number;
+}
+
+/** Claim options for store tests: everything due now, no waiting for a fuller batch. */
+export function claimOptions(now: number, overrides: Partial<ClaimOptions> = {}): ClaimOptions {
+  return { now, batchSize: 100, batchWaitMs: 0, leaseMs: 60_000, ...overrides };
+}
+
+/** The claimed batch in `result`; throws (failing the test) when nothing was claimed. */
+export function claimedBatch(result: ClaimResult): { records: DeliveryRecord[]; claimToken: string } {
+  if (result.kind !== 'claimed') throw new Error(`expected a claimed batch, got ${JSON.stringify(result)}`);
+  return result;
 }
 
 const RECORD_COLUMNS =

@@ -10,9 +10,12 @@ export { bearerToken } from '../../support/secrets.js';
  */
 export class IntakeTokens {
   private readonly digests: Buffer[];
+  /** Each token's name for `match`, worked out once. */
+  private readonly names: string[];
 
   constructor(tokens: readonly string[]) {
     this.digests = tokens.map(digest);
+    this.names = this.digests.map((d) => createHash('sha256').update('intake-caller:').update(d).digest('base64url'));
   }
 
   get enabled(): boolean {
@@ -23,10 +26,10 @@ export class IntakeTokens {
   match(presented: string | undefined): string | undefined {
     if (presented === undefined) return undefined;
     const candidate = digest(presented);
-    let found: Buffer | undefined;
-    for (const known of this.digests) {
-      if (timingSafeEqual(candidate, known) && found === undefined) found = known;
-    }
-    return found ? createHash('sha256').update('intake-caller:').update(found).digest('base64url') : undefined;
+    let found: number | undefined;
+    this.digests.forEach((known, i) => {
+      if (timingSafeEqual(candidate, known) && found === undefined) found = i;
+    });
+    return found === undefined ? undefined : this.names[found];
   }
 }

@@ -69,8 +69,8 @@ function asIntakeError(error: FastifyError | Error): IntakeError {
   }
   const fastify = error as FastifyError;
   if (fastify.validation) return validationRefusal(fastify.validation as ErrorObject[], fastify.validationContext ?? 'body');
-  if (fastify.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new IntakeError(413, 'VALIDATION_ERROR', 'The request body is larger than the configured limit', { subCategory: 'BODY_TOO_LARGE' });
-  if (fastify.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new IntakeError(415, 'VALIDATION_ERROR', 'Send the body as application/json', { subCategory: 'UNSUPPORTED_MEDIA_TYPE' });
+  if (fastify.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return asIntakeError(new RelayError('BODY_TOO_LARGE'));
+  if (fastify.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return asIntakeError(new RelayError('UNSUPPORTED_MEDIA_TYPE'));
   if (fastify.statusCode !== undefined && fastify.statusCode < 500) {
     const message = `Invalid input JSON: ${fastify.message}`;
     return new IntakeError(400, 'VALIDATION_ERROR', message, { errors: [{ message, in: 'body', code: 'INVALID_JSON' }] });

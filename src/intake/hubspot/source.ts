@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Value } from 'typebox/value';
+import { Compile } from 'typebox/compile';
 import { targetKey, type HubspotTarget } from '../../attendance/targets.js';
 import { SUBSCRIBER_STATES, type AttendanceFact, type AttendanceInput, type SubscriberState } from '../../attendance/types.js';
 import { RelayError } from '../../errors.js';
@@ -33,9 +33,12 @@ export function intakeEnvelope(target: HubspotTarget, state: SubscriberState, in
   return { v: 1, target, state, inputs };
 }
 
+let envelopeCheck: { Check(value: unknown): boolean } | undefined;
+
 /** One `direct` fact per input, in the order the caller sent them. */
 export function intakeFacts(body: unknown): AttendanceFact[] {
-  if (!Value.Check(IntakeEnvelope, body)) throw new Error('not a HubSpot intake envelope');
+  // Compiled on first use, not at import: start-up loads this module.
+  if (!(envelopeCheck ??= Compile(IntakeEnvelope)).Check(body)) throw new Error('not a HubSpot intake envelope');
   const envelope = body as IntakeEnvelope;
   const { target, state } = envelope;
   const key = targetKey(target);

@@ -53,10 +53,7 @@ export function batchAnswer(batch: WebhookStatus, now = Date.now()): BatchRespon
   return answer;
 }
 
-/**
- * Whether a stored row is an intake batch. WebhookStatus carries no source id today, so every
- * row passes; once it does, other sources' webhooks are not readable through the batch route.
- */
+/** Whether a stored row is an intake batch: other sources' webhooks are not readable through the batch route. */
 export function isIntakeBatch(batch: WebhookStatus): boolean {
   return batch.sourceId === HUBSPOT_INTAKE_SOURCE_ID;
 }

@@ -10,16 +10,9 @@ import { IntakeError, type ErrorDetail } from './answers.js';
  */
 export const intakeAjv = new Ajv({ strict: false, validateFormats: false, allErrors: true, coerceTypes: false, useDefaults: false, removeAdditional: false });
 
-const compiled = new WeakMap<object, ValidateFunction>();
-
-/** Fastify validator compiler for the intake routes (params, query string and body alike). */
+/** Fastify validator compiler for the intake routes (params, query string and body alike); ajv caches by schema object. */
 export function compileIntakeSchema({ schema }: { schema: object }): ValidateFunction {
-  let validate = compiled.get(schema);
-  if (!validate) {
-    validate = intakeAjv.compile(schema);
-    compiled.set(schema, validate);
-  }
-  return validate;
+  return intakeAjv.compile(schema);
 }
 
 /** At most this many entries in a 400's `errors[]`. */

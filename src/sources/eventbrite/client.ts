@@ -1,6 +1,7 @@
 import { Agent, request } from 'undici';
 import { DetailsFetchError } from '../types.js';
 import { CallBudget } from './call-budget.js';
+import { retryAfterMs } from '../../support/retry-after.js';
 
 export interface EventbriteClientOptions {
   apiToken: string;
@@ -19,15 +20,6 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
 /** A 429 without Retry-After pauses 30 s, doubling with each one in a row, up to 15 minutes. */
 const FIRST_PAUSE_MS = 30_000;
 const MAX_PAUSE_MS = 15 * 60_000;
-
-/** Seconds or an HTTP date, as `Retry-After` allows; undefined when absent or unreadable. */
-export function retryAfterMs(value: string | string[] | undefined, now: number): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (!text) return undefined;
-  if (/^\d+$/.test(text.trim())) return Number(text.trim()) * 1000;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
 
 /** Eventbrite's error body: `{"status_code": 404, "error": "NOT_FOUND", "error_description": "..."}`. */
 function describeErrorBody(text: string): string {

@@ -1,3 +1,4 @@
+import { clean as text } from '../../attendance/contact.js';
 import { checker } from '../check.js';
 import { DetailsFetchError } from '../types.js';
 import type { EventbriteClient } from './client.js';
@@ -16,11 +17,6 @@ const checkAttendee = checker(FetchedAttendee);
 const checkOrder = checker(FetchedOrder);
 const checkEvent = checker(FetchedEvent);
 
-const text = (value: unknown): string | undefined => {
-  if (value === null || value === undefined) return undefined;
-  const s = String(value).trim();
-  return s === '' ? undefined : s;
-};
 const flag = (value: boolean | null | undefined): boolean | undefined => (typeof value === 'boolean' ? value : undefined);
 
 /** The fetched attendee, cut down to what interpret reads (no costs, answers or QR codes are kept). */

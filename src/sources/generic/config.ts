@@ -30,14 +30,19 @@ function pathSpecProblem(value: unknown): string | undefined {
   return undefined;
 }
 
-/** A path, or several tried in order (the first with a value wins). One check, so one clear message. */
-const Path = Type.Unsafe<string | string[]>(
-  Type.Refine(
-    Type.Unknown(),
-    (value: unknown) => pathSpecProblem(value) === undefined,
-    (value: unknown) => pathSpecProblem(value) ?? '',
-  ),
-);
+/** A value `problem` accepts (returns undefined for): one check, so one clear message. */
+function refinedBy<T>(problem: (value: unknown) => string | undefined) {
+  return Type.Unsafe<T>(
+    Type.Refine(
+      Type.Unknown(),
+      (value: unknown) => problem(value) === undefined,
+      (value: unknown) => problem(value) ?? '',
+    ),
+  );
+}
+
+/** A path, or several tried in order (the first with a value wins). */
+const Path = refinedBy<string | string[]>(pathSpecProblem);
 
 export const STATE_NAMES = ['register', 'attend', 'cancel'] as const;
 export type StateName = (typeof STATE_NAMES)[number];
@@ -89,13 +94,7 @@ function contactPropertiesProblem(value: unknown): string | undefined {
  * city and country fill the contact's own fields (merged with what earlier webhooks said about the
  * same person); any other property is sent as found. All values are sent as strings.
  */
-const ContactPropertyPaths = Type.Unsafe<Record<string, string | string[]>>(
-  Type.Refine(
-    Type.Unknown(),
-    (value: unknown) => contactPropertiesProblem(value) === undefined,
-    (value: unknown) => contactPropertiesProblem(value) ?? '',
-  ),
-);
+const ContactPropertyPaths = refinedBy<Record<string, string | string[]>>(contactPropertiesProblem);
 
 export const MapConfig = Type.Object(
   {
@@ -149,6 +148,9 @@ function requires(key: string, value: string, keys: string[]): TSchema {
  * One flat object for every scheme (so each key is checked and reported on its own); which keys a
  * scheme needs is checked by `requires`. Keys a scheme does not use are ignored.
  */
+/** An HTTP header name (RFC 9110 token). */
+const HeaderName = Type.String({ minLength: 1, pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" });
+
 export const VerifyConfig = Type.Object(
   {
     scheme: oneOf(VERIFY_SCHEMES),
@@ -157,14 +159,14 @@ export const VerifyConfig = Type.Object(
     /** bearer: the token expected in `Authorization: Bearer <token>`. */
     token: Type.Optional(Type.String({ minLength: 8 })),
     /** hmac-sha256: the header carrying the signature. */
-    header: Type.Optional(Type.String({ minLength: 1, pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" })),
+    header: Type.Optional(HeaderName),
     encoding: oneOf(['hex', 'base64'] as const, { default: 'hex' }),
     /** hmac-sha256: text before the signature in the header, e.g. "sha256=". */
     prefix: Type.String({ default: '' }),
     /** hmac-sha256: what is signed: the raw body, or `{timestamp}.{raw body}`. */
     signedPayload: oneOf(['body', 'timestamp.body'] as const, { default: 'body' }),
     /** hmac-sha256 with signedPayload timestamp.body: the header carrying the timestamp (epoch seconds). */
-    timestampHeader: Type.Optional(Type.String({ minLength: 1, pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$" })),
+    timestampHeader: Type.Optional(HeaderName),
     /** Signed timestamps further than this from now (either way) are refused. */
     toleranceSeconds: Type.Integer({ minimum: 1, default: 300 }),
   },

@@ -91,8 +91,7 @@ export function createGenericSource(settings: GenericSourceSettings): Source {
       if (state === undefined) return { kind: 'respond', statusCode: 200, body: { received: true, ignored: true } };
       // Reading the facts now refuses (400, naming the path) what could never be turned into attendance.
       mapper.facts(payload, state);
-      const rawText = request.rawBody.toString('utf8');
-      const storedBody = needsEnvelope ? JSON.stringify(envelope(request, mapper.storedHeaders, rawText)) : undefined;
+      const storedBody = needsEnvelope ? JSON.stringify(envelope(request, mapper.storedHeaders, request.rawBody.toString('utf8'))) : undefined;
       const id = mapper.deliveryId(payload) ?? verified.deliveryId;
       // Without a delivery id, the stored content identifies the delivery (a replayed request is a duplicate).
       const dedupKey = id !== undefined ? `id:${id}` : `sha256:${createHash('sha256').update(storedBody ?? request.rawBody).digest('base64url')}`;

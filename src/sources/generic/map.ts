@@ -105,24 +105,23 @@ export class Mapper {
     throw new MappingError(`${this.sourceName}: map.${field} (${specText(paths)}) ${problem}, found ${describeFound(found)}`);
   }
 
-  private text(field: Field, payload: Payload): string | undefined {
+  /** The value at `field`'s paths, converted; undefined when absent; a MappingError saying `problem` when it will not convert. */
+  private read<T>(field: Field, payload: Payload, convert: (value: unknown) => T | undefined, problem: string): T | undefined {
     const paths = this.fields[field];
     if (!paths) return undefined;
     const value = resolve(paths, payload);
     if (value === undefined) return undefined;
-    const text = scalarText(value);
-    if (text === undefined) this.fail(field, paths, 'must be text or a number', value);
-    return text;
+    const converted = convert(value);
+    if (converted === undefined) this.fail(field, paths, problem, value);
+    return converted;
+  }
+
+  private text(field: Field, payload: Payload): string | undefined {
+    return this.read(field, payload, scalarText, 'must be text or a number');
   }
 
   private time(field: Field, payload: Payload): number | undefined {
-    const paths = this.fields[field];
-    if (!paths) return undefined;
-    const value = resolve(paths, payload);
-    if (value === undefined) return undefined;
-    const ms = parseTime(value);
-    if (ms === undefined) this.fail(field, paths, 'must be an ISO-8601 time or epoch seconds/milliseconds', value);
-    return ms;
+    return this.read(field, payload, parseTime, 'must be an ISO-8601 time or epoch seconds/milliseconds');
   }
 
   private required<T>(field: Field, value: T | undefined, payload: Payload): T {

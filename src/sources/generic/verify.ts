@@ -53,10 +53,14 @@ export function standardWebhooksKey(secret: string): Buffer {
   return Buffer.from(secret.trim().replace(/^whsec_/, ''), 'base64');
 }
 
-/** `v1,` + base64 HMAC-SHA256(key, `{webhook-id}.{webhook-timestamp}.{body}`). */
+/** base64 HMAC-SHA256(key, `{webhook-id}.{webhook-timestamp}.{body}`). */
+function standardWebhooksMac(key: Buffer, id: string, timestamp: string, body: Buffer | string): string {
+  return createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest('base64');
+}
+
+/** `v1,` + the signature of a Standard Webhooks message, as a sender writes it. */
 export function standardWebhooksSignature(secret: string, id: string, timestamp: string, body: Buffer | string): string {
-  const mac = createHmac('sha256', standardWebhooksKey(secret)).update(`${id}.${timestamp}.`).update(body);
-  return `v1,${mac.digest('base64')}`;
+  return `v1,${standardWebhooksMac(standardWebhooksKey(secret), id, timestamp, body)}`;
 }
 
 function verifyStandardWebhooks(settings: { secret: string; toleranceSeconds: number }, input: VerifyInput): Verified {
@@ -67,8 +71,9 @@ function verifyStandardWebhooks(settings: { secret: string; toleranceSeconds: nu
     throw new RelayError('SIGNATURE_MISSING', 'webhook-id, webhook-timestamp and webhook-signature headers are required');
   }
   // Never accept under an empty key (anyone could sign); configuration refuses such a secret too.
-  if (standardWebhooksKey(settings.secret).length === 0) throw new RelayError('SIGNATURE_INVALID');
-  const expected = standardWebhooksSignature(settings.secret, id, timestamp, input.rawBody).slice('v1,'.length);
+  const key = standardWebhooksKey(settings.secret);
+  if (key.length === 0) throw new RelayError('SIGNATURE_INVALID');
+  const expected = standardWebhooksMac(key, id, timestamp, input.rawBody);
   // A space-separated list (several during a secret rotation); any v1 entry may match, others are skipped.
   let valid = false;
   for (const entry of signatures.split(' ')) {

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { ADMIN_RECORD_COLUMNS, recordFilterSql, toAdminRecord, type AdminRecordRow } from '../admin-sql.js';
+import { UNPROCESSED_INBOX } from '../rows.js';
 import type { AdminQueries, DeadWebhook } from '../types.js';
 
 export function postgresAdminQueries(pool: pg.Pool): AdminQueries {
@@ -40,7 +41,7 @@ export function postgresAdminQueries(pool: pg.Pool): AdminQueries {
     async queueStats() {
       const { rows } = await pool.query<{ unprocessed: number; awaiting: number; dead: number; oldest: number | null }>(
         `SELECT
-           (SELECT COUNT(*) FROM inbox WHERE processed_at IS NULL AND (details_status IS NULL OR details_status = 'ready'))::bigint AS unprocessed,
+           (SELECT COUNT(*) FROM inbox WHERE ${UNPROCESSED_INBOX})::bigint AS unprocessed,
            (SELECT COUNT(*) FROM inbox WHERE details_status = 'pending')::bigint AS awaiting,
            (SELECT COUNT(*) FROM inbox WHERE details_status = 'dead')::bigint AS dead,
            (SELECT MIN(created_at) FROM records WHERE status = 'pending') AS oldest`,

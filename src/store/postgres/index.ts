@@ -25,25 +25,13 @@ export function openPostgresStore(url: string, log?: Log): Store {
     insertWebhooks: (rows) => insertWebhooks(pool, rows),
     ...view,
     commitEffects: (effects, now) => inTransaction(pool, (client) => intakeView(client).commitEffects(effects, now)),
-    async processExclusively(round) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+    // Another replica holding the lock means this round is theirs; the empty transaction just ends.
+    processExclusively: (round) =>
+      inTransaction(pool, async (client) => {
         const lock = await client.query<{ mine: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || ':processing')) AS mine`);
-        if (!lock.rows[0]?.mine) {
-          await client.query('ROLLBACK');
-          return { ran: false };
-        }
-        const value = await round(intakeView(client));
-        await client.query('COMMIT');
-        return { ran: true, value };
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
+        if (!lock.rows[0]?.mine) return { ran: false as const };
+        return { ran: true as const, value: await round(intakeView(client)) };
+      }),
 
     // Other replicas may be alive: only claims whose lease ran out are taken back.
     releaseInflight: (now) => releaseExpiredLeases(pool, now ?? Date.now()),

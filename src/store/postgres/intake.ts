@@ -1,7 +1,7 @@
 import { isOpen } from '../../attendance/sessions.js';
 import type { ContactDetails } from '../../attendance/types.js';
 import type { AcceptedWebhook, InboxEffects, InboxRow, IntakeView, NewRecord, NewWebhook, SessionRow } from '../types.js';
-import { toSessionRow, type SessionDbRow } from '../rows.js';
+import { toSessionRow, UNPROCESSED_INBOX, type SessionDbRow } from '../rows.js';
 import type { Queryable } from './pool.js';
 
 const DEADLOCK = '40P01';
@@ -65,7 +65,7 @@ export function intakeView(db: Queryable): IntakeView {
     async unprocessedWebhooks(limit) {
       const { rows } = await db.query<InboxRow>(
         `SELECT id, source_id AS "sourceId", received_at AS "receivedAt", body, details FROM inbox
-         WHERE processed_at IS NULL AND (details_status IS NULL OR details_status = 'ready') ORDER BY id LIMIT $1`,
+         WHERE ${UNPROCESSED_INBOX} ORDER BY id LIMIT $1`,
         [limit],
       );
       return rows;

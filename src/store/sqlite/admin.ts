@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ADMIN_RECORD_COLUMNS, recordFilterSql, toAdminRecord, type AdminRecordRow } from '../admin-sql.js';
+import { UNPROCESSED_INBOX } from '../rows.js';
 import type { AdminQueries, DeadWebhook, QueueStats } from '../types.js';
 
 export function sqliteAdminQueries(db: Database.Database): AdminQueries {
@@ -39,7 +40,7 @@ export function sqliteAdminQueries(db: Database.Database): AdminQueries {
       const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
       const oldest = db.prepare(`SELECT MIN(created_at) AS at FROM records WHERE status = 'pending'`).get() as { at: number | null };
       return {
-        unprocessedWebhooks: count(`SELECT COUNT(*) AS n FROM inbox WHERE processed_at IS NULL AND (details_status IS NULL OR details_status = 'ready')`),
+        unprocessedWebhooks: count(`SELECT COUNT(*) AS n FROM inbox WHERE ${UNPROCESSED_INBOX}`),
         webhooksAwaitingDetails: count(`SELECT COUNT(*) AS n FROM inbox WHERE details_status = 'pending'`),
         deadWebhooks: count(`SELECT COUNT(*) AS n FROM inbox WHERE details_status = 'dead'`),
         oldestPendingAt: oldest.at ?? undefined,

@@ -17,18 +17,15 @@ export function sqliteDetailsQueries(db: Database.Database) {
   const webhook = db.prepare(`${WEBHOOK_STATUS_SQL.webhook}?`);
   const records = db.prepare(`${WEBHOOK_STATUS_SQL.records}? ORDER BY id`);
 
+  const save = db.prepare(`UPDATE inbox SET details_status = 'ready', details = ?, details_error = NULL WHERE id = ?`);
+  const retry = db.prepare('UPDATE inbox SET details_attempts = details_attempts + ?, details_next_at = ?, details_error = ? WHERE id = ?');
+  const fail = db.prepare(`UPDATE inbox SET details_status = 'dead', details_attempts = details_attempts + 1, details_error = ? WHERE id = ?`);
+
   const queue: DetailsQueue = {
     claimWebhooksNeedingDetails: async (now, limit, leaseMs) => claim.immediate(now, limit, leaseMs),
-    saveDetails: async (id, details) =>
-      void db.prepare(`UPDATE inbox SET details_status = 'ready', details = ?, details_error = NULL WHERE id = ?`).run(details, id),
-    retryDetails: async (id, notBefore, error, countAttempt = true) =>
-      void db
-        .prepare('UPDATE inbox SET details_attempts = details_attempts + ?, details_next_at = ?, details_error = ? WHERE id = ?')
-        .run(countAttempt ? 1 : 0, notBefore, error, id),
-    failDetails: async (id, error) =>
-      void db
-        .prepare(`UPDATE inbox SET details_status = 'dead', details_attempts = details_attempts + 1, details_error = ? WHERE id = ?`)
-        .run(error, id),
+    saveDetails: async (id, details) => void save.run(details, id),
+    retryDetails: async (id, notBefore, error, countAttempt = true) => void retry.run(countAttempt ? 1 : 0, notBefore, error, id),
+    failDetails: async (id, error) => void fail.run(error, id),
   };
   return {
     ...queue,

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { isOpen } from '../../attendance/sessions.js';
 import type { ContactDetails } from '../../attendance/types.js';
 import type { AcceptedWebhook, InboxEffects, InboxRow, NewWebhook, SessionRow, SourceEventRow } from '../types.js';
-import { toSessionRow, type SessionDbRow } from '../rows.js';
+import { toSessionRow, UNPROCESSED_INBOX, type SessionDbRow } from '../rows.js';
 
 /** Queries for webhook intake and processing (inbox, contacts, sessions). */
 export function sqliteIntakeQueries(db: Database.Database) {
@@ -14,7 +14,7 @@ export function sqliteIntakeQueries(db: Database.Database) {
   // Thin notices wait here until their details are fetched ('ready'); dead ones wait for a replay.
   const unprocessed = db.prepare(
     `SELECT id, source_id AS sourceId, received_at AS receivedAt, body, details FROM inbox
-     WHERE processed_at IS NULL AND (details_status IS NULL OR details_status = 'ready') ORDER BY id LIMIT ?`,
+     WHERE ${UNPROCESSED_INBOX} ORDER BY id LIMIT ?`,
   );
   const onceKey = db.prepare('SELECT 1 AS yes FROM once_keys WHERE source_id = ? AND once_key = ?');
   const insertOnceKey = db.prepare('INSERT OR IGNORE INTO once_keys (source_id, once_key, created_at) VALUES (?, ?, ?)');

@@ -27,16 +27,16 @@ async function start(): Promise<void> {
   await store.migrate();
   let mappings = new EventMappings(config.events);
   let lastInsertAt = 0;
+  const sources = createSources(config.sources);
   const processor = new WebhookProcessor({
     store,
-    sources: createSources(config.sources),
+    sources,
     mappings: () => mappings,
     log: log.child({ component: 'processor' }),
     onRecords: (groups) => post({ type: 'records', groups }),
     // Webhooks stored within the last 20 ms: a burst is on.
     ingestBusy: () => performance.now() - lastInsertAt < 20,
   });
-  const sources = processor.sources;
   // Only when a source sends thin notices (Eventbrite): fetch their details in the background.
   const fetcher = [...sources.values()].some((s) => s.fetchDetails)
     ? new DetailsFetcher({ store, sources, log: log.child({ component: 'details' }), onReady: () => processor.wake() })
@@ -64,8 +64,6 @@ async function start(): Promise<void> {
       case 'start-processing':
         fetcher?.start();
         return processor.start();
-      case 'wake':
-        return processor.wake();
       case 'set-mappings':
         mappings = new EventMappings(message.events);
         return;
@@ -75,7 +73,6 @@ async function start(): Promise<void> {
         await fetcher?.stop();
         await processor.stop();
         await store.close();
-        post({ type: 'stopped' });
         port.close();
         return;
     }

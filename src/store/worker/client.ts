@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type { RelayConfig } from '../../config/schema.js';
 import type { Log } from '../../support/log.js';
-import type { DeliveryGroup, FrontStore, SharedDeliveryState } from '../types.js';
-import { SHARED_METHODS, STORE_METHODS, type FromWorker, type ToWorker } from './protocol.js';
+import { FRONT_STORE_METHODS, type DeliveryGroup, type FrontStore, type SharedDeliveryState } from '../types.js';
+import { SHARED_METHODS, type FromWorker, type ToWorker } from './protocol.js';
 
 export interface StoreWorkerOptions {
   config: RelayConfig;
@@ -107,8 +107,6 @@ export async function startStoreWorker(options: StoreWorkerOptions, spawned: Spa
             return options.onRecords(message.groups);
           case 'log':
             return options.logLine(message.line);
-          case 'stopped':
-            return;
         }
       },
       error: reject,
@@ -123,9 +121,8 @@ export async function startStoreWorker(options: StoreWorkerOptions, spawned: Spa
   });
 
   const shared = await ready;
-  const store = Object.fromEntries(STORE_METHODS.map((m) => [m, (...args: unknown[]) => call(m, args)])) as unknown as FrontStore;
+  const store = Object.fromEntries(FRONT_STORE_METHODS.map((m) => [m, (...args: unknown[]) => call(m, args)])) as unknown as FrontStore;
   Object.assign(store, {
-    kind: options.config.store.url.startsWith('sqlite:') ? 'sqlite' : 'postgres',
     shared: shared
       ? (Object.fromEntries(SHARED_METHODS.map((m) => [m, (...args: unknown[]) => call(`shared.${m}`, args)])) as unknown as SharedDeliveryState)
       : undefined,

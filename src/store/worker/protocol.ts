@@ -1,12 +1,11 @@
 import type { RelayConfig } from '../../config/schema.js';
-import type { DeliveryGroup, FrontStore, SharedDeliveryState } from '../types.js';
+import type { DeliveryGroup, SharedDeliveryState } from '../types.js';
 
 export type ToWorker =
   /** The first message: the thread starts before the configuration is read, so it comes this way. */
   | { type: 'init'; config: RelayConfig }
   | { type: 'call'; id: number; method: string; args: unknown[] }
   | { type: 'start-processing' }
-  | { type: 'wake' }
   | { type: 'set-mappings'; events: RelayConfig['events'] }
   | { type: 'stop' };
 
@@ -16,30 +15,7 @@ export type FromWorker =
   | { type: 'error'; id: number; message: string; code?: string }
   | { type: 'records'; groups: DeliveryGroup[] }
   | { type: 'log'; line: string }
-  | { type: 'stopped' }
   | { type: 'failed'; message: string };
-
-/** Store methods the main thread may call through the worker. */
-export const STORE_METHODS = [
-  'ping',
-  'insertWebhooks',
-  'releaseInflight',
-  'releaseExpiredLeases',
-  'renewLease',
-  'pendingGroups',
-  'claimBatch',
-  'completeDeliveries',
-  'unmappedEvents',
-  'mapRecords',
-  'countByStatus',
-  'prune',
-  'webhookStatus',
-  'listRecords',
-  'replayDeadRecords',
-  'listDeadWebhooks',
-  'replayDeadWebhooks',
-  'queueStats',
-] as const satisfies ReadonlyArray<Exclude<keyof FrontStore, 'kind' | 'shared'>>;
 
 export const SHARED_METHODS = [
   'takeSendSlot',

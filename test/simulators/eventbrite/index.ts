@@ -195,6 +195,11 @@ export async function startEventbriteSimulator(options: EventbriteSimulatorOptio
     if (!attendee) throw new Error(`no attendee ${id} in the Eventbrite simulator`);
     return attendee;
   };
+  const mustOrder = (id: string) => {
+    const order = orders.get(id);
+    if (!order) throw new Error(`no order ${id} in the Eventbrite simulator`);
+    return order;
+  };
   /** Every change moves `changed` forward, at least one second past the last one (Eventbrite's resolution). */
   const touch = (attendee: SimAttendee, at: string | undefined) => {
     const wanted = at ? Date.parse(at) : Date.now();
@@ -290,11 +295,7 @@ export async function startEventbriteSimulator(options: EventbriteSimulatorOptio
       return { order: structuredClone(order), attendees: made.map((a) => structuredClone(a)) };
     },
     attendee: (id) => structuredClone(mustAttendee(id)),
-    order(id) {
-      const order = orders.get(id);
-      if (!order) throw new Error(`no order ${id} in the Eventbrite simulator`);
-      return structuredClone(order);
-    },
+    order: (id) => structuredClone(mustOrder(id)),
     updateProfile(attendeeId, profile, at) {
       const attendee = mustAttendee(attendeeId);
       Object.assign(attendee.profile, profile);
@@ -309,8 +310,7 @@ export async function startEventbriteSimulator(options: EventbriteSimulatorOptio
       return structuredClone(attendee);
     },
     refundOrder(orderId, at) {
-      const order = orders.get(orderId);
-      if (!order) throw new Error(`no order ${orderId} in the Eventbrite simulator`);
+      const order = mustOrder(orderId);
       order.status = 'refunded';
       order.changed = at ?? nowText();
       return order.attendeeIds.map((id) => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EventbriteClient, retryAfterMs } from '../../../src/sources/eventbrite/client.js';
+import { EventbriteClient } from '../../../src/sources/eventbrite/client.js';
+import { retryAfterMs } from '../../../src/support/retry-after.js';
 import type { EventbriteSourceConfig } from '../../../src/sources/eventbrite/config.js';
 import { createEventbriteSource } from '../../../src/sources/eventbrite/index.js';
 import type { EventbriteDetails } from '../../../src/sources/eventbrite/payloads.js';
