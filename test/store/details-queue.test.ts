@@ -112,6 +112,14 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       expect(await detailsColumns(id)).toMatchObject({ details_status: 'ready', details_attempts: 1, details_error: null });
     });
 
+    it('when a fetch waits out a rate limit, then no attempt is spent: only the wait and the reason are kept', async () => {
+      const [stored] = await store.insertWebhooks([notice(1)]);
+      const id = stored?.id ?? 0;
+      await store.claimWebhooksNeedingDetails(T0, 10, LEASE);
+      await store.retryDetails(id, T0 + 60_000, 'Eventbrite answered 429', false);
+      expect(await detailsColumns(id)).toMatchObject({ details_status: 'pending', details_attempts: 0, details_next_at: T0 + 60_000, details_error: 'Eventbrite answered 429' });
+    });
+
     it('when a fetch fails for good, then the notice stays in the inbox, dead with the reason: never claimed, never processed, never lost', async () => {
       const [stored] = await store.insertWebhooks([notice(1)]);
       const id = stored?.id ?? 0;

@@ -64,7 +64,7 @@ export function openSqliteStore(url: string): Store {
     hasOnceKey: (sourceId, key) => run(() => ready().intake.hasOnceKey(sourceId, key)),
     claimWebhooksNeedingDetails: (now, limit, leaseMs) => ready().details.claimWebhooksNeedingDetails(now, limit, leaseMs),
     saveDetails: (id, json) => ready().details.saveDetails(id, json),
-    retryDetails: (id, notBefore, error) => ready().details.retryDetails(id, notBefore, error),
+    retryDetails: (id, notBefore, error, countAttempt) => ready().details.retryDetails(id, notBefore, error, countAttempt),
     failDetails: (id, error) => ready().details.failDetails(id, error),
     webhookStatus: (id) => run(() => ready().details.webhookStatus(id)),
     listRecords: (filter, limit, beforeId) => ready().admin.listRecords(filter, limit, beforeId),
