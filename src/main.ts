@@ -14,6 +14,7 @@ const USAGE = `Usage:
   attendance-relay send-sample [--url URL]   post signed sample Zoom webhooks to a sandbox relay
   attendance-relay migrate [--config FILE]   apply the store's schema migrations and exit
   attendance-relay records list|replay ...   list or replay records in the store (see records --help)
+  attendance-relay webhooks list ...         list webhooks waiting for their source, or dead (see webhooks --help)
   attendance-relay openapi                   print the OpenAPI description (YAML)
 `;
 /** Exit status for an unusable configuration (sysexits EX_CONFIG). */
@@ -88,12 +89,12 @@ async function serve(file: string | undefined): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<void> {
-  if (argv[0] === 'records') {
+  if (argv[0] === 'records' || argv[0] === 'webhooks') {
     const rest = argv.slice(1);
     const at = rest.findIndex((a) => a === '--config' || a === '-c');
     const file = at >= 0 ? rest[at + 1] : process.env.CONFIG_FILE;
-    const { recordsCommand } = await import('./cli/records.js');
-    process.exitCode = await recordsCommand(rest, await readConfig(file), (line) => process.stdout.write(`${line}\n`));
+    const command = argv[0] === 'records' ? (await import('./cli/records.js')).recordsCommand : (await import('./cli/webhooks.js')).webhooksCommand;
+    process.exitCode = await command(rest, await readConfig(file), (line) => process.stdout.write(`${line}\n`));
     return;
   }
   const { positionals, values } = parseArgs({

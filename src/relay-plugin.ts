@@ -10,7 +10,7 @@ import { LoadShedder } from './intake/load-shedding.js';
 import { webhookRoutes } from './intake/webhook-routes.js';
 import { hubspotIntakeRoutes } from './intake/hubspot/routes.js';
 import { healthRoutes, type Phase } from './ops/health-routes.js';
-import { createSources } from './sources/registry.js';
+import { createSources, processedSourceIds } from './sources/registry.js';
 import { ConfigError } from './config/load.js';
 import { RelayError } from './errors.js';
 import { adminRoutes, type ReloadResult } from './ops/admin-routes.js';
@@ -63,7 +63,8 @@ const relay: FastifyPluginAsync<RelayPluginOptions> = async (app, { config: init
       log.fatal({ err: error }, 'the store worker stopped: nothing more can be stored; /healthz now fails so the process is restarted');
     },
   }, storeWorker);
-  const metrics = new RelayMetrics(worker.store);
+  const knownSources = processedSourceIds(config.sources);
+  const metrics = new RelayMetrics(worker.store, knownSources);
   const store = metrics.timed(worker.store);
   const sources = createSources(config.sources, { internal: false });
   let mappings = new EventMappings(config.events);
@@ -131,7 +132,7 @@ const relay: FastifyPluginAsync<RelayPluginOptions> = async (app, { config: init
   };
   app.decorate('reloadConfig', reload);
   if (config.admin.token) {
-    await app.register(adminRoutes, { token: config.admin.token, store, dispatcher, limiter, phase: () => phase, remap, reload });
+    await app.register(adminRoutes, { token: config.admin.token, store, dispatcher, limiter, phase: () => phase, knownSources, remap, reload });
   }
 
   app.addHook('onReady', async () => {

@@ -24,10 +24,13 @@ export interface DetailsFetcherOptions {
 export class DetailsFetcher extends BackgroundLoop {
   private readonly abort = new AbortController();
   private readonly now: () => number;
+  /** Only notices of sources this relay can fetch for: the others wait for a replica that can. */
+  private readonly sourceIds: string[];
 
   constructor(private readonly options: DetailsFetcherOptions) {
     super(options.log, 'fetching webhook details');
     this.now = options.now ?? Date.now;
+    this.sourceIds = [...options.sources.values()].filter((s) => s.fetchDetails).map((s) => s.id);
   }
 
   async stop(): Promise<void> {
@@ -37,7 +40,7 @@ export class DetailsFetcher extends BackgroundLoop {
 
   protected async round(): Promise<number | undefined> {
     const concurrency = this.options.concurrency ?? 4;
-    const rows = await this.options.store.claimWebhooksNeedingDetails(this.now(), concurrency, this.options.leaseMs ?? 60_000);
+    const rows = await this.options.store.claimWebhooksNeedingDetails(this.now(), concurrency, this.options.leaseMs ?? 60_000, this.sourceIds);
     if (rows.length === 0) return 1000;
     await Promise.all(rows.map((row) => this.fetchOne(row)));
     return undefined;
@@ -51,11 +54,8 @@ export class DetailsFetcher extends BackgroundLoop {
 
   private async fetchOne(row: InboxRow): Promise<void> {
     const { store, log } = this.options;
-    const source = this.options.sources.get(row.sourceId);
-    if (!source?.fetchDetails) {
-      await store.failDetails(row.id, `source ${row.sourceId} cannot fetch details`);
-      return;
-    }
+    // Only notices of sources that fetch details are claimed (see sourceIds).
+    const source = this.options.sources.get(row.sourceId) as Required<Pick<Source, 'fetchDetails'>>;
     try {
       const details = await source.fetchDetails(JSON.parse(row.body), this.abort.signal);
       await store.saveDetails(row.id, JSON.stringify(details ?? null));

@@ -1,7 +1,7 @@
 import type { Source } from '../sources/types.js';
 import type { InboxRow, SessionRow } from '../store/types.js';
 import { contactProperties, mergeContacts, normalizeEmail } from './contact.js';
-import { applyJoin, applyLeave, attendanceToSend, closeAt, markSent } from './sessions.js';
+import { applyJoin, applyLeave, attendanceToSend, closeAt, isOpen, markSent } from './sessions.js';
 import type { EventMappings } from './targets.js';
 import type { AttendanceFact, ContactDetails, SubscriberState } from './types.js';
 import type { WorkingSet } from './working-set.js';
@@ -16,6 +16,8 @@ export interface WebhookOutcome {
   repeats: number;
   /** Things noted but not sent (e.g. a check-out). */
   notes?: string[];
+  /** Event times later than the webhook's arrival, replaced by it (see time-bound.ts). */
+  clampedTimes?: number;
 }
 
 export interface InterpretContext {
@@ -27,7 +29,7 @@ export interface InterpretContext {
 function addRecord(
   ctx: InterpretContext,
   row: Pick<InboxRow, 'id' | 'receivedAt'> | undefined,
-  fact: { sourceEventId: string; occurredAt: number },
+  fact: { sourceEventId: string; occurredAt: number; occurrence?: string },
   state: SubscriberState,
   email: string,
   contact: ContactDetails,
@@ -38,6 +40,7 @@ function addRecord(
     receivedAt: row?.receivedAt ?? Date.now(),
     sourceId: ctx.source.id,
     sourceEventId: fact.sourceEventId,
+    occurrence: fact.occurrence,
     targetKey: ctx.mappings.resolve(ctx.source.id, fact.sourceEventId),
     state,
     email,
@@ -47,24 +50,27 @@ function addRecord(
   });
 }
 
-/** An `attend` record for one attendance: HubSpot needs both times, and the join is when it happened. */
+/**
+ * An `attend` record for one attendance: HubSpot needs both times, and the join is when it happened.
+ * Every occurrence of a recurring event goes to the event's one HubSpot event, each with its own attend.
+ */
 function addAttend(
   ctx: InterpretContext,
   row: Pick<InboxRow, 'id' | 'receivedAt'> | undefined,
-  sourceEventId: string,
+  event: { sourceEventId: string; occurrence?: string },
   email: string,
   contact: ContactDetails,
   span: { joinedAt: number; leftAt: number },
 ): void {
   const properties = { joinedAt: new Date(span.joinedAt).toISOString(), leftAt: new Date(span.leftAt).toISOString() };
-  addRecord(ctx, row, { sourceEventId, occurredAt: span.joinedAt }, 'attend', email, contact, properties);
+  addRecord(ctx, row, { sourceEventId: event.sourceEventId, occurrence: event.occurrence, occurredAt: span.joinedAt }, 'attend', email, contact, properties);
 }
 
 /** Turns a closed session's span into an `attend` record. */
 export function recordAttendance(ctx: InterpretContext, row: Pick<InboxRow, 'id' | 'receivedAt'> | undefined, session: SessionRow): SessionRow {
   const span = attendanceToSend(session.times);
   if (!span) return session;
-  addAttend(ctx, row, session.sourceEventId, session.email, session.contact, span);
+  addAttend(ctx, row, { sourceEventId: session.sourceEventId, occurrence: session.occurrence }, session.email, session.contact, span);
   return { ...session, times: markSent(session.times, span) };
 }
 
@@ -123,7 +129,7 @@ export async function applyFact(ctx: InterpretContext, row: InboxRow, fact: Atte
         return;
       }
       if (!(await firstTime(ctx, fact.onceKey, outcome))) return;
-      addAttend(ctx, row, fact.sourceEventId, email, { ...fact.contact, email }, { joinedAt: fact.joinedAt, leftAt: await leftAtFor(ctx, fact) });
+      addAttend(ctx, row, fact, email, { ...fact.contact, email }, { joinedAt: fact.joinedAt, leftAt: await leftAtFor(ctx, fact) });
       outcome.records++;
       return;
     }
@@ -156,19 +162,27 @@ export async function applyFact(ctx: InterpretContext, row: InboxRow, fact: Atte
         outcome.guests++;
         return;
       }
-      const existing = await ctx.work.session(sourceId, fact.sourceEventId, email);
+      const occurrence = fact.occurrence ?? '';
+      const existing = await ctx.work.session(sourceId, fact.sourceEventId, occurrence, email);
       const session: SessionRow = existing
         ? { ...existing, contact: mergeContacts(contact, existing.contact) }
-        : { sourceId, sourceEventId: fact.sourceEventId, email, times: {}, contact };
+        : { sourceId, sourceEventId: fact.sourceEventId, occurrence, email, times: {}, contact };
       session.times = fact.kind === 'joined' ? applyJoin(session.times, fact.occurredAt) : applyLeave(session.times, fact.occurredAt);
+      if (isOpen(session.times)) {
+        // A join before the meeting's known end (it arrived late): closed at that end now.
+        const endedAt = (await ctx.work.sourceEvent(sourceId, fact.sourceEventId, occurrence))?.endedAt;
+        if (endedAt !== undefined && endedAt > (session.times.lastJoin as number)) session.times = closeAt(session.times, endedAt);
+      }
       const before = ctx.work.records.length;
       ctx.work.putSession(recordAttendance(ctx, row, session));
       outcome.records += ctx.work.records.length - before;
       return;
     }
     case 'event-ended': {
+      const occurrence = fact.occurrence ?? '';
       ctx.work.putSourceEvent({ sourceId, sourceEventId: fact.sourceEventId, endsAt: fact.occurredAt });
-      for (const session of await ctx.work.sessionsOfEvent(sourceId, fact.sourceEventId)) {
+      ctx.work.putSourceEvent({ sourceId, sourceEventId: fact.sourceEventId, occurrence, endedAt: fact.occurredAt });
+      for (const session of await ctx.work.sessionsOfEvent(sourceId, fact.sourceEventId, occurrence)) {
         const before = ctx.work.records.length;
         const closed = { ...session, times: closeAt(session.times, fact.occurredAt) };
         ctx.work.putSession(recordAttendance(ctx, row, closed));

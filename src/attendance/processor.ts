@@ -5,6 +5,7 @@ import type { DeliveryGroup, InboxRow, NewRecord, Store } from '../store/types.j
 import { BackgroundLoop } from '../support/background-loop.js';
 import { applyFact, recordAttendance, type InterpretContext, type WebhookOutcome } from './interpret.js';
 import { closeAt } from './sessions.js';
+import { boundEventTimes } from './time-bound.js';
 import type { EventMappings } from './targets.js';
 import { WorkingSet } from './working-set.js';
 
@@ -23,6 +24,8 @@ export interface ProcessorOptions {
   ingestBusy?: () => boolean;
   maxIngestHoldMs?: number;
   sweepIntervalMs?: number;
+  /** Event times later than a webhook's arrival by more than this are replaced by its arrival (see time-bound.ts). */
+  maxEventTimeAheadMs?: number;
 }
 
 function groupsOf(records: NewRecord[]): DeliveryGroup[] {
@@ -30,6 +33,8 @@ function groupsOf(records: NewRecord[]): DeliveryGroup[] {
   for (const r of records) if (r.targetKey !== null) groups.set(`${r.targetKey} ${r.state}`, { targetKey: r.targetKey, state: r.state });
   return [...groups.values()];
 }
+
+const DEFAULT_MAX_AHEAD_MS = 15 * 60_000;
 
 /** When a session is closed for want of a leave and the event's end is unknown. */
 const FALLBACK_ATTENDANCE_MS = 60 * 60_000;
@@ -42,10 +47,13 @@ export class WebhookProcessor extends BackgroundLoop {
   private lastSweep = 0;
   private lastRoundAt = 0;
   private readonly now: () => number;
+  /** Only webhooks of these are read: one of a source this relay lacks waits for a replica that has it. */
+  private readonly sourceIds: string[];
 
   constructor(private readonly options: ProcessorOptions) {
     super(options.log, 'webhook processing');
     this.now = options.now ?? Date.now;
+    this.sourceIds = [...options.sources.keys()];
   }
 
   stop(): Promise<void> {
@@ -55,7 +63,7 @@ export class WebhookProcessor extends BackgroundLoop {
   protected async round(): Promise<number | undefined> {
     await this.yieldToIngest();
     const processed = await this.processRound();
-    if (this.now() - this.lastSweep >= (this.options.sweepIntervalMs ?? 60_000)) await this.closeStaleSessions();
+    if (this.now() - this.lastSweep >= (this.options.sweepIntervalMs ?? 60_000)) await this.sweep();
     if (processed === 0) return 1000;
     // A short pause after a partial round lets webhooks gather: fewer, larger rounds under load.
     if (processed < this.roundSize) await setTimeout(this.options.coalesceMs ?? 20);
@@ -83,7 +91,7 @@ export class WebhookProcessor extends BackgroundLoop {
   async processRound(): Promise<number> {
     const { store, log } = this.options;
     const turn = await store.processExclusively(async (view) => {
-      const rows = await view.unprocessedWebhooks(this.roundSize);
+      const rows = await view.unprocessedWebhooks(this.roundSize, this.sourceIds);
       if (rows.length === 0) return undefined;
       const work = new WorkingSet(view);
       const mappings = this.options.mappings();
@@ -102,16 +110,20 @@ export class WebhookProcessor extends BackgroundLoop {
   }
 
   private async interpret(row: InboxRow, work: WorkingSet, mappings: EventMappings): Promise<WebhookOutcome | { error: string }> {
-    const source = this.options.sources.get(row.sourceId);
-    if (!source) {
-      this.options.log.error({ sourceId: row.sourceId, webhookId: row.id }, 'stored webhook of a source no longer configured: kept in the inbox with an error outcome');
-      return { error: `source ${row.sourceId} is not configured` };
-    }
+    // Only webhooks of this relay's sources are read (see sourceIds).
+    const source = this.options.sources.get(row.sourceId) as Source;
     const outcome: WebhookOutcome = { records: 0, guests: 0, invalidEmails: 0, repeats: 0 };
     try {
       const ctx: InterpretContext = { source, mappings, work };
       const details = row.details ? JSON.parse(row.details) : undefined;
-      for (const fact of source.interpret(JSON.parse(row.body), details)) await applyFact(ctx, row, fact, outcome);
+      for (const reported of source.interpret(JSON.parse(row.body), details)) {
+        const { fact, clamped } = boundEventTimes(reported, row.receivedAt, this.options.maxEventTimeAheadMs ?? DEFAULT_MAX_AHEAD_MS);
+        if (clamped.length > 0) {
+          outcome.clampedTimes = (outcome.clampedTimes ?? 0) + clamped.length;
+          this.options.log.warn({ sourceId: row.sourceId, webhookId: row.id, clamped }, 'event time later than the webhook\'s arrival: the arrival time is used instead');
+        }
+        await applyFact(ctx, row, fact, outcome);
+      }
     } catch (error) {
       // Kept in the inbox with the reason (replayable), never silently dropped.
       this.options.log.error({ err: error, sourceId: row.sourceId, webhookId: row.id }, 'stored webhook could not be interpreted');
@@ -127,6 +139,22 @@ export class WebhookProcessor extends BackgroundLoop {
       this.options.log.warn({ sourceId: row.sourceId, webhookId: row.id }, 'attendance fact without a valid email: acknowledged, counted, not sent to HubSpot');
     }
     return outcome;
+  }
+
+  /**
+   * Every minute (and first thing): webhooks an earlier relay dropped for want of their source
+   * come back, webhooks waiting for a source are logged, stale sessions are closed.
+   */
+  async sweep(): Promise<void> {
+    const { store, log } = this.options;
+    this.lastSweep = this.now();
+    const reopened = await store.reopenUnconfiguredWebhooks();
+    if (reopened > 0) log.warn({ reopened }, 'webhooks an earlier relay had dropped for want of their source are unprocessed again');
+    const waiting = await store.countWaitingWebhooks(this.sourceIds);
+    if (Object.keys(waiting).length > 0) {
+      log.warn({ waiting }, 'webhooks of sources this relay does not have wait for a replica (or a restart) that has them');
+    }
+    await this.closeStaleSessions();
   }
 
   /** Closes sessions with no leave and no end after the source's timeout, at the event's scheduled end. */

@@ -32,9 +32,10 @@ export type AttendanceFact =
   | { kind: 'attended'; sourceEventId: string; occurredAt: number; joinedAt: number; leftAt?: number; contact: ContactDetails; onceKey?: string }
   /** An input already in HubSpot's shape, for a HubSpot event named by the caller (HubSpot-compatible intake). */
   | { kind: 'direct'; sourceEventId: string; targetKey: string; state: SubscriberState; input: AttendanceInput }
-  | { kind: 'joined'; sourceEventId: string; occurredAt: number; contact: ContactDetails; contactKey?: string }
-  | { kind: 'left'; sourceEventId: string; occurredAt: number; contact: ContactDetails; contactKey?: string }
-  | { kind: 'event-ended'; sourceEventId: string; occurredAt: number }
+  /** `occurrence`: one instance of a recurring event (Zoom's uuid); sessions are paired per occurrence. */
+  | { kind: 'joined'; sourceEventId: string; occurrence?: string; occurredAt: number; contact: ContactDetails; contactKey?: string }
+  | { kind: 'left'; sourceEventId: string; occurrence?: string; occurredAt: number; contact: ContactDetails; contactKey?: string }
+  | { kind: 'event-ended'; sourceEventId: string; occurrence?: string; occurredAt: number }
   | { kind: 'event-scheduled'; sourceEventId: string; startsAt: number; endsAt?: number }
   /** Something the source says happened that HubSpot has no input for: logged, nothing sent. */
   | { kind: 'noted'; reason: string };

@@ -31,41 +31,50 @@ export class WorkingSet {
     this.contacts.set(key(sourceId, contactKey), { sourceId, contactKey, contact, dirty: true });
   }
 
-  async session(sourceId: string, sourceEventId: string, email: string): Promise<SessionRow | undefined> {
-    const k = key(sourceId, sourceEventId, email);
+  async session(sourceId: string, sourceEventId: string, occurrence: string, email: string): Promise<SessionRow | undefined> {
+    const k = key(sourceId, sourceEventId, occurrence, email);
     if (!this.sessions.has(k)) {
-      this.sessions.set(k, { row: await this.store.findSession(sourceId, sourceEventId, email), dirty: false });
+      this.sessions.set(k, { row: await this.store.findSession(sourceId, sourceEventId, occurrence, email), dirty: false });
     }
     return this.sessions.get(k)?.row;
   }
 
-  /** Sessions of one event that may be open: the store's, overlaid with this round's. */
-  async sessionsOfEvent(sourceId: string, sourceEventId: string): Promise<SessionRow[]> {
-    for (const row of await this.store.openSessionsOfEvent(sourceId, sourceEventId)) {
-      const k = key(sourceId, sourceEventId, row.email);
+  /** Sessions of one event's occurrence that may be open: the store's, overlaid with this round's. */
+  async sessionsOfEvent(sourceId: string, sourceEventId: string, occurrence: string): Promise<SessionRow[]> {
+    for (const row of await this.store.openSessionsOfEvent(sourceId, sourceEventId, occurrence)) {
+      const k = key(sourceId, sourceEventId, occurrence, row.email);
       if (!this.sessions.has(k)) this.sessions.set(k, { row, dirty: false });
     }
     return [...this.sessions.values()]
       .map((entry) => entry.row)
-      .filter((row): row is SessionRow => row?.sourceId === sourceId && row.sourceEventId === sourceEventId);
+      .filter((row): row is SessionRow => row?.sourceId === sourceId && row.sourceEventId === sourceEventId && row.occurrence === occurrence);
   }
 
   putSession(row: SessionRow): void {
-    this.sessions.set(key(row.sourceId, row.sourceEventId, row.email), { row, dirty: true });
+    this.sessions.set(key(row.sourceId, row.sourceEventId, row.occurrence, row.email), { row, dirty: true });
   }
 
-  async sourceEvent(sourceId: string, sourceEventId: string): Promise<SourceEventRow | undefined> {
-    const k = key(sourceId, sourceEventId);
+  /** The event's times (`occurrence` '') or one occurrence's. */
+  async sourceEvent(sourceId: string, sourceEventId: string, occurrence = ''): Promise<SourceEventRow | undefined> {
+    const k = key(sourceId, sourceEventId, occurrence);
     if (!this.sourceEvents.has(k)) {
-      this.sourceEvents.set(k, { row: await this.store.findSourceEvent(sourceId, sourceEventId), dirty: false });
+      this.sourceEvents.set(k, { row: await this.store.findSourceEvent(sourceId, sourceEventId, occurrence), dirty: false });
     }
     return this.sourceEvents.get(k)?.row;
   }
 
   putSourceEvent(row: SourceEventRow): void {
-    const k = key(row.sourceId, row.sourceEventId);
+    const occurrence = row.occurrence ?? '';
+    const k = key(row.sourceId, row.sourceEventId, occurrence);
     const previous = this.sourceEvents.get(k)?.row;
-    const merged = { ...previous, ...row, startsAt: row.startsAt ?? previous?.startsAt, endsAt: row.endsAt ?? previous?.endsAt };
+    const merged = {
+      ...previous,
+      ...row,
+      occurrence,
+      startsAt: row.startsAt ?? previous?.startsAt,
+      endsAt: row.endsAt ?? previous?.endsAt,
+      endedAt: row.endedAt ?? previous?.endedAt,
+    };
     this.sourceEvents.set(k, { row: merged, dirty: true });
   }
 

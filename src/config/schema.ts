@@ -25,6 +25,11 @@ export const StoreConfig = Type.Object(
     url: Type.String({ pattern: '^(sqlite:|postgres:|postgresql:)', default: 'sqlite:./data/relay.db' }),
     /** Delivered records and processed webhooks are pruned after this many days. */
     retentionDays: Type.Number({ exclusiveMinimum: 0, default: 7 }),
+    /**
+     * PostgreSQL: a session idle this long inside a transaction is ended by the server, so a
+     * replica frozen mid-round stalls the others' processing for at most about this long.
+     */
+    idleInTransactionTimeoutMs: Type.Integer({ minimum: 1000, default: 30_000 }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -43,6 +48,18 @@ export const HubspotConfig = Type.Object(
     batchLeaseMs: Type.Integer({ minimum: 1000, default: 60_000 }),
     /** While HubSpot answers 401/403, one batch is tried this often to see if access is back. */
     authProbeIntervalMs: Type.Integer({ minimum: 100, default: 60_000 }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const ProcessingConfig = Type.Object(
+  {
+    /**
+     * An event time (a join, a leave, a registration, an end) more than this far after the
+     * webhook reached the relay cannot have happened yet: it is replaced by the time the webhook
+     * arrived, and logged. Scheduled times (a webinar's start and end) are not bounded.
+     */
+    maxEventTimeAheadMinutes: Type.Number({ minimum: 0, default: 15 }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -126,6 +143,7 @@ export const RelayConfigShape = Type.Object(
     server: ServerConfig,
     store: StoreConfig,
     hubspot: HubspotConfig,
+    processing: ProcessingConfig,
     logging: LoggingConfig,
     admin: AdminConfig,
     intake: IntakeConfig, // HubSpot-compatible intake
@@ -138,6 +156,7 @@ export const RelayConfigShape = Type.Object(
 export type ServerConfig = Static<typeof ServerConfig>;
 export type StoreConfig = Static<typeof StoreConfig>;
 export type HubspotConfig = Static<typeof HubspotConfig>;
+export type ProcessingConfig = Static<typeof ProcessingConfig>;
 export type LoggingConfig = Static<typeof LoggingConfig>;
 export type AdminConfig = Static<typeof AdminConfig>;
 export type EventMappingConfig = Static<typeof EventMappingConfig>;
@@ -146,6 +165,7 @@ export interface RelayConfig {
   server: ServerConfig;
   store: StoreConfig;
   hubspot: HubspotConfig;
+  processing: ProcessingConfig;
   logging: LoggingConfig;
   admin: AdminConfig;
   /** HubSpot-compatible intake (src/intake/hubspot). */

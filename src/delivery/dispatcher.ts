@@ -156,7 +156,14 @@ export class Dispatcher extends BackgroundLoop {
     const [first] = records;
     if (!first) return;
     const inputs = records.map((r) => r.input);
-    const answer = await sendBatch(this.options.sender, { targetKey: first.targetKey, state: first.state, inputs }, this.abort.signal);
+    // The fence: right before each try, the claim must still hold its records (renewed in the same statement).
+    const stillOurs = () => this.options.store.renewLease(claimToken, this.now() + this.leaseMs);
+    const answer = await sendBatch(this.options.sender, { targetKey: first.targetKey, state: first.state, inputs }, this.abort.signal, stillOurs);
+    if (answer.kind === 'withdrawn') {
+      // Its lease ran out (this process was frozen or cut off) and another replica has the records now.
+      this.options.log.warn({ event: first.targetKey, state: first.state, inputs: records.length }, 'batch lease lost before a try: dropped unsent, another replica delivers it');
+      return;
+    }
     const now = this.now();
     await this.auth.observe(answer, now);
     if (answer.kind === 'ok') this.lastSuccessAt = now;
@@ -171,7 +178,11 @@ export class Dispatcher extends BackgroundLoop {
       for (const half of verdict.split) await this.deliverBatch(half, claimToken);
       return;
     }
-    await this.options.store.completeDeliveries(verdict.outcomes, now, claimToken);
+    const { reasserted } = await this.options.store.completeDeliveries(verdict.outcomes, now, claimToken);
+    if (reasserted > 0) {
+      this.options.log.warn({ event: first.targetKey, state: first.state, reasserted }, 'an older state reached HubSpot after its lease ran out: the newer state is sent again');
+      this.wake();
+    }
     for (const dead of verdict.outcomes) {
       if (dead.kind !== 'dead') continue;
       this.options.log.warn({ recordId: dead.id, event: first.targetKey, state: first.state, error: this.options.sender.maskEmails ? maskEmailsIn(dead.error) : dead.error }, 'record dead-lettered');

@@ -37,6 +37,11 @@ class RetryableAnswer extends Error {
 
 const HOUR = 3_600_000;
 
+/** What became of a batch: HubSpot's final answer, or withdrawn by the caller before a try went out. */
+export type SendOutcome = HubspotAnswer | { kind: 'withdrawn' };
+
+class Withdrawn extends Error {}
+
 /** When a 429 pause ends: Retry-After when given, else the window, or for the daily limit the next UTC midnight (re-probed hourly). */
 export function pauseEnd(answer: Extract<HubspotAnswer, { kind: 'rate-limited' }>, windowMs: number, now: number): number {
   if (answer.retryAfterMs !== undefined) return now + answer.retryAfterMs;
@@ -49,13 +54,15 @@ export function pauseEnd(answer: Extract<HubspotAnswer, { kind: 'rate-limited' }
 /**
  * Sends one batch with retries: network errors, timeouts, 423 and 5xx back off
  * exponentially with full jitter; a 429 pauses every send and does not spend a
- * try. Returns HubSpot's final answer; never throws.
+ * try. Right before each try, `mayTry` (when given) must say yes, else the batch
+ * is withdrawn unsent. Returns HubSpot's final answer; never throws.
  */
 export async function sendBatch(
   options: SenderOptions,
   batch: { targetKey: string; state: SubscriberState; inputs: AttendanceInput[] },
   signal?: AbortSignal,
-): Promise<HubspotAnswer> {
+  mayTry?: () => Promise<boolean>,
+): Promise<SendOutcome> {
   const target = parseTargetKey(batch.targetKey);
   const base = options.baseDelayMs ?? 1000;
   const cap = options.maxDelayMs ?? 30_000;
@@ -64,7 +71,14 @@ export async function sendBatch(
     return await pRetry(
       async (attempt) => {
         const slot = await options.limiter.acquire(signal);
-        const call = await options.client.postAttendance(target, batch.state, batch.inputs, signal).finally(() => slot.settle());
+        // Asked after the slot (whose wait can be long): nothing but the call itself comes between.
+        const mayGo = mayTry ?? (async () => true);
+        const call = await mayGo()
+          .then((yes) => {
+            if (!yes) throw new Withdrawn();
+            return options.client.postAttendance(target, batch.state, batch.inputs, signal);
+          })
+          .finally(() => slot.settle());
         // A 429 naming its own Retry-After says exactly when to come back; its Remaining: 0 would say 10 s.
         const retryAfterGiven = call.answer.kind === 'rate-limited' && call.answer.retryAfterMs !== undefined;
         if (!retryAfterGiven) options.limiter.observe(call.rateLimit);
@@ -105,6 +119,7 @@ export async function sendBatch(
       },
     );
   } catch (error) {
+    if (error instanceof Withdrawn) return { kind: 'withdrawn' };
     if (error instanceof RetryableAnswer) return error.answer;
     return { kind: 'transient', message: error instanceof Error ? error.message : String(error) };
   }

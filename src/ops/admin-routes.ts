@@ -3,10 +3,11 @@ import { Type } from 'typebox';
 import type { Dispatcher } from '../delivery/dispatcher.js';
 import { RelayError } from '../errors.js';
 import type { SendGate } from '../hubspot/send-gate.js';
+import { waitingReason } from '../sources/registry.js';
 import { bearerToken, sameSecret } from '../support/secrets.js';
 import type { AdminRecord, FrontStore, RecordFilter, RecordStatus } from '../store/types.js';
 import type { Phase } from './health-routes.js';
-import { DeadWebhookView, RecordsPage, RecordsQuery, ReloadAnswer, ReplayAnswer, ReplayBody, StatusAnswer } from './admin-schemas.js';
+import { InboxWebhookView, RecordsPage, RecordsQuery, ReloadAnswer, ReplayAnswer, ReplayBody, StatusAnswer, WebhookStateQuery } from './admin-schemas.js';
 import { ErrorResponse } from './schemas.js';
 
 export interface ReloadResult {
@@ -21,6 +22,8 @@ export interface AdminOptions {
   dispatcher: Dispatcher;
   limiter: SendGate;
   phase: () => Phase;
+  /** The sources this relay processes webhooks of (see processedSourceIds). */
+  knownSources: string[];
   /** Maps unmapped records matching the filter with the current mappings. */
   remap: (filter: RecordFilter) => Promise<{ mapped: number; stillUnmapped: number }>;
   reload: () => Promise<ReloadResult>;
@@ -63,7 +66,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, 
   const security = [{ adminToken: [] }];
 
   app.get('/status', { schema: { summary: 'What the relay is doing, for people', tags: ['admin'], security, response: { 200: StatusAnswer, ...errors } } }, async () => {
-    const [records, queues] = await Promise.all([options.store.countByStatus(), options.store.queueStats()]);
+    const [records, queues, waiting] = await Promise.all([
+      options.store.countByStatus(),
+      options.store.queueStats(),
+      options.store.countWaitingWebhooks(options.knownSources),
+    ]);
     const auth = options.dispatcher.auth.current;
     const limit = options.limiter.state();
     const pauses = [
@@ -74,7 +81,12 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, 
     return {
       status: options.phase(),
       records,
-      webhooks: { unprocessed: queues.unprocessedWebhooks, awaitingDetails: queues.webhooksAwaitingDetails, dead: queues.deadWebhooks },
+      webhooks: {
+        unprocessed: queues.unprocessedWebhooks,
+        awaitingDetails: queues.webhooksAwaitingDetails,
+        dead: queues.deadWebhooks,
+        waitingForSource: Object.values(waiting).reduce((sum, n) => sum + n, 0),
+      },
       oldestPendingAgeSeconds: queues.oldestPendingAt === undefined ? null : (Date.now() - queues.oldestPendingAt) / 1000,
       lastSuccessfulHubspotCall: lastCall === undefined ? null : iso(lastCall),
       pauses,
@@ -123,22 +135,26 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, 
     '/admin/webhooks',
     {
       schema: {
-        summary: 'Webhooks whose details could not be fetched (dead), newest first',
+        summary: 'Webhooks not processed: dead (details could not be fetched) or waiting for their source, newest first',
         tags: ['admin'],
         security,
-        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })), cursor: Type.Optional(Type.Integer({ minimum: 1 })) }),
-        response: { 200: Type.Object({ webhooks: Type.Array(DeadWebhookView) }), ...errors },
+        querystring: Type.Object({
+          state: Type.Optional(WebhookStateQuery),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+          cursor: Type.Optional(Type.Integer({ minimum: 1 })),
+        }),
+        response: { 200: Type.Object({ webhooks: Type.Array(InboxWebhookView) }), ...errors },
       },
     },
-    async (request) => ({
-      webhooks: (await options.store.listDeadWebhooks(request.query.limit ?? 50, request.query.cursor)).map((w) => ({
-        id: w.id,
-        source: w.sourceId,
-        receivedAt: iso(w.receivedAt),
-        attempts: w.attempts,
-        error: w.error,
-      })),
-    }),
+    async (request) => {
+      const { state = 'dead', limit = 50, cursor } = request.query;
+      if (state === 'waiting') {
+        const waiting = await options.store.listWaitingWebhooks(options.knownSources, limit, cursor);
+        return { webhooks: waiting.map((w) => ({ id: w.id, source: w.sourceId, receivedAt: iso(w.receivedAt), state, reason: waitingReason(w.sourceId) })) };
+      }
+      const dead = await options.store.listDeadWebhooks(limit, cursor);
+      return { webhooks: dead.map((w) => ({ id: w.id, source: w.sourceId, receivedAt: iso(w.receivedAt), state, attempts: w.attempts, error: w.error })) };
+    },
   );
 
   app.post(

@@ -78,12 +78,19 @@ export const ReplayAnswer = Type.Object(
   { examples: [{ replayed: 2, stillUnmapped: 0 }] },
 );
 
-export const DeadWebhookView = Type.Object({
+export const WebhookStateQuery = Type.Union([Type.Literal('dead'), Type.Literal('waiting')], {
+  default: 'dead',
+  description: 'dead: its details could not be fetched (replayable); waiting: its source is not configured on this relay (processed once a replica has it)',
+});
+
+export const InboxWebhookView = Type.Object({
   id: Type.Integer(),
   source: Type.String(),
   receivedAt: Type.String(),
-  attempts: Type.Integer(),
-  error: Type.Optional(Type.String({ description: 'Why its details could not be fetched' })),
+  state: WebhookStateQuery,
+  attempts: Type.Optional(Type.Integer({ description: 'dead: fetch attempts made' })),
+  error: Type.Optional(Type.String({ description: 'dead: why its details could not be fetched' })),
+  reason: Type.Optional(Type.String({ description: 'waiting: what it waits for' })),
 });
 
 export const ReloadAnswer = Type.Object(
@@ -100,7 +107,12 @@ export const StatusAnswer = Type.Object(
   {
     status: Type.String(),
     records: Type.Record(Type.String(), Type.Integer()),
-    webhooks: Type.Object({ unprocessed: Type.Integer(), awaitingDetails: Type.Integer(), dead: Type.Integer() }),
+    webhooks: Type.Object({
+      unprocessed: Type.Integer(),
+      awaitingDetails: Type.Integer(),
+      dead: Type.Integer(),
+      waitingForSource: Type.Integer({ description: 'Unprocessed webhooks of sources this relay does not have (see GET /admin/webhooks?state=waiting)' }),
+    }),
     oldestPendingAgeSeconds: Type.Union([Type.Number(), Type.Null()]),
     lastSuccessfulHubspotCall: Type.Union([Type.String(), Type.Null()]),
     pauses: Type.Array(Type.Object({ cause: Type.String(), reason: Type.String(), until: Type.Optional(Type.String()), missingScopes: Type.Optional(Type.Array(Type.String())) })),
@@ -111,7 +123,7 @@ export const StatusAnswer = Type.Object(
       {
         status: 'ready',
         records: { pending: 120, inflight: 100, unmapped: 3, delivered: 53210, dead: 2, superseded: 14 },
-        webhooks: { unprocessed: 0, awaitingDetails: 0, dead: 0 },
+        webhooks: { unprocessed: 0, awaitingDetails: 0, dead: 0, waitingForSource: 0 },
         oldestPendingAgeSeconds: 1.4,
         lastSuccessfulHubspotCall: example,
         pauses: [{ cause: 'auth', reason: 'MISSING_SCOPES', missingScopes: ['crm.objects.marketing_events.write'] }],

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { FrontStore, RecordStatus } from '../store/types.js';
+import type { FrontStore } from '../store/types.js';
 
 /** Everything /metrics reports, on a registry of its own (one per relay instance). */
 export class RelayMetrics {
@@ -49,18 +49,36 @@ export class RelayMetrics {
     registers: [this.registry],
   });
 
-  constructor(store: Pick<FrontStore, 'countByStatus'>) {
+  /** `knownSources`: the sources this relay processes (a webhook of any other waits). */
+  constructor(store: Pick<FrontStore, 'countByStatus' | 'countWaitingWebhooks'>, knownSources: string[]) {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
-    // Counting records scans an index: at most once every 5 s, whatever the scrape rate.
-    let cached: { at: number; counts: Record<RecordStatus, number> } | undefined;
+    // Counting scans an index: at most once every 5 s, whatever the scrape rate.
+    const every5s = <T>(read: () => Promise<T>) => {
+      let cached: { at: number; value: T } | undefined;
+      return async () => {
+        if (!cached || Date.now() - cached.at > 5000) cached = { at: Date.now(), value: await read() };
+        return cached.value;
+      };
+    };
+    const records = every5s(() => store.countByStatus());
     new Gauge({
       name: 'relay_records',
       help: 'Attendance records by status (pending, inflight, unmapped, delivered, dead, superseded)',
       labelNames: ['status'],
       registers: [this.registry],
       async collect() {
-        if (!cached || Date.now() - cached.at > 5000) cached = { at: Date.now(), counts: await store.countByStatus() };
-        for (const [status, n] of Object.entries(cached.counts)) this.set({ status }, n);
+        for (const [status, n] of Object.entries(await records())) this.set({ status }, n);
+      },
+    });
+    const waiting = every5s(() => store.countWaitingWebhooks(knownSources));
+    new Gauge({
+      name: 'relay_webhooks_waiting',
+      help: 'Unprocessed webhooks of sources this relay does not have, by source: processed once a replica (or this one after a restart) has it',
+      labelNames: ['source'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const [source, n] of Object.entries(await waiting())) this.set({ source }, n);
       },
     });
   }

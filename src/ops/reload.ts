@@ -25,7 +25,7 @@ export async function applyReload(current: RelayConfig, next: RelayConfig, targe
   }
   const { accessToken: _old, ...hubspotBefore } = current.hubspot;
   const { accessToken: _new, ...hubspotAfter } = next.hubspot;
-  const needsRestart: string[] = (['server', 'store', 'logging', 'admin', 'intake', 'sources'] as const).filter((key) => !isDeepStrictEqual(current[key], next[key]));
+  const needsRestart: string[] = (['server', 'store', 'processing', 'logging', 'admin', 'intake', 'sources'] as const).filter((key) => !isDeepStrictEqual(current[key], next[key]));
   if (!isDeepStrictEqual(hubspotBefore, hubspotAfter)) needsRestart.push('hubspot');
   const config: RelayConfig = {
     ...current,

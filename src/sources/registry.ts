@@ -20,6 +20,15 @@ export function createSources(configs: SourceConfig[], { internal = true }: { in
   return sources;
 }
 
+/** The ids of every source processing reads webhooks of (the internal ones included): a webhook of any other waits. */
+export function processedSourceIds(configs: SourceConfig[]): string[] {
+  return [HUBSPOT_INTAKE_SOURCE_ID, ...configs.map((c) => c.id)];
+}
+
+/** Why a webhook of a source not in processedSourceIds waits (the admin API and the CLI say it alike). */
+export const waitingReason = (sourceId: string) =>
+  `source "${sourceId}" is not configured on this relay: processed once a replica (or this one after a restart) has it`;
+
 function createSource(config: SourceConfig): Source {
   switch (config.type) {
     case 'zoom':

@@ -45,6 +45,13 @@ export interface DeadWebhook {
   error?: string;
 }
 
+/** A webhook of a source this relay does not have: unprocessed, waiting for a replica (or a restart) that has it. */
+export interface WaitingWebhook {
+  id: number;
+  sourceId: string;
+  receivedAt: number;
+}
+
 export interface QueueStats {
   unprocessedWebhooks: number;
   webhooksAwaitingDetails: number;
@@ -63,4 +70,8 @@ export interface AdminQueries {
   /** Webhooks whose details could not be fetched: fetched again. */
   replayDeadWebhooks(ids: number[] | 'all', now: number): Promise<number>;
   queueStats(): Promise<QueueStats>;
+  /** Unprocessed webhooks of sources not in `known` (the sources this relay has), newest first. */
+  listWaitingWebhooks(known: readonly string[], limit: number, beforeId?: number): Promise<WaitingWebhook[]>;
+  /** How many webhooks wait, by source id (sources with none are left out). */
+  countWaitingWebhooks(known: readonly string[]): Promise<Record<string, number>>;
 }

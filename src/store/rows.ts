@@ -1,5 +1,5 @@
 import type { SubscriberState } from '../attendance/types.js';
-import type { DeliveryRecord, RecordStatus, SessionRow, WebhookStatus } from './types.js';
+import type { DeliveryRecord, RecordStatus, SessionRow, SourceEventRow, WebhookStatus } from './types.js';
 
 export interface RecordRow {
   id: number;
@@ -34,10 +34,12 @@ export function toDeliveryRecord(row: RecordRow): DeliveryRecord {
 export interface SessionDbRow {
   source_id: string;
   source_event_id: string;
+  occurrence: string;
   email: string;
   first_join: number | null;
   last_join: number | null;
   last_leave: number | null;
+  closed_at: number | null;
   sent_join: number | null;
   sent_leave: number | null;
   contact: string;
@@ -49,15 +51,34 @@ export function toSessionRow(row: SessionDbRow): SessionRow {
   return {
     sourceId: row.source_id,
     sourceEventId: row.source_event_id,
+    occurrence: row.occurrence,
     email: row.email,
     times: {
       firstJoin: orUndefined(row.first_join),
       lastJoin: orUndefined(row.last_join),
       lastLeave: orUndefined(row.last_leave),
+      closedAt: orUndefined(row.closed_at),
       sentJoin: orUndefined(row.sent_join),
       sentLeave: orUndefined(row.sent_leave),
     },
     contact: JSON.parse(row.contact),
+  };
+}
+
+export interface SourceEventDbRow {
+  starts_at: number | null;
+  ends_at: number | null;
+  ended_at: number | null;
+}
+
+export function toSourceEventRow(sourceId: string, sourceEventId: string, occurrence: string, row: SourceEventDbRow): SourceEventRow {
+  return {
+    sourceId,
+    sourceEventId,
+    occurrence,
+    startsAt: orUndefined(row.starts_at),
+    endsAt: orUndefined(row.ends_at),
+    endedAt: orUndefined(row.ended_at),
   };
 }
 
@@ -81,6 +102,13 @@ export interface WebhookRecordDbRow {
 
 /** Webhooks processing still has to read: not processed, and not waiting for (or failed at) fetching details. */
 export const UNPROCESSED_INBOX = "processed_at IS NULL AND (details_status IS NULL OR details_status = 'ready')";
+
+/**
+ * What earlier relays wrote for a webhook whose source they did not have, marking it processed
+ * (so it was lost). The same text is the predicate of the partial index inbox_unconfigured, which
+ * keeps finding them cheap.
+ */
+export const UNCONFIGURED_OUTCOME = `outcome LIKE '{"error":"source % is not configured"}'`;
 
 export const WEBHOOK_STATUS_SQL = {
   webhook: 'SELECT id, source_id, received_at, processed_at, outcome FROM inbox WHERE id = ',

@@ -35,6 +35,8 @@ export interface InboxRow {
 export interface SessionRow {
   sourceId: string;
   sourceEventId: string;
+  /** One instance of a recurring event (Zoom's object.uuid); '' when the source names none. */
+  occurrence: string;
   email: string;
   times: SessionTimes;
   contact: ContactDetails;
@@ -43,14 +45,21 @@ export interface SessionRow {
 export interface SourceEventRow {
   sourceId: string;
   sourceEventId: string;
+  /** '' for the event as a whole (its schedule); else one occurrence of it. */
+  occurrence?: string;
   startsAt?: number;
+  /** The scheduled end, or the last end reported for the event. */
   endsAt?: number;
+  /** When it really ended (an `ended` webhook): a join before it is closed at it at once. */
+  endedAt?: number;
 }
 
 export interface NewRecord {
   inboxId?: number;
   sourceId: string;
   sourceEventId: string;
+  /** The occurrence an attend belongs to (see SessionRow); a newer attend replaces an unsent one of the same occurrence only. */
+  occurrence?: string;
   /** Where in HubSpot it goes (`object:<id>` or `external:<account>:<event>`); null while unmapped. */
   targetKey: string | null;
   state: SubscriberState;
@@ -114,19 +123,25 @@ export type DeliveryOutcome =
 
 /** What one processing round reads and writes. */
 export interface IntakeView {
-  unprocessedWebhooks(limit: number): Promise<InboxRow[]>;
+  /**
+   * The oldest webhooks processing still has to read, of `sources` only (all when absent): a
+   * replica never takes a webhook of a source it does not have; it waits for one that does.
+   */
+  unprocessedWebhooks(limit: number, sources?: readonly string[]): Promise<InboxRow[]>;
   findContact(sourceId: string, contactKey: string): Promise<ContactDetails | undefined>;
-  findSession(sourceId: string, sourceEventId: string, email: string): Promise<SessionRow | undefined>;
-  findSourceEvent(sourceId: string, sourceEventId: string): Promise<SourceEventRow | undefined>;
+  findSession(sourceId: string, sourceEventId: string, occurrence: string, email: string): Promise<SessionRow | undefined>;
+  /** The event's row (`occurrence` '') or one occurrence's. */
+  findSourceEvent(sourceId: string, sourceEventId: string, occurrence?: string): Promise<SourceEventRow | undefined>;
   openSessionsJoinedBefore(cutoff: number, limit: number): Promise<SessionRow[]>;
-  openSessionsOfEvent(sourceId: string, sourceEventId: string): Promise<SessionRow[]>;
+  openSessionsOfEvent(sourceId: string, sourceEventId: string, occurrence: string): Promise<SessionRow[]>;
   hasOnceKey(sourceId: string, key: string): Promise<boolean>;
   commitEffects(effects: InboxEffects, now: number): Promise<void>;
 }
 
 /** The background fetch of details for thin notices; claims carry a lease so replicas share the work. */
 export interface DetailsQueue {
-  claimWebhooksNeedingDetails(now: number, limit: number, leaseMs: number): Promise<InboxRow[]>;
+  /** Of `sources` only (all when absent): a replica never gives up on details a source it lacks could fetch. */
+  claimWebhooksNeedingDetails(now: number, limit: number, leaseMs: number, sources?: readonly string[]): Promise<InboxRow[]>;
   saveDetails(id: number, details: string): Promise<void>;
   /** Reschedules a fetch; `countAttempt: false` for waits that are nobody's failure (rate limits). */
   retryDetails(id: number, notBefore: number, error: string, countAttempt?: boolean): Promise<void>;
@@ -179,15 +194,31 @@ export interface Store extends IntakeView, DetailsQueue, AdminQueries {
   releaseInflight(now?: number): Promise<number>;
   /** Batches whose lease ran out (their replica died) become pending again. */
   releaseExpiredLeases(now: number): Promise<number>;
-  renewLease(claimToken: string, until: number): Promise<void>;
+  /**
+   * Extends a claim's lease to `until` if the claim still holds its records (in flight under this
+   * token): true when it does. The sender calls it right before every try, so a replica that lost
+   * its lease (frozen, cut off) never sends a batch another replica has taken over.
+   */
+  renewLease(claimToken: string, until: number): Promise<boolean>;
   pendingGroups(): Promise<DeliveryGroup[]>;
   claimBatch(group: DeliveryGroup, options: ClaimOptions): Promise<ClaimResult>;
-  /** Applies outcomes; with a claim token, only to records that claim still holds. */
-  completeDeliveries(outcomes: DeliveryOutcome[], now: number, claimToken?: string): Promise<void>;
+  /**
+   * Applies outcomes; with a claim token, only to records that claim still holds. A `delivered`
+   * outcome for a record the claim no longer holds landed at HubSpot late (after its lease ran
+   * out): when a newer record of the same contact and event was sent already, that newer one is
+   * queued again so it stays HubSpot's last word (`reasserted` counts them).
+   */
+  completeDeliveries(outcomes: DeliveryOutcome[], now: number, claimToken?: string): Promise<{ reasserted: number }>;
   unmappedEvents(): Promise<Array<{ sourceId: string; sourceEventId: string }>>;
   mapRecords(sourceId: string, sourceEventId: string, targetKey: string, now: number): Promise<number>;
 
   webhookStatus(id: number): Promise<WebhookStatus | undefined>;
+  /**
+   * Webhooks an older relay marked processed because their source was not configured there
+   * (`{"error":"source … is not configured"}`) become unprocessed again: processed by a replica
+   * that has the source, or waiting for one. Returns how many.
+   */
+  reopenUnconfiguredWebhooks(): Promise<number>;
   countByStatus(): Promise<Record<RecordStatus, number>>;
   prune(deliveredBefore: number, webhooksBefore: number): Promise<{ records: number; webhooks: number }>;
 
@@ -215,6 +246,8 @@ export const FRONT_STORE_METHODS = [
   'listDeadWebhooks',
   'replayDeadWebhooks',
   'queueStats',
+  'listWaitingWebhooks',
+  'countWaitingWebhooks',
 ] as const satisfies ReadonlyArray<keyof Store>;
 
 /** What the request thread uses of the store; processing lives with the store in its worker. */

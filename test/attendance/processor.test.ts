@@ -356,6 +356,25 @@ describe('participants without an email', () => {
   });
 });
 
+describe('webhooks of sources this relay does not have', () => {
+  it('when hundreds of them lead the inbox, then a round still processes its own behind them and leaves them unprocessed', async () => {
+    const foreign = Array.from({ length: 250 }, (_, i) => ({ sourceId: 'zoom2', dedupKey: `foreign-${i}`, receivedAt: now, body: JSON.stringify(registrationEvent('created', WEBINAR, { email: `f${i}@example.com` })) }));
+    await store.insertWebhooks(foreign);
+    await round(registrationEvent('created', WEBINAR, ada));
+    expect(records().map((r) => r.email)).toEqual(['ada@example.com']);
+    expect(await store.unprocessedWebhooks(1000)).toHaveLength(250);
+    expect(await store.countWaitingWebhooks(['zoom', 'hubspot-intake'])).toEqual({ zoom2: 250 });
+  });
+
+  it('when an earlier relay dropped some for want of their source, then the sweep makes them unprocessed again and a relay with the source processes them', async () => {
+    const [dropped] = await store.insertWebhooks([{ sourceId: SOURCE, dedupKey: 'dropped', receivedAt: now, body: JSON.stringify(registrationEvent('created', WEBINAR, ada)) }]);
+    await store.commitEffects({ processed: [{ inboxId: dropped!.id, outcome: JSON.stringify({ error: `source ${SOURCE} is not configured` }) }], contacts: [], sessions: [], sourceEvents: [], records: [] }, now);
+    await processor().sweep();
+    await processor().processRound();
+    expect(records().map((r) => [r.state, r.email])).toEqual([['register', 'ada@example.com']]);
+  });
+});
+
 describe('unmapped and ignored events', () => {
   it('when an event has no mapping, then its records are kept as unmapped with no target', async () => {
     await round(registrationEvent('created', UNMAPPED, ada), joined('grace@example.com', '15:05', UNMAPPED), left('grace@example.com', '15:45', UNMAPPED));

@@ -85,4 +85,29 @@ describe('attendance sessions', () => {
   it('when the same join is applied twice (a redelivered webhook), then the attendance is unchanged', () => {
     expect(attendanceToSend(play(['+15:00', '+15:00', '-15:45']))).toEqual({ joinedAt: t('15:00'), leftAt: t('15:45') });
   });
+
+  it("when the meeting's end closed a session and the real, earlier leave arrives afterwards, then the real leave replaces the end", () => {
+    const ended = closeAt(play(['+15:00']), t('16:00'));
+    const sent = markSent(ended, attendanceToSend(ended)!);
+    const left = play(['-15:30'], sent);
+    expect(isOpen(left)).toBe(false);
+    expect(attendanceToSend(left)).toEqual({ joinedAt: t('15:00'), leftAt: t('15:30') });
+  });
+
+  it('when the stale-session close was made and the real leave comes later than it, then the real leave is the end', () => {
+    const closed = closeAt(play(['+15:00']), t('16:00'));
+    expect(attendanceToSend(play(['-16:20'], closed))).toEqual({ joinedAt: t('15:00'), leftAt: t('16:20') });
+  });
+
+  it('when a late leave belongs to an earlier stretch (before the last join), then the close of the last stretch stays', () => {
+    const closed = closeAt(play(['+15:00', '-15:10', '+15:40']), t('16:00'));
+    const withOldLeave = play(['-15:05'], closed);
+    expect(attendanceToSend(withOldLeave)).toEqual({ joinedAt: t('15:00'), leftAt: t('16:00') });
+  });
+
+  it('when a participant rejoins after the relay closed the session, then it is open again until a leave or another close', () => {
+    const reopened = play(['+16:30'], closeAt(play(['+15:00']), t('16:00')));
+    expect(isOpen(reopened)).toBe(true);
+    expect(attendanceToSend(play(['-16:45'], reopened))).toEqual({ joinedAt: t('15:00'), leftAt: t('16:45') });
+  });
 });

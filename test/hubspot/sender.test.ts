@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SubscriberState } from '../../src/attendance/types.js';
 import { HubspotClient } from '../../src/hubspot/client.js';
 import { RateLimiter } from '../../src/hubspot/rate-limiter.js';
-import { pauseEnd, sendBatch, type SenderOptions } from '../../src/hubspot/sender.js';
+import { pauseEnd, sendBatch, type SenderOptions, type SendOutcome } from '../../src/hubspot/sender.js';
 import type { HubspotAnswer } from '../../src/hubspot/types.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { startHubspotSimulator, WRITE_SCOPE, type HubspotSimulator } from '../simulators/hubspot/index.js';
@@ -57,7 +57,7 @@ function callLines(): Array<Record<string, unknown>> {
   return capture.lines.filter((line) => line.msg === CALL_LINE);
 }
 
-function ok(answer: HubspotAnswer): Extract<HubspotAnswer, { kind: 'ok' }> {
+function ok(answer: SendOutcome): Extract<HubspotAnswer, { kind: 'ok' }> {
   if (answer.kind !== 'ok') throw new Error(`expected an ok answer, got ${JSON.stringify(answer)}`);
   return answer;
 }
@@ -133,6 +133,21 @@ describe('retries', () => {
     expect(answer).toMatchObject({ kind: 'transient', status: 500, message: 'Internal Server Error' });
     expect(sim.requests()).toHaveLength(3);
     expect(callLines()).toHaveLength(3);
+  });
+
+  it('when the caller withdraws the batch before the first try (its lease is gone) then nothing is sent', async () => {
+    const answer = await sendBatch(sender(), batch(['ada@example.com']), undefined, async () => false);
+    expect(answer).toEqual({ kind: 'withdrawn' });
+    expect(sim.requests()).toEqual([]);
+  });
+
+  it('when the claim is lost between a failed try and the next, then the next try is not sent', async () => {
+    sim.inject({ kind: 'status', status: 503, count: 1 });
+    let asked = 0;
+    const answer = await sendBatch(sender(), batch(['ada@example.com']), undefined, async () => ++asked === 1);
+    expect(answer).toEqual({ kind: 'withdrawn' });
+    expect(asked).toBe(2);
+    expect(statuses()).toEqual([503]);
   });
 
   it('when HubSpot answers 423 Locked then the batch is retried and delivered', async () => {

@@ -191,6 +191,7 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
               {
                 sourceId: 'zoom',
                 sourceEventId: '9001',
+                occurrence: '',
                 email: 'ada@example.com',
                 times: { firstJoin: T0, lastJoin: T0 },
                 contact: { email: 'ada@example.com' },
@@ -203,17 +204,24 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
         );
         expect(await store.findContact('zoom', 'reg-1')).toEqual({ email: 'ada@example.com', firstName: 'Ada' });
         expect(await store.findContact('zoom', 'reg-2')).toBeUndefined();
-        expect((await store.findSession('zoom', '9001', 'ada@example.com'))?.times).toMatchObject({ firstJoin: T0, lastJoin: T0 });
-        expect(await store.findSession('zoom', '9001', 'bob@example.com')).toBeUndefined();
-        expect((await store.openSessionsOfEvent('zoom', '9001')).map((s) => s.email)).toEqual(['ada@example.com']);
+        expect((await store.findSession('zoom', '9001', '', 'ada@example.com'))?.times).toMatchObject({ firstJoin: T0, lastJoin: T0 });
+        expect(await store.findSession('zoom', '9001', '', 'bob@example.com')).toBeUndefined();
+        expect((await store.openSessionsOfEvent('zoom', '9001', '')).map((s) => s.email)).toEqual(['ada@example.com']);
         expect(await store.openSessionsJoinedBefore(T0 + 1, 10)).toHaveLength(1);
         expect(await store.openSessionsJoinedBefore(T0, 10)).toHaveLength(0);
-        expect(await store.findSourceEvent('zoom', '9001')).toEqual({ sourceId: 'zoom', sourceEventId: '9001', startsAt: T0, endsAt: undefined });
+        expect(await store.findSourceEvent('zoom', '9001')).toEqual({
+          sourceId: 'zoom',
+          sourceEventId: '9001',
+          occurrence: '',
+          startsAt: T0,
+          endsAt: undefined,
+          endedAt: undefined,
+        });
         expect(await store.findSourceEvent('zoom', '9002')).toBeUndefined();
       });
 
       it('when a contact, a session and event times are committed again then the newer values replace the old and known event times stay', async () => {
-        const session = { sourceId: 'zoom', sourceEventId: '9001', email: 'ada@example.com', contact: { email: 'ada@example.com' } };
+        const session = { sourceId: 'zoom', sourceEventId: '9001', occurrence: '', email: 'ada@example.com', contact: { email: 'ada@example.com' } };
         await store.commitEffects(
           {
             ...noEffects,
@@ -233,15 +241,16 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
           T0 + 60_000,
         );
         expect(await store.findContact('zoom', 'reg-1')).toEqual({ email: 'ada@example.com', lastName: 'Lovelace' });
-        expect((await store.findSession('zoom', '9001', 'ada@example.com'))?.times).toEqual({
+        expect((await store.findSession('zoom', '9001', '', 'ada@example.com'))?.times).toEqual({
           firstJoin: T0,
           lastJoin: T0,
           lastLeave: T0 + 60_000,
+          closedAt: undefined,
           sentJoin: T0,
           sentLeave: undefined,
         });
         // Left: no longer open.
-        expect(await store.openSessionsOfEvent('zoom', '9001')).toEqual([]);
+        expect(await store.openSessionsOfEvent('zoom', '9001', '')).toEqual([]);
         expect(await store.openSessionsJoinedBefore(T0 + 1, 10)).toEqual([]);
         expect(await store.findSourceEvent('zoom', '9001')).toMatchObject({ startsAt: T0, endsAt: T0 + 3_600_000 });
       });
@@ -482,14 +491,14 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       it('when a lease is renewed then it runs until the new time, and a renewal with another token changes nothing', async () => {
         await addRecords(store, [{ email: 'ada@example.com' }], T0);
         const { claimToken } = claimedBatch(await store.claimBatch(REGISTER_A, options({ leaseMs: 10_000 })));
-        await store.renewLease(claimToken, T0 + 40_000);
-        await store.renewLease('not-a-claim-token', T0 + 90_000);
+        expect(await store.renewLease(claimToken, T0 + 40_000)).toBe(true);
+        expect(await store.renewLease('not-a-claim-token', T0 + 90_000)).toBe(false);
         expect((await s.records())[0]).toMatchObject({ status: 'inflight', lease_until: T0 + 40_000, claim_token: claimToken });
         expect(await store.releaseExpiredLeases(T0 + 20_000)).toBe(0);
         expect(await store.releaseExpiredLeases(T0 + 40_001)).toBe(1);
 
-        // Renewing a lease already lost does not bring the claim back.
-        await store.renewLease(claimToken, T0 + 100_000);
+        // Renewing a lease already lost does not bring the claim back, and says so.
+        expect(await store.renewLease(claimToken, T0 + 100_000)).toBe(false);
         expect((await s.records())[0]).toMatchObject({ status: 'pending', claim_token: null });
       });
 

@@ -63,6 +63,7 @@ export function participantEvent(
   participant: { email?: string; userName?: string; registrantId?: string },
   at: string,
   scope: Scope = 'webinar',
+  uuid = `uuid-${eventId}`,
 ) {
   return {
     event: `${scope}.participant_${action}`,
@@ -71,7 +72,7 @@ export function participantEvent(
       account_id: 'test-account',
       object: {
         id: eventId,
-        uuid: `uuid-${eventId}`,
+        uuid,
         topic: 'Test webinar',
         participant: {
           user_id: '16778240',
@@ -86,10 +87,10 @@ export function participantEvent(
   };
 }
 
-export function endedEvent(eventId: string, startTime: string, endTime: string, scope: Scope = 'webinar') {
+export function endedEvent(eventId: string, startTime: string, endTime: string, scope: Scope = 'webinar', uuid = `uuid-${eventId}`) {
   return {
     event: `${scope}.ended`,
     event_ts: Date.parse(endTime),
-    payload: { account_id: 'test-account', object: { id: eventId, uuid: `uuid-${eventId}`, start_time: startTime, end_time: endTime } },
+    payload: { account_id: 'test-account', object: { id: eventId, uuid, start_time: startTime, end_time: endTime } },
   };
 }

@@ -1,4 +1,5 @@
 import type { AttendanceFact, ContactDetails } from '../../attendance/types.js';
+import type { Static } from 'typebox';
 import { RelayError } from '../../errors.js';
 import { checker } from '../check.js';
 import {
@@ -80,6 +81,7 @@ function participantFact(kind: 'joined' | 'left', payload: ParticipantPayload): 
   return {
     kind,
     sourceEventId: String(payload.object.id),
+    occurrence: payload.object.uuid,
     occurredAt: parseTime(time, kind === 'joined' ? 'join_time' : 'leave_time'),
     contact: { email: text(participant.email), fullName: text(participant.user_name) },
     contactKey: participant.registrant_id ? `registrant:${participant.registrant_id}` : undefined,
@@ -109,8 +111,8 @@ export function zoomFacts(envelope: ZoomEnvelope): AttendanceFact[] {
     case 'left':
       return [participantFact(kind, payload)];
     case 'ended': {
-      const { object } = payload as { object: { id: string | number; end_time: string } };
-      return [{ kind: 'event-ended', sourceEventId: String(object.id), occurredAt: parseTime(object.end_time, 'end_time') }];
+      const { object } = payload as Static<typeof EndedPayload>;
+      return [{ kind: 'event-ended', sourceEventId: String(object.id), occurrence: object.uuid, occurredAt: parseTime(object.end_time, 'end_time') }];
     }
     case 'started': {
       const { object } = payload as { object: { id: string | number; start_time: string; duration?: number } };

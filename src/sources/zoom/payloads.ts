@@ -48,15 +48,21 @@ const Participant = {
   email: Text,
   registrant_id: Text,
 };
+/**
+ * `object.uuid`: one per meeting or webinar instance. Occurrences of a recurring one share `id`
+ * and differ by `uuid` (Zoom's typed SDK, rivet-javascript Meetings.MeetingParticipantJoinedEvent:
+ * `payload.object.uuid: string`); optional here, as older captures may lack it.
+ */
+const Uuid = Type.Optional(Type.String({ minLength: 1 }));
 export const JoinedPayload = Type.Object({
-  object: Type.Object({ id: ZoomId, participant: Type.Object({ ...Participant, join_time: IsoTime }) }),
+  object: Type.Object({ id: ZoomId, uuid: Uuid, participant: Type.Object({ ...Participant, join_time: IsoTime }) }),
 });
 export const LeftPayload = Type.Object({
-  object: Type.Object({ id: ZoomId, participant: Type.Object({ ...Participant, leave_time: IsoTime }) }),
+  object: Type.Object({ id: ZoomId, uuid: Uuid, participant: Type.Object({ ...Participant, leave_time: IsoTime }) }),
 });
 export type ParticipantPayload = Static<typeof JoinedPayload> | Static<typeof LeftPayload>;
 
-export const EndedPayload = Type.Object({ object: Type.Object({ id: ZoomId, end_time: IsoTime }) });
+export const EndedPayload = Type.Object({ object: Type.Object({ id: ZoomId, uuid: Uuid, end_time: IsoTime }) });
 export const StartedPayload = Type.Object({
   object: Type.Object({ id: ZoomId, start_time: IsoTime, duration: Type.Optional(Type.Number({ minimum: 0 })) }),
 });

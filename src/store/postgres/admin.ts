@@ -1,7 +1,10 @@
 import type pg from 'pg';
 import { ADMIN_RECORD_COLUMNS, recordFilterSql, toAdminRecord, type AdminRecordRow } from '../admin-sql.js';
 import { UNPROCESSED_INBOX } from '../rows.js';
-import type { AdminQueries, DeadWebhook } from '../types.js';
+import type { AdminQueries, DeadWebhook, WaitingWebhook } from '../types.js';
+
+// $1: the known sources.
+const WAITING_FOR_SOURCE = 'processed_at IS NULL AND source_id <> ALL($1::text[])';
 
 export function postgresAdminQueries(pool: pg.Pool): AdminQueries {
   return {
@@ -37,6 +40,21 @@ export function postgresAdminQueries(pool: pg.Pool): AdminQueries {
         [now, ids === 'all' ? null : ids],
       );
       return result.rowCount ?? 0;
+    },
+    async listWaitingWebhooks(known, limit, beforeId) {
+      const { rows } = await pool.query<WaitingWebhook>(
+        `SELECT id, source_id AS "sourceId", received_at AS "receivedAt" FROM inbox
+         WHERE ${WAITING_FOR_SOURCE} AND id < $2 ORDER BY id DESC LIMIT $3`,
+        [known, beforeId ?? Number.MAX_SAFE_INTEGER, limit],
+      );
+      return rows;
+    },
+    async countWaitingWebhooks(known) {
+      const { rows } = await pool.query<{ sourceId: string; n: number }>(
+        `SELECT source_id AS "sourceId", COUNT(*)::bigint AS n FROM inbox WHERE ${WAITING_FOR_SOURCE} GROUP BY source_id`,
+        [known],
+      );
+      return Object.fromEntries(rows.map((r) => [r.sourceId, r.n]));
     },
     async queueStats() {
       const { rows } = await pool.query<{ unprocessed: number; awaiting: number; dead: number; oldest: number | null }>(

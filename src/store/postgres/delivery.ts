@@ -1,27 +1,53 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { RECORD_STATUSES, type ClaimOptions, type ClaimResult, type DeliveryGroup, type DeliveryOutcome, type RecordStatus } from '../types.js';
+import { overtakenBy, reassertAfter, reassertedAfter, type RecordPosition } from '../last-word.js';
 import { toDeliveryRecord, type RecordRow } from '../rows.js';
 import { inTransaction } from './pool.js';
 
-// Same rule as the SQLite store: a record waits while an earlier one of the same contact
-// in the same HubSpot event is pending or in flight. SKIP LOCKED lets replicas claim side by side.
+// Same rules as the SQLite store (see ../last-word.ts): a record waits while an earlier one of the
+// same contact in the same HubSpot event is pending or in flight, or any of that contact's is in
+// flight; `overtaken_by` names the newer state of another kind HubSpot already has, if any.
+// SKIP LOCKED lets replicas claim side by side.
 const READY = `
   SELECT r.id, r.source_id, r.source_event_id, r.target_key, r.state, r.email, r.occurred_at, r.input, r.attempts,
-         r.created_at, r.received_at
+         r.created_at, r.received_at,
+         (SELECT d.state FROM records d
+          WHERE d.target_key = r.target_key AND d.email = r.email AND d.status = 'delivered' AND d.occurred_at > r.occurred_at
+            AND d.state <> r.state
+          ORDER BY d.occurred_at DESC LIMIT 1) AS overtaken_by
   FROM records r
   WHERE r.target_key = $1 AND r.state = $2 AND r.status = 'pending' AND r.next_attempt_at <= $3
     AND NOT EXISTS (
       SELECT 1 FROM records p
       WHERE p.target_key = r.target_key AND p.email = r.email AND p.status IN ('pending', 'inflight')
-        AND (p.occurred_at < r.occurred_at OR (p.occurred_at = r.occurred_at AND p.id < r.id)))
+        AND (p.status = 'inflight' OR p.occurred_at < r.occurred_at OR (p.occurred_at = r.occurred_at AND p.id < r.id)))
   ORDER BY r.occurred_at, r.id
   LIMIT $4
   FOR UPDATE OF r SKIP LOCKED`;
 
+type ReadyRow = RecordRow & { overtaken_by: string | null };
+
+/** The ready records of a group, after superseding those HubSpot already has a newer state for. */
+async function readyRows(client: pg.PoolClient, group: DeliveryGroup, o: ClaimOptions): Promise<RecordRow[]> {
+  for (;;) {
+    const { rows } = await client.query<ReadyRow>({ name: 'claim-ready', text: READY, values: [group.targetKey, group.state, o.now, o.batchSize] });
+    const overtaken = rows.filter((row) => row.overtaken_by !== null);
+    if (overtaken.length > 0) {
+      await client.query(
+        `UPDATE records SET status = 'superseded', last_error = u.error, updated_at = $3 FROM unnest($1::bigint[], $2::text[]) AS u(id, error)
+         WHERE records.id = u.id`,
+        [overtaken.map((row) => row.id), overtaken.map((row) => overtakenBy(row.overtaken_by as string)), o.now],
+      );
+    }
+    const fresh = rows.filter((row) => row.overtaken_by === null);
+    if (fresh.length > 0 || overtaken.length === 0) return fresh;
+  }
+}
+
 export async function claimBatch(pool: pg.Pool, group: DeliveryGroup, o: ClaimOptions): Promise<ClaimResult> {
   return inTransaction(pool, async (client) => {
-    const { rows } = await client.query<RecordRow>({ name: 'claim-ready', text: READY, values: [group.targetKey, group.state, o.now, o.batchSize] });
+    const rows = await readyRows(client, group, o);
     if (rows.length === 0) {
       const due = await client.query<{ next: number | null; inflight: boolean }>(
         `SELECT (SELECT MIN(next_attempt_at) FROM records WHERE target_key = $1 AND state = $2 AND status = 'pending') AS next,
@@ -46,18 +72,55 @@ export async function claimBatch(pool: pg.Pool, group: DeliveryGroup, o: ClaimOp
 // "Still ours": a claim whose lease ran out and was taken again must not overwrite the new claim.
 const HELD = `($T::text IS NULL OR (records.claim_token = $T::text AND records.status = 'inflight'))`;
 
-export async function completeDeliveries(pool: pg.Pool, outcomes: DeliveryOutcome[], now: number, claimToken?: string): Promise<void> {
+const POSITION = 'id, status, occurred_at AS "occurredAt"';
+
+/** An older record landed at HubSpot after its lease ran out: the contact's newest record is sent again. */
+async function reassert(client: pg.PoolClient, lateId: number, now: number): Promise<number> {
+  const { rows } = await client.query<RecordPosition & { target_key: string; email: string; state: string }>(
+    `SELECT ${POSITION}, target_key, email, state FROM records WHERE id = $1`,
+    [lateId],
+  );
+  const late = rows[0];
+  if (!late) return 0;
+  // Two lookups, each on its partial index (records_contact, records_delivered_contact).
+  const newest = async (statuses: string) =>
+    (
+      await client.query<RecordPosition>(
+        `SELECT ${POSITION} FROM records WHERE target_key = $1 AND email = $2 AND status IN (${statuses})
+         ORDER BY occurred_at DESC, id DESC LIMIT 1`,
+        [late.target_key, late.email],
+      )
+    ).rows[0];
+  const id = reassertAfter(late, [await newest(`'pending', 'inflight'`), await newest(`'delivered'`)]);
+  if (id === undefined) return 0;
+  const copied = await client.query(
+    `INSERT INTO records (inbox_id, source_id, source_event_id, occurrence, target_key, state, email, occurred_at, input, status,
+                          next_attempt_at, last_error, received_at, created_at, updated_at)
+     SELECT inbox_id, source_id, source_event_id, occurrence, target_key, state, email, occurred_at, input, 'pending', $2, $3, received_at, $2, $2
+     FROM records WHERE id = $1`,
+    [id, now, reassertedAfter(late.state)],
+  );
+  return copied.rowCount ?? 0;
+}
+
+export async function completeDeliveries(pool: pg.Pool, outcomes: DeliveryOutcome[], now: number, claimToken?: string): Promise<{ reasserted: number }> {
   const token = claimToken ?? null;
   const delivered = outcomes.filter((o) => o.kind === 'delivered');
   const retried = outcomes.filter((o) => o.kind === 'retry');
   const dead = outcomes.filter((o) => o.kind === 'dead');
-  await inTransaction(pool, async (client) => {
+  return inTransaction(pool, async (client) => {
+    let reasserted = 0;
     if (delivered.length > 0) {
-      await client.query(
+      const applied = await client.query<{ id: number }>(
         `UPDATE records SET status = 'delivered', vid = u.vid, lease_until = NULL, claim_token = NULL, last_error = NULL, updated_at = $3
-         FROM unnest($1::bigint[], $2::bigint[]) AS u(id, vid) WHERE records.id = u.id AND ${HELD.replaceAll('$T', '$4')}`,
+         FROM unnest($1::bigint[], $2::bigint[]) AS u(id, vid) WHERE records.id = u.id AND ${HELD.replaceAll('$T', '$4')}
+         RETURNING records.id`,
         [delivered.map((o) => o.id), delivered.map((o) => o.vid ?? null), now, token],
       );
+      if (token !== null && applied.rows.length < delivered.length) {
+        const held = new Set(applied.rows.map((r) => r.id));
+        for (const late of delivered.filter((o) => !held.has(o.id))) reasserted += await reassert(client, late.id, now);
+      }
     }
     if (retried.length > 0) {
       await client.query(
@@ -75,6 +138,7 @@ export async function completeDeliveries(pool: pg.Pool, outcomes: DeliveryOutcom
         [dead.map((o) => o.id), dead.map((o) => o.error), now, token],
       );
     }
+    return { reasserted };
   });
 }
 

@@ -5,12 +5,14 @@ import type { DetailsQueue, InboxRow, WebhookStatus } from '../types.js';
 /** The background fetch of thin notices' details (claimed with a lease, SKIP LOCKED), and a webhook's outcome. */
 export function postgresDetailsQueries(pool: pg.Pool): DetailsQueue & { webhookStatus(id: number): Promise<WebhookStatus | undefined> } {
   return {
-    async claimWebhooksNeedingDetails(now, limit, leaseMs) {
+    async claimWebhooksNeedingDetails(now, limit, leaseMs, sources) {
       const { rows } = await pool.query<InboxRow>(
         `UPDATE inbox SET details_next_at = $3
-         WHERE id IN (SELECT id FROM inbox WHERE details_status = 'pending' AND details_next_at <= $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+         WHERE id IN (SELECT id FROM inbox WHERE details_status = 'pending' AND details_next_at <= $1
+                        AND ($4::text[] IS NULL OR source_id = ANY($4::text[]))
+                      ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
          RETURNING id, source_id AS "sourceId", received_at AS "receivedAt", body, details_attempts AS "detailsAttempts"`,
-        [now, limit, now + leaseMs],
+        [now, limit, now + leaseMs, sources ?? null],
       );
       return rows.sort((a, b) => a.id - b.id);
     },

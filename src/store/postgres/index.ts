@@ -5,16 +5,17 @@ import { postgresDetailsQueries } from './details.js';
 import { claimBatch, completeDeliveries, countByStatus, prune, releaseExpiredLeases } from './delivery.js';
 import { insertWebhooks, intakeView } from './intake.js';
 import { migratePostgres } from './migrations.js';
-import { createPool, inTransaction } from './pool.js';
+import { createPool, inTransaction, type SessionBounds } from './pool.js';
 import { sharedDeliveryState } from './shared.js';
+import { UNCONFIGURED_OUTCOME } from '../rows.js';
 
 /**
  * The store for several replicas behind one load balancer: every replica
  * takes webhooks, one at a time processes them (an advisory lock), and all
  * claim batches side by side (FOR UPDATE SKIP LOCKED with renewable leases).
  */
-export function openPostgresStore(url: string, log?: Log): Store {
-  const pool = createPool(url, log);
+export function openPostgresStore(url: string, log?: Log, bounds?: SessionBounds): Store {
+  const pool = createPool(url, log, bounds);
   const view = intakeView(pool);
   return {
     kind: 'postgres',
@@ -36,8 +37,12 @@ export function openPostgresStore(url: string, log?: Log): Store {
     // Other replicas may be alive: only claims whose lease ran out are taken back.
     releaseInflight: (now) => releaseExpiredLeases(pool, now ?? Date.now()),
     releaseExpiredLeases: (now) => releaseExpiredLeases(pool, now),
+    // The fence before every HubSpot try: one indexed statement (records_claim).
     renewLease: async (token, until) =>
-      void (await pool.query(`UPDATE records SET lease_until = $2 WHERE claim_token = $1 AND status = 'inflight'`, [token, until])),
+      ((await pool.query({ name: 'renew-lease', text: `UPDATE records SET lease_until = $2 WHERE claim_token = $1 AND status = 'inflight'`, values: [token, until] }))
+        .rowCount ?? 0) > 0,
+    reopenUnconfiguredWebhooks: async () =>
+      (await pool.query(`UPDATE inbox SET processed_at = NULL, outcome = NULL WHERE ${UNCONFIGURED_OUTCOME}`)).rowCount ?? 0,
     async pendingGroups() {
       const { rows } = await pool.query<{ target_key: string; state: 'register' | 'attend' | 'cancel' }>(
         `SELECT DISTINCT target_key, state FROM records WHERE status = 'pending'`,

@@ -1,7 +1,7 @@
 import { isOpen } from '../../attendance/sessions.js';
 import type { ContactDetails } from '../../attendance/types.js';
 import type { AcceptedWebhook, InboxEffects, InboxRow, IntakeView, NewRecord, NewWebhook, SessionRow } from '../types.js';
-import { toSessionRow, UNPROCESSED_INBOX, type SessionDbRow } from '../rows.js';
+import { toSessionRow, toSourceEventRow, UNPROCESSED_INBOX, type SessionDbRow, type SourceEventDbRow } from '../rows.js';
 import type { Queryable } from './pool.js';
 
 const DEADLOCK = '40P01';
@@ -57,16 +57,16 @@ async function insertGroup(db: Queryable, rows: NewWebhook[]): Promise<AcceptedW
   });
 }
 
-const SESSION_COLUMNS = 'source_id, source_event_id, email, first_join, last_join, last_leave, sent_join, sent_leave, contact';
+const SESSION_COLUMNS = 'source_id, source_event_id, occurrence, email, first_join, last_join, last_leave, closed_at, sent_join, sent_leave, contact';
 
 /** The reads and the commit of one processing round, on `db` (a client inside the round's transaction). */
 export function intakeView(db: Queryable): IntakeView {
   return {
-    async unprocessedWebhooks(limit) {
+    async unprocessedWebhooks(limit, sources) {
       const { rows } = await db.query<InboxRow>(
         `SELECT id, source_id AS "sourceId", received_at AS "receivedAt", body, details FROM inbox
-         WHERE ${UNPROCESSED_INBOX} ORDER BY id LIMIT $1`,
-        [limit],
+         WHERE ${UNPROCESSED_INBOX} AND ($2::text[] IS NULL OR source_id = ANY($2::text[])) ORDER BY id LIMIT $1`,
+        [limit, sources ?? null],
       );
       return rows;
     },
@@ -74,20 +74,19 @@ export function intakeView(db: Queryable): IntakeView {
       const { rows } = await db.query<{ contact: string }>('SELECT contact FROM contacts WHERE source_id = $1 AND contact_key = $2', [sourceId, contactKey]);
       return rows[0] ? JSON.parse(rows[0].contact) : undefined;
     },
-    async findSession(sourceId, sourceEventId, email): Promise<SessionRow | undefined> {
+    async findSession(sourceId, sourceEventId, occurrence, email): Promise<SessionRow | undefined> {
       const { rows } = await db.query<SessionDbRow>(
-        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE source_id = $1 AND source_event_id = $2 AND email = $3`,
-        [sourceId, sourceEventId, email],
+        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE source_id = $1 AND source_event_id = $2 AND occurrence = $3 AND email = $4`,
+        [sourceId, sourceEventId, occurrence, email],
       );
       return rows[0] ? toSessionRow(rows[0]) : undefined;
     },
-    async findSourceEvent(sourceId, sourceEventId) {
-      const { rows } = await db.query<{ starts_at: number | null; ends_at: number | null }>(
-        'SELECT starts_at, ends_at FROM source_events WHERE source_id = $1 AND source_event_id = $2',
-        [sourceId, sourceEventId],
+    async findSourceEvent(sourceId, sourceEventId, occurrence = '') {
+      const { rows } = await db.query<SourceEventDbRow>(
+        'SELECT starts_at, ends_at, ended_at FROM source_events WHERE source_id = $1 AND source_event_id = $2 AND occurrence = $3',
+        [sourceId, sourceEventId, occurrence],
       );
-      const row = rows[0];
-      return row ? { sourceId, sourceEventId, startsAt: row.starts_at ?? undefined, endsAt: row.ends_at ?? undefined } : undefined;
+      return rows[0] ? toSourceEventRow(sourceId, sourceEventId, occurrence, rows[0]) : undefined;
     },
     async openSessionsJoinedBefore(cutoff, limit) {
       const { rows } = await db.query<SessionDbRow>(
@@ -96,10 +95,10 @@ export function intakeView(db: Queryable): IntakeView {
       );
       return rows.map(toSessionRow);
     },
-    async openSessionsOfEvent(sourceId, sourceEventId) {
+    async openSessionsOfEvent(sourceId, sourceEventId, occurrence) {
       const { rows } = await db.query<SessionDbRow>(
-        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE source_id = $1 AND source_event_id = $2 AND open_since IS NOT NULL`,
-        [sourceId, sourceEventId],
+        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE source_id = $1 AND source_event_id = $2 AND occurrence = $3 AND open_since IS NOT NULL`,
+        [sourceId, sourceEventId, occurrence],
       );
       return rows.map(toSessionRow);
     },
@@ -124,21 +123,22 @@ async function writeEffects(db: Queryable, effects: InboxEffects, now: number): 
   }
   for (const e of sourceEvents) {
     await db.query(
-      `INSERT INTO source_events (source_id, source_event_id, starts_at, ends_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (source_id, source_event_id) DO UPDATE SET
-         starts_at = COALESCE(excluded.starts_at, source_events.starts_at), ends_at = COALESCE(excluded.ends_at, source_events.ends_at)`,
-      [e.sourceId, e.sourceEventId, e.startsAt ?? null, e.endsAt ?? null],
+      `INSERT INTO source_events (source_id, source_event_id, occurrence, starts_at, ends_at, ended_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (source_id, source_event_id, occurrence) DO UPDATE SET
+         starts_at = COALESCE(excluded.starts_at, source_events.starts_at), ends_at = COALESCE(excluded.ends_at, source_events.ends_at),
+         ended_at = COALESCE(excluded.ended_at, source_events.ended_at)`,
+      [e.sourceId, e.sourceEventId, e.occurrence ?? '', e.startsAt ?? null, e.endsAt ?? null, e.endedAt ?? null],
     );
   }
   for (const s of sessions) {
     const t = s.times;
     await db.query(
-      `INSERT INTO sessions (${SESSION_COLUMNS}, open_since) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-       ON CONFLICT (source_id, source_event_id, email) DO UPDATE SET first_join = excluded.first_join, last_join = excluded.last_join,
-         last_leave = excluded.last_leave, sent_join = excluded.sent_join, sent_leave = excluded.sent_leave,
-         contact = excluded.contact, open_since = excluded.open_since`,
-      [s.sourceId, s.sourceEventId, s.email, t.firstJoin ?? null, t.lastJoin ?? null, t.lastLeave ?? null, t.sentJoin ?? null,
-        t.sentLeave ?? null, JSON.stringify(s.contact), isOpen(t) ? (t.lastJoin ?? null) : null],
+      `INSERT INTO sessions (${SESSION_COLUMNS}, open_since) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ON CONFLICT (source_id, source_event_id, occurrence, email) DO UPDATE SET first_join = excluded.first_join,
+         last_join = excluded.last_join, last_leave = excluded.last_leave, closed_at = excluded.closed_at,
+         sent_join = excluded.sent_join, sent_leave = excluded.sent_leave, contact = excluded.contact, open_since = excluded.open_since`,
+      [s.sourceId, s.sourceEventId, s.occurrence, s.email, t.firstJoin ?? null, t.lastJoin ?? null, t.lastLeave ?? null, t.closedAt ?? null,
+        t.sentJoin ?? null, t.sentLeave ?? null, JSON.stringify(s.contact), isOpen(t) ? (t.lastJoin ?? null) : null],
     );
   }
   await writeRecords(db, effects.records, now);
@@ -162,31 +162,33 @@ async function writeRecords(db: Queryable, records: NewRecord[], now: number): P
   const attends = records.filter((r) => r.supersedesPendingAttend);
   if (attends.length > 0) {
     await db.query(
-      `UPDATE records SET status = 'superseded', updated_at = $4
-       FROM unnest($1::text[], $2::text[], $3::text[]) AS u(s, e, m)
-       WHERE records.source_id = u.s AND records.source_event_id = u.e AND records.email = u.m
+      `UPDATE records SET status = 'superseded', updated_at = $5
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(s, e, m, oc)
+       WHERE records.source_id = u.s AND records.source_event_id = u.e AND records.email = u.m AND records.occurrence = u.oc
          AND records.state = 'attend' AND records.status IN ('pending', 'unmapped')`,
-      [attends.map((r) => r.sourceId), attends.map((r) => r.sourceEventId), attends.map((r) => r.email), now],
+      [attends.map((r) => r.sourceId), attends.map((r) => r.sourceEventId), attends.map((r) => r.email), attends.map((r) => r.occurrence ?? ''), now],
     );
   }
-  // Within one round a later attend of the same person replaces an earlier one.
+  // Within one round a later attend of the same person (and occurrence) replaces an earlier one.
   const last = new Map<string, number>();
-  records.forEach((r, i) => r.supersedesPendingAttend && last.set(`${r.sourceId}\u0000${r.sourceEventId}\u0000${r.email}`, i));
+  const attendKey = (r: NewRecord) => [r.sourceId, r.sourceEventId, r.occurrence ?? '', r.email].join('\u0000');
+  records.forEach((r, i) => r.supersedesPendingAttend && last.set(attendKey(r), i));
   const status = (r: NewRecord, i: number) => {
-    if (r.supersedesPendingAttend && last.get(`${r.sourceId}\u0000${r.sourceEventId}\u0000${r.email}`) !== i) return 'superseded';
+    if (r.supersedesPendingAttend && last.get(attendKey(r)) !== i) return 'superseded';
     return r.targetKey === null ? 'unmapped' : 'pending';
   };
   await db.query(
-    `INSERT INTO records (inbox_id, source_id, source_event_id, target_key, state, email, occurred_at, input, status,
+    `INSERT INTO records (inbox_id, source_id, source_event_id, occurrence, target_key, state, email, occurred_at, input, status,
                           next_attempt_at, received_at, created_at, updated_at)
-     SELECT i, s, e, t, st, m, o, inp, stat, $11, r, $11, $11
-     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::bigint[])
-       WITH ORDINALITY AS u(i, s, e, t, st, m, o, inp, stat, r, n)
+     SELECT i, s, e, oc, t, st, m, o, inp, stat, $12, r, $12, $12
+     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::text[], $11::bigint[])
+       WITH ORDINALITY AS u(i, s, e, oc, t, st, m, o, inp, stat, r, n)
      ORDER BY n`,
     [
       records.map((r) => r.inboxId ?? null),
       records.map((r) => r.sourceId),
       records.map((r) => r.sourceEventId),
+      records.map((r) => r.occurrence ?? ''),
       records.map((r) => r.targetKey),
       records.map((r) => r.state),
       records.map((r) => r.email),

@@ -1,7 +1,10 @@
 import type Database from 'better-sqlite3';
 import { ADMIN_RECORD_COLUMNS, recordFilterSql, toAdminRecord, type AdminRecordRow } from '../admin-sql.js';
 import { UNPROCESSED_INBOX } from '../rows.js';
-import type { AdminQueries, DeadWebhook, QueueStats } from '../types.js';
+import type { AdminQueries, DeadWebhook, QueueStats, WaitingWebhook } from '../types.js';
+
+// The known sources as a JSON array.
+const WAITING_FOR_SOURCE = 'processed_at IS NULL AND source_id NOT IN (SELECT value FROM json_each(?))';
 
 export function sqliteAdminQueries(db: Database.Database): AdminQueries {
   return {
@@ -35,6 +38,20 @@ export function sqliteAdminQueries(db: Database.Database): AdminQueries {
       return db
         .prepare(`UPDATE inbox SET details_status = 'pending', details_attempts = 0, details_next_at = ? WHERE details_status = 'dead'${only}`)
         .run(now, ...(ids === 'all' ? [] : ids)).changes;
+    },
+    async listWaitingWebhooks(known, limit, beforeId) {
+      return db
+        .prepare(
+          `SELECT id, source_id AS sourceId, received_at AS receivedAt FROM inbox
+           WHERE ${WAITING_FOR_SOURCE} AND id < ? ORDER BY id DESC LIMIT ?`,
+        )
+        .all(JSON.stringify(known), beforeId ?? Number.MAX_SAFE_INTEGER, limit) as WaitingWebhook[];
+    },
+    async countWaitingWebhooks(known) {
+      const rows = db
+        .prepare(`SELECT source_id AS sourceId, COUNT(*) AS n FROM inbox WHERE ${WAITING_FOR_SOURCE} GROUP BY source_id`)
+        .all(JSON.stringify(known)) as Array<{ sourceId: string; n: number }>;
+      return Object.fromEntries(rows.map((r) => [r.sourceId, r.n]));
     },
     async queueStats(): Promise<QueueStats> {
       const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;

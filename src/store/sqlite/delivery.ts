@@ -9,27 +9,36 @@ import {
   type DeliveryOutcome,
   type RecordStatus,
 } from '../types.js';
+import { overtakenBy, reassertAfter, reassertedAfter, type RecordPosition } from '../last-word.js';
 import { toDeliveryRecord, type RecordRow } from '../rows.js';
+
+type ReadyRow = RecordRow & { overtaken_by: string | null };
 
 /** Queries for the dispatcher: claiming batches and recording what HubSpot said. */
 export function sqliteDeliveryQueries(db: Database.Database) {
-  // A record is ready when no earlier record of the same contact in the same
-  // HubSpot event is still undelivered: that keeps each contact's records in
-  // the order they happened, and leaves at most one input per email in a batch.
+  // A record is ready when no earlier record of the same contact in the same HubSpot event is
+  // still undelivered, and none of that contact's is in flight: that keeps each contact's records
+  // in the order they happened (see ../last-word.ts), and leaves at most one input per email in a
+  // batch. `overtaken_by` names the newer state of another kind HubSpot already has, if any.
   // The unary + keeps SQLite off records_due here: walking records_ready in
   // (occurred_at, id) order stops after LIMIT rows instead of sorting the whole backlog.
   const ready = db.prepare(
     `SELECT r.id, r.source_id, r.source_event_id, r.target_key, r.state, r.email, r.occurred_at, r.input, r.attempts,
-            r.created_at, r.received_at
+            r.created_at, r.received_at,
+            (SELECT d.state FROM records d
+             WHERE d.target_key = r.target_key AND d.email = r.email AND d.status = 'delivered' AND d.occurred_at > r.occurred_at
+               AND d.state <> r.state
+             ORDER BY d.occurred_at DESC LIMIT 1) AS overtaken_by
      FROM records r
      WHERE r.target_key = ? AND r.state = ? AND r.status = 'pending' AND +r.next_attempt_at <= ?
        AND NOT EXISTS (
          SELECT 1 FROM records p
          WHERE p.target_key = r.target_key AND p.email = r.email AND p.status IN ('pending', 'inflight')
-           AND (p.occurred_at < r.occurred_at OR (p.occurred_at = r.occurred_at AND p.id < r.id)))
+           AND (p.status = 'inflight' OR p.occurred_at < r.occurred_at OR (p.occurred_at = r.occurred_at AND p.id < r.id)))
      ORDER BY r.occurred_at, r.id
      LIMIT ?`,
   );
+  const supersede = db.prepare(`UPDATE records SET status = 'superseded', last_error = ?, updated_at = ? WHERE id = ?`);
   const nextDue = db.prepare(
     `SELECT MIN(next_attempt_at) AS next FROM records WHERE target_key = ? AND state = ? AND status = 'pending'`,
   );
@@ -49,8 +58,19 @@ export function sqliteDeliveryQueries(db: Database.Database) {
      WHERE ${held}`,
   );
 
+  /** The ready records of a group, after superseding those HubSpot already has a newer state for. */
+  const readyRows = (group: DeliveryGroup, o: ClaimOptions): RecordRow[] => {
+    for (;;) {
+      const rows = ready.all(group.targetKey, group.state, o.now, o.batchSize) as ReadyRow[];
+      const overtaken = rows.filter((row) => row.overtaken_by !== null);
+      for (const row of overtaken) supersede.run(overtakenBy(row.overtaken_by as string), o.now, row.id);
+      const fresh = rows.filter((row) => row.overtaken_by === null);
+      if (fresh.length > 0 || overtaken.length === 0) return fresh;
+    }
+  };
+
   const claimBatch = db.transaction((group: DeliveryGroup, o: ClaimOptions): ClaimResult => {
-    const rows = ready.all(group.targetKey, group.state, o.now, o.batchSize) as RecordRow[];
+    const rows = readyRows(group, o);
     if (rows.length === 0) {
       const { next } = nextDue.get(group.targetKey, group.state) as { next: number | null };
       // A group with a batch in flight is not drained: that batch may come back for a retry.
@@ -67,12 +87,42 @@ export function sqliteDeliveryQueries(db: Database.Database) {
     return { kind: 'claimed', records: rows.map(toDeliveryRecord), claimToken };
   });
 
+  const position = (sql: string) => db.prepare(`SELECT id, status, occurred_at AS occurredAt FROM records WHERE ${sql}`);
+  const lateRecord = db.prepare(`SELECT id, status, occurred_at AS occurredAt, target_key AS targetKey, email, state FROM records WHERE id = ?`);
+  const newestActive = position(
+    `target_key = ? AND email = ? AND status IN ('pending', 'inflight') ORDER BY occurred_at DESC, id DESC LIMIT 1`,
+  );
+  const newestDelivered = position(`target_key = ? AND email = ? AND status = 'delivered' ORDER BY occurred_at DESC, id DESC LIMIT 1`);
+  const copyAsPending = db.prepare(
+    `INSERT INTO records (inbox_id, source_id, source_event_id, occurrence, target_key, state, email, occurred_at, input, status,
+                          next_attempt_at, last_error, received_at, created_at, updated_at)
+     SELECT inbox_id, source_id, source_event_id, occurrence, target_key, state, email, occurred_at, input, 'pending',
+            @now, @error, received_at, @now, @now
+     FROM records WHERE id = @id`,
+  );
+
+  /** An older record landed at HubSpot after its lease ran out: the contact's newest record is sent again. */
+  const reassert = (lateId: number, now: number): number => {
+    const late = lateRecord.get(lateId) as (RecordPosition & { targetKey: string; email: string; state: string }) | undefined;
+    if (!late) return 0;
+    const newest = reassertAfter(late, [
+      newestActive.get(late.targetKey, late.email) as RecordPosition | undefined,
+      newestDelivered.get(late.targetKey, late.email) as RecordPosition | undefined,
+    ]);
+    if (newest === undefined) return 0;
+    return copyAsPending.run({ id: newest, now, error: reassertedAfter(late.state) }).changes;
+  };
+
   const completeDeliveries = db.transaction((outcomes: DeliveryOutcome[], now: number, token: string | null) => {
+    let reasserted = 0;
     for (const o of outcomes) {
-      if (o.kind === 'delivered') delivered.run({ id: o.id, token, now, vid: o.vid ?? null });
-      else if (o.kind === 'retry') retry.run({ id: o.id, token, now, notBefore: o.notBefore, count: o.countAttempt ? 1 : 0, error: o.error });
+      if (o.kind === 'delivered') {
+        const applied = delivered.run({ id: o.id, token, now, vid: o.vid ?? null }).changes;
+        if (applied === 0 && token !== null) reasserted += reassert(o.id, now);
+      } else if (o.kind === 'retry') retry.run({ id: o.id, token, now, notBefore: o.notBefore, count: o.countAttempt ? 1 : 0, error: o.error });
       else dead.run({ id: o.id, token, now, error: o.error });
     }
+    return { reasserted };
   });
 
   return {
@@ -84,7 +134,7 @@ export function sqliteDeliveryQueries(db: Database.Database) {
         .prepare(`UPDATE records SET status = 'pending', lease_until = NULL, claim_token = NULL, updated_at = @now WHERE status = 'inflight' AND lease_until < @now`)
         .run({ now }).changes,
     renewLease: (claimToken: string, until: number) =>
-      void db.prepare(`UPDATE records SET lease_until = ? WHERE claim_token = ? AND status = 'inflight'`).run(until, claimToken),
+      db.prepare(`UPDATE records SET lease_until = ? WHERE claim_token = ? AND status = 'inflight'`).run(until, claimToken).changes > 0,
     pendingGroups: () =>
       (db.prepare(`SELECT DISTINCT target_key, state FROM records WHERE status = 'pending'`).all() as Array<{
         target_key: string;

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { isOpen } from '../../attendance/sessions.js';
 import type { ContactDetails } from '../../attendance/types.js';
 import type { AcceptedWebhook, InboxEffects, InboxRow, NewWebhook, SessionRow, SourceEventRow } from '../types.js';
-import { toSessionRow, UNPROCESSED_INBOX, type SessionDbRow } from '../rows.js';
+import { toSessionRow, toSourceEventRow, UNCONFIGURED_OUTCOME, UNPROCESSED_INBOX, type SessionDbRow, type SourceEventDbRow } from '../rows.js';
 
 /** Queries for webhook intake and processing (inbox, contacts, sessions). */
 export function sqliteIntakeQueries(db: Database.Database) {
@@ -16,13 +16,19 @@ export function sqliteIntakeQueries(db: Database.Database) {
     `SELECT id, source_id AS sourceId, received_at AS receivedAt, body, details FROM inbox
      WHERE ${UNPROCESSED_INBOX} ORDER BY id LIMIT ?`,
   );
+  // The sources as a JSON array: one prepared statement whatever their number.
+  const unprocessedOf = db.prepare(
+    `SELECT id, source_id AS sourceId, received_at AS receivedAt, body, details FROM inbox
+     WHERE ${UNPROCESSED_INBOX} AND source_id IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?`,
+  );
+  const reopenUnconfigured = db.prepare(`UPDATE inbox SET processed_at = NULL, outcome = NULL WHERE ${UNCONFIGURED_OUTCOME}`);
   const onceKey = db.prepare('SELECT 1 AS yes FROM once_keys WHERE source_id = ? AND once_key = ?');
   const insertOnceKey = db.prepare('INSERT OR IGNORE INTO once_keys (source_id, once_key, created_at) VALUES (?, ?, ?)');
   const contact = db.prepare('SELECT contact FROM contacts WHERE source_id = ? AND contact_key = ?');
-  const session = db.prepare('SELECT * FROM sessions WHERE source_id = ? AND source_event_id = ? AND email = ?');
-  const sourceEvent = db.prepare('SELECT starts_at, ends_at FROM source_events WHERE source_id = ? AND source_event_id = ?');
+  const session = db.prepare('SELECT * FROM sessions WHERE source_id = ? AND source_event_id = ? AND occurrence = ? AND email = ?');
+  const sourceEvent = db.prepare('SELECT starts_at, ends_at, ended_at FROM source_events WHERE source_id = ? AND source_event_id = ? AND occurrence = ?');
   const eventSessions = db.prepare(
-    'SELECT * FROM sessions WHERE source_id = ? AND source_event_id = ? AND open_since IS NOT NULL',
+    'SELECT * FROM sessions WHERE source_id = ? AND source_event_id = ? AND occurrence = ? AND open_since IS NOT NULL',
   );
   const staleSessions = db.prepare('SELECT * FROM sessions WHERE open_since IS NOT NULL AND open_since < ? ORDER BY open_since LIMIT ?');
 
@@ -32,22 +38,24 @@ export function sqliteIntakeQueries(db: Database.Database) {
      ON CONFLICT (source_id, contact_key) DO UPDATE SET contact = excluded.contact, updated_at = excluded.updated_at`,
   );
   const upsertSession = db.prepare(
-    `INSERT OR REPLACE INTO sessions (source_id, source_event_id, email, first_join, last_join, last_leave, sent_join, sent_leave, open_since, contact)
-     VALUES (@sourceId, @sourceEventId, @email, @firstJoin, @lastJoin, @lastLeave, @sentJoin, @sentLeave, @openSince, @contact)`,
+    `INSERT OR REPLACE INTO sessions (source_id, source_event_id, occurrence, email, first_join, last_join, last_leave, closed_at,
+                                      sent_join, sent_leave, open_since, contact)
+     VALUES (@sourceId, @sourceEventId, @occurrence, @email, @firstJoin, @lastJoin, @lastLeave, @closedAt, @sentJoin, @sentLeave, @openSince, @contact)`,
   );
   const upsertSourceEvent = db.prepare(
-    `INSERT INTO source_events (source_id, source_event_id, starts_at, ends_at) VALUES (?, ?, ?, ?)
-     ON CONFLICT (source_id, source_event_id) DO UPDATE SET
-       starts_at = COALESCE(excluded.starts_at, starts_at), ends_at = COALESCE(excluded.ends_at, ends_at)`,
+    `INSERT INTO source_events (source_id, source_event_id, occurrence, starts_at, ends_at, ended_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (source_id, source_event_id, occurrence) DO UPDATE SET
+       starts_at = COALESCE(excluded.starts_at, starts_at), ends_at = COALESCE(excluded.ends_at, ends_at),
+       ended_at = COALESCE(excluded.ended_at, ended_at)`,
   );
   const supersedeAttend = db.prepare(
     `UPDATE records SET status = 'superseded', updated_at = ?
-     WHERE source_id = ? AND source_event_id = ? AND email = ? AND state = 'attend' AND status IN ('pending', 'unmapped')`,
+     WHERE source_id = ? AND source_event_id = ? AND email = ? AND occurrence = ? AND state = 'attend' AND status IN ('pending', 'unmapped')`,
   );
   const insertRecord = db.prepare(
-    `INSERT INTO records (inbox_id, source_id, source_event_id, target_key, state, email, occurred_at, input, status,
+    `INSERT INTO records (inbox_id, source_id, source_event_id, occurrence, target_key, state, email, occurred_at, input, status,
                           next_attempt_at, received_at, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
 
   const insertWebhooks = db.transaction((rows: NewWebhook[]): AcceptedWebhook[] =>
@@ -63,16 +71,20 @@ export function sqliteIntakeQueries(db: Database.Database) {
 
   const commitEffects = db.transaction((effects: InboxEffects, now: number) => {
     for (const c of effects.contacts) upsertContact.run(c.sourceId, c.contactKey, JSON.stringify(c.contact), now);
-    for (const e of effects.sourceEvents) upsertSourceEvent.run(e.sourceId, e.sourceEventId, e.startsAt ?? null, e.endsAt ?? null);
+    for (const e of effects.sourceEvents) {
+      upsertSourceEvent.run(e.sourceId, e.sourceEventId, e.occurrence ?? '', e.startsAt ?? null, e.endsAt ?? null, e.endedAt ?? null);
+    }
     for (const s of effects.sessions) {
       const t = s.times;
       upsertSession.run({
         sourceId: s.sourceId,
         sourceEventId: s.sourceEventId,
+        occurrence: s.occurrence,
         email: s.email,
         firstJoin: t.firstJoin ?? null,
         lastJoin: t.lastJoin ?? null,
         lastLeave: t.lastLeave ?? null,
+        closedAt: t.closedAt ?? null,
         sentJoin: t.sentJoin ?? null,
         sentLeave: t.sentLeave ?? null,
         openSince: isOpen(t) ? (t.lastJoin ?? null) : null,
@@ -80,9 +92,9 @@ export function sqliteIntakeQueries(db: Database.Database) {
       });
     }
     for (const r of effects.records) {
-      if (r.supersedesPendingAttend) supersedeAttend.run(now, r.sourceId, r.sourceEventId, r.email);
+      if (r.supersedesPendingAttend) supersedeAttend.run(now, r.sourceId, r.sourceEventId, r.email, r.occurrence ?? '');
       const status = r.targetKey === null ? 'unmapped' : 'pending';
-      insertRecord.run(r.inboxId ?? null, r.sourceId, r.sourceEventId, r.targetKey, r.state, r.email, r.occurredAt,
+      insertRecord.run(r.inboxId ?? null, r.sourceId, r.sourceEventId, r.occurrence ?? '', r.targetKey, r.state, r.email, r.occurredAt,
         JSON.stringify(r.input), status, now, r.receivedAt, now, now);
     }
     for (const k of effects.onceKeys ?? []) insertOnceKey.run(k.sourceId, k.key, now);
@@ -98,25 +110,26 @@ export function sqliteIntakeQueries(db: Database.Database) {
         db.pragma('synchronous = NORMAL');
       }
     },
-    unprocessedWebhooks: (limit: number) => unprocessed.all(limit) as InboxRow[],
+    unprocessedWebhooks: (limit: number, sources?: readonly string[]) =>
+      (sources ? unprocessedOf.all(JSON.stringify(sources), limit) : unprocessed.all(limit)) as InboxRow[],
+    reopenUnconfiguredWebhooks: () => reopenUnconfigured.run().changes,
     findContact(sourceId: string, contactKey: string): ContactDetails | undefined {
       const row = contact.get(sourceId, contactKey) as { contact: string } | undefined;
       return row ? JSON.parse(row.contact) : undefined;
     },
-    findSession(sourceId: string, sourceEventId: string, email: string): SessionRow | undefined {
-      const row = session.get(sourceId, sourceEventId, email) as SessionDbRow | undefined;
+    findSession(sourceId: string, sourceEventId: string, occurrence: string, email: string): SessionRow | undefined {
+      const row = session.get(sourceId, sourceEventId, occurrence, email) as SessionDbRow | undefined;
       return row ? toSessionRow(row) : undefined;
     },
-    findSourceEvent(sourceId: string, sourceEventId: string): SourceEventRow | undefined {
-      const row = sourceEvent.get(sourceId, sourceEventId) as { starts_at: number | null; ends_at: number | null } | undefined;
-      if (!row) return undefined;
-      return { sourceId, sourceEventId, startsAt: row.starts_at ?? undefined, endsAt: row.ends_at ?? undefined };
+    findSourceEvent(sourceId: string, sourceEventId: string, occurrence = ''): SourceEventRow | undefined {
+      const row = sourceEvent.get(sourceId, sourceEventId, occurrence) as SourceEventDbRow | undefined;
+      return row ? toSourceEventRow(sourceId, sourceEventId, occurrence, row) : undefined;
     },
     openSessionsJoinedBefore: (cutoff: number, limit: number) =>
       (staleSessions.all(cutoff, limit) as SessionDbRow[]).map(toSessionRow),
     hasOnceKey: (sourceId: string, key: string) => onceKey.get(sourceId, key) !== undefined,
-    openSessionsOfEvent: (sourceId: string, sourceEventId: string) =>
-      (eventSessions.all(sourceId, sourceEventId) as SessionDbRow[]).map(toSessionRow),
+    openSessionsOfEvent: (sourceId: string, sourceEventId: string, occurrence: string) =>
+      (eventSessions.all(sourceId, sourceEventId, occurrence) as SessionDbRow[]).map(toSessionRow),
     commitEffects: (effects: InboxEffects, now: number): void => commitEffects.immediate(effects, now),
   };
 }

@@ -23,7 +23,7 @@ const { config } = await new Promise<Extract<ToWorker, { type: 'init' }>>((resol
 const log = createLogger(config.logging, { write: (line: string) => post({ type: 'log', line: line.trimEnd() }) }) as unknown as Log;
 
 async function start(): Promise<void> {
-  const store = openStore(config.store.url, log.child({ component: 'store' }));
+  const store = openStore(config.store.url, log.child({ component: 'store' }), { idleInTransactionTimeoutMs: config.store.idleInTransactionTimeoutMs });
   await store.migrate();
   let mappings = new EventMappings(config.events);
   let lastInsertAt = 0;
@@ -36,6 +36,7 @@ async function start(): Promise<void> {
     onRecords: (groups) => post({ type: 'records', groups }),
     // Webhooks stored within the last 20 ms: a burst is on.
     ingestBusy: () => performance.now() - lastInsertAt < 20,
+    maxEventTimeAheadMs: config.processing.maxEventTimeAheadMinutes * 60_000,
   });
   // Only when a source sends thin notices (Eventbrite): fetch their details in the background.
   const fetcher = [...sources.values()].some((s) => s.fetchDetails)

@@ -74,13 +74,14 @@ describe.each(['webinar', 'meeting'] as const)('Zoom %s.* mapping', (scope) => {
     expect(scheduled).toMatchObject({ sourceEventId: EVENT, startsAt: START, endsAt: START + 60 * 60_000 });
   });
 
-  it(`when ${scope}.participant_joined arrives, then it opens a session at join_time for that participant`, () => {
+  it(`when ${scope}.participant_joined arrives, then it opens a session at join_time for that participant in that occurrence (object.uuid)`, () => {
     const at = '2026-11-20T15:02:03Z';
-    const body = participantEvent('joined', EVENT, { email: 'grace@example.com', userName: 'Grace Hopper', registrantId: 'reg-g' }, at, scope);
+    const body = participantEvent('joined', EVENT, { email: 'grace@example.com', userName: 'Grace Hopper', registrantId: 'reg-g' }, at, scope, 'occurrence-w2');
     expect(facts(body)).toEqual([
       {
         kind: 'joined',
         sourceEventId: EVENT,
+        occurrence: 'occurrence-w2',
         occurredAt: Date.parse(at),
         contact: expect.objectContaining({ email: 'grace@example.com', fullName: 'Grace Hopper' }),
         contactKey: expect.stringContaining('reg-g'),
@@ -94,9 +95,15 @@ describe.each(['webinar', 'meeting'] as const)('Zoom %s.* mapping', (scope) => {
     expect(facts(body)).toEqual([expect.objectContaining({ kind: 'left', sourceEventId: EVENT, occurredAt: Date.parse(at) })]);
   });
 
-  it(`when ${scope}.ended arrives, then it closes the event at end_time`, () => {
-    const body = endedEvent(EVENT, '2026-11-20T15:00:00Z', '2026-11-20T16:05:00Z', scope);
-    expect(facts(body)).toEqual([{ kind: 'event-ended', sourceEventId: EVENT, occurredAt: Date.parse('2026-11-20T16:05:00Z') }]);
+  it(`when ${scope}.ended arrives, then it closes that occurrence of the event at end_time`, () => {
+    const body = endedEvent(EVENT, '2026-11-20T15:00:00Z', '2026-11-20T16:05:00Z', scope, 'occurrence-w2');
+    expect(facts(body)).toEqual([{ kind: 'event-ended', sourceEventId: EVENT, occurrence: 'occurrence-w2', occurredAt: Date.parse('2026-11-20T16:05:00Z') }]);
+  });
+
+  it(`when ${scope} participant and end events carry no uuid (older captures), then they read as the event's one occurrence`, () => {
+    const joined = participantEvent('joined', EVENT, { email: 'grace@example.com' }, '2026-11-20T15:02:03Z', scope);
+    delete (joined.payload.object as { uuid?: string }).uuid;
+    expect(factOf(joined, 'joined').occurrence).toBeUndefined();
   });
 
   it(`when ${scope}.started arrives with start_time and duration, then the scheduled end is learned`, () => {
