@@ -11,14 +11,14 @@ let hubspot: HubspotSimulator;
 let temp: ReturnType<typeof tempDir>;
 let relay: RelayProcess | undefined;
 
-function config() {
+function config(objectId = '777') {
   return writeConfig(temp.dir, {
     server: { host: '127.0.0.1', port: 0 },
     store: { url: `sqlite:${temp.dir}/relay.db` },
     hubspot: { baseUrl: hubspot.url, accessToken: 'sim-token', batchSize: 10, batchWaitMs: 20, requestTimeoutMs: 5000 },
     logging: { level: 'info' },
     sources: [{ id: 'zoom', type: 'zoom', secretToken: SECRET }],
-    events: [{ source: 'zoom', sourceEventId: '*', hubspot: { objectId: '777' } }],
+    events: [{ source: 'zoom', sourceEventId: '*', hubspot: { objectId } }],
   });
 }
 
@@ -82,6 +82,26 @@ describe('restart safety', () => {
     expect(emails.filter((e) => !delivered.has(e))).toEqual([]);
     expect(hubspot.stats().duplicateEmailRequests).toBe(0);
   });
+});
+
+describe('a restart with a changed configuration', () => {
+  it('when the mapping changes while records are pending, then they keep the HubSpot event they were made for and new ones take the new mapping', async () => {
+    hubspot.inject({ kind: 'status', status: 503, probability: 1 }); // nothing gets through: records stay pending
+    relay = await spawnRelay(['serve', '--config', config('777')]);
+    expect(await register(relay.url, 'before@example.com')).toBe(true);
+    await waitFor(() => hubspot.requests().length > 0, 'a refused try');
+    relay.child.kill('SIGTERM');
+    await relay.exited;
+
+    hubspot.clearFaults();
+    relay = await spawnRelay(['serve', '--config', config('888')]);
+    expect(await register(relay.url, 'after@example.com')).toBe(true);
+    await waitFor(() => hubspot.attendance().length === 2, 'both registrations at HubSpot', 30_000);
+    expect(hubspot.attendance().map((r) => [r.email, r.eventKey]).sort()).toEqual([
+      ['after@example.com', 'object:888'],
+      ['before@example.com', 'object:777'],
+    ]);
+  }, 45_000);
 });
 
 describe('graceful shutdown', () => {

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
-import { MAIN_JS, spawnRelay, writeConfig, type RelayProcess } from '../support/process.js';
+import { runCli, spawnRelay, writeConfig, type RelayProcess } from '../support/process.js';
 import { tempDir } from '../support/temp.js';
 import { waitFor } from '../support/wait.js';
 import { registrationEvent, zoomHeaders } from '../support/zoom.js';
@@ -12,14 +11,7 @@ let hubspot: HubspotSimulator;
 let temp: ReturnType<typeof tempDir>;
 let relay: RelayProcess | undefined;
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN_JS, ...args], { env: { PATH: process.env.PATH } });
-    let stdout = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.on('exit', (code) => resolve({ code, stdout }));
-  });
-}
+const cli = runCli;
 
 beforeEach(async () => {
   temp = tempDir();

@@ -71,3 +71,13 @@ export async function spawnRelay(args: string[], options: { env?: NodeJS.Process
   );
   return { child, url: listening, logs, stderr, exited };
 }
+
+/** Runs `node dist/src/main.js <args>` to the end (a CLI command); its exit code and stdout. */
+export function runCli(args: string[]): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, [MAIN_JS, ...args], { env: { PATH: process.env.PATH } });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.on('exit', (code) => resolveRun({ code, stdout }));
+  });
+}

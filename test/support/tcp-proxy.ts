@@ -3,11 +3,14 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 /**
  * A TCP proxy the test can cut and restore: from the relay's side this is
  * exactly a database going away (connections reset, new ones refused) and
- * coming back on the same address, without touching the shared server.
+ * coming back on the same address, without touching the shared server. It can
+ * also hold what clients send (a request stuck in the network) and let it go later.
  */
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  private holding = false;
+  private readonly held: Array<{ to: Socket; chunk: Buffer }> = [];
 
   constructor(
     readonly port: number,
@@ -22,7 +25,8 @@ export class TcpProxy {
         s.on('close', () => this.sockets.delete(s));
         s.on('error', () => undefined);
       }
-      client.pipe(upstream).pipe(client);
+      client.on('data', (chunk: Buffer) => (this.holding ? this.held.push({ to: upstream, chunk }) : upstream.write(chunk)));
+      upstream.pipe(client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -30,6 +34,22 @@ export class TcpProxy {
       this.server?.once('error', reject);
       this.server?.listen(this.port, '127.0.0.1', () => resolve());
     });
+  }
+
+  /** From now on, what clients send is kept here instead of being forwarded. */
+  hold(): void {
+    this.holding = true;
+  }
+
+  /** Bytes sent by clients and held so far. */
+  get heldBytes(): number {
+    return this.held.reduce((sum, h) => sum + h.chunk.length, 0);
+  }
+
+  /** Forwards what was held, and everything after it. */
+  release(): void {
+    this.holding = false;
+    for (const { to, chunk } of this.held.splice(0)) to.write(chunk);
   }
 
   /** Refuses new connections and resets every open one. */
