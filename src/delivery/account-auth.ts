@@ -39,6 +39,10 @@ export class AccountAuth {
     this.pause.claimed();
   }
 
+  unsent(): void {
+    this.pause.unsent();
+  }
+
   /** A new token (configuration reload): try it at once. */
   clear(): void {
     this.pause.clear();

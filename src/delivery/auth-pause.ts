@@ -40,6 +40,11 @@ export class AuthPause {
     if (this.failure) this.probing = true;
   }
 
+  /** The probing batch went out unsent (its lease was lost): another may probe. */
+  unsent(): void {
+    this.probing = false;
+  }
+
   /** Takes on a pause another replica saw (shared store), with its next probe time. */
   adopt(failure: AuthFailure, nextProbeInMs: number, now: number): void {
     this.failure = failure;

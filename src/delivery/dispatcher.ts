@@ -161,6 +161,7 @@ export class Dispatcher extends BackgroundLoop {
     const answer = await sendBatch(this.options.sender, { targetKey: first.targetKey, state: first.state, inputs }, this.abort.signal, stillOurs);
     if (answer.kind === 'withdrawn') {
       // Its lease ran out (this process was frozen or cut off) and another replica has the records now.
+      this.auth.unsent();
       this.options.log.warn({ event: first.targetKey, state: first.state, inputs: records.length }, 'batch lease lost before a try: dropped unsent, another replica delivers it');
       return;
     }
