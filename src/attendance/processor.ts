@@ -25,7 +25,7 @@ export interface ProcessorOptions {
   maxIngestHoldMs?: number;
   sweepIntervalMs?: number;
   /** Event times later than a webhook's arrival by more than this are replaced by its arrival (see time-bound.ts). */
-  maxEventTimeAheadMs?: number;
+  maxEventTimeAheadMs: number;
 }
 
 function groupsOf(records: NewRecord[]): DeliveryGroup[] {
@@ -33,8 +33,6 @@ function groupsOf(records: NewRecord[]): DeliveryGroup[] {
   for (const r of records) if (r.targetKey !== null) groups.set(`${r.targetKey} ${r.state}`, { targetKey: r.targetKey, state: r.state });
   return [...groups.values()];
 }
-
-const DEFAULT_MAX_AHEAD_MS = 15 * 60_000;
 
 /** When a session is closed for want of a leave and the event's end is unknown. */
 const FALLBACK_ATTENDANCE_MS = 60 * 60_000;
@@ -117,7 +115,7 @@ export class WebhookProcessor extends BackgroundLoop {
       const ctx: InterpretContext = { source, mappings, work };
       const details = row.details ? JSON.parse(row.details) : undefined;
       for (const reported of source.interpret(JSON.parse(row.body), details)) {
-        const { fact, clamped } = boundEventTimes(reported, row.receivedAt, this.options.maxEventTimeAheadMs ?? DEFAULT_MAX_AHEAD_MS);
+        const { fact, clamped } = boundEventTimes(reported, row.receivedAt, this.options.maxEventTimeAheadMs);
         if (clamped.length > 0) {
           outcome.clampedTimes = (outcome.clampedTimes ?? 0) + clamped.length;
           this.options.log.warn({ sourceId: row.sourceId, webhookId: row.id, clamped }, 'event time later than the webhook\'s arrival: the arrival time is used instead');

@@ -53,6 +53,7 @@ function processor(sources: Source[] = [zoom()]): WebhookProcessor {
     log: pino({ level: 'silent' }) as unknown as Log,
     onRecords: (groups) => notified.push(...groups),
     now: () => now,
+    maxEventTimeAheadMs: 15 * 60_000,
   });
 }
 

@@ -39,6 +39,8 @@ export function sqliteDeliveryQueries(db: Database.Database) {
      LIMIT ?`,
   );
   const supersede = db.prepare(`UPDATE records SET status = 'superseded', last_error = ?, updated_at = ? WHERE id = ?`);
+  // The fence before every HubSpot try (records_claim).
+  const renew = db.prepare(`UPDATE records SET lease_until = ? WHERE claim_token = ? AND status = 'inflight'`);
   const nextDue = db.prepare(
     `SELECT MIN(next_attempt_at) AS next FROM records WHERE target_key = ? AND state = ? AND status = 'pending'`,
   );
@@ -133,8 +135,7 @@ export function sqliteDeliveryQueries(db: Database.Database) {
       db
         .prepare(`UPDATE records SET status = 'pending', lease_until = NULL, claim_token = NULL, updated_at = @now WHERE status = 'inflight' AND lease_until < @now`)
         .run({ now }).changes,
-    renewLease: (claimToken: string, until: number) =>
-      db.prepare(`UPDATE records SET lease_until = ? WHERE claim_token = ? AND status = 'inflight'`).run(until, claimToken).changes > 0,
+    renewLease: (claimToken: string, until: number) => renew.run(until, claimToken).changes > 0,
     pendingGroups: () =>
       (db.prepare(`SELECT DISTINCT target_key, state FROM records WHERE status = 'pending'`).all() as Array<{
         target_key: string;
