@@ -1,10 +1,8 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
-import { freshSchema, postgresUrl, queryPg, type TestSchema } from '../support/postgres.js';
-import { freeze, killAll, postZoom, replicaConfig, startReplica, thaw, type Replica } from '../support/replicas.js';
+import { describe, expect, it } from 'vitest';
+import { queryPg } from '../support/postgres.js';
+import { freeze, postZoom, replicaConfig, replicaWorld, thaw, type Replica } from '../support/replicas.js';
 import { seededRandom } from '../support/seed.js';
-import { tempDir } from '../support/temp.js';
 import { waitFor } from '../support/wait.js';
 import { registrationEvent } from '../support/zoom.js';
 
@@ -14,43 +12,23 @@ import { registrationEvent } from '../support/zoom.js';
  * sessions ends that transaction, so another replica takes over within the bound; nothing is lost.
  */
 
-const base = postgresUrl();
 const SECRET = 'frozen-processor-secret';
 const IDLE_IN_TRANSACTION_MS = 3000;
 const random = seededRandom('frozen-processor');
-
-let hubspot: HubspotSimulator;
-let schema: TestSchema;
-let temp: ReturnType<typeof tempDir>;
-const replicas: Replica[] = [];
-
-beforeAll(async () => {
-  if (!base) return;
-  temp = tempDir();
-  schema = await freshSchema(base);
-  hubspot = await startHubspotSimulator();
-});
-
-afterAll(async () => {
-  if (!base) return;
-  await killAll(replicas);
-  await hubspot.close();
-  await schema.drop();
-  temp.remove();
-});
+const world = replicaWorld();
 
 /** The schema's URL with an application_name, so the test can tell the replicas' sessions apart. */
 function named(name: string): string {
-  const url = new URL(schema.url);
+  const url = new URL(world.schema.url);
   url.searchParams.set('application_name', name);
   return url.toString();
 }
 
-describe.skipIf(!base)('a replica frozen inside a processing round', () => {
+describe.skipIf(!world.available)('a replica frozen inside a processing round', () => {
   it('when it holds the processing lock in an idle transaction, then the session is ended within the bound and the other replica processes everything', async () => {
+    const { hubspot, schema } = world;
     const start = (name: string) =>
-      startReplica(
-        temp.dir,
+      world.start(
         name,
         replicaConfig({
           storeUrl: named(name),
@@ -59,9 +37,9 @@ describe.skipIf(!base)('a replica frozen inside a processing round', () => {
           events: [{ source: 'zoom', sourceEventId: '*', hubspot: { objectId: '4004' } }],
           store: { idleInTransactionTimeoutMs: IDLE_IN_TRANSACTION_MS },
         }),
-      ).then((r) => (replicas.push(r), r));
+      );
     const [a, b] = [await start('replica-a'), await start('replica-b')];
-    const byName = new Map(replicas.map((r) => [r.name, r]));
+    const byName = new Map([a, b].map((r) => [r.name, r]));
 
     // Catch a round mid-flight: while the test holds records in SHARE mode, the round that takes
     // the first webhook waits on its INSERT, inside its transaction, holding the processing lock.

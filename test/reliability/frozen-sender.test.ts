@@ -1,11 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../support/ports.js';
-import { freshSchema, postgresUrl, type TestSchema } from '../support/postgres.js';
-import { freeze, killAll, logged, postZoom, replicaConfig, startReplica, thaw, type Replica } from '../support/replicas.js';
+import { freeze, logged, postZoom, replicaConfig, replicaWorld, thaw, type Replica } from '../support/replicas.js';
 import { seededRandom } from '../support/seed.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
-import { tempDir } from '../support/temp.js';
 import { waitFor } from '../support/wait.js';
 import { registrationEvent } from '../support/zoom.js';
 
@@ -16,47 +13,30 @@ import { registrationEvent } from '../support/zoom.js';
  * the contact must be the cancel.
  */
 
-const base = postgresUrl();
 const SECRET = 'frozen-sender-secret';
 const LEASE_MS = 2000;
 const random = seededRandom('frozen-sender');
-
-let hubspot: HubspotSimulator;
-let schema: TestSchema;
-let temp: ReturnType<typeof tempDir>;
+const world = replicaWorld({ each: true });
 let proxy: TcpProxy | undefined;
-const replicas: Replica[] = [];
-
-beforeEach(async () => {
-  if (!base) return;
-  temp = tempDir();
-  schema = await freshSchema(base);
-  hubspot = await startHubspotSimulator();
-});
 
 afterEach(async () => {
-  if (!base) return;
-  await killAll(replicas.splice(0));
   await proxy?.stop();
   proxy = undefined;
-  await hubspot.close();
-  await schema.drop();
-  temp.remove();
 });
 
-function replica(name: string, hubspotUrl: string, requestTimeoutMs = 5000): Promise<Replica> {
+function replica(name: string, hubspotUrl = world.hubspot.url, requestTimeoutMs = 5000): Promise<Replica> {
   const config = replicaConfig({
-    storeUrl: schema.url,
+    storeUrl: world.schema.url,
     hubspotUrl,
     sources: [{ id: 'zoom', type: 'zoom', secretToken: SECRET }],
     events: [{ source: 'zoom', sourceEventId: '*', hubspot: { objectId: '3003' } }],
     hubspot: { batchLeaseMs: LEASE_MS, requestTimeoutMs },
   });
-  return startReplica(temp.dir, name, config).then((r) => (replicas.push(r), r));
+  return world.start(name, config);
 }
 
 /** The states HubSpot stored for one email, in the order they arrived. */
-const statesOf = (email: string) => hubspot.attendance().filter((r) => r.email === email).map((r) => r.state);
+const statesOf = (email: string) => world.hubspot.attendance().filter((r) => r.email === email).map((r) => r.state);
 
 /** A register and, a little later by event time, its cancel. */
 function registration(email: string) {
@@ -67,18 +47,19 @@ function registration(email: string) {
   };
 }
 
-describe.skipIf(!base)('a replica frozen while delivering', () => {
+describe.skipIf(!world.available)('a replica frozen while delivering', () => {
   it('when it wakes after its lease ran out, between claiming a register and sending it, then the try is dropped: HubSpot hears register, cancel and nothing after', async () => {
     const email = 'fenced@example.com';
     const { register, cancel } = registration(email);
     // Its first try meets a 429 with Retry-After: the replica holds the claimed batch and waits to try again.
+    const { hubspot } = world;
     hubspot.inject({ kind: 'rate-limit', policy: 'TEN_SECONDLY_ROLLING', retryAfterSeconds: 3, match: { email }, count: 1 });
-    const a = await replica('a', hubspot.url);
+    const a = await replica('a');
     expect(await postZoom(a, 'zoom', SECRET, register)).toBe(200);
     await waitFor(() => hubspot.requests().some((r) => r.status === 429), 'the first try refused with 429');
     freeze(a);
 
-    const b = await replica('b', hubspot.url);
+    const b = await replica('b');
     await waitFor(() => statesOf(email).includes('register'), 'the register delivered by the other replica after the lease ran out', 20_000);
     expect(await postZoom(b, 'zoom', SECRET, cancel)).toBe(200);
     await waitFor(() => statesOf(email).length === 2, 'the cancel delivered');
@@ -96,7 +77,7 @@ describe.skipIf(!base)('a replica frozen while delivering', () => {
     const email = 'late@example.com';
     const { register, cancel } = registration(email);
     // Replica a reaches HubSpot through a proxy that can hold its request; a long timeout lets it read the late answer.
-    proxy = new TcpProxy(await freePort(), { host: '127.0.0.1', port: hubspot.port });
+    proxy = new TcpProxy(await freePort(), { host: '127.0.0.1', port: world.hubspot.port });
     await proxy.start();
     proxy.hold();
     const a = await replica('a', `http://127.0.0.1:${proxy.port}`, 60_000);
@@ -104,7 +85,7 @@ describe.skipIf(!base)('a replica frozen while delivering', () => {
     await waitFor(() => proxy!.heldBytes > 0, 'the register on its way to HubSpot');
     freeze(a);
 
-    const b = await replica('b', hubspot.url);
+    const b = await replica('b');
     await waitFor(() => statesOf(email).includes('register'), 'the register delivered by the other replica after the lease ran out', 20_000);
     expect(await postZoom(b, 'zoom', SECRET, cancel)).toBe(200);
     await waitFor(() => statesOf(email).length === 2, 'the cancel delivered');

@@ -1,13 +1,11 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
-import { freshSchema, postgresUrl, queryPg, type TestSchema } from '../support/postgres.js';
-import { adminGet, freeze, killAll, postZoom, replicaConfig, startReplica, thaw, type Replica } from '../support/replicas.js';
+import { request } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { queryPg } from '../support/postgres.js';
+import { adminGet, freeze, postZoom, replicaConfig, replicaWorld, thaw } from '../support/replicas.js';
 import { seededRandom, shuffled } from '../support/seed.js';
-import { tempDir } from '../support/temp.js';
 import { waitFor } from '../support/wait.js';
 import { registrationEvent } from '../support/zoom.js';
-import { request } from 'undici';
 
 /**
  * Issue 20, item 1: a rolling deploy adds a source. The old replica has `zoom` only, the new
@@ -15,41 +13,21 @@ import { request } from 'undici';
  * it leaves it for the new one, lists it and counts it, and it is delivered without an operator.
  */
 
-const base = postgresUrl();
 const SECRET = 'rolling-secret';
 const SECRET2 = 'rolling-secret-2';
 const random = seededRandom('rolling-deploy');
+const world = replicaWorld();
 
-let hubspot: HubspotSimulator;
-let schema: TestSchema;
-let temp: ReturnType<typeof tempDir>;
-const replicas: Replica[] = [];
-
-beforeAll(async () => {
-  if (!base) return;
-  temp = tempDir();
-  schema = await freshSchema(base);
-  hubspot = await startHubspotSimulator();
-});
-
-afterAll(async () => {
-  if (!base) return;
-  await killAll(replicas);
-  await hubspot.close();
-  await schema.drop();
-  temp.remove();
-});
-
-describe.skipIf(!base)('a rolling deploy that adds a source', () => {
+describe.skipIf(!world.available)('a rolling deploy that adds a source', () => {
   it('when the old replica processes while the new one is away, then it leaves the new source\'s webhooks waiting (listed, counted) and the new one delivers every one', async () => {
     const zoom = { id: 'zoom', type: 'zoom', secretToken: SECRET };
     const zoom2 = { id: 'zoom2', type: 'zoom', secretToken: SECRET2 };
     const zoomEvents = { source: 'zoom', sourceEventId: '*', hubspot: { objectId: '1001' } };
     const zoom2Events = { source: 'zoom2', sourceEventId: '*', hubspot: { objectId: '2002' } };
+    const { hubspot, schema } = world;
     const common = { storeUrl: schema.url, hubspotUrl: hubspot.url };
-    const old = await startReplica(temp.dir, 'old', replicaConfig({ ...common, sources: [zoom], events: [zoomEvents] }));
-    const next = await startReplica(temp.dir, 'new', replicaConfig({ ...common, sources: [zoom, zoom2], events: [zoomEvents, zoom2Events] }));
-    replicas.push(old, next);
+    const old = await world.start('old', replicaConfig({ ...common, sources: [zoom], events: [zoomEvents] }));
+    const next = await world.start('new', replicaConfig({ ...common, sources: [zoom, zoom2], events: [zoomEvents, zoom2Events] }));
 
     // Holding the processing lock keeps both replicas from processing while the new one takes
     // webhooks; then the new one goes away (frozen), and the old one is left to process alone.

@@ -1,5 +1,9 @@
 import { request } from 'undici';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
+import { freshSchema, postgresUrl, type TestSchema } from './postgres.js';
 import { spawnRelay, writeConfig, type RelayProcess } from './process.js';
+import { tempDir } from './temp.js';
 import { zoomHeaders } from './zoom.js';
 
 /**
@@ -61,4 +65,45 @@ export const thaw = (replica: RelayProcess) => replica.child.kill('SIGCONT');
 export async function killAll(replicas: RelayProcess[]): Promise<void> {
   for (const r of replicas) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
   await Promise.all(replicas.map((r) => r.exited));
+}
+
+/** A PostgreSQL schema, a simulated HubSpot and a folder for a test file's replicas. */
+export interface ReplicaWorld {
+  /** False without a PostgreSQL (the tests then skip, or fail under CI=true). */
+  readonly available: boolean;
+  hubspot: HubspotSimulator;
+  schema: TestSchema;
+  dir: string;
+  /** Starts a replica that is killed when the world is taken down. */
+  start(name: string, config: Record<string, unknown>): Promise<Replica>;
+}
+
+/** Sets the world up before all the file's tests (or before each, with `each`), and takes it down after. */
+export function replicaWorld({ each = false } = {}): ReplicaWorld {
+  const base = postgresUrl();
+  const replicas: Replica[] = [];
+  let temp: ReturnType<typeof tempDir>;
+  const world = {
+    available: Boolean(base),
+    async start(name: string, config: Record<string, unknown>) {
+      const replica = await startReplica(world.dir, name, config);
+      replicas.push(replica);
+      return replica;
+    },
+  } as ReplicaWorld;
+  (each ? beforeEach : beforeAll)(async () => {
+    if (!base) return;
+    temp = tempDir();
+    world.dir = temp.dir;
+    world.schema = await freshSchema(base);
+    world.hubspot = await startHubspotSimulator();
+  });
+  (each ? afterEach : afterAll)(async () => {
+    if (!base) return;
+    await killAll(replicas.splice(0));
+    await world.hubspot.close();
+    await world.schema.drop();
+    temp.remove();
+  });
+  return world;
 }

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type pg from 'pg';
+import { afterEach, beforeEach, describe } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import type { ClaimOptions, ClaimResult, DeliveryRecord, Store } from '../../src/store/types.js';
-import { freshSchema, queryPg } from './postgres.js';
+import { freshSchema, postgresUrl, queryPg } from './postgres.js';
 import type { StoredRecord } from './records.js';
 import { tempDir } from './temp.js';
 
@@ -134,4 +135,24 @@ export async function openStoreUnderTest(kind: StoreKind, postgresBaseUrl?: stri
     throw error;
   }
   return harness;
+}
+
+/**
+ * Declares `body` once per store kind, each test with a fresh migrated store (`harness()` is the
+ * running test's). Without a PostgreSQL its half shows as skipped (and fails under CI=true).
+ */
+export function describeEachStore(title: string, body: (harness: () => StoreUnderTest) => void): void {
+  const pgUrl = postgresUrl();
+  describe.each(STORE_KINDS)('%s store', (kind) => {
+    describe.skipIf(kind === 'postgres' && !pgUrl)(title, () => {
+      let current: StoreUnderTest | undefined;
+      beforeEach(async () => {
+        current = await openStoreUnderTest(kind, pgUrl);
+      });
+      afterEach(async () => {
+        await current?.cleanup();
+      });
+      body(() => current as StoreUnderTest);
+    });
+  });
 }
