@@ -80,6 +80,13 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       expect(second.map((r) => r.id)).toEqual([stored[2]?.id]);
     });
 
+    it('when the claimer names the sources it can fetch for, then notices of other sources are left for a replica that has them', async () => {
+      const [ours, theirs] = await store.insertWebhooks([notice(1), notice(2, { sourceId: 'eventbrite2' })]);
+      expect((await store.claimWebhooksNeedingDetails(T0, 10, LEASE, [SOURCE])).map((r) => r.id)).toEqual([ours?.id]);
+      expect(await store.claimWebhooksNeedingDetails(T0, 10, LEASE, [SOURCE])).toEqual([]);
+      expect((await store.claimWebhooksNeedingDetails(T0, 10, LEASE, ['eventbrite2'])).map((r) => r.id)).toEqual([theirs?.id]);
+    });
+
     it('when a notice was stored in the future of the claimer (clock skew), then it is claimed once its time has come', async () => {
       await store.insertWebhooks([notice(1, { receivedAt: T0 + 5000 })]);
       expect(await store.claimWebhooksNeedingDetails(T0, 10, LEASE)).toEqual([]);
