@@ -44,6 +44,7 @@ ours() {
 }
 cleanup() {
   local status=$? containers volumes networks
+  if [ "$status" != 0 ] && [ -n "${CHECKS:-}" ]; then kill -KILL -- "-$CHECKS" 2>/dev/null || true; fi
   if "$DOCKER" info >/dev/null 2>&1; then
     mapfile -t containers < <(ours container --all | sort -u)
     if [ "$status" != 0 ]; then
@@ -112,7 +113,7 @@ build() {
     log "FAILED: docker build --target $target"
     exit 1
   fi
-  # The image this tag named before, if nothing else uses it now (keeps the disk from filling up run after run).
+  # The image this tag named before, with its untagged layers, unless something else uses it.
   if [ -n "$previous" ] && [ "$previous" != "$("$DOCKER" image inspect -f '{{.Id}}' "$tag")" ]; then
     "$DOCKER" image rm "$previous" >/dev/null 2>&1 || true
   fi
@@ -129,6 +130,9 @@ phase "base images ready"
 
 if ! git rev-parse --git-dir >/dev/null 2>&1; then not_here "the image is built from a clean checkout, which needs git and this repository's .git"; fi
 TREE="$(checkout_tree)"
+# The build stage gets a tag too: the next run reuses its layers (npm ci), and the one it replaces
+# (say, an npm ci layer from before a lockfile change) is removed instead of piling up untagged.
+build build attendance-relay:build-cache
 build runtime "$RELAY_IMAGE"
 build hubspot-simulator "$SIMULATOR_IMAGE"
 phase "images built from tree $TREE"
@@ -136,6 +140,12 @@ for image in "$RELAY_IMAGE" "$SIMULATOR_IMAGE" "$BASE_IMAGE"; do
   log "  $("$DOCKER" image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' "$image")"
 done
 
+# In a process group of their own, so that cleanup can stop every worker of theirs first (a check
+# still running would make containers after the clean-up).
+set -m
 CONTAINER_TEST_RUN="$RUN_ID" RELAY_IMAGE="$RELAY_IMAGE" SIMULATOR_IMAGE="$SIMULATOR_IMAGE" BASE_IMAGE="$BASE_IMAGE" COMPOSE="$COMPOSE" \
-  npx vitest run --config test/container/vitest.config.ts
+  node_modules/.bin/vitest run --config test/container/vitest.config.ts &
+CHECKS=$!
+set +m
+wait "$CHECKS"
 phase "checks passed"
