@@ -33,21 +33,20 @@ export class Simulator {
 
 /**
  * The relay image as the k8s manifest runs it (read-only root, no capabilities, no privilege
- * escalation), with the compose demo's docker/relay.yaml and `storage` for /data (a volume by default).
- * `extra` goes before the image name (e.g. --health-interval).
+ * escalation), with the compose demo's docker/relay.yaml; `options` give /data its storage (and
+ * whatever else `docker run` should get).
  */
-export async function startRelay(resources: Resources, network: string, storage: string[], extra: string[] = []): Promise<{ id: string; url: string }> {
+export async function startRelay(resources: Resources, network: string, options: string[]): Promise<{ id: string; url: string }> {
   const id = await resources.run(resources.name('relay'), [
     '--network', network,
     '--read-only', '--tmpfs', '/tmp',
     '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
-    ...storage,
+    ...options,
     '-v', `${ROOT}/docker/relay.yaml:/config/relay.yaml:ro`,
     '-e', 'CONFIG_FILE=/config/relay.yaml',
     '-e', 'HUBSPOT_ACCESS_TOKEN=sim-token',
     '-e', `ZOOM_WEBHOOK_SECRET_TOKEN=${ZOOM_SECRET}`,
     '-p', '127.0.0.1::3000',
-    ...extra,
     RELAY_IMAGE,
   ]);
   return { id, url: await publishedUrl(id, 3000) };

@@ -10,11 +10,10 @@ here="$(cd "$(dirname "$0")" && pwd)"
 docker="${DOCKER:-/usr/bin/docker}"
 log() { echo "container checks: $*" >&2; }
 
-scratch=""
-cleanup() { if [ -n "$scratch" ]; then rm -rf "$scratch"; fi; }
-trap cleanup EXIT
+# Made here, not in a function: the functions run in $(…) subshells, whose variables do not come back.
+scratch="$(mktemp -d /var/tmp/relay-stand-ins.XXXXXX)"
+trap 'rm -rf "$scratch"' EXIT
 scratch_dir() {
-  if [ -z "$scratch" ]; then scratch="$(mktemp -d /var/tmp/relay-stand-ins.XXXXXX)"; fi
   mkdir -p "$scratch/$1"
   echo "$scratch/$1"
 }
