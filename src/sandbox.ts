@@ -40,7 +40,11 @@ export interface SandboxHubspot {
   close(): Promise<void>;
 }
 
-/** Starts the HubSpot simulator in this process (it ships in dist/test/simulators). */
+/**
+ * Starts the HubSpot simulator in this process (from dist/test/simulators in a source checkout).
+ * Imported only here and only when used: the container image leaves the simulator out and, with
+ * NODE_ENV=production, refuses to start without a HubSpot token, so this is never reached there.
+ */
 export async function startSandboxHubspot(): Promise<SandboxHubspot> {
   const simulatorModule = '../test/simulators/hubspot/index.js';
   const { startHubspotSimulator, DEFAULT_TOKEN } = (await import(simulatorModule)) as typeof import('../test/simulators/hubspot/index.js');

@@ -1,12 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { validate as lintDockerfile } from 'dockerfile-utils';
 import { parse, parseAllDocuments } from 'yaml';
 import { parseConfig } from '../../src/config/load.js';
 
-// No Docker engine runs here: these check what can be checked without one.
+// What can be checked without a Docker engine, in the fast tier. The image itself is built and run
+// by the container checks (test/container, `npm run test:container`).
 const root = resolve(import.meta.dirname, '../..');
 const read = (path: string) => readFileSync(resolve(root, path), 'utf8');
 const dockerfile = read('Dockerfile');
@@ -34,19 +36,49 @@ describe('Dockerfile', () => {
     expect(healthcheck).not.toMatch(/curl|wget/);
   });
 
-  it('when built, then every path it copies from the context and every file it runs exists', () => {
+  it('when built, then every path it copies from the context and every file its stages run exists', () => {
     const copied = instructions
       .filter((i) => i.startsWith('COPY ') && !i.includes('--from='))
       .flatMap((i) => i.replace(/^COPY\s+/, '').split(/\s+/).slice(0, -1));
     expect(copied.length).toBeGreaterThan(3);
     for (const path of copied) expect(existsSync(resolve(root, path)), path).toBe(true);
-    const cmd = JSON.parse(instructions.find((i) => i.startsWith('CMD '))?.slice(4) ?? '[]') as string[];
-    const script = cmd.find((part) => part.endsWith('.js')) ?? 'missing';
-    expect(existsSync(resolve(root, script)), script).toBe(true); // npm test builds first
-    const compose = parse(read('docker-compose.yml')) as { services: Record<string, { command?: string[] }> };
-    for (const service of Object.values(compose.services)) {
-      if (service.command?.[0] === 'node') expect(existsSync(resolve(root, service.command[1] as string)), service.command[1]).toBe(true);
+    const scripts = instructions
+      .filter((i) => i.startsWith('CMD '))
+      .map((i) => (JSON.parse(i.slice(4)) as string[]).find((part) => part.endsWith('.js')) ?? 'missing');
+    expect(scripts).toEqual(['dist/test/simulators/hubspot/main.js', 'dist/src/main.js']);
+    for (const script of scripts) expect(existsSync(resolve(root, script)), script).toBe(true); // npm test builds first
+  });
+
+  it('when read, then the runtime stage takes only the compiled relay (dist/src) from the build stage, never the simulator', () => {
+    const runtime = instructions.slice(instructions.findLastIndex((i) => i.startsWith('FROM ')));
+    const fromBuild = runtime.filter((i) => i.startsWith('COPY --from=build')).map((i) => i.split(/\s+/)[2]);
+    expect(fromBuild).toEqual(['/app/node_modules', '/app/dist/src']);
+  });
+});
+
+describe('src (what the runtime image holds)', () => {
+  it('when its imports are read, then no module loads anything outside src at run time, except the sandbox, which loads the HubSpot simulator lazily', () => {
+    const src = resolve(root, 'src');
+    const outside: string[] = [];
+    for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))) {
+      const path = resolve(src, file);
+      const note = (kind: string, specifier: string) => {
+        if (!specifier.startsWith('.') || resolve(dirname(path), specifier).startsWith(`${src}/`)) return;
+        outside.push(`${relative(root, path)}: ${kind} ${specifier}`);
+      };
+      const visit = (node: ts.Node): void => {
+        if (ts.isImportDeclaration(node) && !node.importClause?.isTypeOnly && ts.isStringLiteral(node.moduleSpecifier)) note('import', node.moduleSpecifier.text);
+        if (ts.isExportDeclaration(node) && !node.isTypeOnly && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) note('export', node.moduleSpecifier.text);
+        if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+          const [argument] = node.arguments;
+          if (argument && ts.isStringLiteral(argument)) note('import()', argument.text);
+          else outside.push(`${relative(root, path)}: import() of ${argument?.getText() ?? 'nothing'}`); // not resolvable here: listed
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true));
     }
+    expect(outside).toEqual(['src/sandbox.ts: import() of simulatorModule']);
   });
 });
 
