@@ -5,7 +5,7 @@ import { RelayError } from '../errors.js';
 import type { SendGate } from '../hubspot/send-gate.js';
 import { bearerToken, sameSecret } from '../support/secrets.js';
 import type { AdminRecord, FrontStore, RecordFilter, RecordStatus } from '../store/types.js';
-import type { Phase } from './health-routes.js';
+import type { Phase, Readiness } from './health-routes.js';
 import { DeadWebhookView, RecordsPage, RecordsQuery, ReloadAnswer, ReplayAnswer, ReplayBody, StatusAnswer } from './admin-schemas.js';
 import { ErrorResponse } from './schemas.js';
 
@@ -21,6 +21,10 @@ export interface AdminOptions {
   dispatcher: Dispatcher;
   limiter: SendGate;
   phase: () => Phase;
+  /** The readiness check behind /readyz, whose detail only /status shows. */
+  readiness: () => Promise<Readiness>;
+  /** Why the store worker stopped, if it did. */
+  storeFailure: () => Error | undefined;
   /** Maps unmapped records matching the filter with the current mappings. */
   remap: (filter: RecordFilter) => Promise<{ mapped: number; stillUnmapped: number }>;
   reload: () => Promise<ReloadResult>;
@@ -63,7 +67,9 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, 
   const security = [{ adminToken: [] }];
 
   app.get('/status', { schema: { summary: 'What the relay is doing, for people', tags: ['admin'], security, response: { 200: StatusAnswer, ...errors } } }, async () => {
-    const [records, queues] = await Promise.all([options.store.countByStatus(), options.store.queueStats()]);
+    const readiness = await options.readiness();
+    // Counting needs the store: when it is away, /status still says why.
+    const [records, queues] = await Promise.all([options.store.countByStatus(), options.store.queueStats()]).catch(() => [{}, undefined] as const);
     const auth = options.dispatcher.auth.current;
     const limit = options.limiter.state();
     const pauses = [
@@ -73,11 +79,13 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, 
     const lastCall = options.dispatcher.lastSuccessfulCallAt;
     return {
       status: options.phase(),
+      checks: { store: readiness.storeDetail ?? readiness.store, storeWorker: options.storeFailure()?.message ?? null },
       records,
-      webhooks: { unprocessed: queues.unprocessedWebhooks, awaitingDetails: queues.webhooksAwaitingDetails, dead: queues.deadWebhooks },
-      oldestPendingAgeSeconds: queues.oldestPendingAt === undefined ? null : (Date.now() - queues.oldestPendingAt) / 1000,
+      webhooks: queues ? { unprocessed: queues.unprocessedWebhooks, awaitingDetails: queues.webhooksAwaitingDetails, dead: queues.deadWebhooks } : null,
+      oldestPendingAgeSeconds: queues?.oldestPendingAt === undefined ? null : (Date.now() - queues.oldestPendingAt) / 1000,
       lastSuccessfulHubspotCall: lastCall === undefined ? null : iso(lastCall),
       pauses,
+      rateLimit: { limit: limit.limit, inWindow: limit.inWindow },
       inflightBatches: options.dispatcher.inflightBatches,
     };
   });
