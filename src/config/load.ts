@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { Value } from 'typebox/value';
 import type { TSchema } from 'typebox';
+import { isDotSegment } from '../attendance/targets.js';
 import { genericSourceProblems } from '../sources/generic/config.js';
 import { coerceScalars, interpolateEnv } from './interpolate.js';
 import { demoTermsHold, placeholderProblems } from './placeholders.js';
@@ -185,7 +186,13 @@ function crossReferenceProblems(config: Omit<RelayConfig, 'sandbox'>): string[] 
     ids.add(source.id);
   });
   (Array.isArray(config.events) ? config.events : []).forEach((event, i) => {
-    if (isObject(event) && typeof event.source === 'string' && !ids.has(event.source)) problems.push(`events[${i}].source: no source with id "${event.source}"`);
+    if (!isObject(event)) return;
+    if (typeof event.source === 'string' && !ids.has(event.source)) problems.push(`events[${i}].source: no source with id "${event.source}"`);
+    // These ids go into URL paths, where "." and ".." would be normalised away (reaching another route).
+    const target: Record<string, unknown> = isObject(event.hubspot) ? event.hubspot : {};
+    for (const [key, value] of [['sourceEventId', event.sourceEventId], ['hubspot.objectId', target.objectId], ['hubspot.externalEventId', target.externalEventId]]) {
+      if (typeof value === 'string' && isDotSegment(value)) problems.push(`events[${i}].${key}: must not be "." or ".." (URLs drop such path segments)`);
+    }
   });
   return problems;
 }

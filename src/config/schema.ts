@@ -1,5 +1,4 @@
 import { Type, type Static } from 'typebox';
-import { isDotSegment } from '../attendance/targets.js';
 import { EventbriteSourceConfig } from '../sources/eventbrite/config.js';
 import { GenericSourceConfig, LivestormSourceConfig, LumaSourceConfig, TitoSourceConfig } from '../sources/generic/config.js';
 import { ZoomSourceConfig } from '../sources/zoom/config.js';
@@ -97,16 +96,13 @@ export const IntakeConfig = Type.Object(
 export type IntakeConfig = Static<typeof IntakeConfig>;
 // --- end HubSpot-compatible intake ---
 
-/** An id that goes into a URL path: "." and ".." would be normalised away (the request would reach another route). */
-const PathId = Type.Refine(Type.String({ minLength: 1 }), (value: string) => !isDotSegment(value), () => 'must not be "." or ".." (URLs drop such path segments)');
-
 export const HubspotTargetConfig = Type.Union([
-  Type.Object({ objectId: PathId }, { additionalProperties: false }),
+  Type.Object({ objectId: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
   Type.Object(
     {
       externalAccountId: Type.String({ minLength: 1 }),
       /** Defaults to the source event id. */
-      externalEventId: Type.Optional(PathId),
+      externalEventId: Type.Optional(Type.String({ minLength: 1 })),
     },
     { additionalProperties: false },
   ),
@@ -116,7 +112,7 @@ export const EventMappingConfig = Type.Object(
   {
     source: Type.String({ minLength: 1 }),
     /** A source event id, or "*" for every event of the source. */
-    sourceEventId: PathId,
+    sourceEventId: Type.String({ minLength: 1 }),
     hubspot: HubspotTargetConfig,
     /** When the event ends (ISO-8601): the leave time of an attendance whose source gives none. */
     endsAt: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T' })),

@@ -8,7 +8,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 const ROW_BYTES = 8;
 const MAC_BYTES = 16;
-export const BATCH_ID_PATTERN = '^[A-Za-z0-9_-]{32}$';
+const BATCH_ID = /^[A-Za-z0-9_-]{32}$/;
 
 function mac(caller: string, row: Buffer): Buffer {
   return createHmac('sha256', caller).update('intake-batch:').update(row).digest().subarray(0, MAC_BYTES);
@@ -22,6 +22,7 @@ export function batchIdFor(caller: string, rowId: number): string {
 
 /** The row id behind `batchId` when `caller` made it; undefined otherwise. */
 export function rowIdOf(caller: string, batchId: string): number | undefined {
+  if (!BATCH_ID.test(batchId)) return undefined;
   const bytes = Buffer.from(batchId, 'base64url');
   if (bytes.length !== ROW_BYTES + MAC_BYTES) return undefined;
   const row = bytes.subarray(0, ROW_BYTES);

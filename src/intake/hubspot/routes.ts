@@ -13,7 +13,7 @@ import type { LoadShedder } from '../load-shedding.js';
 import { authenticationRefusal, BatchResponse, HubspotError, IntakeError, SubscriberStateParam } from './answers.js';
 import { bearerToken } from '../../support/secrets.js';
 import { IntakeTokens } from './auth.js';
-import { BATCH_ID_PATTERN, batchIdFor, rowIdOf } from './batch-ids.js';
+import { batchIdFor, rowIdOf } from './batch-ids.js';
 import { MAX_WAIT_SECONDS, preferredWait } from './prefer.js';
 import { HUBSPOT_INTAKE_SOURCE_ID, intakeEnvelope } from './source.js';
 import { batchInputSchema } from './spec.js';
@@ -264,7 +264,8 @@ export const hubspotIntakeRoutes: FastifyPluginAsyncTypebox<HubspotIntakeOptions
         summary: 'The outcome of a batch stored by the HubSpot-compatible intake',
         description: `PENDING until read, PROCESSING while inputs wait for delivery, COMPLETE with HubSpot's \`results\` (email, vid) and \`errors\` (dead-lettered inputs). Honours \`Prefer: wait=N\`. ${AUTH_NOTE}`,
         tags: [TAG],
-        params: Type.Object({ id: Type.String({ pattern: BATCH_ID_PATTERN, description: 'The batch id (from `links.status`); only the token that stored the batch can read it' }) }),
+        // Any text: an id that is malformed, unknown or another token's is 404 alike.
+        params: Type.Object({ id: Type.String({ description: 'The batch id (from `links.status`); only the token that stored the batch can read it' }) }),
         headers: IntakeHeaders,
         response: responses,
       },
@@ -274,7 +275,7 @@ export const hubspotIntakeRoutes: FastifyPluginAsyncTypebox<HubspotIntakeOptions
       // Another token's batch reads exactly like one that does not exist.
       const rowId = rowIdOf(callerOf(request), id);
       const batch = rowId === undefined ? undefined : await read(rowId);
-      if (rowId === undefined || !batch) throw new IntakeError(404, 'OBJECT_NOT_FOUND', `No intake batch with id ${id}`);
+      if (rowId === undefined || !batch) throw new IntakeError(404, 'OBJECT_NOT_FOUND', 'No intake batch with this id');
       return answerWithWait(request, reply, rowId, id, { batch, answer: batchAnswer(batch, id) });
     },
   );
