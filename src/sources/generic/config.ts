@@ -234,7 +234,12 @@ export type GenericSourceConfig = Static<typeof GenericSourceConfig>;
 export function genericSourceProblems(source: GenericSourceConfig, at: string): string[] {
   const { verify, map } = source;
   if (verify.scheme !== 'hmac-sha256' || verify.signedPayload !== 'body' || map.bodyType !== undefined) return [];
-  const fromHeader = parseSpec(map.eventType).some((path) => path.kind === 'header');
+  let fromHeader: boolean;
+  try {
+    fromHeader = parseSpec(map.eventType).some((path) => path.kind === 'header');
+  } catch {
+    return []; // a malformed path is reported by the schema
+  }
   return fromHeader
     ? [`${at}.map.bodyType: is required: map.eventType reads a header, which an hmac-sha256 signature of the body does not cover, so the body must say what it is (e.g. bodyType: _type)`]
     : [];

@@ -80,6 +80,14 @@ describe('configuring a generic source', () => {
     expect(problems(generic({ verify, map: withoutEmail }))).toEqual(['sources[0].map.email: is required']);
   });
 
+  it('when an hmac-sha256 source signing the body alone reads its event type from a header, then map.bodyType is required (a malformed path is reported as such)', () => {
+    const verify = { scheme: 'hmac-sha256', secret: TOKEN, header: 'X-Signature' };
+    expect(problems(generic({ verify, map: { ...MAP, eventType: 'header:X-Event' } }))).toEqual([expect.stringMatching(/^sources\[0\]\.map\.bodyType: is required: map\.eventType reads a header/)]);
+    expect(problems(generic({ verify, map: { ...MAP, eventType: 'header:X-Event', bodyType: 'kind' } }))).toEqual([]);
+    expect(problems(generic({ verify: { ...verify, signedPayload: 'timestamp.body', timestampHeader: 'X-Ts' }, map: { ...MAP, eventType: 'header:X-Event' } }))).toEqual([]);
+    expect(problems(generic({ verify, map: { ...MAP, eventType: 'a..b' } }))).toEqual([expect.stringMatching(/^sources\[0\]\.map\.eventType: not a valid path/)]);
+  });
+
   it('when a contact property is not one of the named ones (a custom HubSpot property), then it is accepted', () => {
     const verify = { scheme: 'bearer', token: TOKEN };
     expect(problems(generic({ verify, map: { ...MAP, contactProperties: { industry: 'data.industry', ticket_type: ['data.ticket.type', 'data.tier'] } } }))).toEqual([]);
