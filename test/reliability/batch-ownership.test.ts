@@ -1,35 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
+import { describe, expect, it } from 'vitest';
 import { CRM_TOKEN, getLink, hubspotSdk, input, KIOSK_TOKEN } from '../intake/hubspot-sdk.js';
-import { startRelay, type TestRelay } from '../support/relay.js';
-import { tempDir } from '../support/temp.js';
+import { relayForTests } from '../support/relay-fixture.js';
 import { waitFor } from '../support/wait.js';
 
 // Issue 12, item 3: batch ids were sequential and GET /intake/batches/{id} checked only that the
 // id was an intake batch, so one intake token read another's batches (emails and HubSpot ids).
-let hubspot: HubspotSimulator;
-let relay: TestRelay;
-let temp: ReturnType<typeof tempDir>;
-
-beforeAll(async () => {
-  temp = tempDir();
-  hubspot = await startHubspotSimulator();
-  relay = await startRelay({ dir: temp.dir, hubspotUrl: hubspot.url, config: { intake: { tokens: [KIOSK_TOKEN, CRM_TOKEN] } } });
-});
-
-afterAll(async () => {
-  await relay.close();
-  await hubspot.close();
-  temp.remove();
-});
+const running = relayForTests({ intake: { tokens: [KIOSK_TOKEN, CRM_TOKEN] } });
 
 /** An answer without what differs on every call (the correlation id). */
 const shape = (answer: { status: number; body: Record<string, unknown> }) => ({ status: answer.status, body: { ...answer.body, correlationId: undefined } });
 
 describe('a batch belongs to the intake token that stored it', () => {
   it('when another token reads a batch, by its link or by any guess, then it gets 404 OBJECT_NOT_FOUND exactly as for an id that does not exist', async () => {
-    const kiosk = hubspotSdk(relay.url, KIOSK_TOKEN);
-    const crm = hubspotSdk(relay.url, CRM_TOKEN);
+    const kiosk = hubspotSdk(running.relay.url, KIOSK_TOKEN);
+    const crm = hubspotSdk(running.relay.url, CRM_TOKEN);
     const answer = await kiosk.marketing.events.addEventAttendeesApi.recordByEmail('5123456', 'register', { inputs: [input('private.kiosk@example.com')] });
     const link = answer.links?.status as string;
     await waitFor(async () => (await getLink(kiosk, link)).body.status === 'COMPLETE', 'the batch COMPLETE for its own token');

@@ -1,12 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
 import { titoCheckin, titoRegistration } from '../sources/generic/payloads.js';
 import { titoHeaders } from '../sources/generic/support.js';
 import { queryDb } from '../support/db.js';
 import { startRelay, type TestRelay } from '../support/relay.js';
-import { tempDir } from '../support/temp.js';
+import { relayForTests } from '../support/relay-fixture.js';
 import { waitFor } from '../support/wait.js';
 
 // Issue 12, item 6: Tito signs only the body and names the event in the unsigned X-Webhook-Name
@@ -15,21 +14,7 @@ import { waitFor } from '../support/wait.js';
 const TITO_TOKEN = 'tito-security-token-0123';
 const HMAC_SECRET = 'checkin-app-hmac-secret-0123';
 const ADA = { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' };
-let hubspot: HubspotSimulator;
-let relay: TestRelay;
-let temp: ReturnType<typeof tempDir>;
-
-beforeAll(async () => {
-  temp = tempDir();
-  hubspot = await startHubspotSimulator();
-  relay = await startRelay({ dir: temp.dir, hubspotUrl: hubspot.url, config: { sources: [{ id: 'tito', type: 'tito', secret: TITO_TOKEN }], events: [{ source: 'tito', sourceEventId: '*', hubspot: { objectId: '77' } }] } });
-});
-
-afterAll(async () => {
-  await relay.close();
-  await hubspot.close();
-  temp.remove();
-});
+const running = relayForTests({ sources: [{ id: 'tito', type: 'tito', secret: TITO_TOKEN }], events: [{ source: 'tito', sourceEventId: '*', hubspot: { objectId: '77' } }] });
 
 async function post(url: string, path: string, text: string, headers: Record<string, string>) {
   const res = await request(url + path, { method: 'POST', headers, body: text });
@@ -41,7 +26,7 @@ const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).
 describe('Tito: a captured signed body cannot be replayed as another event', () => {
   it('when a registration body is posted again as a cancel or a check-in, or an old signed body arrives, then only the registration (and a real check-in) are stored and reach HubSpot', async () => {
     const text = JSON.stringify(titoRegistration('caramel', ADA, minutesAgo(5)));
-    const as = (name: string, body = text) => post(relay.url, '/webhooks/tito', body, titoHeaders(TITO_TOKEN, body, name));
+    const as = (name: string, body = text) => post(running.relay.url, '/webhooks/tito', body, titoHeaders(TITO_TOKEN, body, name));
     expect(await as('registration.finished')).toMatchObject({ status: 200, body: { duplicate: false } });
     // The same signed bytes under another registration.* name: the same delivery (deduplicated on the body).
     expect(await as('registration.cancelled')).toMatchObject({ status: 200, body: { duplicate: true } });
@@ -55,9 +40,9 @@ describe('Tito: a captured signed body cannot be replayed as another event', () 
     const checkin = JSON.stringify(titoCheckin('caramel', ADA, minutesAgo(1)));
     expect(await as('checkin.created', checkin)).toMatchObject({ status: 200 });
 
-    expect(queryDb<{ n: number }>(relay.dbFile, 'SELECT COUNT(*) AS n FROM inbox')[0]?.n).toBe(2);
-    await waitFor(() => hubspot.attendance().length === 2, 'the registration and the check-in at HubSpot');
-    expect(hubspot.attendance().map((r) => [r.state, r.email])).toEqual([
+    expect(queryDb<{ n: number }>(running.relay.dbFile, 'SELECT COUNT(*) AS n FROM inbox')[0]?.n).toBe(2);
+    await waitFor(() => running.hubspot.attendance().length === 2, 'the registration and the check-in at HubSpot');
+    expect(running.hubspot.attendance().map((r) => [r.state, r.email])).toEqual([
       ['register', 'ada@example.com'],
       ['attend', 'ada@example.com'],
     ]);
@@ -70,10 +55,10 @@ describe('a generic hmac-sha256 source signing only the body: the same rules', (
 
   it('when its event type is read from a header, then the body must agree (map.bodyType), repeats are one delivery, and old bodies are refused', async () => {
     generic = await startRelay({
-      dir: temp.dir,
-      hubspotUrl: hubspot.url,
+      dir: running.dir,
+      hubspotUrl: running.hubspot.url,
       config: {
-        store: { url: `sqlite:${temp.dir}/generic.db` },
+        store: { url: `sqlite:${running.dir}/generic.db` },
         sources: [
           {
             id: 'checkin-app',
@@ -94,8 +79,8 @@ describe('a generic hmac-sha256 source signing only the body: the same rules', (
     expect(await send('guest.cancelled', guest)).toMatchObject({ status: 200, body: { duplicate: true } });
     expect(await send('guest.cancelled', { ...guest, kind: 'ticket' })).toMatchObject({ status: 401, body: { code: 'SIGNATURE_INVALID' } });
     expect(await send('guest.cancelled', { ...guest, at: minutesAgo(3 * 60) })).toMatchObject({ status: 401, body: { code: 'TIMESTAMP_OUT_OF_RANGE' } });
-    expect(queryDb<{ n: number }>(`${temp.dir}/generic.db`, 'SELECT COUNT(*) AS n FROM inbox')[0]?.n).toBe(1);
-    await waitFor(() => hubspot.attendance().some((r) => r.email === 'grace@example.com'), 'the registration at HubSpot');
-    expect(hubspot.attendance().filter((r) => r.email === 'grace@example.com').map((r) => r.state)).toEqual(['register']);
+    expect(queryDb<{ n: number }>(`${running.dir}/generic.db`, 'SELECT COUNT(*) AS n FROM inbox')[0]?.n).toBe(1);
+    await waitFor(() => running.hubspot.attendance().some((r) => r.email === 'grace@example.com'), 'the registration at HubSpot');
+    expect(running.hubspot.attendance().filter((r) => r.email === 'grace@example.com').map((r) => r.state)).toEqual(['register']);
   });
 });

@@ -1,35 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Client, request } from 'undici';
 import { ConfigError, parseConfig } from '../../src/config/load.js';
 import { attendancePath } from '../../src/hubspot/client.js';
-import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
 import { input, KIOSK_TOKEN, storedBatches } from '../intake/hubspot-sdk.js';
 import { queryDb } from '../support/db.js';
-import { startRelay, ZOOM_SECRET, type TestRelay } from '../support/relay.js';
-import { tempDir } from '../support/temp.js';
+import { ZOOM_SECRET } from '../support/relay.js';
+import { relayForTests } from '../support/relay-fixture.js';
 import { registrationEvent, zoomHeaders } from '../support/zoom.js';
 
 // Issue 12, item 12: "." and ".." as ids (event ids, objectIds) are normalised away in URLs, so a
 // request built with one reaches another route of HubSpot's API.
-let hubspot: HubspotSimulator;
-let relay: TestRelay;
-let temp: ReturnType<typeof tempDir>;
-
-beforeAll(async () => {
-  temp = tempDir();
-  hubspot = await startHubspotSimulator();
-  relay = await startRelay({ dir: temp.dir, hubspotUrl: hubspot.url, config: { intake: { tokens: [KIOSK_TOKEN] } } });
-});
-
-afterAll(async () => {
-  await relay.close();
-  await hubspot.close();
-  temp.remove();
-});
+const running = relayForTests({ intake: { tokens: [KIOSK_TOKEN] } });
 
 /** Posts to `path` as written: a URL parser would resolve the dots before sending, a raw client does not. */
 async function intake(path: string) {
-  const client = new Client(relay.url);
+  const client = new Client(running.relay.url);
   try {
     const res = await client.request({
       path,
@@ -52,16 +37,16 @@ describe('"." and ".." are never ids', () => {
     const res = await intake(path);
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([expect.objectContaining({ in: param })]);
-    expect(storedBatches(relay.dbFile)).toBe(0);
+    expect(storedBatches(running.relay.dbFile)).toBe(0);
   });
 
   it('when a Zoom webhook names its meeting "..", then 400 BODY_INVALID and nothing is stored', async () => {
     const event = registrationEvent('created', '1', { email: 'dots@example.com' });
     const body = JSON.stringify({ ...event, payload: { ...event.payload, object: { ...event.payload.object, id: '..' } } });
-    const res = await request(`${relay.url}/webhooks/zoom`, { method: 'POST', headers: zoomHeaders(ZOOM_SECRET, body), body });
+    const res = await request(`${running.relay.url}/webhooks/zoom`, { method: 'POST', headers: zoomHeaders(ZOOM_SECRET, body), body });
     expect(res.statusCode).toBe(400);
     expect(((await res.body.json()) as { code: string }).code).toBe('BODY_INVALID');
-    expect(queryDb<{ n: number }>(relay.dbFile, "SELECT COUNT(*) AS n FROM inbox WHERE source_id = 'zoom'")[0]?.n).toBe(0);
+    expect(queryDb<{ n: number }>(running.relay.dbFile, "SELECT COUNT(*) AS n FROM inbox WHERE source_id = 'zoom'")[0]?.n).toBe(0);
   });
 
   it('when the configuration maps to objectId ".." or a source event "..", then it is refused naming the key', () => {

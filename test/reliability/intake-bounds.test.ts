@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
 import { storedBatches } from '../intake/hubspot-sdk.js';
-import { spawnRelay, writeConfig, type RelayProcess } from '../support/process.js';
-import { tempDir } from '../support/temp.js';
+import { relayProcessForTests } from '../support/relay-fixture.js';
 
 // Issue 12, item 1: one intake request (1 MiB of empty inputs) made ajv collect ~1.4 million errors
 // and the process die with "JavaScript heap out of memory". The relay runs here with the heap flags
@@ -12,32 +10,10 @@ const TOKEN = 'bounds-intake-token-0123456789';
 const HEAP_FLAGS = '--max-old-space-size=128 --max-semi-space-size=2';
 const PATH = '/marketing/v3/marketing-events/1/attendance/register/email-create';
 
-let hubspot: HubspotSimulator;
-let temp: ReturnType<typeof tempDir>;
-let relay: RelayProcess;
-
-beforeAll(async () => {
-  temp = tempDir();
-  hubspot = await startHubspotSimulator();
-  const file = writeConfig(temp.dir, {
-    server: { host: '127.0.0.1', port: 0 },
-    store: { url: `sqlite:${temp.dir}/relay.db` },
-    hubspot: { baseUrl: hubspot.url, accessToken: 'sim-token' },
-    logging: { level: 'info' },
-    intake: { tokens: [TOKEN] },
-    sources: [{ id: 'zoom', type: 'zoom', secretToken: 'bounds-zoom-secret-0123' }],
-  });
-  relay = await spawnRelay(['serve', '--config', file], { env: { NODE_OPTIONS: HEAP_FLAGS } });
-});
-
-afterAll(async () => {
-  if (relay.child.exitCode === null) relay.child.kill('SIGKILL');
-  await hubspot.close();
-  temp.remove();
-});
+const running = relayProcessForTests({ intake: { tokens: [TOKEN] }, sources: [{ id: 'zoom', type: 'zoom', secretToken: 'bounds-zoom-secret-0123' }] }, { env: { NODE_OPTIONS: HEAP_FLAGS } });
 
 async function post(body: string) {
-  const res = await request(relay.url + PATH, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body });
+  const res = await request(running.relay.url + PATH, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body });
   return { status: res.statusCode, body: (await res.body.json()) as { category?: string; errors?: Array<{ in: string; code: string }> } };
 }
 
@@ -45,9 +21,9 @@ async function post(body: string) {
 const emptyInputs = (bytes: number) => `{"inputs":[${Array.from({ length: Math.floor(bytes / 3) }, () => '{}').join(',')}]}`;
 
 async function alive(): Promise<boolean> {
-  const res = await request(`${relay.url}/healthz`);
+  const res = await request(`${running.relay.url}/healthz`);
   await res.body.dump();
-  return res.statusCode === 200 && relay.child.exitCode === null;
+  return res.statusCode === 200 && running.relay.child.exitCode === null;
 }
 
 describe('intake bounds: one request cannot take the relay down', () => {
@@ -79,7 +55,7 @@ describe('intake bounds: one request cannot take the relay down', () => {
     expect(longEmail.body.errors).toEqual([expect.objectContaining({ in: 'inputs[0].email', code: 'TOO_LONG' })]);
     const longValue = await post(JSON.stringify({ inputs: [{ ...input, contactProperties: { company: 'x'.repeat(65_537) } }] }));
     expect(longValue.body.errors).toEqual([expect.objectContaining({ in: 'inputs[0].contactProperties.company', code: 'TOO_LONG' })]);
-    expect(storedBatches(`${temp.dir}/relay.db`)).toBe(0);
+    expect(storedBatches(`${running.dir}/relay.db`)).toBe(0);
     expect(await alive()).toBe(true);
   });
 });

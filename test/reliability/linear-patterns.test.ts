@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
-import { spawnRelay, writeConfig, type RelayProcess } from '../support/process.js';
+import { relayProcessForTests } from '../support/relay-fixture.js';
 import { staysResponsive } from '../support/responsive.js';
-import { tempDir } from '../support/temp.js';
 import { registrationEvent, zoomHeaders } from '../support/zoom.js';
 import { normalizeEmail } from '../../src/attendance/contact.js';
 import { maskEmailsIn } from '../../src/support/mask.js';
@@ -15,55 +13,37 @@ import { maskEmailsIn } from '../../src/support/mask.js';
 const TOKEN = 'patterns-intake-token-0123456789';
 const SECRET = 'patterns-zoom-secret-0123';
 
-let hubspot: HubspotSimulator;
-let temp: ReturnType<typeof tempDir>;
-let relay: RelayProcess;
-
-beforeAll(async () => {
-  temp = tempDir();
-  hubspot = await startHubspotSimulator();
-  const file = writeConfig(temp.dir, {
-    server: { host: '127.0.0.1', port: 0 },
-    store: { url: `sqlite:${temp.dir}/relay.db` },
-    hubspot: { baseUrl: hubspot.url, accessToken: 'sim-token', batchWaitMs: 10 },
-    logging: { level: 'info' },
-    intake: { tokens: [TOKEN] },
-    sources: [{ id: 'zoom', type: 'zoom', secretToken: SECRET }],
-    events: [{ source: 'zoom', sourceEventId: '*', hubspot: { objectId: '42' } }],
-  });
-  relay = await spawnRelay(['serve', '--config', file]);
-});
-
-afterAll(async () => {
-  if (relay.child.exitCode === null) relay.child.kill('SIGKILL');
-  await hubspot.close();
-  temp.remove();
+const running = relayProcessForTests({
+  hubspot: { batchWaitMs: 10 },
+  intake: { tokens: [TOKEN] },
+  sources: [{ id: 'zoom', type: 'zoom', secretToken: SECRET }],
+  events: [{ source: 'zoom', sourceEventId: '*', hubspot: { objectId: '42' } }],
 });
 
 describe('patterns run in linear time on what senders control', () => {
   it('when an intake email is "a@" + 200,000 dots + "@", then it is refused and /healthz keeps answering meanwhile', async () => {
     const email = `a@${'.'.repeat(200_000)}@`;
     let answer: { status: number; body: { errors?: Array<{ in: string }> } } | undefined;
-    void request(`${relay.url}/marketing/v3/marketing-events/1/attendance/register/email-create`, {
+    void request(`${running.relay.url}/marketing/v3/marketing-events/1/attendance/register/email-create`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ inputs: [{ email, interactionDateTime: 1, properties: {}, contactProperties: {} }] }),
     })
       .then(async (res) => (answer = { status: res.statusCode, body: (await res.body.json()) as never }))
       .catch(() => undefined); // a relay that never answers fails the probes below
-    await staysResponsive(relay.url, () => answer !== undefined, 'the long email was checked');
+    await staysResponsive(running.relay.url, () => answer !== undefined, 'the long email was checked');
     expect(answer?.status).toBe(400);
     expect(answer?.body.errors).toEqual([expect.objectContaining({ in: 'inputs[0].email' })]);
   });
 
   it('when HubSpot refuses an input with a 1 MB message without "@", then the dead-letter is logged (masked, cut) and /healthz keeps answering meanwhile', async () => {
-    hubspot.inject({ kind: 'input-error', category: 'VALIDATION_ERROR', message: 'x'.repeat(1_000_000), match: { email: 'long-message@example.com' } });
+    running.hubspot.inject({ kind: 'input-error', category: 'VALIDATION_ERROR', message: 'x'.repeat(1_000_000), match: { email: 'long-message@example.com' } });
     const body = JSON.stringify(registrationEvent('created', '7', { email: 'long-message@example.com' }));
-    const res = await request(`${relay.url}/webhooks/zoom`, { method: 'POST', headers: zoomHeaders(SECRET, body), body });
+    const res = await request(`${running.relay.url}/webhooks/zoom`, { method: 'POST', headers: zoomHeaders(SECRET, body), body });
     expect(res.statusCode).toBe(200);
     await res.body.dump();
-    const deadLettered = () => relay.logs.find((l) => l.msg === 'record dead-lettered');
-    await staysResponsive(relay.url, () => deadLettered() !== undefined, 'the dead-letter of a 1 MB HubSpot message was logged');
+    const deadLettered = () => running.relay.logs.find((l) => l.msg === 'record dead-lettered');
+    await staysResponsive(running.relay.url, () => deadLettered() !== undefined, 'the dead-letter of a 1 MB HubSpot message was logged');
     expect(String(deadLettered()?.error).length).toBeLessThan(3000);
   });
 

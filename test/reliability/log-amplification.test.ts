@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
-import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
-import { spawnRelay, writeConfig, type RelayProcess } from '../support/process.js';
-import { tempDir } from '../support/temp.js';
+import { relayProcessForTests } from '../support/relay-fixture.js';
 import { waitFor } from '../support/wait.js';
 import { registrationEvent, zoomHeaders } from '../support/zoom.js';
 import { RefusalLog } from '../../src/ops/refusal-log.js';
@@ -11,28 +9,7 @@ import type { Log } from '../../src/support/log.js';
 // Issue 12, item 9: every shed (503 OVERLOADED) or shutting-down refusal was logged at error level
 // with a stack trace: a flood of requests became a flood of log lines.
 const SECRET = 'amplification-zoom-secret';
-let hubspot: HubspotSimulator;
-let temp: ReturnType<typeof tempDir>;
-let relay: RelayProcess;
-
-beforeAll(async () => {
-  temp = tempDir();
-  hubspot = await startHubspotSimulator();
-  const file = writeConfig(temp.dir, {
-    server: { host: '127.0.0.1', port: 0, maxQueuedWebhooks: 5 },
-    store: { url: `sqlite:${temp.dir}/relay.db` },
-    hubspot: { baseUrl: hubspot.url, accessToken: 'sim-token' },
-    logging: { level: 'info' },
-    sources: [{ id: 'zoom', type: 'zoom', secretToken: SECRET }],
-  });
-  relay = await spawnRelay(['serve', '--config', file]);
-});
-
-afterAll(async () => {
-  if (relay.child.exitCode === null) relay.child.kill('SIGKILL');
-  await hubspot.close();
-  temp.remove();
-});
+const running = relayProcessForTests({ server: { maxQueuedWebhooks: 5 }, sources: [{ id: 'zoom', type: 'zoom', secretToken: SECRET }] });
 
 describe('shed refusals are counted and sampled, not logged one by one', () => {
   it('when a flood is shed with 503 OVERLOADED, then the log holds a few warnings with counts and no error or stack trace', async () => {
@@ -40,7 +17,7 @@ describe('shed refusals are counted and sampled, not logged one by one', () => {
     const statuses = await Promise.all(
       Array.from({ length: 3000 }, async (_, i) => {
         const body = JSON.stringify(registrationEvent('created', '3', { email: `flood${i}@example.com` }));
-        const res = await request(`${relay.url}/webhooks/zoom`, { method: 'POST', headers: zoomHeaders(SECRET, body), body, dispatcher: agent }).catch(() => undefined);
+        const res = await request(`${running.relay.url}/webhooks/zoom`, { method: 'POST', headers: zoomHeaders(SECRET, body), body, dispatcher: agent }).catch(() => undefined);
         await res?.body.dump();
         return res?.statusCode ?? 0;
       }),
@@ -49,12 +26,12 @@ describe('shed refusals are counted and sampled, not logged one by one', () => {
     const shed = statuses.filter((s) => s === 503).length;
     expect(shed).toBeGreaterThan(100);
     // Log lines arrive through a pipe: a last refusal, logged at info, marks the end of the flood's lines.
-    await request(`${relay.url}/webhooks/zoom`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.body.dump());
-    await waitFor(() => relay.logs.some((l) => l.code === 'SIGNATURE_MISSING' || l.code === 'BODY_INVALID'), 'the marker refusal logged');
+    await request(`${running.relay.url}/webhooks/zoom`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.body.dump());
+    await waitFor(() => running.relay.logs.some((l) => l.code === 'SIGNATURE_MISSING' || l.code === 'BODY_INVALID'), 'the marker refusal logged');
 
-    const lines = relay.logs.filter((l) => JSON.stringify(l).includes('OVERLOADED'));
+    const lines = running.relay.logs.filter((l) => JSON.stringify(l).includes('OVERLOADED'));
     expect(lines.every((l) => l.level === 40 && l.err === undefined)).toBe(true);
-    expect(relay.logs.filter((l) => Number(l.level) >= 50)).toEqual([]);
+    expect(running.relay.logs.filter((l) => Number(l.level) >= 50)).toEqual([]);
     expect(lines.length).toBeGreaterThanOrEqual(1);
     expect(lines.length).toBeLessThan(10); // one per 10 s per code
     expect(lines.reduce((n, l) => n + Number(l.refused), 0)).toBeLessThanOrEqual(shed);

@@ -3,7 +3,7 @@ import { request } from 'undici';
 import { startHubspotSimulator, WRITE_SCOPE, type HubspotSimulator } from '../simulators/hubspot/index.js';
 import { freePort } from '../support/ports.js';
 import { freshSchema, postgresUrl, type TestSchema } from '../support/postgres.js';
-import { spawnRelay, writeConfig, type RelayProcess } from '../support/process.js';
+import { killRelay, spawnRelay, spawnTestRelay, writeConfig, type RelayProcess } from '../support/process.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { tempDir } from '../support/temp.js';
 import { waitFor } from '../support/wait.js';
@@ -59,7 +59,7 @@ describe.skipIf(!base)('the open probes say what is wrong in codes; /status says
   });
 
   afterAll(async () => {
-    if (relay?.child.exitCode === null) relay.child.kill('SIGKILL');
+    killRelay(relay);
     await proxy?.stop();
     await schema?.drop();
   });
@@ -100,14 +100,7 @@ describe.skipIf(!base)('the open probes say what is wrong in codes; /status says
 describe('/metrics off the public port', () => {
   it('when server.metricsPort is set, then /metrics answers there and the public port has no /metrics', async () => {
     const metricsPort = await freePort();
-    const file = writeConfig(temp.dir, {
-      server: { host: '127.0.0.1', port: 0, metricsPort },
-      store: { url: `sqlite:${temp.dir}/metrics.db` },
-      hubspot: { baseUrl: hubspot.url, accessToken: HUBSPOT_TOKEN },
-      logging: { level: 'info' },
-      sources: [{ id: 'zoom', type: 'zoom', secretToken: SECRET }],
-    }, 'metrics.yaml');
-    const relay = await spawnRelay(['serve', '--config', file]);
+    const relay = await spawnTestRelay(temp.dir, hubspot.url, { server: { metricsPort }, sources: [{ id: 'zoom', type: 'zoom', secretToken: SECRET }] }, { name: 'metrics.yaml' });
     try {
       expect((await json(`${relay.url}/metrics`)).status).toBe(404);
       const scraped = await json(`http://127.0.0.1:${metricsPort}/metrics`);

@@ -1,49 +1,26 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
-import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
 import { queryDb } from '../support/db.js';
-import { spawnRelay, writeConfig, type RelayProcess } from '../support/process.js';
-import { tempDir } from '../support/temp.js';
+import { relayProcessForTests } from '../support/relay-fixture.js';
 import { registrationEvent, zoomHeaders } from '../support/zoom.js';
 
 // Issue 12, item 5: bodies were read, decoded, parsed and schema-checked before the signature was
 // verified, even for unknown source ids; ten 1 MiB deeply nested bodies to /webhooks/nope made the
 // load shedder answer correctly signed Zoom webhooks with 503.
 const SECRET = 'unauthenticated-zoom-secret';
-let hubspot: HubspotSimulator;
-let temp: ReturnType<typeof tempDir>;
-let relay: RelayProcess;
+const running = relayProcessForTests({ sources: [{ id: 'zoom', type: 'zoom', secretToken: SECRET }] }, { env: { NODE_OPTIONS: '--max-old-space-size=128 --max-semi-space-size=2' } });
 
-beforeAll(async () => {
-  temp = tempDir();
-  hubspot = await startHubspotSimulator();
-  const file = writeConfig(temp.dir, {
-    server: { host: '127.0.0.1', port: 0 },
-    store: { url: `sqlite:${temp.dir}/relay.db` },
-    hubspot: { baseUrl: hubspot.url, accessToken: 'sim-token' },
-    logging: { level: 'info' },
-    sources: [{ id: 'zoom', type: 'zoom', secretToken: SECRET }],
-  });
-  relay = await spawnRelay(['serve', '--config', file], { env: { NODE_OPTIONS: '--max-old-space-size=128 --max-semi-space-size=2' } });
-});
-
-afterAll(async () => {
-  if (relay.child.exitCode === null) relay.child.kill('SIGKILL');
-  await hubspot.close();
-  temp.remove();
-});
-
-const stored = () => queryDb<{ n: number }>(`${temp.dir}/relay.db`, 'SELECT COUNT(*) AS n FROM inbox')[0]?.n ?? 0;
+const stored = () => queryDb<{ n: number }>(`${running.dir}/relay.db`, 'SELECT COUNT(*) AS n FROM inbox')[0]?.n ?? 0;
 
 async function post(path: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) {
-  const res = await request(relay.url + path, { method: 'POST', headers, body });
+  const res = await request(running.relay.url + path, { method: 'POST', headers, body });
   return { status: res.statusCode, body: (await res.body.json()) as { code?: string; message?: string; duplicate?: boolean } };
 }
 
 /** Sends only the request head of a POST announcing `length` bytes, and resolves with what the relay answers. */
 function headOnly(path: string, length: number): Promise<string> {
-  const { port } = new URL(relay.url);
+  const { port } = new URL(running.relay.url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), '127.0.0.1');
     let answer = '';
@@ -86,13 +63,13 @@ describe('verification comes first; refused requests cost little', () => {
     const nested = '['.repeat(524_000) + ']'.repeat(524_000);
     const unsigned = JSON.stringify({ event: 'x', pad: 'y'.repeat(60_000) });
     const attack = Array.from({ length: 30 }, (_, i) =>
-      request(`${relay.url}${i % 2 === 0 ? '/webhooks/nope' : '/webhooks/zoom'}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: i % 2 === 0 ? nested : unsigned, dispatcher: agent })
+      request(`${running.relay.url}${i % 2 === 0 ? '/webhooks/nope' : '/webhooks/zoom'}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: i % 2 === 0 ? nested : unsigned, dispatcher: agent })
         .then(async (res) => (await res.body.dump(), res.statusCode))
         .catch(() => 0), // the relay may close a connection whose body it will not read
     );
     const good = Array.from({ length: 40 }, async (_, i) => {
       const body = JSON.stringify(registrationEvent('created', '1', { email: `good${i}@example.com` }));
-      const res = await request(`${relay.url}/webhooks/zoom`, { method: 'POST', headers: zoomHeaders(SECRET, body), body, dispatcher: agent });
+      const res = await request(`${running.relay.url}/webhooks/zoom`, { method: 'POST', headers: zoomHeaders(SECRET, body), body, dispatcher: agent });
       await res.body.dump();
       return res.statusCode;
     });
@@ -100,28 +77,17 @@ describe('verification comes first; refused requests cost little', () => {
     await agent.close();
     expect(answered).toEqual(Array(40).fill(200));
     expect(attacked.every((status) => status === 0 || status === 401 || status === 404)).toBe(true);
-    expect(relay.child.exitCode).toBeNull();
+    expect(running.relay.child.exitCode).toBeNull();
   });
 });
 
 describe('body limits are per source', () => {
-  let big: RelayProcess;
-  afterAll(() => {
-    if (big?.child.exitCode === null) big.child.kill('SIGKILL');
-  });
+  const big = relayProcessForTests({ sources: [{ id: 'zoom', type: 'zoom', secretToken: SECRET, bodyLimitBytes: 200_000 }] });
 
   it('when a source sets bodyLimitBytes, then its webhooks may be that large', async () => {
-    const file = writeConfig(temp.dir, {
-      server: { host: '127.0.0.1', port: 0 },
-      store: { url: `sqlite:${temp.dir}/big.db` },
-      hubspot: { baseUrl: hubspot.url, accessToken: 'sim-token' },
-      logging: { level: 'info' },
-      sources: [{ id: 'zoom', type: 'zoom', secretToken: SECRET, bodyLimitBytes: 200_000 }],
-    }, 'big.yaml');
-    big = await spawnRelay(['serve', '--config', file]);
     const event = registrationEvent('created', '1', { email: 'big@example.com' });
     const body = JSON.stringify({ ...event, payload: { ...event.payload, padding: 'x'.repeat(100_000) } });
-    const res = await request(`${big.url}/webhooks/zoom`, { method: 'POST', headers: zoomHeaders(SECRET, body), body });
+    const res = await request(`${big.relay.url}/webhooks/zoom`, { method: 'POST', headers: zoomHeaders(SECRET, body), body });
     expect(res.statusCode).toBe(200);
     await res.body.dump();
   });
