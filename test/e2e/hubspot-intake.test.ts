@@ -67,7 +67,7 @@ describe('HubSpot-compatible intake, driven by HubSpot’s official SDK', () => 
     expect(answer.requestedAt).toBeInstanceOf(Date);
     expect(answer.startedAt).toBeInstanceOf(Date);
     expect(answer.completedAt).toBeInstanceOf(Date);
-    expect(answer.links?.status).toMatch(/^\/intake\/batches\/[A-Za-z0-9_-]{32}$/); // opaque, and only this token's
+    expect(answer.links?.status).toMatch(/^\/intake\/batches\/[A-Za-z0-9_-]{22}$/); // opaque, and only this token's
 
     const rows = await waitFor(() => (hubspot.attendance().length === 2 ? hubspot.attendance() : undefined), 'both inputs at HubSpot');
     expect(rows.map((r) => [r.eventKey, r.state, r.email, r.interactionDateTime, r.contactProperties])).toEqual([

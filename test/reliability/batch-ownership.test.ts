@@ -21,7 +21,7 @@ describe('a batch belongs to the intake token that stored it', () => {
     const foreign = await getLink(crm, link);
     expect(JSON.stringify(foreign.body)).not.toContain('private.kiosk');
     expect(foreign.status).toBe(404);
-    const missing = shape(await getLink(crm, '/intake/batches/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'));
+    const missing = shape(await getLink(crm, '/intake/batches/AAAAAAAAAAAAAAAAAAAAAA'));
     expect(missing).toEqual({ status: 404, body: { status: 'error', message: 'No intake batch with this id', category: 'OBJECT_NOT_FOUND', correlationId: undefined } });
     expect(shape(foreign)).toEqual(missing);
     // The ids of old were the row ids: 1, 2, … — any such guess is not found either.
