@@ -25,7 +25,7 @@ export interface HealthOptions {
  */
 const STORE_CODES = ['ok', 'STORE_UNREACHABLE', 'STORE_WRITES_FAILING'] as const;
 const PAUSE_CODES = ['HUBSPOT_UNAUTHORIZED', 'HUBSPOT_FORBIDDEN', 'HUBSPOT_RATE_LIMITED'] as const;
-export const STORE_WORKER_STOPPED = 'STORE_WORKER_STOPPED';
+const STORE_WORKER_STOPPED = 'STORE_WORKER_STOPPED';
 
 export interface Readiness {
   status: 'ready' | 'starting' | 'draining' | 'unavailable';

@@ -7,7 +7,8 @@ export function batchPath(id: string): string {
   return `/intake/batches/${id}`;
 }
 
-const SETTLED: ReadonlySet<RecordStatus> = new Set(['delivered', 'dead', 'superseded']);
+/** A record in one of these is done: nothing more happens to it. */
+export const SETTLED: ReadonlySet<RecordStatus> = new Set(['delivered', 'dead', 'superseded']);
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -1,6 +1,5 @@
 import type { WebhookStatus } from '../../store/types.js';
-
-const SETTLED = new Set(['delivered', 'dead', 'superseded']);
+import { SETTLED } from './status.js';
 
 export interface WaiterLimits {
   /** Requests held at once, in all. */
@@ -22,8 +21,8 @@ export class Waiter {
   private woken = false;
 
   constructor(
-    readonly caller: string,
     private readonly fallbackPollMs: number | undefined,
+    /** Gives the place back; call once done. */
     readonly leave: () => void,
   ) {}
 
@@ -71,7 +70,7 @@ export class BatchWaiters {
   enter(caller: string): Waiter | undefined {
     const mine = this.perCaller.get(caller) ?? 0;
     if (this.waiting.size >= this.limits.maxWaiters || mine >= this.limits.maxPerCaller) return undefined;
-    const waiter = new Waiter(caller, this.limits.fallbackPollMs, () => {
+    const waiter = new Waiter(this.limits.fallbackPollMs, () => {
       if (!this.waiting.delete(waiter)) return;
       const left = (this.perCaller.get(caller) ?? 1) - 1;
       if (left === 0) this.perCaller.delete(caller);
@@ -80,10 +79,6 @@ export class BatchWaiters {
     this.waiting.add(waiter);
     this.perCaller.set(caller, mine + 1);
     return waiter;
-  }
-
-  get size(): number {
-    return this.waiting.size;
   }
 
   /** Stored webhooks were processed: batches waiting to be read may now have records, or be complete. */
