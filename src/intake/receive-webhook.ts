@@ -7,8 +7,6 @@ export const MAX_JSON_DEPTH = 32;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const OPENERS = new Set([0x5b, 0x7b]); // [ {
-const CLOSERS = new Set([0x5d, 0x7d]); // ] }
 
 /**
  * Whether JSON text nests deeper than `max`, read from the bytes in one pass (UTF-8 continuation
@@ -25,9 +23,11 @@ export function nestsDeeperThan(bytes: Buffer, max: number): boolean {
       else if (byte === QUOTE) inString = false;
     } else if (byte === QUOTE) {
       inString = true;
-    } else if (OPENERS.has(byte)) {
+    } else if (byte === 0x5b || byte === 0x7b) {
+      // [ {
       if (++depth > max) return true;
-    } else if (CLOSERS.has(byte)) {
+    } else if (byte === 0x5d || byte === 0x7d) {
+      // ] }
       depth--;
     }
   }

@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { RelayError } from '../errors.js';
@@ -12,10 +13,6 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** What became of a webhook (for metrics): accepted, duplicate, ignored, challenge; unset when refused. */
     webhookOutcome?: string;
-  }
-  interface FastifyContextConfig {
-    /** The configured source a webhook route belongs to; absent on the catch-all route. */
-    sourceId?: string;
   }
 }
 
@@ -46,24 +43,16 @@ export interface WebhookRoutesOptions {
 
 /** POST /webhooks/{sourceId}: verify, store durably, then answer. */
 export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = async (app, { sources, inbox, shedder, isClosing, observe }) => {
-  if (observe) {
-    app.addHook('onResponse', async (request, reply) => {
-      // Label values come from the configuration only: any other id is `unknown`.
-      const source = request.routeOptions.config.sourceId ?? 'unknown';
-      const refused = reply.statusCode >= 400;
-      observe(source, refused ? 'rejected' : (request.webhookOutcome ?? 'accepted'), refused ? (request.errorCode ?? String(reply.statusCode)) : '');
-    });
-  }
+  // Metric label values come from the configuration only: any other id is `unknown`.
+  const observed = (source: string) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const refused = reply.statusCode >= 400;
+    observe?.(source, refused ? 'rejected' : (request.webhookOutcome ?? 'accepted'), refused ? (request.errorCode ?? String(reply.statusCode)) : '');
+  };
   // Refused before the body is read: cheap, and nothing is accepted that cannot be stored.
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.config.sourceId === undefined) {
-      // The body is never read: close the connection rather than drain it.
-      reply.header('connection', 'close');
-      throw new RelayError('SOURCE_NOT_FOUND');
-    }
+  const admit = async () => {
     if (isClosing()) throw new RelayError('SHUTTING_DOWN', undefined, { headers: { 'retry-after': '5' } });
     shedder.check();
-  });
+  };
 
   // Bodies stay bytes until verified: signatures cover the exact bytes sent, and nothing an
   // unauthenticated sender wrote is decoded or parsed (see receiveWebhook). The route schemas
@@ -78,7 +67,8 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
       `/webhooks/${source.id}`,
       {
         bodyLimit: source.bodyLimitBytes ?? DEFAULT_WEBHOOK_BODY_LIMIT,
-        config: { sourceId: source.id },
+        onRequest: admit,
+        onResponse: observed(source.id),
         schema: { summary: `Receive a ${source.type} webhook`, tags: ['webhooks'], body: source.envelopeSchema, response: responses },
       },
       async (request, reply) => {
@@ -107,12 +97,19 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
     );
   }
 
-  // Documents the answer for any other id; its onRequest hook refuses such requests before this runs.
+  // Any other id: refused before its body is read, and the connection closed rather than drained.
   app.post(
     '/webhooks/:sourceId',
-    { schema: { summary: 'Unknown source', tags: ['webhooks'], params: Type.Object({ sourceId: Type.String() }), response: { 404: ErrorResponse } } },
+    {
+      onRequest: async (_request, reply) => {
+        reply.header('connection', 'close');
+        throw new RelayError('SOURCE_NOT_FOUND');
+      },
+      onResponse: observed('unknown'),
+      schema: { summary: 'Unknown source', tags: ['webhooks'], params: Type.Object({ sourceId: Type.String() }), response: { 404: ErrorResponse } },
+    },
     async () => {
-      throw new RelayError('SOURCE_NOT_FOUND');
+      throw new RelayError('SOURCE_NOT_FOUND'); // never reached: onRequest refuses first
     },
   );
 };
