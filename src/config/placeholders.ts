@@ -1,7 +1,7 @@
 /**
  * Values this repository publishes (the Kubernetes Secret's placeholders, the compose demo's
  * credentials): anyone can read them, so a relay configured with one could be forged into.
- * test/config/placeholders.test.ts keeps this list in step with those files.
+ * test/reliability/weak-secrets.test.ts keeps this list in step with those files.
  */
 interface Published {
   value: string;
