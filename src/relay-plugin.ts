@@ -9,13 +9,14 @@ import { InboxWriter } from './intake/inbox-writer.js';
 import { LoadShedder } from './intake/load-shedding.js';
 import { webhookRoutes } from './intake/webhook-routes.js';
 import { hubspotIntakeRoutes } from './intake/hubspot/routes.js';
-import { healthRoutes, type Phase } from './ops/health-routes.js';
+import { BatchWaiters } from './intake/hubspot/waiters.js';
+import { checkReadiness, healthRoutes, type HealthOptions, type Phase } from './ops/health-routes.js';
 import { createSources, processedSourceIds } from './sources/registry.js';
 import { ConfigError } from './config/load.js';
 import { RelayError } from './errors.js';
 import { adminRoutes, type ReloadResult } from './ops/admin-routes.js';
 import { RelayMetrics } from './ops/metrics.js';
-import { metricsRoutes } from './ops/metrics-routes.js';
+import { metricsRoutes, serveMetricsApart } from './ops/metrics-routes.js';
 import { applyReload } from './ops/reload.js';
 import type { RecordFilter } from './store/types.js';
 import { startStoreWorker, type SpawnedStoreWorker } from './store/worker/client.js';
@@ -50,6 +51,15 @@ const relay: FastifyPluginAsync<RelayPluginOptions> = async (app, { config: init
   let phase: Phase = 'starting';
   let storeFailure: Error | undefined;
 
+  // `Prefer: wait` requests of the HubSpot-compatible intake, woken as their batches progress.
+  // With PostgreSQL another replica may deliver their records, which no signal here reports: they
+  // also re-read once a second.
+  const waiters = new BatchWaiters({
+    maxWaiters: config.intake.maxWaiters,
+    maxPerCaller: config.intake.maxWaitersPerToken,
+    fallbackPollMs: config.store.url.startsWith('sqlite:') ? undefined : 1000,
+  });
+
   // The store and webhook processing run in a worker thread: fsyncs and processing never hold
   // up the thread that answers webhooks. Records it creates wake the dispatcher here.
   const wakeDispatcher: { to?: Dispatcher } = {};
@@ -57,7 +67,10 @@ const relay: FastifyPluginAsync<RelayPluginOptions> = async (app, { config: init
     config,
     log,
     logLine,
-    onRecords: (groups) => wakeDispatcher.to?.wake(groups),
+    onRecords: (groups) => {
+      if (groups.length > 0) wakeDispatcher.to?.wake(groups);
+      waiters.processed();
+    },
     onCrash: (error) => {
       storeFailure = error;
       log.fatal({ err: error }, 'the store worker stopped: nothing more can be stored; /healthz now fails so the process is restarted');
@@ -69,7 +82,7 @@ const relay: FastifyPluginAsync<RelayPluginOptions> = async (app, { config: init
   const sources = createSources(config.sources, { internal: false });
   let mappings = new EventMappings(config.events);
 
-  const { limiter, client, dispatcher } = createDelivery({ config, store, metrics, log });
+  const { limiter, client, dispatcher } = createDelivery({ config, store, metrics, log, onSettled: (ids) => waiters.settled(ids) });
   wakeDispatcher.to = dispatcher;
   const inbox = new InboxWriter(store);
   const shedder = new LoadShedder({
@@ -79,25 +92,36 @@ const relay: FastifyPluginAsync<RelayPluginOptions> = async (app, { config: init
   });
   let closing = false;
 
-  await app.register(healthRoutes, {
+  const health: HealthOptions = {
     phase: () => phase,
     store,
     writeFailure: () => inbox.lastFailure,
     storeFailure: () => storeFailure,
     dispatcher,
     limiter,
-  });
+  };
+  await app.register(healthRoutes, health);
   await app.register(webhookRoutes, {
     sources,
     inbox,
     shedder,
-    bodyLimit: config.server.bodyLimitBytes,
     isClosing: () => closing,
     observe: (source, outcome, reason) => metrics.webhooks.inc({ source, outcome, reason }),
   });
   // HubSpot-compatible intake (src/intake/hubspot): no routes unless intake.tokens is set.
-  await app.register(hubspotIntakeRoutes, { tokens: config.intake.tokens, inbox, store, shedder, isClosing: () => closing });
-  await app.register(metricsRoutes, { metrics });
+  await app.register(hubspotIntakeRoutes, {
+    tokens: config.intake.tokens,
+    inbox,
+    store,
+    shedder,
+    isClosing: () => closing,
+    waiters,
+    bodyLimit: config.intake.bodyLimitBytes,
+  });
+  // /metrics on the public port, or only on server.metricsPort when that is set.
+  const metricsPort = config.server.metricsPort;
+  if (metricsPort === undefined) await app.register(metricsRoutes, { metrics });
+  else serveMetricsApart(app, { metrics, port: metricsPort, host: config.server.host });
 
   const remap = async (filter: RecordFilter = {}) => {
     const result = await remapUnmapped(store, mappings, filter, Date.now());
@@ -132,7 +156,18 @@ const relay: FastifyPluginAsync<RelayPluginOptions> = async (app, { config: init
   };
   app.decorate('reloadConfig', reload);
   if (config.admin.token) {
-    await app.register(adminRoutes, { token: config.admin.token, store, dispatcher, limiter, phase: () => phase, knownSources, remap, reload });
+    await app.register(adminRoutes, {
+      token: config.admin.token,
+      store,
+      dispatcher,
+      limiter,
+      phase: () => phase,
+      knownSources,
+      readiness: () => checkReadiness(health),
+      storeFailure: () => storeFailure,
+      remap,
+      reload,
+    });
   }
 
   app.addHook('onReady', async () => {
@@ -160,6 +195,7 @@ const relay: FastifyPluginAsync<RelayPluginOptions> = async (app, { config: init
   app.addHook('preClose', async () => {
     phase = 'draining';
     closing = true;
+    waiters.wakeAll();
   });
   app.addHook('onClose', async () => {
     clearInterval(pruneTimer);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RelayConfig } from './config/schema.js';
+import { DEFAULT_WEBHOOK_BODY_LIMIT } from './sources/common-config.js';
 import { sqlitePath } from './store/sqlite/index.js';
 
 export const SANDBOX_SOURCE_ID = 'zoom';
@@ -29,7 +30,7 @@ export function withSandboxSources(config: RelayConfig): RelayConfig {
   const secretToken = sandboxSecret(config.store.url);
   return {
     ...config,
-    sources: [{ id: SANDBOX_SOURCE_ID, type: 'zoom', secretToken, timestampToleranceSeconds: 5400, sessionTimeoutHours: 12 }],
+    sources: [{ id: SANDBOX_SOURCE_ID, type: 'zoom', secretToken, timestampToleranceSeconds: 5400, sessionTimeoutHours: 12, bodyLimitBytes: DEFAULT_WEBHOOK_BODY_LIMIT }],
     events: [{ source: SANDBOX_SOURCE_ID, sourceEventId: '*', hubspot: { externalAccountId: SANDBOX_ACCOUNT_ID } }],
   };
 }
@@ -52,12 +53,24 @@ export async function startSandboxHubspot(): Promise<SandboxHubspot> {
   return { url: simulator.url, token: DEFAULT_TOKEN, close: () => simulator.close() };
 }
 
+/** A store URL fit to print: its password, if any, replaced by ***. */
+export function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password === '') return url;
+    parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/:[^:@/]*@/, ':***@');
+  }
+}
+
 export function sandboxBanner(config: RelayConfig, hubspotUrl: string, port: number): string {
   const zoom = config.sources.find((s) => s.type === 'zoom');
   const lines = [
     'SANDBOX MODE: no HubSpot access token is set.',
     `Deliveries go to the built-in HubSpot simulator at ${hubspotUrl}, not to HubSpot.`,
-    `Store: ${config.store.url}`,
+    `Store: ${withoutPassword(config.store.url)}`,
     zoom ? `Zoom webhooks: POST http://localhost:${port}/webhooks/${zoom.id}` : '',
     zoom && config.sources.length === 1 && zoom.id === SANDBOX_SOURCE_ID ? `Zoom secret token: ${zoom.secretToken}` : '',
     'Send a signed sample: npm run sample',

@@ -2,13 +2,21 @@ import type { ContactDetails } from './types.js';
 
 // Deliberately loose: HubSpot is the authority on what it accepts, and it reports
 // invalid addresses per input. This only keeps obvious non-addresses out.
-const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/u;
+// One "@" and no blanks: neither part can match "@", so there is one way to match (linear time).
+const EMAIL_SHAPE = /^[^\s@]+@([^\s@]+)$/u;
+/** RFC 5321: a forward path holds at most 256 characters, angle brackets included. */
+export const MAX_EMAIL_LENGTH = 254;
 
 /** Trims and lower-cases an email; undefined when there is no plausible address. */
 export function normalizeEmail(raw: unknown): string | undefined {
   if (typeof raw !== 'string') return undefined;
-  const email = raw.trim().toLowerCase();
-  return EMAIL_SHAPE.test(email) ? email : undefined;
+  const trimmed = raw.trim();
+  // Checked before any pattern runs: the work on a given text never grows past this.
+  if (trimmed.length > MAX_EMAIL_LENGTH) return undefined;
+  const email = trimmed.toLowerCase();
+  // The domain has a dot with something on either side.
+  const domain = EMAIL_SHAPE.exec(email)?.[1];
+  return domain !== undefined && domain.slice(1, -1).includes('.') ? email : undefined;
 }
 
 /** Text of a value, trimmed; undefined for null, undefined and blank. */

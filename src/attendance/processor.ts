@@ -14,7 +14,10 @@ export interface ProcessorOptions {
   sources: Map<string, Source>;
   mappings: () => EventMappings;
   log: Log;
-  /** Called after a round committed new records, so delivery can start at once. */
+  /**
+   * Called after a round committed: with the groups of its new records, so delivery can start at
+   * once (none when it made no records; waiting intake requests still learn their batch was read).
+   */
   onRecords: (groups: DeliveryGroup[]) => void;
   now?: () => number;
   roundSize?: number;
@@ -102,7 +105,7 @@ export class WebhookProcessor extends BackgroundLoop {
     });
     if (!turn.ran || !turn.value) return 0;
     const { webhooks, records } = turn.value;
-    if (records.length > 0) this.options.onRecords(groupsOf(records));
+    this.options.onRecords(groupsOf(records));
     log.debug({ webhooks, records: records.length }, 'webhooks processed');
     return webhooks;
   }

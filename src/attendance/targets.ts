@@ -5,6 +5,14 @@ export type HubspotTarget =
   | { kind: 'object'; objectId: string }
   | { kind: 'external'; externalAccountId: string; externalEventId: string };
 
+/** "." and "..": URL path segments that clients and servers normalise away, so never an id in a path. */
+export function isDotSegment(id: string): boolean {
+  return id === '.' || id === '..';
+}
+
+/** The same rule as a JSON-schema pattern (for route parameters and payload schemas). */
+export const NOT_DOT_SEGMENT = '^(?!\\.\\.?$)';
+
 /** A stable string for a target, stored with each record: `object:<id>` or `external:<account>:<event>`. */
 export function targetKey(target: HubspotTarget): string {
   return target.kind === 'object'
@@ -48,6 +56,8 @@ export class EventMappings {
     const mapping = this.mappingOf(sourceId, sourceEventId);
     if (!mapping) return null;
     const { hubspot } = mapping;
+    // Configured ids are checked at start-up; a source's own event id may still be "." or "..".
+    if (!('objectId' in hubspot) && hubspot.externalEventId === undefined && isDotSegment(sourceEventId)) return null;
     return 'objectId' in hubspot
       ? targetKey({ kind: 'object', objectId: hubspot.objectId })
       : targetKey({

@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { Value } from 'typebox/value';
 import type { TSchema } from 'typebox';
+import { isDotSegment } from '../attendance/targets.js';
+import { genericSourceProblems } from '../sources/generic/config.js';
 import { coerceScalars, interpolateEnv } from './interpolate.js';
-import { RelayConfigShape, SourceConfigByType, type RelayConfig, type SourceConfig } from './schema.js';
+import { demoTermsHold, placeholderProblems } from './placeholders.js';
+import { RelayConfigShape, SourceConfigByType, type HubspotConfig, type RelayConfig, type SourceConfig } from './schema.js';
 
 /** A configuration that cannot be used; `problems` name the exact key and why. */
 export class ConfigError extends Error {
@@ -55,6 +58,11 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env):
   if (hubspot) hubspot.accessToken = token || undefined;
   if (!token && env.NODE_ENV === 'production') {
     problems.push('hubspot.accessToken: required when NODE_ENV=production (set HUBSPOT_ACCESS_TOKEN)');
+  }
+  if (hubspot && typeof hubspot.baseUrl === 'string') {
+    const insecure = plainHttpProblem(hubspot as HubspotConfig, env);
+    if (insecure) problems.push(insecure);
+    problems.push(...placeholderProblems(config, demoTermsHold({ sandbox: !token, hubspotBaseUrl: hubspot.baseUrl })));
   }
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
   return { ...config, sandbox: !token };
@@ -148,17 +156,43 @@ function describe(value: unknown, secret = false): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * In production the HubSpot token must not travel in clear text: plain http only to a loopback host
+ * or one listed in hubspot.allowHttpHosts (never to HubSpot's own API hosts).
+ */
+function plainHttpProblem(hubspot: HubspotConfig, env: NodeJS.ProcessEnv): string | undefined {
+  if (env.NODE_ENV !== 'production' || !hubspot.baseUrl.startsWith('http:')) return undefined;
+  let host: string;
+  try {
+    host = new URL(hubspot.baseUrl).hostname;
+  } catch {
+    return undefined; // reported by the schema
+  }
+  const hubspotApi = /(^|\.)(hubapi|hubspot)\.com$/i.test(host);
+  if (!hubspotApi && (LOOPBACK.test(host) || (hubspot.allowHttpHosts ?? []).includes(host))) return undefined;
+  return `hubspot.baseUrl: plain http to ${host} would send the access token in clear text (NODE_ENV=production): use https, or list a simulator's host in hubspot.allowHttpHosts`;
+}
+
 function crossReferenceProblems(config: Omit<RelayConfig, 'sandbox'>): string[] {
   const problems: string[] = [];
   const ids = new Set<string>();
   (Array.isArray(config.sources) ? config.sources : []).forEach((source, i) => {
     if (!isObject(source) || typeof source.id !== 'string') return;
+    if (source.type === 'generic' && isObject(source.verify) && isObject(source.map)) problems.push(...genericSourceProblems(source, `sources[${i}]`));
     if (source.id === 'hubspot-intake') problems.push(`sources[${i}].id: "hubspot-intake" is reserved for the HubSpot-compatible intake`);
     if (ids.has(source.id)) problems.push(`sources[${i}].id: "${source.id}" is used by another source`);
     ids.add(source.id);
   });
   (Array.isArray(config.events) ? config.events : []).forEach((event, i) => {
-    if (isObject(event) && typeof event.source === 'string' && !ids.has(event.source)) problems.push(`events[${i}].source: no source with id "${event.source}"`);
+    if (!isObject(event)) return;
+    if (typeof event.source === 'string' && !ids.has(event.source)) problems.push(`events[${i}].source: no source with id "${event.source}"`);
+    // These ids go into URL paths, where "." and ".." would be normalised away (reaching another route).
+    const target: Record<string, unknown> = isObject(event.hubspot) ? event.hubspot : {};
+    for (const [key, value] of [['sourceEventId', event.sourceEventId], ['hubspot.objectId', target.objectId], ['hubspot.externalEventId', target.externalEventId]]) {
+      if (typeof value === 'string' && isDotSegment(value)) problems.push(`events[${i}].${key}: must not be "." or ".." (URLs drop such path segments)`);
+    }
   });
   return problems;
 }

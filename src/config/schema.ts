@@ -2,12 +2,16 @@ import { Type, type Static } from 'typebox';
 import { EventbriteSourceConfig } from '../sources/eventbrite/config.js';
 import { GenericSourceConfig, LivestormSourceConfig, LumaSourceConfig, TitoSourceConfig } from '../sources/generic/config.js';
 import { ZoomSourceConfig } from '../sources/zoom/config.js';
+import { MIN_SECRET_LENGTH } from '../sources/common-config.js';
 
 export const ServerConfig = Type.Object(
   {
     port: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
     host: Type.String({ minLength: 1, default: '0.0.0.0' }),
+    /** Routes without a limit of their own (the admin API); webhooks and the intake routes have theirs. */
     bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+    /** Serve /metrics on this port only (not on `port`), e.g. one that no Service or ingress exposes. */
+    metricsPort: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
     /** Webhooks waiting for their commit beyond this are refused with 503 + Retry-After (load shedding). */
     maxQueuedWebhooks: Type.Integer({ minimum: 1, default: 5000 }),
     /** Event-loop delay beyond this (ms, worst in the last second) also sheds webhooks with 503. */
@@ -38,6 +42,8 @@ export const HubspotConfig = Type.Object(
   {
     baseUrl: Type.String({ pattern: '^https?://', default: 'https://api.hubapi.com' }),
     accessToken: Type.Optional(Type.String()),
+    /** With NODE_ENV=production, plain http is refused for baseUrl unless its host is loopback or listed here (a simulator on a private network). */
+    allowHttpHosts: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { default: [] })),
     batchSize: Type.Integer({ minimum: 1, maximum: 100, default: 100 }),
     batchWaitMs: Type.Integer({ minimum: 0, default: 1000 }),
     requestsPerTenSeconds: Type.Integer({ minimum: 1, default: 100 }),
@@ -86,7 +92,7 @@ export const LoggingConfig = Type.Object(
 export const AdminConfig = Type.Object(
   {
     /** Bearer token for /status and /admin/*; without one those routes are off (404), not open. */
-    token: Type.Optional(Type.String({ minLength: 16 })),
+    token: Type.Optional(Type.String({ minLength: MIN_SECRET_LENGTH })),
   },
   { additionalProperties: false, default: {} },
 );
@@ -95,7 +101,12 @@ export const AdminConfig = Type.Object(
 export const IntakeConfig = Type.Object(
   {
     /** Bearer tokens accepted on the HubSpot-compatible routes (secrets); none: those routes are off (404). */
-    tokens: Type.Array(Type.String({ minLength: 16 }), { default: [] }),
+    tokens: Type.Array(Type.String({ minLength: MIN_SECRET_LENGTH }), { default: [] }),
+    /** The largest request body of the two POST routes: 1,000 inputs (their maximum) of about 250 bytes each. */
+    bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 16_777_216, default: 262_144 }),
+    /** `Prefer: wait` requests held at once, in all and per token; past either, the answer comes at once (as without the preference). */
+    maxWaiters: Type.Integer({ minimum: 0, default: 100 }),
+    maxWaitersPerToken: Type.Integer({ minimum: 0, default: 10 }),
   },
   { additionalProperties: false, default: {} },
 );

@@ -17,8 +17,8 @@ export interface DispatcherOptions {
   leaseMs?: number;
   /** How often the list of groups with pending records is re-read from the store. */
   rescanIntervalMs?: number;
-  /** Called with every batch's result, for metrics. */
-  onBatch?: (summary: { delivered: DeliveryRecord[] }) => void;
+  /** Called with every batch's result: for metrics, and to wake requests waiting for these records (`settled`: delivered or dead). */
+  onBatch?: (summary: { delivered: DeliveryRecord[]; settled: number[] }) => void;
   /** Called when delivery pauses for a refused token. */
   onAuthPause?: () => void;
 }
@@ -190,7 +190,8 @@ export class Dispatcher extends BackgroundLoop {
     }
     if (this.options.onBatch) {
       const delivered = new Set(verdict.outcomes.flatMap((o) => (o.kind === 'delivered' ? [o.id] : [])));
-      this.options.onBatch({ delivered: records.filter((r) => delivered.has(r.id)) });
+      const settled = verdict.outcomes.flatMap((o) => (o.kind === 'retry' ? [] : [o.id]));
+      this.options.onBatch({ delivered: records.filter((r) => delivered.has(r.id)), settled });
     }
   }
 }

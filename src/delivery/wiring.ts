@@ -11,7 +11,20 @@ import { Dispatcher } from './dispatcher.js';
 const TEN_SECONDS = 10_000;
 
 /** The delivery side: the send gate (local or shared), the HubSpot client and the dispatcher. */
-export function createDelivery({ config, store, metrics, log }: { config: RelayConfig; store: FrontStore; metrics: RelayMetrics; log: Log }) {
+export function createDelivery({
+  config,
+  store,
+  metrics,
+  log,
+  onSettled,
+}: {
+  config: RelayConfig;
+  store: FrontStore;
+  metrics: RelayMetrics;
+  log: Log;
+  /** Records delivered or dead-lettered (by id). */
+  onSettled?: (recordIds: number[]) => void;
+}) {
   // Replicas sharing a store share HubSpot's per-app window through it.
   const limiter: SendGate = store.shared
     ? new SharedSendGate({ shared: store.shared, maxPerWindow: config.hubspot.requestsPerTenSeconds, windowMs: TEN_SECONDS, marginMs: 100, log })
@@ -46,9 +59,10 @@ export function createDelivery({ config, store, metrics, log }: { config: RelayC
         },
       },
     },
-    onBatch: ({ delivered }) => {
+    onBatch: ({ delivered, settled }) => {
       const now = Date.now();
       for (const record of delivered) metrics.webhookToHubspot.observe((now - record.receivedAt) / 1000);
+      onSettled?.(settled);
     },
     onAuthPause: () => metrics.pauses.inc({ cause: 'auth' }),
   });

@@ -1,6 +1,6 @@
 import { Agent, request } from 'undici';
 import type { AttendanceInput, SubscriberState } from '../attendance/types.js';
-import type { HubspotTarget } from '../attendance/targets.js';
+import { isDotSegment, type HubspotTarget } from '../attendance/targets.js';
 import { classifyAnswer, readRateLimitHeaders } from './answers.js';
 import type { HubspotAnswer, RateLimitHeaders } from './types.js';
 
@@ -17,14 +17,19 @@ export interface HubspotCall {
   durationMs: number;
 }
 
+/** One path segment; "." and ".." (which encodeURIComponent leaves alone) are escaped so no URL parser drops them. */
+function segment(id: string): string {
+  return isDotSegment(id) ? id.replaceAll('.', '%2E') : encodeURIComponent(id);
+}
+
 /** The email-create path for a target (HubSpot Marketing Events v3). */
 export function attendancePath(target: HubspotTarget, state: SubscriberState): string {
   const s = encodeURIComponent(state);
   if (target.kind === 'object') {
-    return `/marketing/v3/marketing-events/${encodeURIComponent(target.objectId)}/attendance/${s}/email-create`;
+    return `/marketing/v3/marketing-events/${segment(target.objectId)}/attendance/${s}/email-create`;
   }
   const query = new URLSearchParams({ externalAccountId: target.externalAccountId });
-  return `/marketing/v3/marketing-events/attendance/${encodeURIComponent(target.externalEventId)}/${s}/email-create?${query}`;
+  return `/marketing/v3/marketing-events/attendance/${segment(target.externalEventId)}/${s}/email-create?${query}`;
 }
 
 /** One HTTP call to HubSpot's attendance endpoint; never throws for HTTP or network trouble. */

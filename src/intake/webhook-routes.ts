@@ -1,22 +1,22 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { RelayError } from '../errors.js';
+import { DEFAULT_WEBHOOK_BODY_LIMIT } from '../sources/common-config.js';
 import type { Source } from '../sources/types.js';
 import { ErrorResponse } from '../ops/schemas.js';
 import type { InboxWriter } from './inbox-writer.js';
 import type { LoadShedder } from './load-shedding.js';
+import { receiveWebhook } from './receive-webhook.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    rawBody?: Buffer;
-    /** The raw body decoded once (UTF-8), for parsing and for storing. */
-    rawText?: string;
     /** What became of a webhook (for metrics): accepted, duplicate, ignored, challenge; unset when refused. */
     webhookOutcome?: string;
   }
 }
 
-/** Counts every webhook by source, outcome and (when refused) the error code. */
+/** Counts every webhook by source (a configured id, else `unknown`), outcome and (when refused) the error code. */
 export type WebhookObserver = (source: string, outcome: string, reason: string) => void;
 
 /** One object schema (no anyOf: Fastify serializes it fast) for both a stored webhook and a challenge answer. */
@@ -36,50 +36,45 @@ export interface WebhookRoutesOptions {
   sources: Map<string, Source>;
   inbox: InboxWriter;
   shedder: LoadShedder;
-  bodyLimit: number;
   /** True once the server is closing: new webhooks get 503 so the sender retries elsewhere. */
   isClosing: () => boolean;
   observe?: WebhookObserver;
 }
 
 /** POST /webhooks/{sourceId}: verify, store durably, then answer. */
-export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = async (app, { sources, inbox, shedder, bodyLimit, isClosing, observe }) => {
-  if (observe) {
-    app.addHook('onResponse', async (request, reply) => {
-      const source = (request.params as { sourceId?: string }).sourceId ?? request.routeOptions.url?.split('/')[2] ?? 'unknown';
-      const refused = reply.statusCode >= 400;
-      observe(source, refused ? 'rejected' : (request.webhookOutcome ?? 'accepted'), refused ? (request.errorCode ?? String(reply.statusCode)) : '');
-    });
-  }
+export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = async (app, { sources, inbox, shedder, isClosing, observe }) => {
+  // Metric label values come from the configuration only: any other id is `unknown`.
+  const observed = (source: string) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const refused = reply.statusCode >= 400;
+    observe?.(source, refused ? 'rejected' : (request.webhookOutcome ?? 'accepted'), refused ? (request.errorCode ?? String(reply.statusCode)) : '');
+  };
   // Refused before the body is read: cheap, and nothing is accepted that cannot be stored.
-  app.addHook('onRequest', async () => {
+  const admit = async () => {
     if (isClosing()) throw new RelayError('SHUTTING_DOWN', undefined, { headers: { 'retry-after': '5' } });
     shedder.check();
-  });
+  };
 
-  // Signatures cover the exact bytes sent, so keep them alongside the parsed body.
+  // Bodies stay bytes until verified: signatures cover the exact bytes sent, and nothing an
+  // unauthenticated sender wrote is decoded or parsed (see receiveWebhook). The route schemas
+  // describe the bodies (OpenAPI); receiveWebhook checks them, after verification.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, raw, done) => {
-    const buffer = raw as Buffer;
-    request.rawBody = buffer;
-    request.rawText = buffer.toString('utf8');
-    try {
-      done(null, JSON.parse(request.rawText));
-    } catch {
-      done(new RelayError('BODY_NOT_JSON'), undefined);
-    }
-  });
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, raw, done) => done(null, raw));
+  app.setValidatorCompiler(() => () => true);
 
   const responses = { 200: WebhookAnswer, '4xx': ErrorResponse, '5xx': ErrorResponse };
   for (const source of sources.values()) {
     app.post(
       `/webhooks/${source.id}`,
-      { schema: { summary: `Receive a ${source.type} webhook`, tags: ['webhooks'], body: source.envelopeSchema, response: responses } },
+      {
+        bodyLimit: source.bodyLimitBytes ?? DEFAULT_WEBHOOK_BODY_LIMIT,
+        onRequest: admit,
+        onResponse: observed(source.id),
+        schema: { summary: `Receive a ${source.type} webhook`, tags: ['webhooks'], body: source.envelopeSchema, response: responses },
+      },
       async (request, reply) => {
         const receivedAt = Date.now();
-        const verdict = source.receive({
-          rawBody: request.rawBody ?? Buffer.alloc(0),
-          body: request.body,
+        const verdict = receiveWebhook(source, {
+          rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
           headers: request.headers,
           query: request.query as Record<string, unknown>,
           receivedAt,
@@ -93,7 +88,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
           sourceId: source.id,
           dedupKey: verdict.dedupKey,
           receivedAt,
-          body: verdict.storedBody ?? request.rawText ?? '',
+          body: verdict.storedBody ?? '',
           needsDetails: verdict.needsDetails,
         });
         request.webhookOutcome = stored.duplicate ? 'duplicate' : 'accepted';
@@ -102,11 +97,19 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
     );
   }
 
+  // Any other id: refused before its body is read, and the connection closed rather than drained.
   app.post(
     '/webhooks/:sourceId',
-    { schema: { summary: 'Unknown source', tags: ['webhooks'], params: Type.Object({ sourceId: Type.String() }), response: { 404: ErrorResponse } } },
-    async (request) => {
-      throw new RelayError('SOURCE_NOT_FOUND', `No source with id "${request.params.sourceId}" is configured`);
+    {
+      onRequest: async (_request, reply) => {
+        reply.header('connection', 'close');
+        throw new RelayError('SOURCE_NOT_FOUND');
+      },
+      onResponse: observed('unknown'),
+      schema: { summary: 'Unknown source', tags: ['webhooks'], params: Type.Object({ sourceId: Type.String() }), response: { 404: ErrorResponse } },
+    },
+    async () => {
+      throw new RelayError('SOURCE_NOT_FOUND'); // never reached: onRequest refuses first
     },
   );
 };

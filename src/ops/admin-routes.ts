@@ -6,7 +6,7 @@ import type { SendGate } from '../hubspot/send-gate.js';
 import { waitingReason } from '../sources/registry.js';
 import { bearerToken, sameSecret } from '../support/secrets.js';
 import type { AdminRecord, FrontStore, RecordFilter, RecordStatus } from '../store/types.js';
-import type { Phase } from './health-routes.js';
+import type { Phase, Readiness } from './health-routes.js';
 import { InboxWebhookView, RecordsPage, RecordsQuery, ReloadAnswer, ReplayAnswer, ReplayBody, StatusAnswer, WebhookStateQuery } from './admin-schemas.js';
 import { ErrorResponse } from './schemas.js';
 
@@ -24,6 +24,10 @@ export interface AdminOptions {
   phase: () => Phase;
   /** The sources this relay processes webhooks of (see processedSourceIds). */
   knownSources: string[];
+  /** The readiness check behind /readyz, whose detail only /status shows. */
+  readiness: () => Promise<Readiness>;
+  /** Why the store worker stopped, if it did. */
+  storeFailure: () => Error | undefined;
   /** Maps unmapped records matching the filter with the current mappings. */
   remap: (filter: RecordFilter) => Promise<{ mapped: number; stillUnmapped: number }>;
   reload: () => Promise<ReloadResult>;
@@ -66,11 +70,13 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, 
   const security = [{ adminToken: [] }];
 
   app.get('/status', { schema: { summary: 'What the relay is doing, for people', tags: ['admin'], security, response: { 200: StatusAnswer, ...errors } } }, async () => {
+    const readiness = await options.readiness();
+    // Counting needs the store: when it is away, /status still says why.
     const [records, queues, waiting] = await Promise.all([
       options.store.countByStatus(),
       options.store.queueStats(),
       options.store.countWaitingWebhooks(options.knownSources),
-    ]);
+    ]).catch(() => [{}, undefined, undefined] as const);
     const auth = options.dispatcher.auth.current;
     const limit = options.limiter.state();
     const pauses = [
@@ -80,16 +86,20 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, 
     const lastCall = options.dispatcher.lastSuccessfulCallAt;
     return {
       status: options.phase(),
+      checks: { store: readiness.storeDetail ?? readiness.store, storeWorker: options.storeFailure()?.message ?? null },
       records,
-      webhooks: {
-        unprocessed: queues.unprocessedWebhooks,
-        awaitingDetails: queues.webhooksAwaitingDetails,
-        dead: queues.deadWebhooks,
-        waitingForSource: Object.values(waiting).reduce((sum, n) => sum + n, 0),
-      },
-      oldestPendingAgeSeconds: queues.oldestPendingAt === undefined ? null : (Date.now() - queues.oldestPendingAt) / 1000,
+      webhooks: queues
+        ? {
+            unprocessed: queues.unprocessedWebhooks,
+            awaitingDetails: queues.webhooksAwaitingDetails,
+            dead: queues.deadWebhooks,
+            waitingForSource: Object.values(waiting ?? {}).reduce((sum, n) => sum + n, 0),
+          }
+        : null,
+      oldestPendingAgeSeconds: queues?.oldestPendingAt === undefined ? null : (Date.now() - queues.oldestPendingAt) / 1000,
       lastSuccessfulHubspotCall: lastCall === undefined ? null : iso(lastCall),
       pauses,
+      rateLimit: { limit: limit.limit, inWindow: limit.inWindow },
       inflightBatches: options.dispatcher.inflightBatches,
     };
   });

@@ -106,27 +106,37 @@ export const ReloadAnswer = Type.Object(
 export const StatusAnswer = Type.Object(
   {
     status: Type.String(),
-    records: Type.Record(Type.String(), Type.Integer()),
-    webhooks: Type.Object({
-      unprocessed: Type.Integer(),
-      awaitingDetails: Type.Integer(),
-      dead: Type.Integer(),
-      waitingForSource: Type.Integer({ description: 'Unprocessed webhooks of sources this relay does not have (see GET /admin/webhooks?state=waiting)' }),
+    checks: Type.Object({
+      store: Type.String({ description: "ok, or the store's own error (what /readyz only names with a code)" }),
+      storeWorker: Type.Union([Type.String(), Type.Null()], { description: 'Why the store worker thread stopped (/healthz answers 503 STORE_WORKER_STOPPED)' }),
     }),
+    records: Type.Record(Type.String(), Type.Integer(), { description: 'Empty while the store cannot be read' }),
+    webhooks: Type.Union([
+      Type.Object({
+        unprocessed: Type.Integer(),
+        awaitingDetails: Type.Integer(),
+        dead: Type.Integer(),
+        waitingForSource: Type.Integer({ description: 'Unprocessed webhooks of sources this relay does not have (see GET /admin/webhooks?state=waiting)' }),
+      }),
+      Type.Null(),
+    ]),
     oldestPendingAgeSeconds: Type.Union([Type.Number(), Type.Null()]),
     lastSuccessfulHubspotCall: Type.Union([Type.String(), Type.Null()]),
     pauses: Type.Array(Type.Object({ cause: Type.String(), reason: Type.String(), until: Type.Optional(Type.String()), missingScopes: Type.Optional(Type.Array(Type.String())) })),
+    rateLimit: Type.Object({ limit: Type.Integer(), inWindow: Type.Integer({ description: 'HubSpot calls in the current 10 s window' }) }),
     inflightBatches: Type.Integer(),
   },
   {
     examples: [
       {
         status: 'ready',
+        checks: { store: 'ok', storeWorker: null },
         records: { pending: 120, inflight: 100, unmapped: 3, delivered: 53210, dead: 2, superseded: 14 },
         webhooks: { unprocessed: 0, awaitingDetails: 0, dead: 0, waitingForSource: 0 },
         oldestPendingAgeSeconds: 1.4,
         lastSuccessfulHubspotCall: example,
         pauses: [{ cause: 'auth', reason: 'MISSING_SCOPES', missingScopes: ['crm.objects.marketing_events.write'] }],
+        rateLimit: { limit: 100, inWindow: 12 },
         inflightBatches: 1,
       },
     ],

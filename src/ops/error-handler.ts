@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { errorBody, RelayError, type ErrorCode } from '../errors.js';
+import { FLOOD_CODES, RefusalLog } from './refusal-log.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,10 +19,14 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 /** Every error leaves as `{code, message}` JSON; a stack trace never does. */
 export function installErrorHandler(app: FastifyInstance): void {
+  const refusals = new RefusalLog();
   app.setErrorHandler((error: FastifyError | RelayError, request, reply) => {
     if (error instanceof RelayError) {
       request.errorCode = error.code;
-      if (error.statusCode >= 500) request.log.error({ err: error.cause ?? error, code: error.code }, error.message);
+      if (FLOOD_CODES.has(error.code)) refusals.note(request.log, error.code, error.cause);
+      else if (error.statusCode >= 500) request.log.error({ err: error.cause ?? error, code: error.code }, error.message);
+      // Any id can be posted to: unknown ones are counted (metrics), not logged per request.
+      else if (error.code === 'SOURCE_NOT_FOUND') request.log.debug({ code: error.code }, 'request refused: unknown source');
       else request.log.info({ code: error.code, url: request.routeOptions.url }, `request refused: ${error.message}`);
       return reply.code(error.statusCode).headers(error.headers).send(errorBody(error.code, error.message));
     }

@@ -15,78 +15,80 @@ export interface HealthOptions {
   writeFailure: () => { at: number; message: string } | undefined;
   /** Set when the store worker died: the process can no longer do its job. */
   storeFailure: () => Error | undefined;
-  dispatcher: Dispatcher;
-  limiter: SendGate;
+  dispatcher: Pick<Dispatcher, 'auth'>;
+  limiter: Pick<SendGate, 'state'>;
 }
 
-const Readiness = Type.Object({
+/**
+ * The open probes' stable codes. Probes answer anyone, so they say what is wrong in these words
+ * only; the text behind them (database errors, HubSpot's refusal) is on /status, behind the admin token.
+ */
+const STORE_CODES = ['ok', 'STORE_UNREACHABLE', 'STORE_WRITES_FAILING'] as const;
+const PAUSE_CODES = ['HUBSPOT_UNAUTHORIZED', 'HUBSPOT_FORBIDDEN', 'HUBSPOT_RATE_LIMITED'] as const;
+const STORE_WORKER_STOPPED = 'STORE_WORKER_STOPPED';
+
+export interface Readiness {
+  status: 'ready' | 'starting' | 'draining' | 'unavailable';
+  store: (typeof STORE_CODES)[number];
+  /** What went wrong with the store, for /status. */
+  storeDetail?: string;
+  pauses: Array<(typeof PAUSE_CODES)[number]>;
+}
+
+/** Whether the relay should get traffic, and why not. */
+export async function checkReadiness(options: HealthOptions): Promise<Readiness> {
+  let store: Readiness['store'] = 'ok';
+  let storeDetail: string | undefined;
+  try {
+    await options.store.ping();
+  } catch (error) {
+    store = 'STORE_UNREACHABLE';
+    storeDetail = (error as Error).message;
+  }
+  // A webhook commit that failed lately counts too (a small probe can fit where a batch does not);
+  // only lately, so a relay taken out of rotation is not kept out forever by one old failure.
+  const failure = options.writeFailure();
+  if (store === 'ok' && failure && Date.now() - failure.at < RECENT_WRITE_FAILURE_MS) {
+    store = 'STORE_WRITES_FAILING';
+    storeDetail = `webhook writes failed at ${new Date(failure.at).toISOString()}: ${failure.message}`;
+  }
+  const phase = options.phase();
+  const auth = options.dispatcher.auth.current;
+  const pauses: Readiness['pauses'] = [];
+  if (auth) pauses.push(auth.status === 401 ? 'HUBSPOT_UNAUTHORIZED' : 'HUBSPOT_FORBIDDEN');
+  if (options.limiter.state().pausedUntil) pauses.push('HUBSPOT_RATE_LIMITED');
+  return { status: phase !== 'ready' ? phase : store === 'ok' ? 'ready' : 'unavailable', store, storeDetail, pauses };
+}
+
+const codes = <T extends readonly string[]>(values: T, description: string) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values], description });
+
+const ReadinessAnswer = Type.Object({
   status: Type.Union([Type.Literal('ready'), Type.Literal('starting'), Type.Literal('draining'), Type.Literal('unavailable')]),
-  checks: Type.Object({ store: Type.String() }),
+  checks: Type.Object({ store: codes(STORE_CODES, 'ok, or why the store cannot take webhooks (the detail is on /status)') }),
   delivery: Type.Object({
     paused: Type.Boolean({ description: 'True while HubSpot refuses the token or a 429 pause is running' }),
-    auth: Type.Union([
-      Type.Null(),
-      Type.Object({
-        status: Type.Integer(),
-        category: Type.String(),
-        message: Type.String(),
-        missingScopes: Type.Array(Type.String()),
-        since: Type.String(),
-        nextProbeAt: Type.String(),
-      }),
-    ]),
-    rateLimit: Type.Object({
-      limit: Type.Integer(),
-      inWindow: Type.Integer(),
-      pausedUntil: Type.Optional(Type.String()),
-      reason: Type.Optional(Type.String()),
-    }),
-    inflightBatches: Type.Integer(),
+    pauses: Type.Array(codes(PAUSE_CODES, 'Why delivery is paused (the detail is on /status)')),
   }),
 });
 
-/** GET /healthz (the process answers) and GET /readyz (it should get traffic). */
+const Liveness = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('failed')]),
+  code: Type.Optional(Type.Literal(STORE_WORKER_STOPPED, { description: 'Why the process should be restarted (the detail is on /status)' })),
+});
+
+/** GET /healthz (the process answers) and GET /readyz (it should get traffic): open, so status and codes only. */
 export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app, options) => {
-  const Liveness = Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Literal('failed')]), reason: Type.Optional(Type.String()) });
   app.get('/healthz', { schema: { summary: 'Liveness', tags: ['ops'], response: { 200: Liveness, 503: Liveness } } }, async (_request, reply) => {
-    const failure = options.storeFailure();
-    if (failure) return reply.code(503).send({ status: 'failed' as const, reason: failure.message });
+    if (options.storeFailure()) return reply.code(503).send({ status: 'failed' as const, code: STORE_WORKER_STOPPED });
     return { status: 'ok' as const };
   });
 
-  app.get('/readyz', { schema: { summary: 'Readiness', tags: ['ops'], response: { 200: Readiness, 503: Readiness } } }, async (_request, reply) => {
-    let store = 'ok';
-    try {
-      await options.store.ping();
-    } catch (error) {
-      store = `unreachable: ${(error as Error).message}`;
-    }
-    // A webhook commit that failed lately counts too (a small probe can fit where a batch does not);
-    // only lately, so a relay taken out of rotation is not kept out forever by one old failure.
-    const failure = options.writeFailure();
-    if (store === 'ok' && failure && Date.now() - failure.at < RECENT_WRITE_FAILURE_MS) {
-      store = `webhook writes failed at ${new Date(failure.at).toISOString()}: ${failure.message}`;
-    }
-    const phase = options.phase();
-    const status = phase !== 'ready' ? phase : store === 'ok' ? 'ready' : 'unavailable';
-    const auth = options.dispatcher.auth.current;
-    const limit = options.limiter.state();
-    return reply.code(status === 'ready' ? 200 : 503).send({
-      status,
-      checks: { store },
-      delivery: {
-        paused: Boolean(auth || limit.pausedUntil),
-        auth: auth
-          ? { status: auth.status, category: auth.category, message: auth.message, missingScopes: auth.scopes, since: auth.since, nextProbeAt: auth.nextProbeAt }
-          : null,
-        rateLimit: {
-          limit: limit.limit,
-          inWindow: limit.inWindow,
-          pausedUntil: limit.pausedUntil ? new Date(limit.pausedUntil).toISOString() : undefined,
-          reason: limit.pauseReason,
-        },
-        inflightBatches: options.dispatcher.inflightBatches,
-      },
+  app.get('/readyz', { schema: { summary: 'Readiness', tags: ['ops'], response: { 200: ReadinessAnswer, 503: ReadinessAnswer } } }, async (_request, reply) => {
+    const readiness = await checkReadiness(options);
+    return reply.code(readiness.status === 'ready' ? 200 : 503).send({
+      status: readiness.status,
+      checks: { store: readiness.store },
+      delivery: { paused: readiness.pauses.length > 0, pauses: readiness.pauses },
     });
   });
 };

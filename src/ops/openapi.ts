@@ -35,7 +35,7 @@ export async function openapiYaml(): Promise<string> {
       logging: { level: 'silent' },
       admin: { token: 'documentation-only-token' },
       intake: { tokens: ['documentation-only-intake-token'] }, // documents the HubSpot-compatible intake routes
-      sources: [{ id: 'zoom', type: 'zoom', secretToken: 'unused' }],
+      sources: [{ id: 'zoom', type: 'zoom', secretToken: 'documentation-only-secret' }],
     },
     {},
   );

@@ -2,12 +2,23 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { TSchema } from 'typebox';
 import type { AttendanceFact } from '../attendance/types.js';
 
-export interface WebhookRequest {
+/** A webhook as it arrives: its bytes and headers, nothing parsed yet. */
+export interface RawWebhook {
   rawBody: Buffer;
-  body: unknown;
   headers: IncomingHttpHeaders;
   query: Record<string, unknown>;
   receivedAt: number;
+}
+
+/** What verification learnt: e.g. Standard Webhooks names the delivery (`webhook-id`). */
+export interface Verified {
+  deliveryId?: string;
+}
+
+/** A verified webhook, its body parsed and matching the source's envelope. */
+export interface WebhookRequest extends RawWebhook {
+  body: unknown;
+  verified: Verified;
 }
 
 /** What to do with a verified webhook. */
@@ -36,7 +47,14 @@ export interface Source {
   readonly sessionTimeoutMs: number;
   /** The length of an attendance whose leave time nobody knows (no source time, no event end). */
   readonly defaultAttendMs?: number;
-  /** Verifies and checks one webhook; throws a RelayError to refuse it. */
+  /** The largest body its route reads (default DEFAULT_WEBHOOK_BODY_LIMIT). */
+  readonly bodyLimitBytes?: number;
+  /**
+   * Checks a webhook's signature or token on its raw bytes, before anything is parsed; throws a
+   * RelayError (401) to refuse it. See receiveWebhook for the order of the steps.
+   */
+  verify(request: RawWebhook): Verified;
+  /** Checks and decides on a verified webhook whose body matches `envelopeSchema`; throws a RelayError to refuse it. */
   receive(request: WebhookRequest): WebhookVerdict;
   /**
    * For thin notices that only point at their data: fetches it. Runs in the background with

@@ -52,7 +52,7 @@ const ZOOM = `
 sources:
   - id: zoom
     type: zoom
-    secretToken: s3cret
+    secretToken: zoom-secret-0123456789
 `;
 
 describe('loading a YAML configuration', () => {
@@ -62,7 +62,7 @@ describe('loading a YAML configuration', () => {
     expect(config.hubspot).toMatchObject({ baseUrl: 'https://api.hubapi.com', batchSize: 100 });
     expect(config.logging.level).toBe('info');
     expect(config.sources).toEqual([
-      { id: 'zoom', type: 'zoom', secretToken: 's3cret', timestampToleranceSeconds: 5400, sessionTimeoutHours: 12 },
+      { id: 'zoom', type: 'zoom', secretToken: 'zoom-secret-0123456789', timestampToleranceSeconds: 5400, sessionTimeoutHours: 12, bodyLimitBytes: 65_536 },
     ]);
     expect(config.events).toEqual([]);
   });
@@ -97,8 +97,8 @@ events:
 
 describe('environment variables in the YAML', () => {
   it('when a value is ${VAR}, then it is replaced by the environment value', () => {
-    const config = load('sources:\n  - id: zoom\n    type: zoom\n    secretToken: ${ZOOM_SECRET_TOKEN}\n', { ZOOM_SECRET_TOKEN: 'from-env' });
-    expect(zoomSource(config).secretToken).toBe('from-env');
+    const config = load('sources:\n  - id: zoom\n    type: zoom\n    secretToken: ${ZOOM_SECRET_TOKEN}\n', { ZOOM_SECRET_TOKEN: 'from-env-0123456789' });
+    expect(zoomSource(config).secretToken).toBe('from-env-0123456789');
   });
 
   it('when a value is ${VAR:-default} and VAR is unset, then the default is used; when set, the environment wins', () => {
@@ -246,7 +246,7 @@ describe('validation problems name the exact key', () => {
   });
 
   it.each([
-    { what: 'sources is a mapping instead of a list', yaml: 'sources:\n  id: zoom\n  type: zoom\n  secretToken: s3cret\n', key: 'sources' },
+    { what: 'sources is a mapping instead of a list', yaml: 'sources:\n  id: zoom\n  type: zoom\n  secretToken: zoom-secret-0123456789\n', key: 'sources' },
     { what: 'a sources entry is empty', yaml: 'sources:\n  -\n', key: 'sources[0]' },
     { what: 'events is a scalar', yaml: `${ZOOM}events: zoom\n`, key: 'events' },
     { what: 'hubspot is a scalar', yaml: `${ZOOM}hubspot: yes-please\n`, key: 'hubspot' },
@@ -318,8 +318,8 @@ describe('HubSpot token and sandbox', () => {
 
 describe('parseConfig with an already parsed document', () => {
   it('when given an object, then it is validated and interpolated like a file', () => {
-    const config = parseConfig({ sources: [{ id: 'zoom', type: 'zoom', secretToken: '${Z}' }], hubspot: { batchSize: 25 } }, { Z: 'tok' });
-    expect(zoomSource(config).secretToken).toBe('tok');
+    const config = parseConfig({ sources: [{ id: 'zoom', type: 'zoom', secretToken: '${Z}' }], hubspot: { batchSize: 25 } }, { Z: 'zoom-token-0123456789' });
+    expect(zoomSource(config).secretToken).toBe('zoom-token-0123456789');
     expect(config.hubspot.batchSize).toBe(25);
   });
 

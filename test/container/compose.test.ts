@@ -30,7 +30,7 @@ describe('check 6: the compose demo', () => {
     await waitHealthy(await service('relay'), 90_000);
 
     const person = { email: 'ada.lovelace@example.com', firstName: 'Ada' };
-    const answer = await postZoom(`http://127.0.0.1:${relayPort}/webhooks/zoom`, 'demo-zoom-secret', registrationEvent('created', '81234567890', person));
+    const answer = await postZoom(`http://127.0.0.1:${relayPort}/webhooks/zoom`, 'demo-only-zoom-secret-token', registrationEvent('created', '81234567890', person));
     expect(answer).toEqual({ status: 200 });
 
     const stored = await docker('exec', await service('postgres'), 'psql', '-U', 'relay', '-d', 'relay', '-At', '-c', 'SELECT count(*) FROM inbox');

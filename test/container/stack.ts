@@ -44,6 +44,7 @@ export async function startRelay(resources: Resources, network: string, options:
     ...options,
     '-v', `${ROOT}/docker/relay.yaml:/config/relay.yaml:ro`,
     '-e', 'CONFIG_FILE=/config/relay.yaml',
+    '-e', 'HUBSPOT_BASE_URL=http://hubspot-simulator:4010',
     '-e', 'HUBSPOT_ACCESS_TOKEN=sim-token',
     '-e', `ZOOM_WEBHOOK_SECRET_TOKEN=${ZOOM_SECRET}`,
     '-p', '127.0.0.1::3000',

@@ -67,7 +67,7 @@ describe('HubSpot-compatible intake, driven by HubSpot’s official SDK', () => 
     expect(answer.requestedAt).toBeInstanceOf(Date);
     expect(answer.startedAt).toBeInstanceOf(Date);
     expect(answer.completedAt).toBeInstanceOf(Date);
-    expect(answer.links?.status).toMatch(/^\/intake\/batches\/\d+$/);
+    expect(answer.links?.status).toMatch(/^\/intake\/batches\/[A-Za-z0-9_-]{22}$/); // opaque, and only this token's
 
     const rows = await waitFor(() => (hubspot.attendance().length === 2 ? hubspot.attendance() : undefined), 'both inputs at HubSpot');
     expect(rows.map((r) => [r.eventKey, r.state, r.email, r.interactionDateTime, r.contactProperties])).toEqual([
@@ -290,7 +290,7 @@ describe('HubSpot-compatible intake, driven by HubSpot’s official SDK', () => 
     const other = await hubspotSdk(relay.url, CRM_TOKEN).marketing.events.addEventAttendeesApi.recordByEmail('9', 'register', body, withHeaders({ 'Idempotency-Key': 'checkin-42' }));
     expect(other.links?.status).not.toBe(first.data.links?.status);
     await waitFor(() => hubspot.attendance().length >= 1, 'the input at HubSpot');
-    await untilComplete(other.links?.status as string);
+    await untilComplete(other.links?.status as string, CRM_TOKEN);
     expect(storedBatches(relay.dbFile)).toBe(2);
   });
 
@@ -342,8 +342,10 @@ describe.skipIf(!base)('HubSpot-compatible intake on PostgreSQL', () => {
     expect(answer.headers['preference-applied']).toBe('wait=10');
     expect(answer.data).toMatchObject({ status: 'COMPLETE', results: [{ email: 'yes@example.com', vid: hubspot.attendance()[0]?.vid }], numErrors: 1 });
     expect(answer.data.errors?.[0]).toMatchObject({ category: 'VALIDATION_ERROR', message: 'Refused `no@example.com`', context: { emails: ['no@example.com'] } });
-    const read = await getLink(hubspotSdk(relay.url, CRM_TOKEN), answer.data.links?.status as string);
+    const read = await getLink(hubspotSdk(relay.url, KIOSK_TOKEN), answer.data.links?.status as string);
     expect(isBatchResponse(read.body)).toBe(true);
     expect(read.body).toMatchObject({ status: 'COMPLETE', numErrors: 1 });
+    // Another token reads it as not found.
+    expect((await getLink(hubspotSdk(relay.url, CRM_TOKEN), answer.data.links?.status as string)).status).toBe(404);
   });
 });

@@ -171,17 +171,23 @@ describe('health', () => {
     expect(await health.body.json()).toEqual({ status: 'ok' });
     const ready = await request(`${relay.url}/readyz`);
     expect(ready.statusCode).toBe(200);
-    expect(await ready.body.json()).toMatchObject({ status: 'ready', checks: { store: 'ok' }, delivery: { paused: false, auth: null } });
+    expect(await ready.body.json()).toEqual({ status: 'ready', checks: { store: 'ok' }, delivery: { paused: false, pauses: [] } });
   });
 
-  it('when HubSpot refuses the token, then /readyz stays 200 and reports the auth failure and scopes', async () => {
+  it('when HubSpot refuses the token, then /readyz stays 200 and names the pause with a code; /status has HubSpot’s detail and the scopes', async () => {
+    const admin = 'admin-token-for-health-0123456789';
+    await relay.close();
+    relay = await startRelay({ dir: temp.dir, hubspotUrl: hubspot.url, config: { admin: { token: admin } } });
     hubspot.setTokens({ 'sim-token': { scopes: [] } });
     await post(registrationEvent('created', '81234567890', { email: 'a@example.com' }));
     const readiness = await waitFor(async () => {
-      const body = (await (await request(`${relay.url}/readyz`)).body.json()) as { delivery: { auth: { status: number; missingScopes: string[] } | null } };
-      return body.delivery.auth ? body : undefined;
-    }, 'auth failure in /readyz');
-    expect(readiness.delivery.auth).toMatchObject({ status: 403, category: 'MISSING_SCOPES', missingScopes: ['crm.objects.marketing_events.write'] });
+      const res = await request(`${relay.url}/readyz`);
+      const body = (await res.body.json()) as { delivery: { pauses: string[] } };
+      return body.delivery.pauses.length > 0 ? { status: res.statusCode, body } : undefined;
+    }, 'the auth pause in /readyz');
+    expect(readiness).toEqual({ status: 200, body: { status: 'ready', checks: { store: 'ok' }, delivery: { paused: true, pauses: ['HUBSPOT_FORBIDDEN'] } } });
+    const status = (await (await request(`${relay.url}/status`, { headers: { authorization: `Bearer ${admin}` } })).body.json()) as { pauses: unknown[] };
+    expect(status.pauses).toEqual([expect.objectContaining({ cause: 'auth', reason: expect.stringContaining('403 MISSING_SCOPES'), missingScopes: ['crm.objects.marketing_events.write'] })]);
     const line = relay.logs.find((l) => l.msg?.toString().startsWith('HubSpot refused the access token'));
     expect(line).toMatchObject({ category: 'MISSING_SCOPES', missingScopes: ['crm.objects.marketing_events.write'] });
 

@@ -2,12 +2,16 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RelayError } from '../../src/errors.js';
+import { IntakeTokens } from '../../src/intake/hubspot/auth.js';
+import { batchIdFor } from '../../src/intake/hubspot/batch-ids.js';
 import { hubspotIntakeRoutes, type HubspotIntakeOptions } from '../../src/intake/hubspot/routes.js';
+import { BatchWaiters } from '../../src/intake/hubspot/waiters.js';
 import type { NewWebhook, WebhookStatus } from '../../src/store/types.js';
 import { isHubspotError, KIOSK_TOKEN } from './hubspot-sdk.js';
 
 /** The intake routes alone, on a bare Fastify with an in-memory inbox: the edges the end-to-end tests cannot reach. */
 let app: FastifyInstance;
+let waiters: BatchWaiters;
 
 function fakes() {
   const rows: Array<NewWebhook & { id: number }> = [];
@@ -26,12 +30,15 @@ function fakes() {
 
 async function build(options: Partial<HubspotIntakeOptions> & Pick<HubspotIntakeOptions, 'inbox' | 'store'>) {
   app = Fastify().withTypeProvider<TypeBoxTypeProvider>();
-  await app.register(hubspotIntakeRoutes, { tokens: [KIOSK_TOKEN], isClosing: () => false, pollIntervalMs: 20, ...options });
+  waiters = new BatchWaiters({ maxWaiters: 10, maxPerCaller: 10 });
+  await app.register(hubspotIntakeRoutes, { tokens: [KIOSK_TOKEN], isClosing: () => false, waiters, bodyLimit: 262_144, ...options });
   await app.ready();
   return app;
 }
 
 const auth = { authorization: `Bearer ${KIOSK_TOKEN}` };
+/** The status path of row `rowId` as the kiosk token's caller sees it. */
+const batchPath = (rowId: number) => `/intake/batches/${batchIdFor(new IntakeTokens([KIOSK_TOKEN]).match(KIOSK_TOKEN) ?? '', rowId)}`;
 const body = { inputs: [{ email: 'A@Example.com ', interactionDateTime: 1, properties: {}, contactProperties: {}, ignored: true }] };
 const post = (headers: Record<string, string> = {}) =>
   app.inject({ method: 'POST', url: '/marketing/v3/marketing-events/42/attendance/register/email-create', headers: { ...auth, ...headers }, payload: body });
@@ -46,7 +53,7 @@ describe('HubSpot-compatible intake routes', () => {
     await build({ inbox, store });
     const response = await post();
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ status: 'PENDING', results: [], links: { status: '/intake/batches/1' } });
+    expect(response.json()).toMatchObject({ status: 'PENDING', results: [], links: { status: batchPath(1) } });
     expect(rows).toHaveLength(1);
     expect(rows[0]?.sourceId).toBe('hubspot-intake');
     expect(rows[0]?.dedupKey).toMatch(/^request:/);
@@ -118,7 +125,7 @@ describe('HubSpot-compatible intake routes', () => {
         },
       },
     });
-    const response = await app.inject({ method: 'GET', url: '/intake/batches/1', headers: auth });
+    const response = await app.inject({ method: 'GET', url: batchPath(1), headers: auth });
     expect(response.statusCode).toBe(503);
     expect(response.json()).toMatchObject({ category: 'INTERNAL_ERROR', subCategory: 'STORE_UNAVAILABLE' });
   });
@@ -129,8 +136,10 @@ describe('HubSpot-compatible intake routes', () => {
     await build({ inbox, store, isClosing: () => closing });
     const started = Date.now();
     const answer = post({ prefer: 'wait=20' });
+    // What the relay does as it starts closing (relay-plugin's preClose).
     setTimeout(() => {
       closing = true;
+      waiters.wakeAll();
     }, 200);
     const response = await answer;
     expect(Date.now() - started).toBeLessThan(2000);
@@ -143,7 +152,7 @@ describe('HubSpot-compatible intake routes', () => {
     statuses.set(3, { id: 3, sourceId: 'zoom', receivedAt: 0, processedAt: 1, records: [] });
     statuses.set(4, { id: 4, sourceId: 'hubspot-intake', receivedAt: 0, processedAt: 1, records: [] });
     await build({ inbox, store });
-    expect((await app.inject({ method: 'GET', url: '/intake/batches/3', headers: auth })).json()).toMatchObject({ category: 'OBJECT_NOT_FOUND' });
-    expect((await app.inject({ method: 'GET', url: '/intake/batches/4', headers: auth })).json()).toMatchObject({ status: 'COMPLETE' });
+    expect((await app.inject({ method: 'GET', url: batchPath(3), headers: auth })).json()).toMatchObject({ category: 'OBJECT_NOT_FOUND' });
+    expect((await app.inject({ method: 'GET', url: batchPath(4), headers: auth })).json()).toMatchObject({ status: 'COMPLETE' });
   });
 });

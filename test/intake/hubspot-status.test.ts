@@ -19,24 +19,24 @@ function batch(records: Array<Partial<Rec>>, processedAt: number | null = T0 + 1
 
 describe('batch status as HubSpot’s BatchResponseSubscriberEmailResponse', () => {
   it('when the batch was just stored, then it is PENDING with no results and its status link', () => {
-    const answer = pendingAnswer(7, T0, T0 + 5);
+    const answer = pendingAnswer('batch-7', T0, T0 + 5);
     expect(answer).toEqual({
       status: 'PENDING',
       results: [],
       requestedAt: '2026-11-20T15:00:00.000Z',
       startedAt: '2026-11-20T15:00:00.000Z',
       completedAt: '2026-11-20T15:00:00.005Z',
-      links: { status: '/intake/batches/7' },
+      links: { status: '/intake/batches/batch-7' },
     });
     expect(isBatchResponse(answer)).toBe(true);
   });
 
   it('when processing has not read the row yet, then it is PENDING', () => {
-    expect(batchAnswer(batch([], null), T0 + 50).status).toBe('PENDING');
+    expect(batchAnswer(batch([], null), 'batch-7', T0 + 50).status).toBe('PENDING');
   });
 
   it('when some records still wait for delivery, then it is PROCESSING, with what is settled so far', () => {
-    const answer = batchAnswer(batch([{ status: 'delivered', vid: 101 }, { status: 'inflight' }, { status: 'pending' }]), T0 + 500);
+    const answer = batchAnswer(batch([{ status: 'delivered', vid: 101 }, { status: 'inflight' }, { status: 'pending' }]), 'batch-7', T0 + 500);
     expect(answer.status).toBe('PROCESSING');
     expect(answer.results).toEqual([{ email: 'p0@example.com', vid: 101 }]);
     expect(answer.completedAt).toBe(new Date(T0 + 500).toISOString());
@@ -50,6 +50,7 @@ describe('batch status as HubSpot’s BatchResponseSubscriberEmailResponse', () 
         { status: 'dead', lastError: 'VALIDATION_ERROR/AttendanceValidationError.INVALID_EMAIL: Invalid email `p1@example.com`', updatedAt: T0 + 700 },
         { status: 'delivered', updatedAt: T0 + 800 }, // accepted by HubSpot without a result: in neither list, as in HubSpot's answer
       ]),
+      'batch-7',
       T0 + 5000,
     );
     expect(answer).toMatchObject({ status: 'COMPLETE', results: [{ email: 'p0@example.com', vid: 101 }], numErrors: 1, completedAt: new Date(T0 + 900).toISOString() });
@@ -67,7 +68,7 @@ describe('batch status as HubSpot’s BatchResponseSubscriberEmailResponse', () 
   });
 
   it('when a batch held no inputs, then it is COMPLETE once read', () => {
-    expect(batchAnswer(batch([])).status).toBe('COMPLETE');
+    expect(batchAnswer(batch([]), 'batch-7').status).toBe('COMPLETE');
   });
 });
 

@@ -147,11 +147,14 @@ describe('Kubernetes manifests (docker/k8s)', () => {
     expect(container?.resources).toBeDefined();
   });
 
-  it('when read, then the config in the ConfigMap is valid with the Secret as environment, outside sandbox mode', () => {
+  it('when read, then the config in the ConfigMap refuses the Secret’s placeholders, naming the file, and is valid with real values, outside sandbox mode', () => {
     const secret = byKind('Secret').stringData ?? {};
-    const config = parseConfig(parse(byKind('ConfigMap').data?.['relay.yaml'] ?? ''), { ...secret, NODE_ENV: 'production' });
+    const relayYaml = parse(byKind('ConfigMap').data?.['relay.yaml'] ?? '');
+    expect(() => parseConfig(relayYaml, { ...secret, NODE_ENV: 'production' })).toThrow(/is the placeholder published in docker\/k8s\/secret\.yaml/);
+    const real = Object.fromEntries(Object.keys(secret).map((key) => [key, key === 'STORE_URL' ? 'postgres://relay:a-real-password-0123@db.internal:5432/relay' : `a-real-${key.toLowerCase()}-0123456789`]));
+    const config = parseConfig(relayYaml, { ...real, NODE_ENV: 'production' });
     expect(config.sandbox).toBe(false);
-    expect(config.store.url).toBe(secret.STORE_URL);
+    expect(config.store.url).toBe(real.STORE_URL);
     expect(byKind('Service').spec).toBeDefined();
   });
 });

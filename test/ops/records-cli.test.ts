@@ -6,7 +6,7 @@ import { tempDir } from '../support/temp.js';
 import { waitFor } from '../support/wait.js';
 import { registrationEvent, zoomHeaders } from '../support/zoom.js';
 
-const SECRET = 'cli-secret';
+const SECRET = 'cli-zoom-secret-0123';
 let hubspot: HubspotSimulator;
 let temp: ReturnType<typeof tempDir>;
 let relay: RelayProcess | undefined;

@@ -8,6 +8,7 @@ import { waitFor } from '../support/wait.js';
 import { registrationEvent, zoomHeaders } from '../support/zoom.js';
 
 const SECRET = 'auth-test-secret';
+const ADMIN_TOKEN = 'auth-test-admin-token-0123456789';
 let hubspot: HubspotSimulator;
 let temp: ReturnType<typeof tempDir>;
 let relay: RelayProcess | undefined;
@@ -30,6 +31,7 @@ async function startWithToken(token: string): Promise<RelayProcess> {
     hubspot: { baseUrl: hubspot.url, batchWaitMs: 20, authProbeIntervalMs: 300 },
     sources: [{ id: 'zoom', type: 'zoom', secretToken: SECRET }],
     events: [{ source: 'zoom', sourceEventId: '*', hubspot: { objectId: '8080' } }],
+    admin: { token: ADMIN_TOKEN },
   });
   return spawnRelay(['serve', '--config', file], { env: { HUBSPOT_ACCESS_TOKEN: token } });
 }
@@ -46,20 +48,22 @@ async function register(url: string, count: number): Promise<string[]> {
 }
 
 describe.each([
-  { name: 'a revoked token (401)', token: 'revoked-token', status: 401, category: 'INVALID_AUTHENTICATION', scopes: [] as string[] },
-  { name: 'a token missing the write scope (403)', token: 'read-only-token', status: 403, category: 'MISSING_SCOPES', scopes: [WRITE_SCOPE] },
-])('auth failure: $name', ({ token, status, category, scopes }) => {
-  it('when HubSpot refuses the token, then delivery pauses with a clear log line and /readyz detail, and after a restart with a good token everything queued is delivered', async () => {
+  { name: 'a revoked token (401)', token: 'revoked-token', status: 401, code: 'HUBSPOT_UNAUTHORIZED', category: 'INVALID_AUTHENTICATION', scopes: [] as string[] },
+  { name: 'a token missing the write scope (403)', token: 'read-only-token', status: 403, code: 'HUBSPOT_FORBIDDEN', category: 'MISSING_SCOPES', scopes: [WRITE_SCOPE] },
+])('auth failure: $name', ({ token, status, code, category, scopes }) => {
+  it('when HubSpot refuses the token, then delivery pauses with a clear log line, a /readyz code and /status detail, and after a restart with a good token everything queued is delivered', async () => {
     relay = await startWithToken(token);
     const emails = await register(relay.url, 25);
 
     const readiness = await waitFor(async () => {
       const res = await request(`${relay!.url}/readyz`);
-      const body = (await res.body.json()) as { delivery: { auth: Record<string, unknown> | null } };
-      return body.delivery.auth ? { code: res.statusCode, auth: body.delivery.auth } : undefined;
-    }, 'the auth failure in /readyz');
-    expect(readiness.code).toBe(200); // webhooks are still taken and stored
-    expect(readiness.auth).toMatchObject({ status, category, missingScopes: scopes });
+      const body = (await res.body.json()) as { delivery: { pauses: string[] } };
+      return body.delivery.pauses.length > 0 ? { code: res.statusCode, pauses: body.delivery.pauses } : undefined;
+    }, 'the auth pause in /readyz');
+    expect(readiness).toEqual({ code: 200, pauses: [code] }); // webhooks are still taken and stored
+    const detail = await request(`${relay.url}/status`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const { pauses } = (await detail.body.json()) as { pauses: Array<Record<string, unknown>> };
+    expect(pauses).toEqual([expect.objectContaining({ cause: 'auth', reason: expect.stringContaining(`${status} ${category}`), missingScopes: scopes })]);
     // The log arrives through a pipe, not in step with the HTTP answer: wait for it.
     const line = await waitFor(() => relay!.logs.find((l) => String(l.msg).startsWith('HubSpot refused the access token')), 'the refusal log line');
     expect(line).toMatchObject({ level: 50, httpStatus: status, category, missingScopes: scopes });

@@ -8,7 +8,7 @@ import { spawnRelay, writeConfig, type RelayProcess } from '../support/process.j
 import { tempDir } from '../support/temp.js';
 import { registrationEvent, zoomHeaders } from '../support/zoom.js';
 
-const SECRET = 'overload-secret';
+const SECRET = 'overload-zoom-secret';
 let hubspot: HubspotSimulator;
 let temp: ReturnType<typeof tempDir>;
 let relay: RelayProcess;

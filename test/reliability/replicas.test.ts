@@ -9,7 +9,7 @@ import { tempDir } from '../support/temp.js';
 import { waitFor } from '../support/wait.js';
 import { registrationEvent, zoomHeaders } from '../support/zoom.js';
 
-const SECRET = 'replica-secret';
+const SECRET = 'replica-zoom-secret';
 const LIMIT = 30;
 const BATCH = 10;
 const CONCURRENT = 2;

@@ -13,8 +13,8 @@ import { registrationEvent } from '../support/zoom.js';
  * it leaves it for the new one, lists it and counts it, and it is delivered without an operator.
  */
 
-const SECRET = 'rolling-secret';
-const SECRET2 = 'rolling-secret-2';
+const SECRET = 'rolling-deploy-zoom-secret';
+const SECRET2 = 'rolling-deploy-zoom-secret-2';
 const random = seededRandom('rolling-deploy');
 const world = replicaWorld();
 

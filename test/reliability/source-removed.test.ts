@@ -18,7 +18,7 @@ import { registrationEvent } from '../support/zoom.js';
  * ("source … is not configured") are recovered the same way.
  */
 
-const SECRET = 'removed-secret';
+const SECRET = 'removed-source-zoom-secret';
 const random = seededRandom('source-removed');
 
 let hubspot: HubspotSimulator;

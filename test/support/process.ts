@@ -81,3 +81,28 @@ export function runCli(args: string[]): Promise<{ code: number | null; stdout: s
     child.on('exit', (code) => resolveRun({ code, stdout }));
   });
 }
+
+/**
+ * A test relay's configuration: loopback on any port, SQLite in `dir`, HubSpot at `hubspotUrl`
+ * (the simulator's token), info logs; `config` is merged over it (`server` and `hubspot` key by key).
+ */
+export function relayConfig(dir: string, hubspotUrl: string, config: Record<string, unknown> = {}): Record<string, unknown> {
+  const { server, hubspot, ...rest } = config as { server?: object; hubspot?: object };
+  return {
+    server: { host: '127.0.0.1', port: 0, ...server },
+    store: { url: `sqlite:${dir}/relay.db` },
+    hubspot: { baseUrl: hubspotUrl, accessToken: 'sim-token', ...hubspot },
+    logging: { level: 'info' },
+    ...rest,
+  };
+}
+
+/** `serve` with relayConfig(dir, hubspotUrl, config), written to `dir/<name>`. */
+export function spawnTestRelay(dir: string, hubspotUrl: string, config: Record<string, unknown>, options: { env?: NodeJS.ProcessEnv; name?: string } = {}): Promise<RelayProcess> {
+  return spawnRelay(['serve', '--config', writeConfig(dir, relayConfig(dir, hubspotUrl, config), options.name)], { env: options.env });
+}
+
+/** Kills a test relay process if it still runs. */
+export function killRelay(relay: RelayProcess | undefined): void {
+  if (relay && relay.child.exitCode === null) relay.child.kill('SIGKILL');
+}

@@ -1,23 +1,25 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ErrorObject } from 'ajv';
 import { Type } from 'typebox';
-import { targetKey, type HubspotTarget } from '../../attendance/targets.js';
+import { NOT_DOT_SEGMENT, targetKey, type HubspotTarget } from '../../attendance/targets.js';
 import type { AttendanceInput, SubscriberState } from '../../attendance/types.js';
 import { RelayError } from '../../errors.js';
-import type { FrontStore } from '../../store/types.js';
+import { FLOOD_CODES, RefusalLog } from '../../ops/refusal-log.js';
+import type { FrontStore, WebhookStatus } from '../../store/types.js';
 import type { InboxWriter } from '../inbox-writer.js';
 import type { LoadShedder } from '../load-shedding.js';
 import { authenticationRefusal, BatchResponse, HubspotError, IntakeError, SubscriberStateParam } from './answers.js';
 import { bearerToken } from '../../support/secrets.js';
 import { IntakeTokens } from './auth.js';
+import { batchIdFor, rowIdOf } from './batch-ids.js';
 import { MAX_WAIT_SECONDS, preferredWait } from './prefer.js';
 import { HUBSPOT_INTAKE_SOURCE_ID, intakeEnvelope } from './source.js';
 import { batchInputSchema } from './spec.js';
 import { batchAnswer, isIntakeBatch, pendingAnswer } from './status.js';
-import { compileIntakeSchema, emailRefusal, pickInput, validationRefusal } from './validation.js';
+import { boundedBatchInputSchema, compileIntakeSchema, emailRefusal, pickInput, validationRefusal } from './validation.js';
+import type { BatchWaiters } from './waiters.js';
 
 export interface HubspotIntakeOptions {
   /** `intake.tokens`; empty: no route is registered (404 ROUTE_NOT_FOUND). */
@@ -26,10 +28,12 @@ export interface HubspotIntakeOptions {
   store: Pick<FrontStore, 'webhookStatus'>;
   /** Refuses new batches (503 + Retry-After) when the relay is over capacity, as for webhooks. */
   shedder?: Pick<LoadShedder, 'check'>;
-  /** True once the server is closing: new requests get 503, waiting ones are answered at once. */
+  /** True once the server is closing: new requests get 503, waiting ones are answered at once (see BatchWaiters.wakeAll). */
   isClosing: () => boolean;
-  /** How often a `Prefer: wait` request re-reads its batch. */
-  pollIntervalMs?: number;
+  /** Where `Prefer: wait` requests are held (capped) and woken. */
+  waiters: BatchWaiters;
+  /** The largest body of the two POST routes (intake.bodyLimitBytes). */
+  bodyLimit: number;
 }
 
 interface BatchInput {
@@ -39,7 +43,9 @@ interface BatchInput {
 const TAG = 'hubspot-intake';
 const AUTH_NOTE = 'Send `Authorization: Bearer <token>` with one of `intake.tokens` (401 INVALID_AUTHENTICATION otherwise).';
 
-const BatchInputBody = Type.Unsafe<BatchInput>(batchInputSchema);
+const BatchInputBody = Type.Unsafe<BatchInput>(boundedBatchInputSchema(batchInputSchema));
+/** An id that goes into HubSpot's URL path: "." and ".." would be normalised away. */
+const PathId = (description: string) => Type.String({ minLength: 1, pattern: NOT_DOT_SEGMENT, description });
 const IntakeHeaders = Type.Object({
   prefer: Type.Optional(
     Type.String({ description: `RFC 7240 \`wait=N\` (seconds, at most ${MAX_WAIT_SECONDS}): answer once every input is delivered or N s have passed; \`Preference-Applied\` says it was honoured` }),
@@ -86,10 +92,12 @@ function asIntakeError(error: FastifyError | Error): IntakeError {
 export const hubspotIntakeRoutes: FastifyPluginAsyncTypebox<HubspotIntakeOptions> = async (app, options) => {
   const tokens = new IntakeTokens(options.tokens);
   if (!tokens.enabled) return;
-  const { inbox, store, isClosing } = options;
-  const pollMs = options.pollIntervalMs ?? 100;
-  /** Who sent a request (a digest of the matching token), for scoping idempotency keys. */
+  const { inbox, store, isClosing, waiters, bodyLimit } = options;
+  /** Who sent a request (a digest of the matching token): scopes idempotency keys, owns batches. */
   const callers = new WeakMap<FastifyRequest, string>();
+  const callerOf = (request: FastifyRequest) => callers.get(request) ?? '';
+
+  const refusals = new RefusalLog();
 
   // JSON only: anything else is 415, like HubSpot.
   app.removeContentTypeParser('text/plain');
@@ -100,7 +108,8 @@ export const hubspotIntakeRoutes: FastifyPluginAsyncTypebox<HubspotIntakeOptions
     const correlationId = randomUUID();
     const fields = refusal.extra.errors?.map((e) => e.in);
     const line = { correlationId, httpStatus: refusal.statusCode, category: refusal.category, subCategory: refusal.extra.subCategory, fields, url: request.routeOptions.url };
-    if (refusal.statusCode >= 500) request.log.error({ ...line, err: refusal.cause ?? error }, 'hubspot intake request failed');
+    if (refusal.extra.subCategory && FLOOD_CODES.has(refusal.extra.subCategory)) refusals.note(request.log, refusal.extra.subCategory, refusal.cause);
+    else if (refusal.statusCode >= 500) request.log.error({ ...line, err: refusal.cause ?? error }, 'hubspot intake request failed');
     else request.log.info(line, 'hubspot intake request refused');
     return reply
       .code(refusal.statusCode)
@@ -120,10 +129,11 @@ export const hubspotIntakeRoutes: FastifyPluginAsyncTypebox<HubspotIntakeOptions
     if (request.method === 'POST') options.shedder?.check();
   });
 
-  const read = async (id: number): Promise<BatchResponse | undefined> => {
+  /** One of the caller's batches, by its row id; undefined when there is none (or it is not an intake batch). */
+  const read = async (rowId: number): Promise<WebhookStatus | undefined> => {
     let batch;
     try {
-      batch = await store.webhookStatus(id);
+      batch = await store.webhookStatus(rowId);
     } catch (error) {
       throw new IntakeError(503, 'INTERNAL_ERROR', 'The relay cannot read the batch right now; retry later', {
         subCategory: 'STORE_UNAVAILABLE',
@@ -131,29 +141,44 @@ export const hubspotIntakeRoutes: FastifyPluginAsyncTypebox<HubspotIntakeOptions
         cause: error,
       });
     }
-    return batch && isIntakeBatch(batch) ? batchAnswer(batch) : undefined;
+    return batch && isIntakeBatch(batch) ? batch : undefined;
   };
 
-  /** Honours `Prefer: wait=N`: re-reads the batch until it is COMPLETE, N s pass, the client leaves or the relay closes. */
-  const answerWithWait = async (request: FastifyRequest, reply: FastifyReply, id: number, first: BatchResponse): Promise<BatchResponse> => {
+  /**
+   * Honours `Prefer: wait=N`: holds the answer until the batch is COMPLETE, N s pass, the client
+   * leaves or the relay closes, re-reading it only when woken (see BatchWaiters). Past the waiters'
+   * caps the answer comes at once, without Preference-Applied, as if the preference was not sent.
+   */
+  const answerWithWait = async (request: FastifyRequest, reply: FastifyReply, rowId: number, id: string, first: { batch?: WebhookStatus; answer: BatchResponse }) => {
     const wait = preferredWait(request.headers.prefer);
-    if (wait === undefined) return first;
+    if (wait === undefined) return first.answer;
+    if (first.answer.status === 'COMPLETE') {
+      reply.header('preference-applied', `wait=${wait}`);
+      return first.answer;
+    }
+    const waiter = waiters.enter(callerOf(request));
+    if (!waiter) return first.answer;
     reply.header('preference-applied', `wait=${wait}`);
     const deadline = Date.now() + wait * 1000;
     let gone = false;
     reply.raw.once('close', () => {
       gone = true;
+      waiter.wake();
     });
-    let answer = first;
-    while (answer.status !== 'COMPLETE' && !gone && !isClosing()) {
-      const left = deadline - Date.now();
-      if (left <= 0) break;
-      await sleep(Math.min(pollMs, left));
-      try {
-        answer = (await read(id)) ?? answer;
-      } catch {
-        break; // the store is away: answer with what is known (the batch is stored)
+    waiter.saw(first.batch);
+    let answer = first.answer;
+    try {
+      while (answer.status !== 'COMPLETE' && !gone && !isClosing()) {
+        const left = deadline - Date.now();
+        if (left <= 0) break;
+        await waiter.sleep(left);
+        const batch = await read(rowId).catch(() => undefined); // the store is away: answer with what is known
+        if (!batch) break;
+        waiter.saw(batch);
+        answer = batchAnswer(batch, id);
       }
+    } finally {
+      waiter.leave();
     }
     return answer;
   };
@@ -167,27 +192,30 @@ export const hubspotIntakeRoutes: FastifyPluginAsyncTypebox<HubspotIntakeOptions
     const key = request.headers['idempotency-key'];
     const dedupKey =
       typeof key === 'string' && key !== ''
-        ? `key:${createHash('sha256').update(`${callers.get(request) ?? ''}\n${key}\n${text}`).digest('base64url')}`
+        ? `key:${createHash('sha256').update(`${callerOf(request)}\n${key}\n${text}`).digest('base64url')}`
         : `request:${randomUUID()}`;
     const stored = await inbox.accept({ sourceId: HUBSPOT_INTAKE_SOURCE_ID, dedupKey, receivedAt, body: text });
     request.log.debug({ batchId: stored.id, inputs: inputs.length, event: targetKey(target), state, duplicate: stored.duplicate }, 'hubspot intake batch stored');
-    let first = pendingAnswer(stored.id, receivedAt);
+    const id = batchIdFor(callerOf(request), stored.id);
+    let first: { batch?: WebhookStatus; answer: BatchResponse } = { answer: pendingAnswer(id, receivedAt) };
     if (stored.duplicate) {
       reply.header('idempotent-replayed', 'true');
-      first = (await read(stored.id).catch(() => undefined)) ?? first;
+      const batch = await read(stored.id).catch(() => undefined);
+      if (batch) first = { batch, answer: batchAnswer(batch, id) };
     }
-    return answerWithWait(request, reply, stored.id, first);
+    return answerWithWait(request, reply, stored.id, id, first);
   };
 
   app.post(
     '/marketing/v3/marketing-events/:objectId/attendance/:subscriberState/email-create',
     {
+      bodyLimit,
       schema: {
         summary: 'Record participants by email, by marketing event object id (HubSpot-compatible)',
         description: POST_DESCRIPTION,
         tags: [TAG],
         params: Type.Object({
-          objectId: Type.String({ minLength: 1, description: 'The internal id of the marketing event in HubSpot' }),
+          objectId: PathId('The internal id of the marketing event in HubSpot'),
           subscriberState: SubscriberStateParam,
         }),
         headers: PostHeaders,
@@ -202,12 +230,13 @@ export const hubspotIntakeRoutes: FastifyPluginAsyncTypebox<HubspotIntakeOptions
   app.post(
     '/marketing/v3/marketing-events/attendance/:externalEventId/:subscriberState/email-create',
     {
+      bodyLimit,
       schema: {
         summary: 'Record participants by email, by external event ids (HubSpot-compatible)',
         description: `${POST_DESCRIPTION} The relay requires \`externalAccountId\`.`,
         tags: [TAG],
         params: Type.Object({
-          externalEventId: Type.String({ minLength: 1, description: 'The id of the marketing event in the external event application' }),
+          externalEventId: PathId('The id of the marketing event in the external event application'),
           subscriberState: SubscriberStateParam,
         }),
         querystring: Type.Object({
@@ -235,16 +264,19 @@ export const hubspotIntakeRoutes: FastifyPluginAsyncTypebox<HubspotIntakeOptions
         summary: 'The outcome of a batch stored by the HubSpot-compatible intake',
         description: `PENDING until read, PROCESSING while inputs wait for delivery, COMPLETE with HubSpot's \`results\` (email, vid) and \`errors\` (dead-lettered inputs). Honours \`Prefer: wait=N\`. ${AUTH_NOTE}`,
         tags: [TAG],
-        params: Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,14}$', description: 'The batch id (from `links.status`)' }) }),
+        // Any text: an id that is malformed, unknown or another token's is 404 alike.
+        params: Type.Object({ id: Type.String({ description: 'The batch id (from `links.status`); only the token that stored the batch can read it' }) }),
         headers: IntakeHeaders,
         response: responses,
       },
     },
     async (request, reply) => {
-      const id = Number(request.params.id);
-      const answer = await read(id);
-      if (!answer) throw new IntakeError(404, 'OBJECT_NOT_FOUND', `No intake batch with id ${id}`);
-      return answerWithWait(request, reply, id, answer);
+      const { id } = request.params;
+      // Another token's batch reads exactly like one that does not exist.
+      const rowId = rowIdOf(callerOf(request), id);
+      const batch = rowId === undefined ? undefined : await read(rowId);
+      if (rowId === undefined || !batch) throw new IntakeError(404, 'OBJECT_NOT_FOUND', 'No intake batch with this id');
+      return answerWithWait(request, reply, rowId, id, { batch, answer: batchAnswer(batch, id) });
     },
   );
 };

@@ -54,8 +54,11 @@ export function createHubspotIntakeSource(): Source {
     // Direct facts open no sessions: "never", so the stale-session sweep (which looks back the
     // shortest timeout of all sources) is not widened by this source.
     sessionTimeoutMs: Number.MAX_SAFE_INTEGER,
+    // Never routed as a webhook: its rows are written by the intake routes.
+    verify() {
+      throw new RelayError('SOURCE_NOT_FOUND');
+    },
     receive() {
-      // Never routed as a webhook: its rows are written by the intake routes.
       throw new RelayError('SOURCE_NOT_FOUND');
     },
     interpret: intakeFacts,

@@ -2,17 +2,18 @@ import type { RecordStatus, WebhookStatus } from '../../store/types.js';
 import { HUBSPOT_INTAKE_SOURCE_ID } from './source.js';
 import type { BatchResponse, StandardError } from './answers.js';
 
-/** The path of a batch's status route (relative: the SDK's `apiRequest({ path })` resolves it against its basePath). */
-export function batchPath(id: number): string {
+/** The path of a batch's status route (relative: the SDK's `apiRequest({ path })` resolves it against its basePath); `id` from batchIdFor. */
+export function batchPath(id: string): string {
   return `/intake/batches/${id}`;
 }
 
-const SETTLED: ReadonlySet<RecordStatus> = new Set(['delivered', 'dead', 'superseded']);
+/** A record in one of these is done: nothing more happens to it. */
+export const SETTLED: ReadonlySet<RecordStatus> = new Set(['delivered', 'dead', 'superseded']);
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The answer for a batch just stored: nothing read yet. */
-export function pendingAnswer(id: number, receivedAt: number, now = Date.now()): BatchResponse {
+export function pendingAnswer(id: string, receivedAt: number, now = Date.now()): BatchResponse {
   return {
     status: 'PENDING',
     results: [],
@@ -30,7 +31,7 @@ export function pendingAnswer(id: number, receivedAt: number, now = Date.now()):
  * store, e.g. an attend without joinedAt/leftAt, is in neither list, as in HubSpot's own answer);
  * `errors` holds dead ones with HubSpot's message.
  */
-export function batchAnswer(batch: WebhookStatus, now = Date.now()): BatchResponse {
+export function batchAnswer(batch: WebhookStatus, id: string, now = Date.now()): BatchResponse {
   const processed = batch.processedAt !== undefined;
   const complete = processed && batch.records.every((r) => SETTLED.has(r.status));
   const results = batch.records
@@ -44,7 +45,7 @@ export function batchAnswer(batch: WebhookStatus, now = Date.now()): BatchRespon
     requestedAt: iso(batch.receivedAt),
     startedAt: iso(batch.processedAt ?? batch.receivedAt),
     completedAt: iso(complete ? settledAt : now),
-    links: { status: batchPath(batch.id) },
+    links: { status: batchPath(id) },
   };
   if (errors.length > 0) {
     answer.numErrors = errors.length;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { RelayError } from '../../errors.js';
 import { checker } from '../check.js';
-import { DetailsFetchError, type Source, type WebhookRequest, type WebhookVerdict } from '../types.js';
+import { DetailsFetchError, type RawWebhook, type Source, type WebhookRequest, type WebhookVerdict } from '../types.js';
 import { EventbriteClient } from './client.js';
 import type { EventbriteSourceConfig } from './config.js';
 import { eventSchedule, fetchEventbriteDetails, type FetchContext } from './fetch.js';
@@ -98,9 +98,14 @@ export function createEventbriteSource(config: EventbriteSourceConfig, options: 
     envelopeSchema: EventbriteEnvelope,
     // Check-ins arrive whole (attended facts); no join/leave sessions are opened by this source.
     sessionTimeoutMs: 12 * 3_600_000,
+    bodyLimitBytes: config.bodyLimitBytes,
+
+    verify(request: RawWebhook) {
+      verifyWebhookToken(request.query, config.webhookToken);
+      return {};
+    },
 
     receive(request: WebhookRequest): WebhookVerdict {
-      verifyWebhookToken(request.query, config.webhookToken);
       const envelope = checkEnvelope.assert(request.body, 'eventbrite notice');
       const kind = eventbriteActionKind(envelope.config.action);
       // The dashboard's Test button sends a placeholder api_url: answered, never fetched.

@@ -1,14 +1,13 @@
 import { Type, type Static, type TSchema } from 'typebox';
-import { pathProblem } from './path.js';
-import { standardWebhooksKey } from './verify.js';
+import { MIN_SECRET_LENGTH, SharedSecret, SourceId, WebhookBodyLimit } from '../common-config.js';
+import { parseSpec, pathProblem } from './path.js';
+import { standardWebhooksSecretProblem } from './verify.js';
 
 /**
  * Configuration of generic sources (`type: generic`) and of presets (`type: tito`, ...). Problems
  * are reported by the config loader with the exact key, e.g. `sources[2].verify: is required` or
  * `sources[2].map.email: not a valid path: "data..email": a "." must follow a key or a [...]`.
  */
-
-const SourceId = Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_-]+$' });
 
 /** A string that must be one of `values`; the message lists them (TypeBox's enum message does not). */
 function oneOf<const T extends readonly string[]>(values: T, options: { default?: T[number]; description?: string } = {}) {
@@ -43,6 +42,18 @@ function refinedBy<T>(problem: (value: unknown) => string | undefined) {
 
 /** A path, or several tried in order (the first with a value wins). */
 const Path = refinedBy<string | string[]>(pathSpecProblem);
+
+/** For platforms that sign only the body: how old a webhook's own time may be. */
+export const DEFAULT_MAX_BODY_AGE_HOURS = 6;
+function MaxBodyAgeHours() {
+  return Type.Optional(
+    Type.Number({
+      exclusiveMinimum: 0,
+      default: DEFAULT_MAX_BODY_AGE_HOURS,
+      description: 'A webhook whose own time is older than this many hours is refused (401 TIMESTAMP_OUT_OF_RANGE) as a replay',
+    }),
+  );
+}
 
 export const STATE_NAMES = ['register', 'attend', 'cancel'] as const;
 export type StateName = (typeof STATE_NAMES)[number];
@@ -100,6 +111,11 @@ export const MapConfig = Type.Object(
   {
     /** Where the event type is (a body path or `header:<name>`). */
     eventType: Path,
+    /**
+     * Where the body says what it is (Tito: `_type`): it must equal the event type up to its first
+     * ".". Required when the event type is read from a header that the signature does not cover.
+     */
+    bodyType: Type.Optional(Path),
     /** Event type → state; types not listed are acknowledged and ignored. */
     states: Type.Record(Type.String({ minLength: 1 }), StateSpec, { minProperties: 1 }),
     email: Path,
@@ -125,11 +141,11 @@ export const MapConfig = Type.Object(
 );
 export type MapConfig = Static<typeof MapConfig>;
 
-/** A Standard Webhooks secret must decode to a key: an empty HMAC key would let anyone sign. */
+/** A Standard Webhooks secret: strict base64 of at least 24 bytes (a short key can be forged by trying). */
 const StandardWebhooksSecret = Type.Refine(
   Type.Unknown(),
-  (value: unknown) => typeof value !== 'string' || value === '' || standardWebhooksKey(value).length > 0, // '' is reported by minLength
-  () => 'must be the signing secret: base64, optionally after whsec_',
+  (value: unknown) => typeof value !== 'string' || value === '' || standardWebhooksSecretProblem(value) === undefined, // '' is reported by minLength
+  (value: unknown) => (typeof value === 'string' && standardWebhooksSecretProblem(value)) || '',
 );
 
 export const VERIFY_SCHEMES = ['standard-webhooks', 'hmac-sha256', 'bearer', 'livestorm'] as const;
@@ -155,9 +171,9 @@ export const VerifyConfig = Type.Object(
   {
     scheme: oneOf(VERIFY_SCHEMES),
     /** standard-webhooks: the signing secret (`whsec_` + base64); hmac-sha256 and livestorm: the shared secret. */
-    secret: Type.Optional(Type.String({ minLength: 1 })),
+    secret: Type.Optional(Type.String({ minLength: MIN_SECRET_LENGTH })),
     /** bearer: the token expected in `Authorization: Bearer <token>`. */
-    token: Type.Optional(Type.String({ minLength: 8 })),
+    token: Type.Optional(Type.String({ minLength: MIN_SECRET_LENGTH })),
     /** hmac-sha256: the header carrying the signature. */
     header: Type.Optional(HeaderName),
     encoding: oneOf(['hex', 'base64'] as const, { default: 'hex' }),
@@ -169,6 +185,8 @@ export const VerifyConfig = Type.Object(
     timestampHeader: Type.Optional(HeaderName),
     /** Signed timestamps further than this from now (either way) are refused. */
     toleranceSeconds: Type.Integer({ minimum: 1, default: 300 }),
+    /** hmac-sha256 with signedPayload body (no signed time): a webhook whose own time is older than this is refused as a replay. */
+    maxBodyAgeHours: MaxBodyAgeHours(),
   },
   {
     additionalProperties: false,
@@ -203,28 +221,68 @@ export const GenericSourceConfig = Type.Object(
     verify: VerifyConfig,
     map: MapConfig,
     defaultAttendMinutes: DefaultAttendMinutes,
+    bodyLimitBytes: WebhookBodyLimit,
   },
   { additionalProperties: false },
 );
 export type GenericSourceConfig = Static<typeof GenericSourceConfig>;
 
-const Secret = Type.String({ minLength: 1, description: "The platform's webhook signing secret" });
+/**
+ * What the schema cannot say about a generic source: an hmac-sha256 signature over the body alone
+ * covers no header, so an event type read from a header needs `map.bodyType` to be checked against.
+ */
+export function genericSourceProblems(source: GenericSourceConfig, at: string): string[] {
+  const { verify, map } = source;
+  if (verify.scheme !== 'hmac-sha256' || verify.signedPayload !== 'body' || map.bodyType !== undefined) return [];
+  let fromHeader: boolean;
+  try {
+    fromHeader = parseSpec(map.eventType).some((path) => path.kind === 'header');
+  } catch {
+    return []; // a malformed path is reported by the schema
+  }
+  return fromHeader
+    ? [`${at}.map.bodyType: is required: map.eventType reads a header, which an hmac-sha256 signature of the body does not cover, so the body must say what it is (e.g. bodyType: _type)`]
+    : [];
+}
+
+const Secret = SharedSecret("The platform's webhook signing secret");
 const Tolerance = Type.Integer({ minimum: 1, default: 300 });
 
 export const TitoSourceConfig = Type.Object(
-  { id: SourceId, type: Type.Literal('tito'), secret: Secret, defaultAttendMinutes: DefaultAttendMinutes },
+  {
+    id: SourceId,
+    type: Type.Literal('tito'),
+    secret: Secret,
+    maxBodyAgeHours: MaxBodyAgeHours(),
+    defaultAttendMinutes: DefaultAttendMinutes,
+    bodyLimitBytes: WebhookBodyLimit,
+  },
   { additionalProperties: false },
 );
 export type TitoSourceConfig = Static<typeof TitoSourceConfig>;
 
 export const LumaSourceConfig = Type.Object(
-  { id: SourceId, type: Type.Literal('luma'), secret: Type.Intersect([Secret, StandardWebhooksSecret]), toleranceSeconds: Tolerance, defaultAttendMinutes: DefaultAttendMinutes },
+  {
+    id: SourceId,
+    type: Type.Literal('luma'),
+    secret: Type.Intersect([Secret, StandardWebhooksSecret]),
+    toleranceSeconds: Tolerance,
+    defaultAttendMinutes: DefaultAttendMinutes,
+    bodyLimitBytes: WebhookBodyLimit,
+  },
   { additionalProperties: false },
 );
 export type LumaSourceConfig = Static<typeof LumaSourceConfig>;
 
 export const LivestormSourceConfig = Type.Object(
-  { id: SourceId, type: Type.Literal('livestorm'), secret: Secret, toleranceSeconds: Tolerance, defaultAttendMinutes: DefaultAttendMinutes },
+  {
+    id: SourceId,
+    type: Type.Literal('livestorm'),
+    secret: Secret,
+    toleranceSeconds: Tolerance,
+    defaultAttendMinutes: DefaultAttendMinutes,
+    bodyLimitBytes: WebhookBodyLimit,
+  },
   { additionalProperties: false },
 );
 export type LivestormSourceConfig = Static<typeof LivestormSourceConfig>;

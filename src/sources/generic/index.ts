@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Type } from 'typebox';
-import type { Source, WebhookRequest, WebhookVerdict } from '../types.js';
-import type { GenericSourceConfig, MapConfig, VerifyConfig } from './config.js';
+import { RelayError } from '../../errors.js';
+import type { AttendanceFact } from '../../attendance/types.js';
+import type { RawWebhook, Source, WebhookRequest, WebhookVerdict } from '../types.js';
+import { DEFAULT_MAX_BODY_AGE_HOURS, type GenericSourceConfig, type MapConfig, type VerifyConfig } from './config.js';
 import { Mapper } from './map.js';
 import type { Payload } from './path.js';
 import { verifyWebhook, type VerifySettings } from './verify.js';
@@ -39,6 +41,7 @@ export interface GenericSourceSettings {
   verify: VerifySettings;
   map: MapConfig;
   defaultAttendMinutes: number;
+  bodyLimitBytes?: number;
 }
 
 /** The resolved verify settings of a validated `verify` block (the schema guarantees the keys each scheme needs). */
@@ -61,6 +64,7 @@ export function verifySettings(verify: VerifyConfig): VerifySettings {
         signedPayload: verify.signedPayload,
         timestampHeader: verify.signedPayload === 'timestamp.body' ? need(verify.timestampHeader, 'timestampHeader').toLowerCase() : undefined,
         toleranceSeconds: verify.toleranceSeconds,
+        maxBodyAgeHours: verify.maxBodyAgeHours,
       };
     case 'bearer':
       return { scheme: 'bearer', token: need(verify.token, 'token') };
@@ -73,9 +77,28 @@ export function createGenericSourceFromConfig(config: GenericSourceConfig): Sour
 
 const SESSION_TIMEOUT_MS = 12 * 3_600_000; // unused: generic facts are whole attendances, never open sessions
 
+/**
+ * A signature over the body alone (hmac-sha256, signedPayload body; Tito) covers no header and no
+ * time, so a captured body could be posted again, later or under another event name. Such
+ * webhooks are deduplicated on the body alone, the body must agree with the event type
+ * (map.bodyType), and a body whose own time is older than maxBodyAgeHours is refused.
+ */
+function bodyOnlyReplayRules(verify: VerifySettings): { maxAgeMs: number } | undefined {
+  if (verify.scheme !== 'hmac-sha256' || verify.signedPayload !== 'body') return undefined;
+  return { maxAgeMs: (verify.maxBodyAgeHours ?? DEFAULT_MAX_BODY_AGE_HOURS) * 3_600_000 };
+}
+
+function refuseStale(facts: AttendanceFact[], receivedAt: number, maxAgeMs: number): void {
+  const oldest = Math.min(...facts.map((f) => ('occurredAt' in f ? f.occurredAt : receivedAt)));
+  if (oldest < receivedAt - maxAgeMs) {
+    throw new RelayError('TIMESTAMP_OUT_OF_RANGE', `The webhook's own time is more than ${maxAgeMs / 3_600_000} h old; an old signed body is not accepted again`);
+  }
+}
+
 export function createGenericSource(settings: GenericSourceSettings): Source {
   const mapper = new Mapper(`${settings.type} source "${settings.id}"`, settings.map);
   const needsEnvelope = mapper.storedHeaders.length > 0;
+  const bodyOnly = bodyOnlyReplayRules(settings.verify);
 
   return {
     id: settings.id,
@@ -83,18 +106,27 @@ export function createGenericSource(settings: GenericSourceSettings): Source {
     envelopeSchema: Type.Object({}, { additionalProperties: true, description: `A ${settings.type} webhook (JSON object)` }),
     sessionTimeoutMs: SESSION_TIMEOUT_MS,
     defaultAttendMs: settings.defaultAttendMinutes * 60_000,
+    bodyLimitBytes: settings.bodyLimitBytes,
+
+    verify(request: RawWebhook) {
+      return verifyWebhook(settings.verify, { headers: request.headers, rawBody: request.rawBody, nowMs: request.receivedAt });
+    },
 
     receive(request: WebhookRequest): WebhookVerdict {
-      const verified = verifyWebhook(settings.verify, { headers: request.headers, rawBody: request.rawBody, nowMs: request.receivedAt });
       const payload: Payload = { body: request.body, headers: request.headers };
       const state = mapper.decide(payload);
       if (state === undefined) return { kind: 'respond', statusCode: 200, body: { received: true, ignored: true } };
+      if (bodyOnly) mapper.checkBodyType(payload);
       // Reading the facts now refuses (400, naming the path) what could never be turned into attendance.
-      mapper.facts(payload, state);
+      const facts = mapper.facts(payload, state);
+      if (bodyOnly) refuseStale(facts, request.receivedAt, bodyOnly.maxAgeMs);
       const storedBody = needsEnvelope ? JSON.stringify(envelope(request, mapper.storedHeaders, request.rawBody.toString('utf8'))) : undefined;
-      const id = mapper.deliveryId(payload) ?? verified.deliveryId;
-      // Without a delivery id, the stored content identifies the delivery (a replayed request is a duplicate).
-      const dedupKey = id !== undefined ? `id:${id}` : `sha256:${createHash('sha256').update(storedBody ?? request.rawBody).digest('base64url')}`;
+      // Only what is signed identifies a delivery: under a body-only signature, no header.
+      const id = bodyOnly ? mapper.deliveryId({ body: request.body, headers: {} }) : (mapper.deliveryId(payload) ?? request.verified.deliveryId);
+      // Without a delivery id, the content identifies it (a replayed request is a duplicate): the body
+      // alone when only the body is signed, else what is stored (with the headers the mapping reads).
+      const content = bodyOnly ? request.rawBody : (storedBody ?? request.rawBody);
+      const dedupKey = id !== undefined ? `id:${id}` : `sha256:${createHash('sha256').update(content).digest('base64url')}`;
       return storedBody === undefined ? { kind: 'store', dedupKey } : { kind: 'store', dedupKey, storedBody };
     },
 
@@ -115,7 +147,7 @@ export function createGenericSource(settings: GenericSourceSettings): Source {
   };
 }
 
-function envelope(request: WebhookRequest, names: readonly string[], rawBody: string): GenericEnvelope {
+function envelope(request: RawWebhook, names: readonly string[], rawBody: string): GenericEnvelope {
   const headers: Record<string, string> = {};
   for (const name of names) {
     const value = request.headers[name];

@@ -1,5 +1,6 @@
 import type { AttendanceFact, ContactDetails } from '../../attendance/types.js';
 import { normalizeEmail } from '../../attendance/contact.js';
+import { isDotSegment } from '../../attendance/targets.js';
 import { RelayError } from '../../errors.js';
 import type { MapConfig, StateName } from './config.js';
 import { isPresent, parseSpec, resolve, specText, type ParsedPath, type PathSpec, type Payload } from './path.js';
@@ -39,6 +40,7 @@ const CONTACT_FIELD: Record<string, Exclude<keyof ContactDetails, 'otherProperti
  */
 export class Mapper {
   private readonly eventType: ParsedPath[];
+  private readonly bodyType: ParsedPath[] | undefined;
   private readonly states = new Map<string, CompiledRule[]>();
   private readonly fields: Partial<Record<Field, ParsedPath[]>> = {};
   private readonly contact: Array<[Exclude<keyof ContactDetails, 'otherProperties'> | undefined, string, ParsedPath[]]> = [];
@@ -50,6 +52,7 @@ export class Mapper {
     map: MapConfig,
   ) {
     this.eventType = parseSpec(map.eventType);
+    this.bodyType = map.bodyType === undefined ? undefined : parseSpec(map.bodyType);
     for (const [type, spec] of Object.entries(map.states)) {
       const rules = typeof spec === 'string' ? [{ state: spec }] : Array.isArray(spec) ? spec : [spec];
       this.states.set(
@@ -93,6 +96,20 @@ export class Mapper {
       if (rule.equals === undefined || scalarText(value) === rule.equals) return rule.state;
     }
     return undefined;
+  }
+
+  /**
+   * Refuses (401) a payload whose body does not say it is what the event type claims: map.bodyType
+   * must equal the event type up to its first "." (Tito: `_type` registration for registration.*).
+   * The message repeats neither value: both are the sender's text.
+   */
+  checkBodyType(payload: Payload): void {
+    if (!this.bodyType) return;
+    const claimed = this.eventTypeOf(payload)?.split('.')[0];
+    const kind = scalarText(resolve(this.bodyType, payload));
+    if (kind === undefined || kind !== claimed) {
+      throw new RelayError('SIGNATURE_INVALID', `${this.sourceName}: the event type does not agree with the signed body's ${specText(this.bodyType)}`);
+    }
   }
 
   /** The delivery id the mapping names, when it has one in this payload. */
@@ -153,6 +170,7 @@ export class Mapper {
   facts(payload: Payload, state: StateName): AttendanceFact[] {
     const contact = this.contactOf(payload);
     const sourceEventId = this.required('sourceEventId', this.text('sourceEventId', payload), payload);
+    if (isDotSegment(sourceEventId)) this.fail('sourceEventId', this.fields.sourceEventId ?? [], 'must not be "." or ".." (URLs drop such segments)', sourceEventId);
     // An email that is missing or implausible is not a mapping error: the fact is kept and the
     // attendance domain counts and logs it as skipped (nothing is sent to HubSpot).
     const person = normalizeEmail(contact.email) ?? contact.email ?? '';

@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { RelayError } from '../../errors.js';
 import { bearerToken, constantTimeEqual, sameSecret } from '../../support/secrets.js';
+import type { Verified } from '../types.js';
 import { parseTime } from './values.js';
 
 /** How a source's webhooks are verified (the `verify` block of a generic source, resolved). */
@@ -16,6 +17,8 @@ export type VerifySettings =
       signedPayload: 'body' | 'timestamp.body';
       timestampHeader?: string;
       toleranceSeconds: number;
+      /** signedPayload body: a webhook whose own time (map.occurredAt / joinedAt) is older than this is refused as a replay. */
+      maxBodyAgeHours?: number;
     }
   | { scheme: 'bearer'; token: string }
   | { scheme: 'livestorm'; secret: string; toleranceSeconds: number };
@@ -24,11 +27,6 @@ export interface VerifyInput {
   headers: IncomingHttpHeaders;
   rawBody: Buffer;
   nowMs: number;
-}
-
-/** What verification learnt: Standard Webhooks names the delivery (`webhook-id`). */
-export interface Verified {
-  deliveryId?: string;
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
@@ -51,6 +49,21 @@ function checkTimestamp(raw: string, nowMs: number, toleranceSeconds: number, na
 /** The HMAC key of a Standard Webhooks secret: base64 after an optional `whsec_` prefix. */
 export function standardWebhooksKey(secret: string): Buffer {
   return Buffer.from(secret.trim().replace(/^whsec_/, ''), 'base64');
+}
+
+/** The spec asks for secrets of 24 to 64 random bytes. */
+export const MIN_STANDARD_WEBHOOKS_KEY_BYTES = 24;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** Why `secret` is not a usable Standard Webhooks secret (strict base64 of at least 24 bytes), or undefined. */
+export function standardWebhooksSecretProblem(secret: string): string | undefined {
+  const text = secret.trim().replace(/^whsec_/, '');
+  // Strict: Buffer.from(…, 'base64') skips what is not base64, so a typo would silently shorten the key.
+  if (!BASE64.test(text) || text.length % 4 !== 0 || Buffer.from(text, 'base64').toString('base64') !== text) {
+    return 'must be the signing secret: base64, optionally after whsec_';
+  }
+  const bytes = Buffer.from(text, 'base64').length;
+  return bytes < MIN_STANDARD_WEBHOOKS_KEY_BYTES ? `must decode to at least ${MIN_STANDARD_WEBHOOKS_KEY_BYTES} bytes (it decodes to ${bytes})` : undefined;
 }
 
 /** base64 HMAC-SHA256(key, `{webhook-id}.{webhook-timestamp}.{body}`). */

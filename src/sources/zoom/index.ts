@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Source, WebhookRequest, WebhookVerdict } from '../types.js';
+import type { RawWebhook, Source, WebhookRequest, WebhookVerdict } from '../types.js';
 import type { ZoomSourceConfig } from './config.js';
 import { checkZoomPayload, zoomFacts } from './map.js';
 import { ZoomEnvelope } from './payloads.js';
@@ -11,10 +11,11 @@ export function createZoomSource(config: ZoomSourceConfig): Source {
     type: 'zoom',
     envelopeSchema: ZoomEnvelope,
     sessionTimeoutMs: config.sessionTimeoutHours * 3_600_000,
+    bodyLimitBytes: config.bodyLimitBytes,
 
-    receive(request: WebhookRequest): WebhookVerdict {
-      // Verification comes first for every event, the challenge included: an
-      // unsigned challenge answered would make this endpoint a signing oracle.
+    // Every event is verified, the challenge included: an unsigned challenge answered would make
+    // this endpoint a signing oracle.
+    verify(request: RawWebhook) {
       verifyZoomSignature({
         secret: config.secretToken,
         headers: request.headers,
@@ -22,6 +23,10 @@ export function createZoomSource(config: ZoomSourceConfig): Source {
         nowMs: request.receivedAt,
         toleranceSeconds: config.timestampToleranceSeconds,
       });
+      return {};
+    },
+
+    receive(request: WebhookRequest): WebhookVerdict {
       const envelope = request.body as ZoomEnvelope;
       const kind = checkZoomPayload(envelope);
       if (kind === 'url_validation') {

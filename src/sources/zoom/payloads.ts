@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { NOT_DOT_SEGMENT } from '../../attendance/targets.js';
 
 /**
  * Zoom webhook shapes. Field names follow Zoom's webhook reference and typed
@@ -6,7 +7,7 @@ import { Type, type Static } from 'typebox';
  * events `payload.object.participant`; meeting/webinar ids arrive as numbers
  * in some events and strings in others, so both are accepted.
  */
-const ZoomId = Type.Union([Type.String({ minLength: 1 }), Type.Integer({ minimum: 0 })]);
+const ZoomId = Type.Union([Type.String({ minLength: 1, pattern: NOT_DOT_SEGMENT }), Type.Integer({ minimum: 0 })]);
 // Strings as Zoom sends them; numbers are taken too (a phone or zip typed as a number) and sent as strings.
 const Text = Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Null()]));
 const IsoTime = Type.String({ minLength: 10 });

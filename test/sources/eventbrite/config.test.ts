@@ -40,6 +40,7 @@ describe('Eventbrite source configuration', () => {
         requestsPerDay: 48_000,
         requestTimeoutMs: 10_000,
         eventCacheMinutes: 60,
+        bodyLimitBytes: 65_536,
       },
     ]);
     expect(createSources(config.sources).get('eventbrite')?.type).toBe('eventbrite');

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { createEventbriteSource } from '../../../src/sources/eventbrite/index.js';
 import type { EventbriteSourceConfig } from '../../../src/sources/eventbrite/config.js';
 import { apiUrlUnderBase, eventbriteActionKind, isOrderUrl } from '../../../src/sources/eventbrite/verify.js';
-import type { WebhookRequest } from '../../../src/sources/types.js';
+import type { RawWebhook } from '../../../src/sources/types.js';
+import { receiveWebhook } from '../../../src/intake/receive-webhook.js';
 import { eventbriteNotice, testPing } from '../../simulators/eventbrite/notices.js';
 import { refusal } from '../../support/refusal.js';
 
@@ -29,19 +30,19 @@ function fixture(name: string): string {
   return readFileSync(resolve(FIXTURES, name), 'utf8');
 }
 
-function request(body: unknown, query: Record<string, unknown> = { token: TOKEN }): WebhookRequest {
+function request(body: unknown, query: Record<string, unknown> = { token: TOKEN }): RawWebhook {
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
-  return { rawBody: Buffer.from(raw), body: JSON.parse(raw), headers: { 'content-type': 'application/json' }, query, receivedAt: Date.now() };
+  return { rawBody: Buffer.from(raw), headers: { 'content-type': 'application/json' }, query, receivedAt: Date.now() };
 }
 
 describe('Eventbrite receive: the token in the delivery URL', () => {
   it('when the token matches, then a real captured order.placed notice is stored for a background fetch', () => {
-    const verdict = source.receive(request(fixture('order.placed.json')));
+    const verdict = receiveWebhook(source, request(fixture('order.placed.json')));
     expect(verdict).toMatchObject({ kind: 'store', needsDetails: true });
   });
 
   it('when there is no token, then 401 SIGNATURE_MISSING', () => {
-    const error = refusal(() => source.receive(request(fixture('order.placed.json'), {})));
+    const error = refusal(() => receiveWebhook(source, request(fixture('order.placed.json'), {})));
     expect([error.code, error.statusCode]).toEqual(['SIGNATURE_MISSING', 401]);
   });
 
@@ -52,12 +53,12 @@ describe('Eventbrite receive: the token in the delivery URL', () => {
     ['the token twice (an array)', { token: [TOKEN, TOKEN] }],
     ['the token in another parameter', { tok: TOKEN, token: 'nope' }],
   ])('when the request carries %s, then 401 SIGNATURE_INVALID and never 410', (_what, query) => {
-    const error = refusal(() => source.receive(request(fixture('order.placed.json'), query)));
+    const error = refusal(() => receiveWebhook(source, request(fixture('order.placed.json'), query)));
     expect([error.code, error.statusCode]).toEqual(['SIGNATURE_INVALID', 401]);
   });
 
   it('when the token is wrong, then the refusal never echoes it', () => {
-    const error = refusal(() => source.receive(request(fixture('order.placed.json'), { token: 'guess-guess-guess-guess' })));
+    const error = refusal(() => receiveWebhook(source, request(fixture('order.placed.json'), { token: 'guess-guess-guess-guess' })));
     expect(error.message).not.toContain('guess-guess');
     expect(error.message).not.toContain(TOKEN);
   });
@@ -65,32 +66,32 @@ describe('Eventbrite receive: the token in the delivery URL', () => {
 
 describe('Eventbrite receive: what each notice becomes', () => {
   it('when the dashboard sends its test ping (placeholder api_url), then 200 ignored, nothing stored or fetched', () => {
-    expect(source.receive(request(testPing()))).toEqual({ kind: 'respond', statusCode: 200, body: { received: true, ignored: true } });
+    expect(receiveWebhook(source, request(testPing()))).toEqual({ kind: 'respond', statusCode: 200, body: { received: true, ignored: true } });
   });
 
   it('when the test ping has no token, then it is refused like any notice', () => {
-    expect(refusal(() => source.receive(request(testPing(), {}))).code).toBe('SIGNATURE_MISSING');
+    expect(refusal(() => receiveWebhook(source, request(testPing(), {}))).code).toBe('SIGNATURE_MISSING');
   });
 
   it.each(['order.placed', 'order.refunded', 'attendee.updated', 'attendee.checked_in', 'barcode.checked_in'])(
     'when %s arrives, then it is stored and its details are fetched in the background',
     (action) => {
-      expect(source.receive(request(eventbriteNotice(action, `${BASE}/events/1/attendees/2/`)))).toMatchObject({ kind: 'store', needsDetails: true });
+      expect(receiveWebhook(source, request(eventbriteNotice(action, `${BASE}/events/1/attendees/2/`)))).toMatchObject({ kind: 'store', needsDetails: true });
     },
   );
 
   it.each(['attendee.checked_out', 'barcode.un_checked_in'])('when %s arrives, then it is stored as a trace and nothing is fetched', (action) => {
-    expect(source.receive(request(eventbriteNotice(action, `${BASE}/events/1/attendees/2/`)))).toMatchObject({ kind: 'store', needsDetails: false });
+    expect(receiveWebhook(source, request(eventbriteNotice(action, `${BASE}/events/1/attendees/2/`)))).toMatchObject({ kind: 'store', needsDetails: false });
   });
 
   it.each(['event.created', 'order.updated', 'venue.updated', 'organizer.updated'])('when %s arrives, then 200 ignored', (action) => {
-    expect(source.receive(request(eventbriteNotice(action, `${BASE}/orders/1/`)))).toMatchObject({ kind: 'respond', statusCode: 200 });
+    expect(receiveWebhook(source, request(eventbriteNotice(action, `${BASE}/orders/1/`)))).toMatchObject({ kind: 'respond', statusCode: 200 });
   });
 
   it('when two identical notices arrive, then each is stored (a later change of one attendee has the same body)', () => {
     const body = fixture('attendee.updated.json');
-    const first = source.receive(request(body));
-    const second = source.receive(request(body));
+    const first = receiveWebhook(source, request(body));
+    const second = receiveWebhook(source, request(body));
     expect(first.kind === 'store' && second.kind === 'store' && first.dedupKey !== second.dedupKey).toBe(true);
   });
 
@@ -100,7 +101,7 @@ describe('Eventbrite receive: what each notice becomes', () => {
     ['no api_url', { config: { action: 'order.placed' } }, 'api_url'],
     ['a numeric api_url', { config: { action: 'order.placed' }, api_url: 7 }, 'api_url'],
   ])('when the notice has %s, then 400 BODY_INVALID naming the field', (_what, body, field) => {
-    const error = refusal(() => source.receive(request(body)));
+    const error = refusal(() => receiveWebhook(source, request(body)));
     expect(error.code).toBe('BODY_INVALID');
     expect(error.message).toContain(field);
   });
@@ -126,13 +127,13 @@ describe('Eventbrite receive: the SSRF guard', () => {
     ['not a URL', 'orders/1'],
     ['the test placeholder under a real action', 'https://www.eventbriteapi.com/{api-endpoint-to-fetch-object-details}/'],
   ])('when api_url has %s, then 400 BODY_INVALID "api_url is not under apiBaseUrl"', (_what, apiUrl) => {
-    const error = refusal(() => source.receive(request(eventbriteNotice('order.placed', apiUrl))));
+    const error = refusal(() => receiveWebhook(source, request(eventbriteNotice('order.placed', apiUrl))));
     expect([error.code, error.statusCode]).toEqual(['BODY_INVALID', 400]);
     expect(error.message).toContain('api_url is not under apiBaseUrl');
   });
 
   it('when an ignored action points elsewhere, then it is refused too (every notice but the test ping must point under apiBaseUrl)', () => {
-    expect(refusal(() => source.receive(request(eventbriteNotice('event.created', 'https://evil.example.com/v3/events/1/')))).code).toBe('BODY_INVALID');
+    expect(refusal(() => receiveWebhook(source, request(eventbriteNotice('event.created', 'https://evil.example.com/v3/events/1/')))).code).toBe('BODY_INVALID');
   });
 
   it('when api_url is under the base, then the URL fetched is rebuilt from the base origin and the path only', () => {

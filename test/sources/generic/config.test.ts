@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../../src/config/load.js';
 
+/** Long enough for every scheme (16 characters at least); a Standard Webhooks key: 24 bytes, base64. */
+const TOKEN = 'checkin-app-token-0123456789';
+const STANDARD_SECRET = 'whsec_cmVsYXktdGVzdC1zaWduaW5nLXNlY3JldC0zMi1ieXRlcyE=';
 const MAP = { eventType: 'type', states: { 'guest.registered': 'register' }, email: 'data.email', sourceEventId: 'data.event_id', occurredAt: 'data.created_at' };
 
 /** The problems of configuring `source` (with `env` for ${VAR}s), or [] when it is accepted. */
@@ -21,21 +24,21 @@ describe('configuring a generic source', () => {
   });
 
   it('when the configuration is complete, then defaults are filled in (tolerance 300 s, attendance 60 minutes)', () => {
-    const config = parseConfig({ hubspot: { accessToken: 'x' }, sources: [generic({ verify: { scheme: 'standard-webhooks', secret: '${CHECKIN_SECRET}' } })] }, { CHECKIN_SECRET: 'whsec_abc' });
-    expect(config.sources[0]).toMatchObject({ verify: { scheme: 'standard-webhooks', secret: 'whsec_abc', toleranceSeconds: 300 }, defaultAttendMinutes: 60 });
+    const config = parseConfig({ hubspot: { accessToken: 'x' }, sources: [generic({ verify: { scheme: 'standard-webhooks', secret: '${CHECKIN_SECRET}' } })] }, { CHECKIN_SECRET: STANDARD_SECRET });
+    expect(config.sources[0]).toMatchObject({ verify: { scheme: 'standard-webhooks', secret: STANDARD_SECRET, toleranceSeconds: 300 }, defaultAttendMinutes: 60 });
   });
 
   it.each([
     [{ scheme: 'standard-webhooks' }, ['sources[0].verify.scheme: scheme standard-webhooks also needs secret (got "standard-webhooks")', 'sources[0].verify.secret: is required']],
-    [{ scheme: 'hmac-sha256', secret: 's' }, ['sources[0].verify.scheme: scheme hmac-sha256 also needs secret and header (got "hmac-sha256")', 'sources[0].verify.header: is required']],
+    [{ scheme: 'hmac-sha256', secret: TOKEN }, ['sources[0].verify.scheme: scheme hmac-sha256 also needs secret and header (got "hmac-sha256")', 'sources[0].verify.header: is required']],
     [{ scheme: 'bearer' }, ['sources[0].verify.scheme: scheme bearer also needs token (got "bearer")', 'sources[0].verify.token: is required']],
     [
-      { scheme: 'hmac-sha256', secret: 's', header: 'X-Signature', signedPayload: 'timestamp.body' },
+      { scheme: 'hmac-sha256', secret: TOKEN, header: 'X-Signature', signedPayload: 'timestamp.body' },
       ['sources[0].verify.signedPayload: signedPayload timestamp.body also needs timestampHeader (got "timestamp.body")', 'sources[0].verify.timestampHeader: is required'],
     ],
-    [{ scheme: 'hmac-sha256', secret: 's', header: 'X-Signature', encoding: 'hexadecimal' }, ['sources[0].verify.encoding: must be one of: hex, base64 (got "hexadecimal")']],
+    [{ scheme: 'hmac-sha256', secret: TOKEN, header: 'X-Signature', encoding: 'hexadecimal' }, ['sources[0].verify.encoding: must be one of: hex, base64 (got "hexadecimal")']],
     [{ scheme: 'rsa' }, ['sources[0].verify.scheme: must be one of: standard-webhooks, hmac-sha256, bearer, livestorm (got "rsa")']],
-    [{ scheme: 'bearer', token: 'abcdefgh', secrett: 'x' }, ['sources[0].verify.secrett: unknown key']],
+    [{ scheme: 'bearer', token: TOKEN, secrett: 'x' }, ['sources[0].verify.secrett: unknown key']],
   ])('when verify is %j, then each problem names its key', (verify, expected) => {
     expect(problems(generic({ verify }))).toEqual(expected);
   });
@@ -43,21 +46,21 @@ describe('configuring a generic source', () => {
   it('when a secret comes from an unset variable, then the problem says which variable', () => {
     // (How the found value is shown is the loader's business: secrets may be masked.)
     expect(problems(generic({ verify: { scheme: 'standard-webhooks', secret: '${CHECKIN_SECRET}' } }))).toEqual([
-      expect.stringMatching(/^sources\[0\]\.verify\.secret: must not have fewer than 1 characters \(got .*\) \(it uses \$\{CHECKIN_SECRET\}, which is not set\)$/),
+      expect.stringMatching(/^sources\[0\]\.verify\.secret: must not have fewer than 16 characters \(got .*\) \(it uses \$\{CHECKIN_SECRET\}, which is not set\)$/),
     ]);
   });
 
   it('when a path is malformed, then the problem names the key and says why', () => {
-    expect(problems(generic({ verify: { scheme: 'bearer', token: 'abcdefgh' }, map: { ...MAP, email: 'data..email' } }))).toEqual([
+    expect(problems(generic({ verify: { scheme: 'bearer', token: TOKEN }, map: { ...MAP, email: 'data..email' } }))).toEqual([
       'sources[0].map.email: not a valid path: "data..email": a "." must follow a key or a [...] (position 6) (got "data..email")',
     ]);
-    expect(problems(generic({ verify: { scheme: 'bearer', token: 'abcdefgh' }, map: { ...MAP, email: ['data.email', 'header:'] } }))).toEqual([
+    expect(problems(generic({ verify: { scheme: 'bearer', token: TOKEN }, map: { ...MAP, email: ['data.email', 'header:'] } }))).toEqual([
       'sources[0].map.email: [1] is not a valid path: "header:" is not a header path (header:<name>) (got ["data.email","header:"])',
     ]);
   });
 
   it('when a state, a map key or a contact property is unknown, then the problem names it', () => {
-    const verify = { scheme: 'bearer', token: 'abcdefgh' };
+    const verify = { scheme: 'bearer', token: TOKEN };
     expect(problems(generic({ verify, map: { ...MAP, states: { 'guest.registered': 'registered' } } }))).toEqual([
       'sources[0].map.states.guest.registered: must be one of: register, attend, cancel, or a rule { state, when, equals } (or a list of rules) (got "registered")',
     ]);
@@ -77,38 +80,49 @@ describe('configuring a generic source', () => {
     expect(problems(generic({ verify, map: withoutEmail }))).toEqual(['sources[0].map.email: is required']);
   });
 
+  it('when an hmac-sha256 source signing the body alone reads its event type from a header, then map.bodyType is required (a malformed path is reported as such)', () => {
+    const verify = { scheme: 'hmac-sha256', secret: TOKEN, header: 'X-Signature' };
+    expect(problems(generic({ verify, map: { ...MAP, eventType: 'header:X-Event' } }))).toEqual([expect.stringMatching(/^sources\[0\]\.map\.bodyType: is required: map\.eventType reads a header/)]);
+    expect(problems(generic({ verify, map: { ...MAP, eventType: 'header:X-Event', bodyType: 'kind' } }))).toEqual([]);
+    expect(problems(generic({ verify: { ...verify, signedPayload: 'timestamp.body', timestampHeader: 'X-Ts' }, map: { ...MAP, eventType: 'header:X-Event' } }))).toEqual([]);
+    expect(problems(generic({ verify, map: { ...MAP, eventType: 'a..b' } }))).toEqual([expect.stringMatching(/^sources\[0\]\.map\.eventType: not a valid path/)]);
+  });
+
   it('when a contact property is not one of the named ones (a custom HubSpot property), then it is accepted', () => {
-    const verify = { scheme: 'bearer', token: 'abcdefgh' };
+    const verify = { scheme: 'bearer', token: TOKEN };
     expect(problems(generic({ verify, map: { ...MAP, contactProperties: { industry: 'data.industry', ticket_type: ['data.ticket.type', 'data.tier'] } } }))).toEqual([]);
   });
 
   it('when rules are given, then they are accepted', () => {
     const map = { ...MAP, states: { 'guest.updated': [{ state: 'attend', when: ['data.checked_in_at', 'data.tickets[*].checked_in_at'] }, { state: 'cancel', when: 'data.status', equals: 'declined' }] } };
-    expect(problems(generic({ verify: { scheme: 'bearer', token: 'abcdefgh' }, map }))).toEqual([]);
+    expect(problems(generic({ verify: { scheme: 'bearer', token: TOKEN }, map }))).toEqual([]);
   });
 });
 
 describe('configuring a preset', () => {
   it.each([['tito'], ['luma'], ['livestorm']])('when a %s source has its secret, then it is accepted with defaults', (type) => {
-    const config = parseConfig({ hubspot: { accessToken: 'x' }, sources: [{ id: type, type, secret: 's3cret' }] }, {});
-    expect(config.sources[0]).toMatchObject({ id: type, type, secret: 's3cret', defaultAttendMinutes: 60 });
+    const secret = type === 'luma' ? STANDARD_SECRET : TOKEN;
+    const config = parseConfig({ hubspot: { accessToken: 'x' }, sources: [{ id: type, type, secret }] }, {});
+    expect(config.sources[0]).toMatchObject({ id: type, type, secret, defaultAttendMinutes: 60, bodyLimitBytes: 65_536 });
+    if (type === 'tito') expect(config.sources[0]).toMatchObject({ maxBodyAgeHours: 6 });
   });
 
   it('when a preset has no secret, or keys it does not take, then the problems name them', () => {
     expect(problems({ id: 'tito', type: 'tito' })).toEqual(['sources[0].secret: is required']);
-    expect(problems({ id: 'tito', type: 'tito', secret: 's', map: {} })).toEqual(['sources[0].map: unknown key']);
-    expect(problems({ id: 'tito', type: 'tito', secret: 's', toleranceSeconds: 10 })).toEqual(['sources[0].toleranceSeconds: unknown key']);
-    expect(problems({ id: 'luma', type: 'luma', secret: 'c2VjcmV0', toleranceSeconds: 0 })).toEqual(['sources[0].toleranceSeconds: must be >= 1 (got 0)']);
+    expect(problems({ id: 'tito', type: 'tito', secret: TOKEN, map: {} })).toEqual(['sources[0].map: unknown key']);
+    expect(problems({ id: 'tito', type: 'tito', secret: TOKEN, toleranceSeconds: 10 })).toEqual(['sources[0].toleranceSeconds: unknown key']);
+    expect(problems({ id: 'luma', type: 'luma', secret: STANDARD_SECRET, toleranceSeconds: 0 })).toEqual(['sources[0].toleranceSeconds: must be >= 1 (got 0)']);
   });
 });
 
 describe('Standard Webhooks secrets', () => {
   it('when a secret decodes to no key at all, then it is refused (an empty HMAC key would let anyone sign)', () => {
-    expect(problems(generic({ verify: { scheme: 'standard-webhooks', secret: 'whsec_' } }))).toEqual([
+    expect(problems(generic({ verify: { scheme: 'standard-webhooks', secret: 'whsec_AAAAAAAAAAAA' } }))).toEqual([
       'sources[0].verify.scheme: scheme standard-webhooks needs a base64 secret (got "standard-webhooks")',
-      expect.stringMatching(/^sources\[0\]\.verify\.secret: must be the signing secret: base64, optionally after whsec_ \(got .*\)$/),
+      expect.stringMatching(/^sources\[0\]\.verify\.secret: must decode to at least 24 bytes \(it decodes to 9\) \(got .*\)$/),
     ]);
-    expect(problems({ id: 'luma', type: 'luma', secret: '!!!' })).toEqual([expect.stringMatching(/^sources\[0\]\.secret: must be the signing secret: base64, optionally after whsec_ \(got .*\)$/)]);
-    expect(problems(generic({ verify: { scheme: 'hmac-sha256', secret: '!!!', header: 'X-Sig' } }))).toEqual([]);
+    expect(problems({ id: 'luma', type: 'luma', secret: '!!!!!!!!!!!!!!!!!!!!!!!!' })).toEqual([expect.stringMatching(/^sources\[0\]\.secret: must be the signing secret: base64, optionally after whsec_ \(got .*\)$/)]);
+    // An HMAC secret is any text (used as it is), so only its length counts.
+    expect(problems(generic({ verify: { scheme: 'hmac-sha256', secret: '!!!!!!!!!!!!!!!!', header: 'X-Sig' } }))).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AttendanceFact } from '../../../src/attendance/types.js';
+import { receiveWebhook } from '../../../src/intake/receive-webhook.js';
 import { createPresetSource } from '../../../src/sources/generic/presets/index.js';
-import type { WebhookVerdict } from '../../../src/sources/types.js';
 import { refusal } from '../../support/refusal.js';
 import { livestormPeople, lumaGuest, titoCheckin, titoRegistration, titoTicket } from './payloads.js';
 import { livestormHeaders, standardWebhooksHeaders, titoHeaders, webhookRequest } from './support.js';
@@ -10,9 +10,9 @@ const ADA = { email: 'Ada.Lovelace@Example.com', firstName: 'Ada', lastName: 'Lo
 const at = (iso: string) => Date.parse(iso);
 
 /** Receives `body` and reads the facts from what would be stored (envelope or raw body). */
-function roundTrip(source: ReturnType<typeof createPresetSource>, body: unknown, headers: (text: string) => Record<string, string>): AttendanceFact[] | 'ignored' {
+function roundTrip(source: ReturnType<typeof createPresetSource>, body: unknown, headers: (text: string) => Record<string, string>, receivedAt = Date.now()): AttendanceFact[] | 'ignored' {
   const text = JSON.stringify(body);
-  const verdict = source.receive(webhookRequest(text, headers(text))) as WebhookVerdict;
+  const verdict = receiveWebhook(source, webhookRequest(text, headers(text), receivedAt));
   if (verdict.kind === 'respond') return 'ignored';
   const stored = 'storedBody' in verdict && verdict.storedBody !== undefined ? verdict.storedBody : text;
   return source.interpret(JSON.parse(stored));
@@ -20,7 +20,9 @@ function roundTrip(source: ReturnType<typeof createPresetSource>, body: unknown,
 
 describe('Tito preset', () => {
   const tito = createPresetSource({ id: 'tito', type: 'tito', secret: 'tito-security-token', defaultAttendMinutes: 60 });
-  const send = (name: string, body: unknown) => roundTrip(tito, body, (text) => titoHeaders('tito-security-token', text, name));
+  // Received a minute after the payload's own time (older bodies are refused as replays, see below).
+  const send = (name: string, body: { updated_at?: string; created_at?: string }) =>
+    roundTrip(tito, body, (text) => titoHeaders('tito-security-token', text, name), Date.parse(body.updated_at ?? body.created_at ?? '') + 60_000);
 
   it('when a registration is finished or a ticket completed, then the person is registered for the event slug', () => {
     expect(send('registration.finished', titoRegistration('caramel', ADA, '2026-11-01T10:00:00.000Z'))).toEqual([
@@ -51,10 +53,21 @@ describe('Tito preset', () => {
     expect(send('checkin.deleted', titoCheckin('caramel', ADA, '2026-11-05T09:00:00Z'))).toBe('ignored');
   });
 
+  it('when a captured registration is posted again as a check-in or days later, then it is refused; under another registration name it is the same delivery', () => {
+    const text = JSON.stringify(titoRegistration('caramel', ADA, '2026-11-01T10:00:00Z'));
+    const justAfter = at('2026-11-01T10:01:00Z');
+    const post = (name: string, receivedAt = justAfter) => receiveWebhook(tito, webhookRequest(text, titoHeaders('tito-security-token', text, name), receivedAt));
+    const finished = post('registration.finished') as { dedupKey: string };
+    expect((post('registration.cancelled') as { dedupKey: string }).dedupKey).toBe(finished.dedupKey);
+    expect(refusal(() => post('checkin.created')).code).toBe('SIGNATURE_INVALID'); // _type registration
+    expect(refusal(() => post('ticket.voided')).code).toBe('SIGNATURE_INVALID');
+    expect(refusal(() => post('registration.cancelled', at('2026-11-03T10:00:00Z'))).code).toBe('TIMESTAMP_OUT_OF_RANGE');
+  });
+
   it('when Tito-Signature is missing or made with another token, then 401', () => {
     const text = JSON.stringify(titoTicket('caramel', ADA, '2026-11-05T09:00:00Z'));
-    expect(refusal(() => tito.receive(webhookRequest(text, { 'x-webhook-name': 'ticket.completed' }))).code).toBe('SIGNATURE_MISSING');
-    expect(refusal(() => tito.receive(webhookRequest(text, titoHeaders('another-token', text, 'ticket.completed')))).code).toBe('SIGNATURE_INVALID');
+    expect(refusal(() => receiveWebhook(tito, webhookRequest(text, { 'x-webhook-name': 'ticket.completed' }))).code).toBe('SIGNATURE_MISSING');
+    expect(refusal(() => receiveWebhook(tito, webhookRequest(text, titoHeaders('another-token', text, 'ticket.completed')))).code).toBe('SIGNATURE_INVALID');
   });
 });
 

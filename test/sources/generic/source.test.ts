@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load.js';
+import { receiveWebhook } from '../../../src/intake/receive-webhook.js';
 import type { GenericSourceConfig } from '../../../src/sources/generic/config.js';
 import { createGenericSourceFromConfig } from '../../../src/sources/generic/index.js';
 import type { WebhookVerdict } from '../../../src/sources/types.js';
@@ -29,11 +30,11 @@ function source(overrides: Record<string, unknown> = {}) {
 const body = (type: string, data: Record<string, unknown> = {}) =>
   JSON.stringify({ type, data: { id: 'g-1', email: 'ada@example.com', event_id: 'ev-1', created_at: '2026-11-20T14:00:00Z', ...data } });
 const receive = (s: ReturnType<typeof source>, text: string, headers = standardWebhooksHeaders(SECRET, text, { id: 'msg_1' })) =>
-  s.receive(webhookRequest(text, headers)) as WebhookVerdict;
+  receiveWebhook(s, webhookRequest(text, headers)) as WebhookVerdict;
 
 describe('receiving a generic webhook', () => {
   it('when a mapped event is correctly signed, then it is stored under its webhook-id', () => {
-    expect(receive(source(), body('guest.registered'))).toEqual({ kind: 'store', dedupKey: 'id:msg_1' });
+    expect(receive(source(), body('guest.registered'))).toMatchObject({ kind: 'store', dedupKey: 'id:msg_1' });
   });
 
   it('when the event type is not mapped, then it is acknowledged and ignored (nothing stored)', () => {
@@ -59,11 +60,11 @@ describe('receiving a generic webhook', () => {
   });
 
   it('when the mapping names a delivery id, then it is the dedup key; without any id, the body hash is', () => {
-    expect(receive(source({ map: { ...baseMap(), deliveryId: 'data.id' } }), body('guest.registered'))).toEqual({ kind: 'store', dedupKey: 'id:g-1' });
-    const bearer = source({ verify: { scheme: 'bearer', token: 'checkin-token-123' } });
+    expect(receive(source({ map: { ...baseMap(), deliveryId: 'data.id' } }), body('guest.registered'))).toMatchObject({ kind: 'store', dedupKey: 'id:g-1' });
+    const bearer = source({ verify: { scheme: 'bearer', token: 'checkin-token-0123456789' } });
     const text = body('guest.registered');
     const hash = createHash('sha256').update(text).digest('base64url');
-    expect(receive(bearer, text, { authorization: 'Bearer checkin-token-123' })).toEqual({ kind: 'store', dedupKey: `sha256:${hash}` });
+    expect(receive(bearer, text, { authorization: 'Bearer checkin-token-0123456789' })).toEqual({ kind: 'store', dedupKey: `sha256:${hash}`, storedBody: text });
   });
 
   it('when the stored body is interpreted, then it gives the same facts, and unmapped ones give none', () => {
@@ -81,16 +82,16 @@ describe('receiving a generic webhook', () => {
 });
 
 describe('a mapping that reads headers', () => {
+  const TOKEN = 'checkin-token-0123456789';
   const headed = () =>
     source({
-      verify: { scheme: 'hmac-sha256', secret: 'hmac-secret', header: 'X-Signature' },
+      verify: { scheme: 'bearer', token: TOKEN },
       map: { ...baseMap(), eventType: 'header:X-Event' },
     });
-  const sign = (text: string) => createHmac('sha256', 'hmac-secret').update(text).digest('hex');
 
   it('when such a webhook is received, then the verdict carries an envelope with those headers and the raw body', () => {
     const text = `{"data":{"email":"ada@example.com","event_id":"ev-1","created_at":"2026-11-20T14:00:00Z"}}`;
-    const verdict = receive(headed(), text, { 'x-signature': sign(text), 'x-event': 'guest.registered', 'x-other': 'not kept' });
+    const verdict = receive(headed(), text, { authorization: `Bearer ${TOKEN}`, 'x-event': 'guest.registered', 'x-other': 'not kept' });
     expect(verdict.kind).toBe('store');
     const stored = JSON.parse((verdict as { storedBody: string }).storedBody);
     expect(stored).toEqual({ $envelope: 'generic-webhook/1', headers: { 'x-event': 'guest.registered' }, body: text });
@@ -101,6 +102,43 @@ describe('a mapping that reads headers', () => {
 
   it('when the stored body is the bare payload (a route that ignores storedBody), then interpreting it fails loudly, never silently', () => {
     expect(() => headed().interpret({ data: { email: 'ada@example.com' } })).toThrow(/lacks the headers its mapping reads \(x-event\).*storedBody/);
+  });
+});
+
+describe('a signature over the body alone (hmac-sha256, signedPayload body): replays', () => {
+  const SECRET_TEXT = 'hmac-secret-0123456789';
+  const signed = (overrides: Record<string, unknown> = {}) =>
+    source({ verify: { scheme: 'hmac-sha256', secret: SECRET_TEXT, header: 'X-Signature', ...overrides }, map: { ...baseMap(), eventType: 'header:X-Event', bodyType: 'kind' } });
+  const sign = (text: string) => createHmac('sha256', SECRET_TEXT).update(text).digest('hex');
+  const CREATED = Date.parse('2026-11-20T14:00:00Z');
+  const text = JSON.stringify({ kind: 'guest', data: { email: 'ada@example.com', event_id: 'ev-1', created_at: '2026-11-20T14:00:00Z' } });
+  const send = (s: ReturnType<typeof signed>, event: string, receivedAt = CREATED + 60_000, body = text) =>
+    receiveWebhook(s, webhookRequest(body, { 'x-signature': sign(body), 'x-event': event }, receivedAt));
+
+  it('when the same body comes under another event name, then it is the same delivery (the dedup key is the body alone)', () => {
+    const registered = send(signed(), 'guest.registered') as { dedupKey: string };
+    const cancelled = send(signed(), 'guest.cancelled') as { dedupKey: string };
+    expect(registered.dedupKey).toBe(`sha256:${createHash('sha256').update(text).digest('base64url')}`);
+    expect(cancelled.dedupKey).toBe(registered.dedupKey);
+  });
+
+  it('when the event name does not agree with the body (map.bodyType), then 401 SIGNATURE_INVALID', () => {
+    const other = JSON.stringify({ kind: 'ticket', data: { email: 'ada@example.com', event_id: 'ev-1', created_at: '2026-11-20T14:00:00Z' } });
+    expect(refusal(() => send(signed(), 'guest.registered', CREATED + 60_000, other)).code).toBe('SIGNATURE_INVALID');
+    const untyped = JSON.stringify({ data: { email: 'ada@example.com', event_id: 'ev-1', created_at: '2026-11-20T14:00:00Z' } });
+    expect(refusal(() => send(signed(), 'guest.registered', CREATED + 60_000, untyped)).code).toBe('SIGNATURE_INVALID');
+  });
+
+  it('when the body’s own time is older than maxBodyAgeHours (default 6), then 401 TIMESTAMP_OUT_OF_RANGE', () => {
+    expect(send(signed(), 'guest.registered', CREATED + 5.9 * 3_600_000)).toMatchObject({ kind: 'store' });
+    expect(refusal(() => send(signed(), 'guest.registered', CREATED + 6.1 * 3_600_000)).code).toBe('TIMESTAMP_OUT_OF_RANGE');
+    expect(send(signed({ maxBodyAgeHours: 24 }), 'guest.registered', CREATED + 23 * 3_600_000)).toMatchObject({ kind: 'store' });
+  });
+
+  it('when the event type is read from a header and map.bodyType is missing, then the configuration is refused', () => {
+    expect(() => source({ verify: { scheme: 'hmac-sha256', secret: SECRET_TEXT, header: 'X-Signature' }, map: { ...baseMap(), eventType: 'header:X-Event' } })).toThrow(
+      /sources\[0\]\.map\.bodyType: is required/,
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { WebhookRequest } from '../../../src/sources/types.js';
+import type { RawWebhook } from '../../../src/sources/types.js';
 import { livestormSignature, standardWebhooksSignature } from '../../../src/sources/generic/verify.js';
 
 /** Headers a Standard Webhooks sender would send with `body`. */
@@ -28,7 +28,7 @@ export function livestormHeaders(secret: string, body: string, timestampSeconds 
   return { 'content-type': 'application/json', 'x-livestorm-signature': livestormSignature(secret, String(timestampSeconds), body) };
 }
 
-/** A WebhookRequest as the route builds it. */
-export function webhookRequest(body: string, headers: Record<string, string>, receivedAt = Date.now()): WebhookRequest {
-  return { rawBody: Buffer.from(body), body: JSON.parse(body) as unknown, headers, query: {}, receivedAt };
+/** A webhook as the route receives it (pass it to receiveWebhook). */
+export function webhookRequest(body: string, headers: Record<string, string>, receivedAt = Date.now()): RawWebhook {
+  return { rawBody: Buffer.from(body), headers, query: {}, receivedAt };
 }

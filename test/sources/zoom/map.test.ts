@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import type { AttendanceFact } from '../../../src/attendance/types.js';
+import { receiveWebhook } from '../../../src/intake/receive-webhook.js';
 import { createZoomSource } from '../../../src/sources/zoom/index.js';
 import type { WebhookVerdict } from '../../../src/sources/types.js';
 import { endedEvent, participantEvent, registrationEvent, zoomHeaders } from '../../support/zoom.js';
@@ -16,7 +17,7 @@ const START = Date.parse('2026-11-20T15:00:00Z'); // registrationEvent's start_t
 function receive(body: unknown): WebhookVerdict {
   const raw = JSON.stringify(body);
   const headers: IncomingHttpHeaders = zoomHeaders(SECRET, raw);
-  return source.receive({ rawBody: Buffer.from(raw), body: JSON.parse(raw), headers, query: {}, receivedAt: Date.now() });
+  return receiveWebhook(source, { rawBody: Buffer.from(raw), headers, query: {}, receivedAt: Date.now() });
 }
 
 

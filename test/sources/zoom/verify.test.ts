@@ -2,9 +2,11 @@ import { createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load.js';
+import { receiveWebhook } from '../../../src/intake/receive-webhook.js';
 import { createSources } from '../../../src/sources/registry.js';
 import type { Source } from '../../../src/sources/types.js';
 import { urlValidationAnswer, verifyZoomSignature } from '../../../src/sources/zoom/verify.js';
+import { createZoomSource } from '../../../src/sources/zoom/index.js';
 import { zoomHeaders } from '../../support/zoom.js';
 import { refusal } from '../../support/refusal.js';
 
@@ -37,7 +39,7 @@ function zoomSource(secretToken: string, extra: Record<string, unknown> = {}): S
 }
 
 function receive(source: Source, body: string, headers: IncomingHttpHeaders, receivedAt = NOW_MS) {
-  return source.receive({ rawBody: Buffer.from(body), body: JSON.parse(body), headers, query: {}, receivedAt });
+  return receiveWebhook(source, { rawBody: Buffer.from(body), headers, query: {}, receivedAt });
 }
 
 describe('Zoom webhook signature', () => {
@@ -141,6 +143,9 @@ describe('Zoom source timestamp tolerance (configuration)', () => {
 });
 
 describe('Zoom endpoint.url_validation', () => {
+  // The published vector's secret has 15 characters, which configuration now refuses (16 at least):
+  // its source is built directly, the way the registry builds one from a validated configuration.
+  const zoomSource = (secretToken: string): Source => createZoomSource({ id: 'zoom', type: 'zoom', secretToken, timestampToleranceSeconds: 5400, sessionTimeoutHours: 12 });
   // Published test vector: elastic/beats x-pack/filebeat/input/http_endpoint/handler_test.go,
   // test "validate_CRC_request" (copied from /work/shared/fixtures/zoom/test-vectors.json).
   const VECTOR = {

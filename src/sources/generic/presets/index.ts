@@ -13,6 +13,8 @@ export const PRESETS: Record<PresetSourceConfig['type'], Preset> = { tito, luma,
 export function createPresetSource(config: TitoSourceConfig | LumaSourceConfig | LivestormSourceConfig): Source {
   const preset = PRESETS[config.type];
   const toleranceSeconds = 'toleranceSeconds' in config ? config.toleranceSeconds : 300;
-  const verify = { ...preset.verify, secret: config.secret, toleranceSeconds } as VerifySettings;
-  return createGenericSource({ id: config.id, type: config.type, verify, map: preset.map, defaultAttendMinutes: config.defaultAttendMinutes });
+  const maxBodyAgeHours = 'maxBodyAgeHours' in config ? config.maxBodyAgeHours : undefined;
+  const verify = { ...preset.verify, secret: config.secret, toleranceSeconds, maxBodyAgeHours } as VerifySettings;
+  const { id, type, defaultAttendMinutes, bodyLimitBytes } = config;
+  return createGenericSource({ id, type, verify, map: preset.map, defaultAttendMinutes, bodyLimitBytes });
 }
