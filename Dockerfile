@@ -10,7 +10,7 @@ RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 # Compiled for the hubspot-simulator target only; the runtime image never gets it.
-COPY test/simulators/hubspot ./test/simulators/hubspot
+COPY dev/hubspot-simulator ./dev/hubspot-simulator
 # The runtime needs only the compiled SQLite module, not its C sources or the compiler's leftovers.
 RUN npm run build && npm prune --omit=dev \
  && cd node_modules/better-sqlite3 \
@@ -23,11 +23,11 @@ FROM node:20-bookworm-slim AS hubspot-simulator
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist/test/simulators/hubspot ./dist/test/simulators/hubspot
+COPY --from=build /app/dist/dev/hubspot-simulator ./dist/dev/hubspot-simulator
 COPY package.json ./
 USER node
 EXPOSE 4010
-CMD ["node", "dist/test/simulators/hubspot/main.js", "--host", "0.0.0.0", "--port", "4010"]
+CMD ["node", "dist/dev/hubspot-simulator/main.js", "--host", "0.0.0.0", "--port", "4010"]
 
 # Runtime stage (the default target): no compiler, no dev dependencies, no test code, not root.
 FROM node:20-bookworm-slim AS runtime

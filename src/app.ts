@@ -3,11 +3,11 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { destination as pinoDestination, type Logger } from 'pino';
 import type { RelayConfig } from './config/schema.js';
-import { installErrorHandler } from './ops/error-handler.js';
+import { installErrorHandler } from './http/error-handler.js';
 import { createLogger } from './ops/logger.js';
-import { registerOpenapi } from './ops/openapi.js';
+import { registerOpenapi } from './http/openapi.js';
 import { relayPlugin } from './relay-plugin.js';
-import type { SpawnedStoreWorker } from './store/worker/client.js';
+import type { SpawnedStoreWorker } from './processing/worker/client.js';
 
 export const RELAY_VERSION = '0.1.0';
 

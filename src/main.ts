@@ -3,8 +3,8 @@
 // heap keeps RSS flat; V8 would otherwise let garbage pile up to a large default limit first.
 import { parseArgs } from 'node:util';
 import type { RelayConfig } from './config/schema.js';
-import type { SandboxHubspot } from './sandbox.js';
-import { spawnStoreWorker } from './store/worker/client.js';
+import type { SandboxHubspot } from './cli/sandbox.js';
+import { spawnStoreWorker } from './processing/worker/client.js';
 // Everything else is imported when used: `serve` starts the store worker thread first, so it
 // loads its modules while this thread reads the configuration and loads the app's (a start is
 // mostly loading modules).
@@ -21,7 +21,7 @@ const USAGE = `Usage:
 const EX_CONFIG = 78;
 
 async function readConfig(file: string | undefined): Promise<RelayConfig> {
-  const [{ ConfigError, loadConfig }, { withSandboxSources }] = await Promise.all([import('./config/load.js'), import('./sandbox.js')]);
+  const [{ ConfigError, loadConfig }, { withSandboxSources }] = await Promise.all([import('./config/load.js'), import('./cli/sandbox.js')]);
   try {
     const config = loadConfig({ file });
     return file ? config : withSandboxSources(config);
@@ -37,7 +37,7 @@ async function readConfig(file: string | undefined): Promise<RelayConfig> {
 async function serve(file: string | undefined): Promise<void> {
   const storeWorker = spawnStoreWorker();
   let config = await readConfig(file);
-  const [{ loadConfig }, { sandboxBanner, startSandboxHubspot }] = await Promise.all([import('./config/load.js'), import('./sandbox.js')]);
+  const [{ loadConfig }, { sandboxBanner, startSandboxHubspot }] = await Promise.all([import('./config/load.js'), import('./cli/sandbox.js')]);
   const withSandboxHubspot = (c: RelayConfig, s: SandboxHubspot): RelayConfig => ({ ...c, hubspot: { ...c.hubspot, baseUrl: s.url, accessToken: s.token } });
   const sandbox = config.sandbox ? await startSandboxHubspot() : undefined;
   if (sandbox) config = withSandboxHubspot(config, sandbox);
@@ -111,7 +111,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'serve') return serve(file);
   if (command === 'migrate') {
     const config = await readConfig(file);
-    const { openStore } = await import('./store/index.js');
+    const { openStore } = await import('./store/open-store.js');
     const store = openStore(config.store.url);
     try {
       await store.migrate();
@@ -122,7 +122,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'openapi') {
-    const { openapiYaml } = await import('./ops/openapi.js');
+    const { openapiYaml } = await import('./http/openapi.js');
     process.stdout.write(await openapiYaml());
     return;
   }

@@ -1,25 +1,25 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { remapUnmapped } from './attendance/remap.js';
-import { EventMappings } from './attendance/targets.js';
+import { remapUnmapped } from './processing/remap-unmapped.js';
+import { EventMappings } from './domain/event-mappings.js';
 import type { RelayConfig } from './config/schema.js';
 import type { Dispatcher } from './delivery/dispatcher.js';
-import { createDelivery } from './delivery/wiring.js';
-import { InboxWriter } from './intake/inbox-writer.js';
-import { LoadShedder } from './intake/load-shedding.js';
-import { webhookRoutes } from './intake/webhook-routes.js';
-import { hubspotIntakeRoutes } from './intake/hubspot/routes.js';
-import { BatchWaiters } from './intake/hubspot/waiters.js';
+import { createDelivery } from './delivery/create-delivery.js';
+import { InboxWriter } from './ingest/inbox-writer.js';
+import { LoadShedder } from './ingest/load-shedding.js';
+import { webhookRoutes } from './ingest/webhook-routes.js';
+import { hubspotIntakeRoutes } from './hubspot-compat/routes.js';
+import { BatchWaiters } from './hubspot-compat/waiters.js';
 import { checkReadiness, healthRoutes, type HealthOptions, type Phase } from './ops/health-routes.js';
 import { createSources, processedSourceIds } from './sources/registry.js';
 import { ConfigError } from './config/load.js';
-import { RelayError } from './errors.js';
+import { RelayError } from './http/errors.js';
 import { adminRoutes, type ReloadResult } from './ops/admin-routes.js';
 import { RelayMetrics } from './ops/metrics.js';
 import { metricsRoutes, serveMetricsApart } from './ops/metrics-routes.js';
 import { applyReload } from './ops/reload.js';
-import type { RecordFilter } from './store/types.js';
-import { startStoreWorker, type SpawnedStoreWorker } from './store/worker/client.js';
+import type { RecordFilter } from './store/ports.js';
+import { startStoreWorker, type SpawnedStoreWorker } from './processing/worker/client.js';
 
 
 declare module 'fastify' {
@@ -108,7 +108,7 @@ const relay: FastifyPluginAsync<RelayPluginOptions> = async (app, { config: init
     isClosing: () => closing,
     observe: (source, outcome, reason) => metrics.webhooks.inc({ source, outcome, reason }),
   });
-  // HubSpot-compatible intake (src/intake/hubspot): no routes unless intake.tokens is set.
+  // HubSpot-compatible intake (src/hubspot-compat): no routes unless intake.tokens is set.
   await app.register(hubspotIntakeRoutes, {
     tokens: config.intake.tokens,
     inbox,

@@ -14,7 +14,7 @@ export const RELAY_MAIN = join(ROOT, 'dist/src/main.js');
 export const RELAY_NODE_FLAGS = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
   .scripts.start.split(' ')
   .filter((word) => word.startsWith('--'));
-export const SIMULATOR_MAIN = join(ROOT, 'dist/test/simulators/hubspot/main.js');
+export const SIMULATOR_MAIN = join(ROOT, 'dist/dev/hubspot-simulator/main.js');
 export const BARE_MAIN = join(ROOT, 'bench/bare-server.mjs');
 
 export const SIM_TOKEN = 'sim-token';

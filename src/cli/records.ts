@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { RelayConfig } from '../config/schema.js';
-import { openStore } from '../store/index.js';
-import { RECORD_STATUSES, type RecordFilter, type RecordStatus } from '../store/types.js';
-import { remapUnmapped } from '../attendance/remap.js';
-import { EventMappings } from '../attendance/targets.js';
+import { openStore } from '../store/open-store.js';
+import { RECORD_STATUSES, type RecordFilter, type RecordStatus } from '../store/ports.js';
+import { remapUnmapped } from '../processing/remap-unmapped.js';
+import { EventMappings } from '../domain/event-mappings.js';
 
 const USAGE = `Usage:
   attendance-relay records list [--state dead|unmapped|pending|...] [--source ID] [--event ID] [--email E] [--limit N] [--cursor ID] [--json]

@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import { zoomSignature } from '../sources/zoom/verify.js';
-import { sandboxSecret } from '../sandbox.js';
+import { sandboxSecret } from './sandbox.js';
 
 /** Zoom-shaped sample webhooks: one person registers, joins and leaves webinar 81234567890. */
 export function sampleZoomWebhooks(now = Date.now()): object[] {

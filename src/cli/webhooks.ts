@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { RelayConfig } from '../config/schema.js';
 import { processedSourceIds, waitingReason } from '../sources/registry.js';
-import { openStore } from '../store/index.js';
+import { openStore } from '../store/open-store.js';
 
 const USAGE = `Usage:
   attendance-relay webhooks list [--state waiting|dead] [--limit N] [--cursor ID] [--json]

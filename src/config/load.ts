@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { Value } from 'typebox/value';
 import type { TSchema } from 'typebox';
-import { isDotSegment } from '../attendance/targets.js';
+import { isDotSegment } from '../domain/event-mappings.js';
 import { genericSourceProblems } from '../sources/generic/config.js';
 import { coerceScalars, interpolateEnv } from './interpolate.js';
 import { demoTermsHold, placeholderProblems } from './placeholders.js';

@@ -97,7 +97,7 @@ export const AdminConfig = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
-// --- HubSpot-compatible intake (src/intake/hubspot) ---
+// --- HubSpot-compatible intake (src/hubspot-compat) ---
 export const IntakeConfig = Type.Object(
   {
     /** Bearer tokens accepted on the HubSpot-compatible routes (secrets); none: those routes are off (404). */
@@ -179,7 +179,7 @@ export interface RelayConfig {
   processing: ProcessingConfig;
   logging: LoggingConfig;
   admin: AdminConfig;
-  /** HubSpot-compatible intake (src/intake/hubspot). */
+  /** HubSpot-compatible intake (src/hubspot-compat). */
   intake: IntakeConfig;
   sources: SourceConfig[];
   events: EventMappingConfig[];

@@ -1,5 +1,5 @@
 import type { HubspotAnswer } from '../hubspot/types.js';
-import type { SharedDeliveryState } from '../store/types.js';
+import type { SharedDeliveryState } from '../store/ports.js';
 import type { Log } from '../support/log.js';
 import { AuthPause, type AuthFailure } from './auth-pause.js';
 

@@ -1,7 +1,7 @@
 import { Agent, request } from 'undici';
-import type { AttendanceInput, SubscriberState } from '../attendance/types.js';
-import { isDotSegment, type HubspotTarget } from '../attendance/targets.js';
-import { classifyAnswer, readRateLimitHeaders } from './answers.js';
+import type { AttendanceInput, SubscriberState } from '../domain/facts.js';
+import { isDotSegment, type HubspotTarget } from '../domain/event-mappings.js';
+import { classifyAnswer, readRateLimitHeaders } from './read-answer.js';
 import type { HubspotAnswer, RateLimitHeaders } from './types.js';
 
 export interface HubspotClientOptions {

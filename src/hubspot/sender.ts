@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
 import type { Log } from '../support/log.js';
-import type { AttendanceInput, SubscriberState } from '../attendance/types.js';
-import { parseTargetKey } from '../attendance/targets.js';
+import type { AttendanceInput, SubscriberState } from '../domain/facts.js';
+import { parseTargetKey } from '../domain/event-mappings.js';
 import { maskEmailsIn } from '../support/mask.js';
 import type { HubspotCall, HubspotClient } from './client.js';
-import type { SendGate } from './send-gate.js';
+import type { SendGate } from '../delivery/send-gate.js';
 import type { HubspotAnswer, RateLimitHeaders } from './types.js';
 
 /** Told about every call, for metrics; the hubspot layer knows nothing of how they are kept. */

@@ -1,14 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Dispatcher } from '../delivery/dispatcher.js';
-import { RelayError } from '../errors.js';
-import type { SendGate } from '../hubspot/send-gate.js';
+import { RelayError } from '../http/errors.js';
+import type { SendGate } from '../delivery/send-gate.js';
 import { waitingReason } from '../sources/registry.js';
 import { bearerToken, sameSecret } from '../support/secrets.js';
-import type { AdminRecord, FrontStore, RecordFilter, RecordStatus } from '../store/types.js';
+import type { AdminRecord, FrontStore, RecordFilter, RecordStatus } from '../store/ports.js';
 import type { Phase, Readiness } from './health-routes.js';
 import { InboxWebhookView, RecordsPage, RecordsQuery, ReloadAnswer, ReplayAnswer, ReplayBody, StatusAnswer, WebhookStateQuery } from './admin-schemas.js';
-import { ErrorResponse } from './schemas.js';
+import { ErrorResponse } from '../http/error-schema.js';
 
 export interface ReloadResult {
   applied: string[];

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Dispatcher } from '../delivery/dispatcher.js';
-import type { SendGate } from '../hubspot/send-gate.js';
-import type { FrontStore } from '../store/types.js';
+import type { SendGate } from '../delivery/send-gate.js';
+import type { FrontStore } from '../store/ports.js';
 
 const RECENT_WRITE_FAILURE_MS = 10_000;
 

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { FrontStore } from '../store/types.js';
+import type { FrontStore } from '../store/ports.js';
 
 /** Everything /metrics reports, on a registry of its own (one per relay instance). */
 export class RelayMetrics {

@@ -1,6 +1,6 @@
 import type { Static, TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { RelayError } from '../errors.js';
+import { RelayError } from '../http/errors.js';
 
 export interface Checker<T extends TSchema> {
   /** Returns the value typed, or throws BODY_INVALID naming the first bad field. */

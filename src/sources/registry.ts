@@ -1,6 +1,6 @@
 import type { SourceConfig } from '../config/schema.js';
 import { createEventbriteSource } from './eventbrite/index.js';
-import { createHubspotIntakeSource, HUBSPOT_INTAKE_SOURCE_ID } from '../intake/hubspot/source.js';
+import { createHubspotIntakeSource, HUBSPOT_INTAKE_SOURCE_ID } from './hubspot-compat/index.js';
 import { createGenericSourceFromConfig } from './generic/index.js';
 import { createPresetSource } from './generic/presets/index.js';
 import type { Source } from './types.js';

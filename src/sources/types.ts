@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { TSchema } from 'typebox';
-import type { AttendanceFact } from '../attendance/types.js';
+import type { AttendanceFact } from '../domain/facts.js';
 
 /** A webhook as it arrives: its bytes and headers, nothing parsed yet. */
 export interface RawWebhook {

@@ -1,4 +1,4 @@
-import type { AdminRecord, RecordFilter, RecordStatus } from './types.js';
+import type { AdminRecord, RecordFilter, RecordStatus } from './ports.js';
 
 /**
  * The WHERE clause of a record filter, with `?` placeholders (SQLite) or `$n` (PostgreSQL,

@@ -1,4 +1,4 @@
-import type { RecordStatus } from './types.js';
+import type { RecordStatus } from './ports.js';
 
 /** What operators see and do: listing, replaying, queue depths, a webhook's fate. */
 

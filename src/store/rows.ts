@@ -1,5 +1,5 @@
-import type { SubscriberState } from '../attendance/types.js';
-import type { DeliveryRecord, RecordStatus, SessionRow, SourceEventRow, WebhookStatus } from './types.js';
+import type { SubscriberState } from '../domain/facts.js';
+import type { DeliveryRecord, RecordStatus, SessionRow, SourceEventRow, WebhookStatus } from './ports.js';
 
 export interface RecordRow {
   id: number;

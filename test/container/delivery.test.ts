@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RecordedRequest } from '../simulators/hubspot/types.js';
+import type { RecordedRequest } from '../../dev/hubspot-simulator/types.js';
 import { waitFor } from '../support/wait.js';
 import { participantEvent, registrationEvent } from '../support/zoom.js';
 import { docker, getJson, postZoom, Resources, state, waitHealthy } from './docker.js';

@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import type { AttendanceRow, Fault, RecordedRequest } from '../simulators/hubspot/types.js';
+import type { AttendanceRow, Fault, RecordedRequest } from '../../dev/hubspot-simulator/types.js';
 import { waitFor } from '../support/wait.js';
 import { docker, getJson, publishedUrl, RELAY_IMAGE, ROOT, SIMULATOR_IMAGE, type Resources } from './docker.js';
 

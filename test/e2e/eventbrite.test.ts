@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
+import { startHubspotSimulator, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
 import { eventbriteNotice, noticeHeaders, startEventbriteSimulator, testPing, type EventbriteSimulator } from '../simulators/eventbrite/index.js';
 import { queryDb } from '../support/db.js';
 import { spawnRelay, writeConfig } from '../support/process.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
+import { startHubspotSimulator, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
 import { freshSchema, postgresUrl, type TestSchema } from '../support/postgres.js';
 import { startRelay, ZOOM_SECRET, type TestRelay } from '../support/relay.js';
 import { tempDir } from '../support/temp.js';
@@ -17,7 +17,7 @@ import {
   refusal,
   storedBatches,
   withHeaders,
-} from '../intake/hubspot-sdk.js';
+} from '../hubspot-compat/hubspot-sdk.js';
 
 let hubspot: HubspotSimulator;
 let relay: TestRelay;

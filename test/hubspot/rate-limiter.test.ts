@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../../src/hubspot/rate-limiter.js';
+import { RateLimiter } from '../../src/delivery/rate-limiter.js';
 import { waitFor } from '../support/wait.js';
 
 /** Starts `count` acquires at once and records, per caller, when it was let through. */

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SubscriberState } from '../../src/attendance/types.js';
+import type { SubscriberState } from '../../src/domain/facts.js';
 import { HubspotClient } from '../../src/hubspot/client.js';
-import { RateLimiter } from '../../src/hubspot/rate-limiter.js';
+import { RateLimiter } from '../../src/delivery/rate-limiter.js';
 import { pauseEnd, sendBatch, type SenderOptions, type SendOutcome } from '../../src/hubspot/sender.js';
 import type { HubspotAnswer } from '../../src/hubspot/types.js';
 import { createLogger } from '../../src/ops/logger.js';
-import { startHubspotSimulator, WRITE_SCOPE, type HubspotSimulator } from '../simulators/hubspot/index.js';
+import { startHubspotSimulator, WRITE_SCOPE, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
 import { EVENT_A, EVENT_B, emails, newRecord } from '../support/records.js';
 import { logCapture } from '../support/relay.js';
 import { waitFor } from '../support/wait.js';

@@ -45,7 +45,7 @@ describe('Dockerfile', () => {
     const scripts = instructions
       .filter((i) => i.startsWith('CMD '))
       .map((i) => (JSON.parse(i.slice(4)) as string[]).find((part) => part.endsWith('.js')) ?? 'missing');
-    expect(scripts).toEqual(['dist/test/simulators/hubspot/main.js', 'dist/src/main.js']);
+    expect(scripts).toEqual(['dist/dev/hubspot-simulator/main.js', 'dist/src/main.js']);
     for (const script of scripts) expect(existsSync(resolve(root, script)), script).toBe(true); // npm test builds first
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
+import { startHubspotSimulator, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
 import { startRelay, ZOOM_SECRET, type TestRelay } from '../support/relay.js';
 import { tempDir } from '../support/temp.js';
 import { waitFor } from '../support/wait.js';

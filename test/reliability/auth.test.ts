@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { startHubspotSimulator, WRITE_SCOPE, type HubspotSimulator } from '../simulators/hubspot/index.js';
+import { startHubspotSimulator, WRITE_SCOPE, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
 import { countByStatus, queryDb } from '../support/db.js';
 import { spawnRelay, writeConfig, type RelayProcess } from '../support/process.js';
 import { tempDir } from '../support/temp.js';

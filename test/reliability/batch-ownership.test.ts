@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CRM_TOKEN, getLink, hubspotSdk, input, KIOSK_TOKEN } from '../intake/hubspot-sdk.js';
+import { CRM_TOKEN, getLink, hubspotSdk, input, KIOSK_TOKEN } from '../hubspot-compat/hubspot-sdk.js';
 import { relayForTests } from '../support/relay-fixture.js';
 import { waitFor } from '../support/wait.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
-import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
+import { startHubspotSimulator, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
 import { freePort } from '../support/ports.js';
 import { spawnRelay, writeConfig, type RelayProcess } from '../support/process.js';
 import { tempDir } from '../support/temp.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Client, request } from 'undici';
 import { ConfigError, parseConfig } from '../../src/config/load.js';
 import { attendancePath } from '../../src/hubspot/client.js';
-import { input, KIOSK_TOKEN, storedBatches } from '../intake/hubspot-sdk.js';
+import { input, KIOSK_TOKEN, storedBatches } from '../hubspot-compat/hubspot-sdk.js';
 import { queryDb } from '../support/db.js';
 import { ZOOM_SECRET } from '../support/relay.js';
 import { relayForTests } from '../support/relay-fixture.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
+import { startHubspotSimulator, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
 import { freshSchema, postgresUrl, type TestSchema } from '../support/postgres.js';
 import { adminGet, killAll, postZoom, replicaConfig, startReplica, type Replica } from '../support/replicas.js';
 import { seededRandom, shuffled } from '../support/seed.js';

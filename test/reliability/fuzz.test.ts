@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { request } from 'undici';
-import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
+import { startHubspotSimulator, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
 import { queryDb } from '../support/db.js';
 import { startRelay, ZOOM_SECRET, type TestRelay } from '../support/relay.js';
 import { tempDir } from '../support/temp.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { storedBatches } from '../intake/hubspot-sdk.js';
+import { storedBatches } from '../hubspot-compat/hubspot-sdk.js';
 import { relayProcessForTests } from '../support/relay-fixture.js';
 
 // Issue 12, item 1: one intake request (1 MiB of empty inputs) made ajv collect ~1.4 million errors

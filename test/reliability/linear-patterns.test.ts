@@ -3,7 +3,7 @@ import { request } from 'undici';
 import { relayProcessForTests } from '../support/relay-fixture.js';
 import { staysResponsive } from '../support/responsive.js';
 import { registrationEvent, zoomHeaders } from '../support/zoom.js';
-import { normalizeEmail } from '../../src/attendance/contact.js';
+import { normalizeEmail } from '../../src/domain/contact.js';
 import { maskEmailsIn } from '../../src/support/mask.js';
 
 // Issue 12, item 2: the email check backtracked on a domain full of dots (`a@` + 40,000 dots + `@`

@@ -3,7 +3,7 @@ import { Agent, request } from 'undici';
 import { relayProcessForTests } from '../support/relay-fixture.js';
 import { waitFor } from '../support/wait.js';
 import { registrationEvent, zoomHeaders } from '../support/zoom.js';
-import { RefusalLog } from '../../src/ops/refusal-log.js';
+import { RefusalLog } from '../../src/http/refusal-log.js';
 import type { Log } from '../../src/support/log.js';
 
 // Issue 12, item 9: every shed (503 OVERLOADED) or shutting-down refusal was logged at error level

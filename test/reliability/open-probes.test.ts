@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { startHubspotSimulator, WRITE_SCOPE, type HubspotSimulator } from '../simulators/hubspot/index.js';
+import { startHubspotSimulator, WRITE_SCOPE, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
 import { freePort } from '../support/ports.js';
 import { freshSchema, postgresUrl, type TestSchema } from '../support/postgres.js';
 import { killRelay, spawnRelay, spawnTestRelay, writeConfig, type RelayProcess } from '../support/process.js';

@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
-import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
+import { startHubspotSimulator, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
 import { queryDb } from '../support/db.js';
 import { freePort } from '../support/ports.js';
 import { spawnRelay, writeConfig, type RelayProcess } from '../support/process.js';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
-import { CRM_TOKEN, input, KIOSK_TOKEN, storedBatches } from '../intake/hubspot-sdk.js';
+import { startHubspotSimulator, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
+import { CRM_TOKEN, input, KIOSK_TOKEN, storedBatches } from '../hubspot-compat/hubspot-sdk.js';
 import { startRelay, type TestRelay } from '../support/relay.js';
 import { tempDir } from '../support/temp.js';
 import { waitFor } from '../support/wait.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.js';
-import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
+import { startHubspotSimulator, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
 import { freshSchema, postgresUrl, queryPg, type TestSchema } from '../support/postgres.js';
 import { spawnRelay, writeConfig, type RelayProcess } from '../support/process.js';
 import { emails as emailList } from '../support/records.js';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
-import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
+import { startHubspotSimulator, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
 import { freePort } from '../support/ports.js';
 import { runCli, spawnRelay, writeConfig, type RelayProcess } from '../support/process.js';
 import { adminGet, ADMIN_TOKEN, killAll, postZoom } from '../support/replicas.js';

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/index.js';
+import { openStore } from '../../src/store/open-store.js';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.js';
-import type { ClaimOptions, ClaimResult, DeliveryGroup, DeliveryRecord, Store } from '../../src/store/types.js';
+import type { ClaimOptions, ClaimResult, DeliveryGroup, DeliveryRecord, Store } from '../../src/store/ports.js';
 import { postgresUrl } from '../support/postgres.js';
 import { addRecords, emails, EVENT_A, EVENT_B } from '../support/records.js';
 import { claimedBatch, claimOptions, openStoreUnderTest, schemaVersion, STORE_KINDS, type StoreUnderTest } from '../support/stores.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NewWebhook, Store } from '../../src/store/types.js';
+import type { NewWebhook, Store } from '../../src/store/ports.js';
 import { postgresUrl } from '../support/postgres.js';
 import { openStoreUnderTest, querySql, STORE_KINDS, type StoreUnderTest } from '../support/stores.js';
 

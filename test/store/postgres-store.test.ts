@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openStore } from '../../src/store/index.js';
+import { openStore } from '../../src/store/open-store.js';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.js';
-import type { ClaimOptions, ClaimResult, DeliveryGroup, DeliveryRecord, SharedDeliveryState, Store } from '../../src/store/types.js';
+import type { ClaimOptions, ClaimResult, DeliveryGroup, DeliveryRecord, SharedDeliveryState, Store } from '../../src/store/ports.js';
 import { freshSchema, postgresUrl, queryPg, type TestSchema } from '../support/postgres.js';
 import { addRecords, emails, EVENT_A } from '../support/records.js';
 import { claimedBatch, claimOptions, readRecords } from '../support/stores.js';

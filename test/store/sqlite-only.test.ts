@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/index.js';
+import { openStore } from '../../src/store/open-store.js';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.js';
-import type { Store } from '../../src/store/types.js';
+import type { Store } from '../../src/store/ports.js';
 import { addRecords } from '../support/records.js';
 import { tempDir } from '../support/temp.js';
 

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { DeliveryGroup, InboxEffects, Store } from '../../src/store/types.js';
+import type { DeliveryGroup, InboxEffects, Store } from '../../src/store/ports.js';
 import { addRecords, EVENT_A, newRecord } from '../support/records.js';
 import { claimedBatch, claimOptions, describeEachStore, type StoreUnderTest } from '../support/stores.js';
 

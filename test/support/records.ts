@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import type { AttendanceInput, SubscriberState } from '../../src/attendance/types.js';
-import type { NewRecord, RecordStatus, Store } from '../../src/store/types.js';
+import type { AttendanceInput, SubscriberState } from '../../src/domain/facts.js';
+import type { NewRecord, RecordStatus, Store } from '../../src/store/ports.js';
 
 /** What a test says about one attendance record; everything but the email has a default. */
 export interface RecordSpec {

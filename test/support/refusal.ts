@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { RelayError } from '../../src/errors.js';
+import { RelayError } from '../../src/http/errors.js';
 
 /** The RelayError `fn` throws; fails the test when it throws nothing or something else. */
 export function refusal(fn: () => unknown): RelayError {

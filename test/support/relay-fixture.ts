@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
+import { startHubspotSimulator, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
 import { killRelay, spawnTestRelay, type RelayProcess } from './process.js';
 import { startRelay, type TestRelay } from './relay.js';
 import { tempDir } from './temp.js';

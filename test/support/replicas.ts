@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { startHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/index.js';
+import { startHubspotSimulator, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
 import { freshSchema, postgresUrl, type TestSchema } from './postgres.js';
 import { spawnRelay, writeConfig, type RelayProcess } from './process.js';
 import { tempDir } from './temp.js';

@@ -1,4 +1,4 @@
-import { clean as text } from '../../attendance/contact.js';
+import { clean as text } from '../../domain/contact.js';
 import { checker } from '../check.js';
 import { DetailsFetchError } from '../types.js';
 import type { EventbriteClient } from './client.js';

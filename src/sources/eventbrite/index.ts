@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { RelayError } from '../../errors.js';
+import { RelayError } from '../../http/errors.js';
 import { checker } from '../check.js';
 import { DetailsFetchError, type RawWebhook, type Source, type WebhookRequest, type WebhookVerdict } from '../types.js';
 import { EventbriteClient } from './client.js';

@@ -1,4 +1,4 @@
-import type { AttendanceFact, ContactDetails } from '../../attendance/types.js';
+import type { AttendanceFact, ContactDetails } from '../../domain/facts.js';
 import type { AttendeeSnapshot, EventbriteDetails, EventbriteEnvelope } from './payloads.js';
 import { eventbriteActionKind } from './verify.js';
 

@@ -1,4 +1,4 @@
-import { RelayError } from '../../errors.js';
+import { RelayError } from '../../http/errors.js';
 import { sameSecret } from '../../support/secrets.js';
 
 /**

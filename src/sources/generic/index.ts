@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Type } from 'typebox';
-import { RelayError } from '../../errors.js';
-import type { AttendanceFact } from '../../attendance/types.js';
+import { RelayError } from '../../http/errors.js';
+import type { AttendanceFact } from '../../domain/facts.js';
 import type { RawWebhook, Source, WebhookRequest, WebhookVerdict } from '../types.js';
 import { DEFAULT_MAX_BODY_AGE_HOURS, type GenericSourceConfig, type MapConfig, type VerifyConfig } from './config.js';
 import { Mapper } from './map.js';

@@ -1,7 +1,7 @@
-import type { AttendanceFact, ContactDetails } from '../../attendance/types.js';
-import { normalizeEmail } from '../../attendance/contact.js';
-import { isDotSegment } from '../../attendance/targets.js';
-import { RelayError } from '../../errors.js';
+import type { AttendanceFact, ContactDetails } from '../../domain/facts.js';
+import { normalizeEmail } from '../../domain/contact.js';
+import { isDotSegment } from '../../domain/event-mappings.js';
+import { RelayError } from '../../http/errors.js';
 import type { MapConfig, StateName } from './config.js';
 import { isPresent, parseSpec, resolve, specText, type ParsedPath, type PathSpec, type Payload } from './path.js';
 import { describeFound, parseTime, propertyText, scalarText } from './values.js';

@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { RelayError } from '../../errors.js';
+import { RelayError } from '../../http/errors.js';
 import { bearerToken, constantTimeEqual, sameSecret } from '../../support/secrets.js';
 import type { Verified } from '../types.js';
 import { parseTime } from './values.js';

@@ -1,6 +1,6 @@
-import type { AttendanceFact, ContactDetails } from '../../attendance/types.js';
+import type { AttendanceFact, ContactDetails } from '../../domain/facts.js';
 import type { Static } from 'typebox';
-import { RelayError } from '../../errors.js';
+import { RelayError } from '../../http/errors.js';
 import { checker } from '../check.js';
 import {
   EndedPayload,

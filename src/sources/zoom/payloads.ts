@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { NOT_DOT_SEGMENT } from '../../attendance/targets.js';
+import { NOT_DOT_SEGMENT } from '../../domain/event-mappings.js';
 
 /**
  * Zoom webhook shapes. Field names follow Zoom's webhook reference and typed

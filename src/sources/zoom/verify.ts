@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { RelayError } from '../../errors.js';
+import { RelayError } from '../../http/errors.js';
 import { constantTimeEqual } from '../../support/secrets.js';
 
 function hmacHex(secret: string, ...parts: Array<string | Buffer>): string {

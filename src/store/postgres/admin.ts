@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { ADMIN_RECORD_COLUMNS, recordFilterSql, toAdminRecord, type AdminRecordRow } from '../admin-sql.js';
 import { UNPROCESSED_INBOX } from '../rows.js';
-import type { AdminQueries, DeadWebhook, WaitingWebhook } from '../types.js';
+import type { AdminQueries, DeadWebhook, WaitingWebhook } from '../ports.js';
 
 // $1: the known sources.
 const WAITING_FOR_SOURCE = 'processed_at IS NULL AND source_id <> ALL($1::text[])';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { RECORD_STATUSES, type ClaimOptions, type ClaimResult, type DeliveryGroup, type DeliveryOutcome, type RecordStatus } from '../types.js';
-import { overtakenBy, reassertAfter, reassertedAfter, type RecordPosition } from '../last-word.js';
+import { RECORD_STATUSES, type ClaimOptions, type ClaimResult, type DeliveryGroup, type DeliveryOutcome, type RecordStatus } from '../ports.js';
+import { overtakenBy, reassertAfter, reassertedAfter, type RecordPosition } from '../../domain/delivery-order.js';
 import { toDeliveryRecord, type RecordRow } from '../rows.js';
 import { inTransaction } from './pool.js';
 

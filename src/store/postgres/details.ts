@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { toWebhookStatus, WEBHOOK_STATUS_SQL, type WebhookDbRow, type WebhookRecordDbRow } from '../rows.js';
-import type { DetailsQueue, InboxRow, WebhookStatus } from '../types.js';
+import type { DetailsQueue, InboxRow, WebhookStatus } from '../ports.js';
 
 /** The background fetch of thin notices' details (claimed with a lease, SKIP LOCKED), and a webhook's outcome. */
 export function postgresDetailsQueries(pool: pg.Pool): DetailsQueue & { webhookStatus(id: number): Promise<WebhookStatus | undefined> } {

@@ -1,5 +1,5 @@
 import type { Log } from '../../support/log.js';
-import type { Store } from '../types.js';
+import type { Store } from '../ports.js';
 import { postgresAdminQueries } from './admin.js';
 import { postgresDetailsQueries } from './details.js';
 import { claimBatch, completeDeliveries, countByStatus, prune, releaseExpiredLeases } from './delivery.js';

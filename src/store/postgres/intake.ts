@@ -1,6 +1,6 @@
-import { isOpen } from '../../attendance/sessions.js';
-import type { ContactDetails } from '../../attendance/types.js';
-import type { AcceptedWebhook, InboxEffects, InboxRow, IntakeView, NewRecord, NewWebhook, SessionRow } from '../types.js';
+import { isOpen } from '../../domain/sessions.js';
+import type { ContactDetails } from '../../domain/facts.js';
+import type { AcceptedWebhook, InboxEffects, InboxRow, IntakeView, NewRecord, NewWebhook, SessionRow } from '../ports.js';
 import { toSessionRow, toSourceEventRow, UNPROCESSED_INBOX, type SessionDbRow, type SourceEventDbRow } from '../rows.js';
 import type { Queryable } from './pool.js';
 

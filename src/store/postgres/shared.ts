@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { PauseKind, SharedDeliveryState, SharedPause } from '../types.js';
+import type { PauseKind, SharedDeliveryState, SharedPause } from '../ports.js';
 
 const DB_NOW = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
 

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { ADMIN_RECORD_COLUMNS, recordFilterSql, toAdminRecord, type AdminRecordRow } from '../admin-sql.js';
 import { UNPROCESSED_INBOX } from '../rows.js';
-import type { AdminQueries, DeadWebhook, QueueStats, WaitingWebhook } from '../types.js';
+import type { AdminQueries, DeadWebhook, QueueStats, WaitingWebhook } from '../ports.js';
 
 // The known sources as a JSON array.
 const WAITING_FOR_SOURCE = 'processed_at IS NULL AND source_id NOT IN (SELECT value FROM json_each(?))';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { SubscriberState } from '../../attendance/types.js';
+import type { SubscriberState } from '../../domain/facts.js';
 import {
   RECORD_STATUSES,
   type ClaimOptions,
@@ -8,8 +8,8 @@ import {
   type DeliveryGroup,
   type DeliveryOutcome,
   type RecordStatus,
-} from '../types.js';
-import { overtakenBy, reassertAfter, reassertedAfter, type RecordPosition } from '../last-word.js';
+} from '../ports.js';
+import { overtakenBy, reassertAfter, reassertedAfter, type RecordPosition } from '../../domain/delivery-order.js';
 import { toDeliveryRecord, type RecordRow } from '../rows.js';
 
 type ReadyRow = RecordRow & { overtaken_by: string | null };

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { toWebhookStatus, WEBHOOK_STATUS_SQL, type WebhookDbRow, type WebhookRecordDbRow } from '../rows.js';
-import type { DetailsQueue, InboxRow, WebhookStatus } from '../types.js';
+import type { DetailsQueue, InboxRow, WebhookStatus } from '../ports.js';
 
 /** The background fetch of thin notices' details, and what became of a webhook. */
 export function sqliteDetailsQueries(db: Database.Database) {

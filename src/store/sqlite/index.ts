@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Store } from '../types.js';
+import type { Store } from '../ports.js';
 import { sqliteAdminQueries } from './admin.js';
 import { sqliteDeliveryQueries } from './delivery.js';
 import { sqliteDetailsQueries } from './details.js';

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { isOpen } from '../../attendance/sessions.js';
-import type { ContactDetails } from '../../attendance/types.js';
-import type { AcceptedWebhook, InboxEffects, InboxRow, NewWebhook, SessionRow, SourceEventRow } from '../types.js';
+import { isOpen } from '../../domain/sessions.js';
+import type { ContactDetails } from '../../domain/facts.js';
+import type { AcceptedWebhook, InboxEffects, InboxRow, NewWebhook, SessionRow, SourceEventRow } from '../ports.js';
 import { toSessionRow, toSourceEventRow, UNCONFIGURED_OUTCOME, UNPROCESSED_INBOX, type SessionDbRow, type SourceEventDbRow } from '../rows.js';
 
 /** Queries for webhook intake and processing (inbox, contacts, sessions). */

@@ -5,7 +5,7 @@ import { createEventbriteSource } from '../../../src/sources/eventbrite/index.js
 import type { EventbriteSourceConfig } from '../../../src/sources/eventbrite/config.js';
 import { apiUrlUnderBase, eventbriteActionKind, isOrderUrl } from '../../../src/sources/eventbrite/verify.js';
 import type { RawWebhook } from '../../../src/sources/types.js';
-import { receiveWebhook } from '../../../src/intake/receive-webhook.js';
+import { receiveWebhook } from '../../../src/ingest/receive-webhook.js';
 import { eventbriteNotice, testPing } from '../../simulators/eventbrite/notices.js';
 import { refusal } from '../../support/refusal.js';
 

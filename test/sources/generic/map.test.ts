@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeEmail } from '../../../src/attendance/contact.js';
+import { normalizeEmail } from '../../../src/domain/contact.js';
 import type { MapConfig } from '../../../src/sources/generic/config.js';
 import { Mapper, MappingError } from '../../../src/sources/generic/map.js';
 import type { Payload } from '../../../src/sources/generic/path.js';

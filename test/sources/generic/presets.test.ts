@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AttendanceFact } from '../../../src/attendance/types.js';
-import { receiveWebhook } from '../../../src/intake/receive-webhook.js';
+import type { AttendanceFact } from '../../../src/domain/facts.js';
+import { receiveWebhook } from '../../../src/ingest/receive-webhook.js';
 import { createPresetSource } from '../../../src/sources/generic/presets/index.js';
 import { refusal } from '../../support/refusal.js';
 import { livestormPeople, lumaGuest, titoCheckin, titoRegistration, titoTicket } from './payloads.js';

@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load.js';
-import { receiveWebhook } from '../../../src/intake/receive-webhook.js';
+import { receiveWebhook } from '../../../src/ingest/receive-webhook.js';
 import type { GenericSourceConfig } from '../../../src/sources/generic/config.js';
 import { createGenericSourceFromConfig } from '../../../src/sources/generic/index.js';
 import type { WebhookVerdict } from '../../../src/sources/types.js';

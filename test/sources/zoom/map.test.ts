@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import type { AttendanceFact } from '../../../src/attendance/types.js';
-import { receiveWebhook } from '../../../src/intake/receive-webhook.js';
+import type { AttendanceFact } from '../../../src/domain/facts.js';
+import { receiveWebhook } from '../../../src/ingest/receive-webhook.js';
 import { createZoomSource } from '../../../src/sources/zoom/index.js';
 import type { WebhookVerdict } from '../../../src/sources/types.js';
 import { endedEvent, participantEvent, registrationEvent, zoomHeaders } from '../../support/zoom.js';

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load.js';
-import { receiveWebhook } from '../../../src/intake/receive-webhook.js';
+import { receiveWebhook } from '../../../src/ingest/receive-webhook.js';
 import { createSources } from '../../../src/sources/registry.js';
 import type { Source } from '../../../src/sources/types.js';
 import { urlValidationAnswer, verifyZoomSignature } from '../../../src/sources/zoom/verify.js';
