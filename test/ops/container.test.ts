@@ -78,7 +78,7 @@ describe('src (what the runtime image holds)', () => {
       };
       visit(ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true));
     }
-    expect(outside).toEqual(['src/sandbox.ts: import() of simulatorModule']);
+    expect(outside).toEqual(['src/cli/sandbox.ts: import() of simulatorModule']);
   });
 });
 
