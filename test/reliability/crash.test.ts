@@ -3,6 +3,7 @@ import { Agent, request } from 'undici';
 import { startHubspotSimulator, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
 import { freePort } from '../support/ports.js';
 import { spawnRelay, writeConfig, type RelayProcess } from '../support/process.js';
+import { seededRandom } from '../support/seed.js';
 import { tempDir } from '../support/temp.js';
 import { waitFor } from '../support/wait.js';
 import { registrationEvent, zoomHeaders } from '../support/zoom.js';
@@ -16,6 +17,8 @@ const CONCURRENT_CALLS = 4;
 let hubspot: HubspotSimulator;
 let temp: ReturnType<typeof tempDir>;
 let relay: RelayProcess | undefined;
+/** Where the kills land; printed, and repeatable with TEST_SEED. */
+const random = seededRandom('crash');
 const agent = new Agent({ connections: 16, connectTimeout: 1000 });
 
 beforeEach(async () => {
@@ -44,7 +47,7 @@ describe('crash: SIGKILL three times while 5,000 webhooks arrive', () => {
     const start = () => spawnRelay(['serve', '--config', file], { port });
     relay = await start();
 
-    const killAt = Array.from({ length: KILLS }, () => 500 + Math.floor(Math.random() * (WEBHOOKS - 1000))).sort((a, b) => a - b);
+    const killAt = Array.from({ length: KILLS }, () => 500 + Math.floor(random() * (WEBHOOKS - 1000))).sort((a, b) => a - b);
     const emails = Array.from({ length: WEBHOOKS }, (_, i) => `crash${i}@example.com`);
     const queue = [...emails];
     const acknowledged = new Set<string>();
