@@ -122,7 +122,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'openapi') {
-    const { openapiYaml } = await import('./http/openapi.js');
+    const { openapiYaml } = await import('./cli/openapi.js');
     process.stdout.write(await openapiYaml());
     return;
   }
