@@ -20,6 +20,18 @@ export const ServerConfig = Type.Object(
     drainDelayMs: Type.Integer({ minimum: 0, default: 0 }),
     /** How long SIGTERM waits for an in-flight HubSpot call before exiting anyway. */
     shutdownGraceMs: Type.Integer({ minimum: 0, default: 10_000 }),
+    // A client that trickles its request (slowloris) is cut off rather than holding a socket.
+    /** A request's headers must arrive within this (at most requestTimeoutMs). */
+    headersTimeoutMs: Type.Integer({ minimum: 1000, default: 10_000 }),
+    /** A whole request must arrive within this. */
+    requestTimeoutMs: Type.Integer({ minimum: 1000, default: 30_000 }),
+    /** How often the two timeouts above are checked (Node's default is 30 s). */
+    connectionsCheckingIntervalMs: Type.Integer({ minimum: 100, default: 2000 }),
+    /**
+     * Fastify's `connectionTimeout`. Fastify applies it only to a server it creates itself, and the
+     * relay creates its own (for the timeouts above), so today it is recorded but not applied.
+     */
+    connectionTimeoutMs: Type.Integer({ minimum: 0, default: 60_000 }),
   },
   { additionalProperties: false, default: {} },
 );

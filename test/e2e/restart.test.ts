@@ -139,4 +139,19 @@ describe('graceful shutdown', () => {
     const resent = hubspot.requests().slice(before).filter((r) => JSON.stringify(r.body).includes('drain@example.com'));
     expect(resent).toEqual([]);
   });
+
+  it('when a second SIGTERM arrives while the relay drains, then it says so and exits 1 at once', async () => {
+    const file = writeConfig(temp.dir, {
+      server: { host: '127.0.0.1', port: 0, drainDelayMs: 60_000 },
+      store: { url: `sqlite:${temp.dir}/relay.db` },
+      hubspot: { baseUrl: hubspot.url, accessToken: 'sim-token' },
+      sources: [{ id: 'zoom', type: 'zoom', secretToken: SECRET }],
+    });
+    relay = await spawnRelay(['serve', '--config', file]);
+    relay.child.kill('SIGTERM');
+    await waitFor(() => relay!.logs.some((l) => l.msg === 'draining: no new webhooks, finishing the HubSpot call in flight'), 'the draining line');
+    relay.child.kill('SIGTERM');
+    expect(await relay.exited).toEqual({ code: 1, signal: null });
+    expect(relay.logs.find((l) => l.msg === 'second signal: exiting now')).toMatchObject({ signal: 'SIGTERM' });
+  });
 });
