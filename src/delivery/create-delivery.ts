@@ -4,7 +4,7 @@ import { RateLimiter } from './rate-limiter.js';
 import type { SendGate } from './send-gate.js';
 import { SharedSendGate } from './shared-send-gate.js';
 import type { RelayMetrics } from '../ops/metrics.js';
-import type { FrontStore } from '../store/ports.js';
+import type { DeliveryQueue } from '../store/ports.js';
 import type { Log } from '../support/log.js';
 import { Dispatcher } from './dispatcher.js';
 
@@ -19,7 +19,7 @@ export function createDelivery({
   onSettled,
 }: {
   config: RelayConfig;
-  store: FrontStore;
+  store: DeliveryQueue;
   metrics: RelayMetrics;
   log: Log;
   /** Records delivered or dead-lettered (by id). */

@@ -121,8 +121,8 @@ export type DeliveryOutcome =
   | { id: number; kind: 'retry'; error: string; notBefore: number; countAttempt: boolean }
   | { id: number; kind: 'dead'; error: string };
 
-/** What one processing round reads and writes. */
-export interface IntakeView {
+/** What one processing round reads and writes (see ProcessingStore.processExclusively). */
+export interface ProcessingRound {
   /**
    * The oldest webhooks processing still has to read, of `sources` only (all when absent): a
    * replica never takes a webhook of a source it does not have; it waits for one that does.
@@ -176,20 +176,33 @@ export interface SharedDeliveryState {
   readPauses(): Promise<SharedPause[]>;
 }
 
-export interface Store extends IntakeView, DetailsQueue, AdminQueries {
-  readonly kind: 'sqlite' | 'postgres';
-  migrate(): Promise<void>;
-  /** Proves the store can take a write now; throws when it cannot. */
-  ping(): Promise<void>;
-  close(): Promise<void>;
-
+/** Webhook intake: stores webhooks as they arrive (ingest's group commit). */
+export interface InboxStore {
   insertWebhooks(rows: NewWebhook[]): Promise<AcceptedWebhook[]>;
+}
+
+/** What became of one stored webhook (the HubSpot-compatible intake's batch status). */
+export interface WebhookLookup {
+  webhookStatus(id: number): Promise<WebhookStatus | undefined>;
+}
+
+/** Processing: one round at a time across replicas, and the inbox sweeps around it. */
+export interface ProcessingStore {
   /**
    * Runs one processing round alone: across every replica sharing the store, one
    * round at a time, so sessions and contacts are never written by two at once.
    */
-  processExclusively<T>(round: (view: IntakeView) => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
+  processExclusively<T>(round: (view: ProcessingRound) => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
+  /**
+   * Webhooks an older relay marked processed because their source was not configured there
+   * (`{"error":"source … is not configured"}`) become unprocessed again: processed by a replica
+   * that has the source, or waiting for one. Returns how many.
+   */
+  reopenUnconfiguredWebhooks(): Promise<number>;
+}
 
+/** Delivery: claims batches of records ready for HubSpot, keeps their lease, settles them. */
+export interface DeliveryQueue {
   /** At start-up: records a dead process left in flight become pending (SQLite: all; PostgreSQL: expired leases). */
   releaseInflight(now?: number): Promise<number>;
   /** Batches whose lease ran out (their replica died) become pending again. */
@@ -209,46 +222,40 @@ export interface Store extends IntakeView, DetailsQueue, AdminQueries {
    * queued again so it stays HubSpot's last word (`reasserted` counts them).
    */
   completeDeliveries(outcomes: DeliveryOutcome[], now: number, claimToken?: string): Promise<{ reasserted: number }>;
-  unmappedEvents(): Promise<Array<{ sourceId: string; sourceEventId: string }>>;
-  mapRecords(sourceId: string, sourceEventId: string, targetKey: string, now: number): Promise<number>;
-
-  webhookStatus(id: number): Promise<WebhookStatus | undefined>;
-  /**
-   * Webhooks an older relay marked processed because their source was not configured there
-   * (`{"error":"source … is not configured"}`) become unprocessed again: processed by a replica
-   * that has the source, or waiting for one. Returns how many.
-   */
-  reopenUnconfiguredWebhooks(): Promise<number>;
-  countByStatus(): Promise<Record<RecordStatus, number>>;
-  prune(deliveredBefore: number, webhooksBefore: number): Promise<{ records: number; webhooks: number }>;
-
   /** Cross-replica delivery state; absent for a store only one process can use. */
   readonly shared?: SharedDeliveryState;
 }
 
-/** The store methods the request thread calls (through the store worker, see worker/client.ts). */
-export const FRONT_STORE_METHODS = [
-  'ping',
-  'insertWebhooks',
-  'releaseInflight',
-  'releaseExpiredLeases',
-  'renewLease',
-  'pendingGroups',
-  'claimBatch',
-  'completeDeliveries',
-  'unmappedEvents',
-  'mapRecords',
-  'countByStatus',
-  'prune',
-  'webhookStatus',
-  'listRecords',
-  'replayDeadRecords',
-  'listDeadWebhooks',
-  'replayDeadWebhooks',
-  'queueStats',
-  'listWaitingWebhooks',
-  'countWaitingWebhooks',
-] as const satisfies ReadonlyArray<keyof Store>;
+/** Records of events with no HubSpot event yet: mapped once the configuration names one. */
+export interface RecordMapping {
+  unmappedEvents(): Promise<Array<{ sourceId: string; sourceEventId: string }>>;
+  mapRecords(sourceId: string, sourceEventId: string, targetKey: string, now: number): Promise<number>;
+}
 
-/** What the request thread uses of the store; processing lives with the store in its worker. */
-export type FrontStore = Pick<Store, (typeof FRONT_STORE_METHODS)[number] | 'shared'>;
+/** Looking after the store itself: schema, the health probe, record counts, retention. */
+export interface Maintenance {
+  readonly kind: 'sqlite' | 'postgres';
+  migrate(): Promise<void>;
+  /** Proves the store can take a write now; throws when it cannot. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  countByStatus(): Promise<Record<RecordStatus, number>>;
+  prune(deliveredBefore: number, webhooksBefore: number): Promise<{ records: number; webhooks: number }>;
+}
+
+/**
+ * The whole store, as SQLite and PostgreSQL implement it: every port above. Consumers take
+ * the port (or the few methods of one) they use, never this.
+ */
+export type Store = InboxStore &
+  WebhookLookup &
+  ProcessingStore &
+  ProcessingRound &
+  DetailsQueue &
+  DeliveryQueue &
+  RecordMapping &
+  AdminQueries &
+  Maintenance;
+
+/** The old name of ProcessingRound, kept while the store internals still use it. */
+export type IntakeView = ProcessingRound;
