@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { RelayConfig } from '../../config/schema.js';
 import type { Log } from '../../support/log.js';
 import type { DeliveryGroup, SharedDeliveryState } from '../../store/ports.js';
-import { REQUEST_THREAD_METHODS, SHARED_METHODS, type FromWorker, type RequestThreadStore, type ToWorker } from './protocol.js';
+import { SHARED_METHODS, sharedCallName, STORE_METHODS, type FromWorker, type RequestThreadStore, type ToWorker } from './protocol.js';
 
 export interface StoreWorkerOptions {
   config: RelayConfig;
@@ -121,10 +121,10 @@ export async function startStoreWorker(options: StoreWorkerOptions, spawned: Spa
   });
 
   const shared = await ready;
-  const store = Object.fromEntries(REQUEST_THREAD_METHODS.map((m) => [m, (...args: unknown[]) => call(m, args)])) as unknown as RequestThreadStore;
+  const store = Object.fromEntries(STORE_METHODS.map((m) => [m, (...args: unknown[]) => call(m, args)])) as unknown as RequestThreadStore;
   Object.assign(store, {
     shared: shared
-      ? (Object.fromEntries(SHARED_METHODS.map((m) => [m, (...args: unknown[]) => call(`shared.${m}`, args)])) as unknown as SharedDeliveryState)
+      ? (Object.fromEntries(SHARED_METHODS.map((m) => [m, (...args: unknown[]) => call(sharedCallName(m), args)])) as unknown as SharedDeliveryState)
       : undefined,
   });
   return {
