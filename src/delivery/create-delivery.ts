@@ -3,7 +3,7 @@ import { HubspotClient } from '../hubspot/client.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { SendGate } from './send-gate.js';
 import { SharedSendGate } from './shared-send-gate.js';
-import type { RelayMetrics } from '../ops/metrics.js';
+import type { DeliveryMetrics } from './delivery-metrics.js';
 import type { DeliveryQueue } from '../store/ports.js';
 import type { Log } from '../support/log.js';
 import { Dispatcher } from './dispatcher.js';
@@ -20,7 +20,7 @@ export function createDelivery({
 }: {
   config: RelayConfig;
   store: DeliveryQueue;
-  metrics: RelayMetrics;
+  metrics: DeliveryMetrics;
   log: Log;
   /** Records delivered or dead-lettered (by id). */
   onSettled?: (recordIds: number[]) => void;

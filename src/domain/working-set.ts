@@ -1,5 +1,5 @@
 import type { ContactDetails } from './facts.js';
-import type { InboxEffects, NewRecord, ProcessingRound, SessionRow, SourceEventRow } from '../store/ports.js';
+import type { InboxEffects, NewRecord, ProcessingRound, SessionRow, SourceEventRow } from './processing-round.js';
 
 const key = (...parts: string[]) => parts.join('\u0000');
 

@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { DetailsFetcher } from '../details-fetcher.js';
 import { WebhookProcessor } from '../processor.js';
 import { EventMappings } from '../../domain/event-mappings.js';
-import { createLogger } from '../../ops/logger.js';
+import { createLogger } from '../../support/logger.js';
 import { createSources } from '../../sources/registry.js';
 import type { Log } from '../../support/log.js';
 import { openStore } from '../../store/open-store.js';
