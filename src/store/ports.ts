@@ -7,8 +7,8 @@ export type * from '../domain/processing-round.js';
 export type * from './admin-types.js';
 import type { AdminQueries, WebhookStatus } from './admin-types.js';
 
-export type RecordStatus = 'unmapped' | 'pending' | 'inflight' | 'delivered' | 'dead' | 'superseded';
-export const RECORD_STATUSES: RecordStatus[] = ['unmapped', 'pending', 'inflight', 'delivered', 'dead', 'superseded'];
+import type { RecordStatus } from './record-status.js';
+export { RECORD_STATUSES, type RecordStatus } from './record-status.js';
 
 export interface NewWebhook {
   sourceId: string;
