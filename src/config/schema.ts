@@ -1,7 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { EventbriteSourceConfig } from '../sources/eventbrite/config.js';
-import { GenericSourceConfig, LivestormSourceConfig, LumaSourceConfig, TitoSourceConfig } from '../sources/generic/config.js';
-import { ZoomSourceConfig } from '../sources/zoom/config.js';
+import type { SourceConfig } from '../sources/source-configs.js';
 import { MIN_SECRET_LENGTH } from '../sources/common-config.js';
 
 export const ServerConfig = Type.Object(
@@ -149,17 +147,7 @@ export const EventMappingConfig = Type.Object(
   { additionalProperties: false },
 );
 
-/** Every source type the relay knows; `type` picks the schema. */
-export const SourceConfigByType = {
-  zoom: ZoomSourceConfig,
-  generic: GenericSourceConfig,
-  tito: TitoSourceConfig,
-  luma: LumaSourceConfig,
-  livestorm: LivestormSourceConfig,
-  eventbrite: EventbriteSourceConfig,
-} as const;
-export type SourceType = keyof typeof SourceConfigByType;
-export type SourceConfig = ZoomSourceConfig | EventbriteSourceConfig | GenericSourceConfig | TitoSourceConfig | LumaSourceConfig | LivestormSourceConfig;
+export { SourceConfigByType, type SourceConfig, type SourceType } from '../sources/source-configs.js';
 
 export const RelayConfigShape = Type.Object(
   {

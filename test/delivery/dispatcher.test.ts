@@ -5,7 +5,7 @@ import { Dispatcher } from '../../src/delivery/dispatcher.js';
 import { HubspotClient } from '../../src/hubspot/client.js';
 import { RateLimiter } from '../../src/delivery/rate-limiter.js';
 import type { SenderOptions } from '../../src/hubspot/sender.js';
-import { createLogger } from '../../src/ops/logger.js';
+import { createLogger } from '../../src/support/logger.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { DeliveryGroup, Store } from '../../src/store/ports.js';
 import { startHubspotSimulator, WRITE_SCOPE, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
