@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { buildApp } from '../app.js';
+import { buildApp } from '../app/build-app.js';
 import { parseConfig } from '../config/load.js';
 
 /** The OpenAPI document of a relay with one Zoom source named "zoom", as YAML. */

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import closeWithGrace from 'close-with-grace';
-import { buildApp } from '../app.js';
+import { buildApp } from '../app/build-app.js';
 import { loadConfig } from '../config/load.js';
 import type { RelayConfig } from '../config/schema.js';
 import type { SpawnedStoreWorker } from '../processing/worker/client.js';

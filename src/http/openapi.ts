@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
-import { RELAY_VERSION } from '../version.js';
+import { RELAY_VERSION } from '../support/version.js';
 
 /** Collects every route's schema into an OpenAPI document (registered before the routes). */
 export async function registerOpenapi(app: FastifyInstance): Promise<void> {

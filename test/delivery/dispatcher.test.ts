@@ -59,7 +59,7 @@ interface Started {
   limiter: RateLimiter;
 }
 
-/** Builds the dispatcher the way relay-plugin does, pointed at the simulator, and starts it. */
+/** Builds the dispatcher the way the delivery plugin (src/app/plugins/delivery.ts) does, pointed at the simulator, and starts it. */
 function startDispatcher(hubspot: Partial<HubspotConfig> = {}, sender: Partial<SenderOptions> = {}): Started {
   const config: HubspotConfig = {
     baseUrl: sim.url,
@@ -75,7 +75,7 @@ function startDispatcher(hubspot: Partial<HubspotConfig> = {}, sender: Partial<S
     ...hubspot,
   };
   const log = createLogger({ level: 'debug' }, capture.stream);
-  // As relay-plugin does, with its 100 ms margin: a request reaches HubSpot a little after it is counted.
+  // As the delivery plugin does, with its 100 ms margin: a request reaches HubSpot a little after it is counted.
   const limiter = new RateLimiter({ maxPerWindow: config.requestsPerTenSeconds, windowMs: WINDOW_MS, marginMs: 100 });
   const client = new HubspotClient({
     baseUrl: config.baseUrl,

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import type { RelayConfig } from '../config/schema.js';
-import { hubspotIntakeRoutes } from '../hubspot-compat/routes.js';
-import { BatchWaiters } from '../hubspot-compat/waiters.js';
+import type { RelayConfig } from '../../config/schema.js';
+import { hubspotIntakeRoutes } from '../../hubspot-compat/routes.js';
+import { BatchWaiters } from '../../hubspot-compat/waiters.js';
 
 /** HubSpot's attendance endpoints for HubSpot's own SDK (src/hubspot-compat): no routes unless intake.tokens is set. */
 const hubspotCompat: FastifyPluginAsync<{ config: RelayConfig }> = async (app, { config }) => {

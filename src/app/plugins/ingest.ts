@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import type { RelayConfig } from '../config/schema.js';
-import { InboxWriter } from '../ingest/inbox-writer.js';
-import { LoadShedder } from '../ingest/load-shedding.js';
-import { webhookRoutes } from '../ingest/webhook-routes.js';
-import { createSources } from '../sources/registry.js';
+import type { RelayConfig } from '../../config/schema.js';
+import { InboxWriter } from '../../ingest/inbox-writer.js';
+import { LoadShedder } from '../../ingest/load-shedding.js';
+import { webhookRoutes } from '../../ingest/webhook-routes.js';
+import { createSources } from '../../sources/registry.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

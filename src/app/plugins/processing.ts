@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import type { RelayConfig } from '../config/schema.js';
-import { EventMappings } from '../domain/event-mappings.js';
-import { remapUnmapped } from '../processing/remap-unmapped.js';
-import type { RecordFilter } from '../store/ports.js';
+import type { RelayConfig } from '../../config/schema.js';
+import { EventMappings } from '../../domain/event-mappings.js';
+import { remapUnmapped } from '../../processing/remap-unmapped.js';
+import type { RecordFilter } from '../../store/ports.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { ConfigError } from '../config/load.js';
-import type { RelayConfig } from '../config/schema.js';
-import { RelayError } from '../http/errors.js';
-import { adminRoutes, type ReloadResult } from '../ops/admin-routes.js';
-import { checkReadiness, healthRoutes, type HealthOptions, type Phase } from '../ops/health-routes.js';
-import { metricsRoutes, serveMetricsApart } from '../ops/metrics-routes.js';
-import { applyReload } from '../ops/reload.js';
-import { processedSourceIds } from '../sources/registry.js';
+import { ConfigError } from '../../config/load.js';
+import type { RelayConfig } from '../../config/schema.js';
+import { RelayError } from '../../http/errors.js';
+import { adminRoutes, type ReloadResult } from '../../ops/admin-routes.js';
+import { checkReadiness, healthRoutes, type HealthOptions, type Phase } from '../../ops/health-routes.js';
+import { metricsRoutes, serveMetricsApart } from '../../ops/metrics-routes.js';
+import { applyReload } from '../../ops/reload.js';
+import { processedSourceIds } from '../../sources/registry.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

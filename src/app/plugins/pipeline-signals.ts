@@ -1,4 +1,4 @@
-import type { DeliveryGroup } from '../store/ports.js';
+import type { DeliveryGroup } from '../../store/ports.js';
 
 type Listener<T> = (value: T) => void;
 

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import type { RelayConfig } from '../config/schema.js';
-import { createDelivery } from '../delivery/create-delivery.js';
-import type { Dispatcher } from '../delivery/dispatcher.js';
-import type { SendGate } from '../delivery/send-gate.js';
+import type { RelayConfig } from '../../config/schema.js';
+import { createDelivery } from '../../delivery/create-delivery.js';
+import type { Dispatcher } from '../../delivery/dispatcher.js';
+import type { SendGate } from '../../delivery/send-gate.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import type { RelayConfig } from '../config/schema.js';
-import { RelayMetrics } from '../ops/metrics.js';
-import { startStoreWorker, type SpawnedStoreWorker, type StoreWorker } from '../processing/worker/client.js';
-import { processedSourceIds } from '../sources/registry.js';
+import type { RelayConfig } from '../../config/schema.js';
+import { RelayMetrics } from '../../ops/metrics.js';
+import { startStoreWorker, type SpawnedStoreWorker, type StoreWorker } from '../../processing/worker/client.js';
+import { processedSourceIds } from '../../sources/registry.js';
 import { PipelineSignals } from './pipeline-signals.js';
 
 /** The store as the main thread sees it: calls into the store worker thread, timed for /metrics. */
