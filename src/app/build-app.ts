@@ -5,7 +5,7 @@ import { destination as pinoDestination, type Logger } from 'pino';
 import type { RelayConfig } from '../config/schema.js';
 import { installErrorHandler } from '../http/error-handler.js';
 import { registerOpenapi } from '../http/openapi.js';
-import { createLogger } from '../ops/logger.js';
+import { createLogger } from '../support/logger.js';
 import type { SpawnedStoreWorker } from '../processing/worker/client.js';
 import { deliveryPlugin } from './plugins/delivery.js';
 import { hubspotCompatPlugin } from './plugins/hubspot-compat.js';
