@@ -1,6 +1,7 @@
 import type { Log } from '../../support/log.js';
 import type { Store } from '../ports.js';
-import { postgresAdminQueries } from './admin.js';
+import { postgresDialect, postgresRunner } from '../dialect.js';
+import { adminQueries } from '../queries/admin.js';
 import { postgresDetailsQueries } from './details.js';
 import { claimBatch, completeDeliveries, countByStatus, prune, releaseExpiredLeases } from './delivery.js';
 import { insertWebhooks, intakeView } from './intake.js';
@@ -66,7 +67,7 @@ export function openPostgresStore(url: string, log?: Log, bounds?: SessionBounds
       return result.rowCount ?? 0;
     },
     ...postgresDetailsQueries(pool),
-    ...postgresAdminQueries(pool),
+    ...adminQueries(postgresRunner(pool), postgresDialect),
     countByStatus: () => countByStatus(pool),
     prune: (deliveredBefore, webhooksBefore) => prune(pool, deliveredBefore, webhooksBefore),
     shared: sharedDeliveryState(pool),

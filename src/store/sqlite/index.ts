@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Store } from '../ports.js';
-import { sqliteAdminQueries } from './admin.js';
+import { sqliteDialect, sqliteRunner } from '../dialect.js';
+import { adminQueries } from '../queries/admin.js';
 import { sqliteDeliveryQueries } from './delivery.js';
 import { sqliteDetailsQueries } from './details.js';
 import { sqliteIntakeQueries } from './intake.js';
@@ -34,7 +35,7 @@ export function openSqliteStore(url: string): Store {
   let intake: ReturnType<typeof sqliteIntakeQueries> | undefined;
   let delivery: ReturnType<typeof sqliteDeliveryQueries> | undefined;
   let details: ReturnType<typeof sqliteDetailsQueries> | undefined;
-  let admin: ReturnType<typeof sqliteAdminQueries> | undefined;
+  let admin: ReturnType<typeof adminQueries> | undefined;
   const ready = () => {
     if (!intake || !delivery || !details || !admin) throw new Error('store used before migrate()');
     return { intake, delivery, details, admin };
@@ -48,7 +49,7 @@ export function openSqliteStore(url: string): Store {
       intake = sqliteIntakeQueries(db);
       delivery = sqliteDeliveryQueries(db);
       details = sqliteDetailsQueries(db);
-      admin = sqliteAdminQueries(db);
+      admin = adminQueries(sqliteRunner(db), sqliteDialect);
     },
     // A small write: a full disk or a read-only file shows here, not just a missing file.
     ping: () => run(() => void db.prepare('INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at').run(Date.now())),
