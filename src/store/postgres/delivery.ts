@@ -1,46 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { RECORD_STATUSES, type ClaimOptions, type ClaimResult, type DeliveryGroup, type DeliveryOutcome, type RecordStatus } from '../ports.js';
-import { overtakenBy, reassertAfter, reassertedAfter, type RecordPosition } from '../../domain/delivery-order.js';
+import { reassertAfter, reassertedAfter, type RecordPosition } from '../../domain/delivery-order.js';
+import { postgresDialect } from '../dialect.js';
+import { batchReadiness, claimSql, emptyGroup, GROUP_DUE_SQL, readySql, splitOvertaken, SUPERSEDE_OVERTAKEN_SQL, type ReadyRow } from '../queries/claim-batch.js';
 import { toDeliveryRecord, type RecordRow } from '../rows.js';
 import { inTransaction } from './pool.js';
 
-// Same rules as the SQLite store (see ../last-word.ts): a record waits while an earlier one of the
-// same contact in the same HubSpot event is pending or in flight, or any of that contact's is in
-// flight; `overtaken_by` names the newer state of another kind HubSpot already has, if any.
-// SKIP LOCKED lets replicas claim side by side.
-const READY = `
-  SELECT r.id, r.source_id, r.source_event_id, r.target_key, r.state, r.email, r.occurred_at, r.input, r.attempts,
-         r.created_at, r.received_at,
-         (SELECT d.state FROM records d
-          WHERE d.target_key = r.target_key AND d.email = r.email AND d.status = 'delivered' AND d.occurred_at > r.occurred_at
-            AND d.state <> r.state
-          ORDER BY d.occurred_at DESC LIMIT 1) AS overtaken_by
-  FROM records r
-  WHERE r.target_key = $1 AND r.state = $2 AND r.status = 'pending' AND r.next_attempt_at <= $3
-    AND NOT EXISTS (
-      SELECT 1 FROM records p
-      WHERE p.target_key = r.target_key AND p.email = r.email AND p.status IN ('pending', 'inflight')
-        AND (p.status = 'inflight' OR p.occurred_at < r.occurred_at OR (p.occurred_at = r.occurred_at AND p.id < r.id)))
-  ORDER BY r.occurred_at, r.id
-  LIMIT $4
-  FOR UPDATE OF r SKIP LOCKED`;
-
-type ReadyRow = RecordRow & { overtaken_by: string | null };
+// SKIP LOCKED lets replicas claim side by side; the claim's first query is prepared once per connection.
+const READY = readySql(postgresDialect);
 
 /** The ready records of a group, after superseding those HubSpot already has a newer state for. */
 async function readyRows(client: pg.PoolClient, group: DeliveryGroup, o: ClaimOptions): Promise<RecordRow[]> {
   for (;;) {
     const { rows } = await client.query<ReadyRow>({ name: 'claim-ready', text: READY, values: [group.targetKey, group.state, o.now, o.batchSize] });
-    const overtaken = rows.filter((row) => row.overtaken_by !== null);
-    if (overtaken.length > 0) {
-      await client.query(
-        `UPDATE records SET status = 'superseded', last_error = u.error, updated_at = $3 FROM unnest($1::bigint[], $2::text[]) AS u(id, error)
-         WHERE records.id = u.id`,
-        [overtaken.map((row) => row.id), overtaken.map((row) => overtakenBy(row.overtaken_by as string)), o.now],
-      );
-    }
-    const fresh = rows.filter((row) => row.overtaken_by === null);
+    const { fresh, overtaken } = splitOvertaken(rows);
+    for (const row of overtaken) await client.query(SUPERSEDE_OVERTAKEN_SQL, [row.error, o.now, row.id]);
     if (fresh.length > 0 || overtaken.length === 0) return fresh;
   }
 }
@@ -48,23 +23,11 @@ async function readyRows(client: pg.PoolClient, group: DeliveryGroup, o: ClaimOp
 export async function claimBatch(pool: pg.Pool, group: DeliveryGroup, o: ClaimOptions): Promise<ClaimResult> {
   return inTransaction(pool, async (client) => {
     const rows = await readyRows(client, group, o);
-    if (rows.length === 0) {
-      const due = await client.query<{ next: number | null; inflight: boolean }>(
-        `SELECT (SELECT MIN(next_attempt_at) FROM records WHERE target_key = $1 AND state = $2 AND status = 'pending') AS next,
-                EXISTS (SELECT 1 FROM records WHERE target_key = $1 AND state = $2 AND status = 'inflight') AS inflight`,
-        [group.targetKey, group.state],
-      );
-      const next = due.rows[0]?.next ?? null;
-      return { kind: 'empty', nextAt: next !== null && next > o.now ? next : undefined, drained: next === null && !due.rows[0]?.inflight };
-    }
-    const isRetry = rows.some((row) => row.attempts > 0);
-    const oldest = Math.min(...rows.map((row) => row.created_at));
-    if (rows.length < o.batchSize && !isRetry && oldest + o.batchWaitMs > o.now) return { kind: 'waiting', until: oldest + o.batchWaitMs };
+    if (rows.length === 0) return emptyGroup((await client.query<{ next: number | null; inflight: boolean }>(GROUP_DUE_SQL, [group.targetKey, group.state])).rows[0], o.now);
+    const readiness = batchReadiness(rows, o);
+    if (readiness.kind === 'waiting') return readiness;
     const claimToken = randomUUID();
-    await client.query(
-      `UPDATE records SET status = 'inflight', lease_until = $2, claim_token = $3, updated_at = $4 WHERE id = ANY($1::bigint[])`,
-      [rows.map((r) => r.id), o.now + o.leaseMs, claimToken, o.now],
-    );
+    await client.query(claimSql(postgresDialect), [rows.map((r) => r.id), o.now + o.leaseMs, claimToken, o.now]);
     return { kind: 'claimed', records: rows.map(toDeliveryRecord), claimToken };
   });
 }

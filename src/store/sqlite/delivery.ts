@@ -9,43 +9,19 @@ import {
   type DeliveryOutcome,
   type RecordStatus,
 } from '../ports.js';
-import { overtakenBy, reassertAfter, reassertedAfter, type RecordPosition } from '../../domain/delivery-order.js';
+import { reassertAfter, reassertedAfter, type RecordPosition } from '../../domain/delivery-order.js';
+import { sqliteDialect, sqliteParams } from '../dialect.js';
+import { batchReadiness, claimSql, emptyGroup, GROUP_DUE_SQL, readySql, splitOvertaken, SUPERSEDE_OVERTAKEN_SQL, type ReadyRow } from '../queries/claim-batch.js';
 import { toDeliveryRecord, type RecordRow } from '../rows.js';
-
-type ReadyRow = RecordRow & { overtaken_by: string | null };
 
 /** Queries for the dispatcher: claiming batches and recording what HubSpot said. */
 export function sqliteDeliveryQueries(db: Database.Database) {
-  // A record is ready when no earlier record of the same contact in the same HubSpot event is
-  // still undelivered, and none of that contact's is in flight: that keeps each contact's records
-  // in the order they happened (see ../last-word.ts), and leaves at most one input per email in a
-  // batch. `overtaken_by` names the newer state of another kind HubSpot already has, if any.
-  // The unary + keeps SQLite off records_due here: walking records_ready in
-  // (occurred_at, id) order stops after LIMIT rows instead of sorting the whole backlog.
-  const ready = db.prepare(
-    `SELECT r.id, r.source_id, r.source_event_id, r.target_key, r.state, r.email, r.occurred_at, r.input, r.attempts,
-            r.created_at, r.received_at,
-            (SELECT d.state FROM records d
-             WHERE d.target_key = r.target_key AND d.email = r.email AND d.status = 'delivered' AND d.occurred_at > r.occurred_at
-               AND d.state <> r.state
-             ORDER BY d.occurred_at DESC LIMIT 1) AS overtaken_by
-     FROM records r
-     WHERE r.target_key = ? AND r.state = ? AND r.status = 'pending' AND +r.next_attempt_at <= ?
-       AND NOT EXISTS (
-         SELECT 1 FROM records p
-         WHERE p.target_key = r.target_key AND p.email = r.email AND p.status IN ('pending', 'inflight')
-           AND (p.status = 'inflight' OR p.occurred_at < r.occurred_at OR (p.occurred_at = r.occurred_at AND p.id < r.id)))
-     ORDER BY r.occurred_at, r.id
-     LIMIT ?`,
-  );
-  const supersede = db.prepare(`UPDATE records SET status = 'superseded', last_error = ?, updated_at = ? WHERE id = ?`);
+  const ready = db.prepare(readySql(sqliteDialect));
+  const supersede = db.prepare(SUPERSEDE_OVERTAKEN_SQL);
   // The fence before every HubSpot try (records_claim).
   const renew = db.prepare(`UPDATE records SET lease_until = ? WHERE claim_token = ? AND status = 'inflight'`);
-  const nextDue = db.prepare(
-    `SELECT MIN(next_attempt_at) AS next FROM records WHERE target_key = ? AND state = ? AND status = 'pending'`,
-  );
-  const anyInflight = db.prepare(`SELECT 1 AS yes FROM records WHERE target_key = ? AND state = ? AND status = 'inflight' LIMIT 1`);
-  const claim = db.prepare(`UPDATE records SET status = 'inflight', lease_until = ?, claim_token = ?, updated_at = ? WHERE id = ?`);
+  const groupDue = db.prepare(GROUP_DUE_SQL);
+  const claim = db.prepare(claimSql(sqliteDialect));
   // "Still ours": a claim whose lease ran out and was taken again must not overwrite the new claim.
   const held = `id = @id AND (@token IS NULL OR (claim_token = @token AND status = 'inflight'))`;
   const delivered = db.prepare(
@@ -63,29 +39,19 @@ export function sqliteDeliveryQueries(db: Database.Database) {
   /** The ready records of a group, after superseding those HubSpot already has a newer state for. */
   const readyRows = (group: DeliveryGroup, o: ClaimOptions): RecordRow[] => {
     for (;;) {
-      const rows = ready.all(group.targetKey, group.state, o.now, o.batchSize) as ReadyRow[];
-      const overtaken = rows.filter((row) => row.overtaken_by !== null);
-      for (const row of overtaken) supersede.run(overtakenBy(row.overtaken_by as string), o.now, row.id);
-      const fresh = rows.filter((row) => row.overtaken_by === null);
+      const { fresh, overtaken } = splitOvertaken(ready.all(sqliteParams([group.targetKey, group.state, o.now, o.batchSize])) as ReadyRow[]);
+      for (const row of overtaken) supersede.run(sqliteParams([row.error, o.now, row.id]));
       if (fresh.length > 0 || overtaken.length === 0) return fresh;
     }
   };
 
   const claimBatch = db.transaction((group: DeliveryGroup, o: ClaimOptions): ClaimResult => {
     const rows = readyRows(group, o);
-    if (rows.length === 0) {
-      const { next } = nextDue.get(group.targetKey, group.state) as { next: number | null };
-      // A group with a batch in flight is not drained: that batch may come back for a retry.
-      const drained = next === null && anyInflight.get(group.targetKey, group.state) === undefined;
-      return { kind: 'empty', nextAt: next !== null && next > o.now ? next : undefined, drained };
-    }
-    const isRetry = rows.some((row) => row.attempts > 0);
-    const oldest = Math.min(...rows.map((row) => row.created_at));
-    if (rows.length < o.batchSize && !isRetry && oldest + o.batchWaitMs > o.now) {
-      return { kind: 'waiting', until: oldest + o.batchWaitMs };
-    }
+    if (rows.length === 0) return emptyGroup(groupDue.get(sqliteParams([group.targetKey, group.state])) as { next: number | null; inflight: number }, o.now);
+    const readiness = batchReadiness(rows, o);
+    if (readiness.kind === 'waiting') return readiness;
     const claimToken = randomUUID();
-    for (const row of rows) claim.run(o.now + o.leaseMs, claimToken, o.now, row.id);
+    claim.run(sqliteParams([sqliteDialect.list(rows.map((row) => row.id)), o.now + o.leaseMs, claimToken, o.now]));
     return { kind: 'claimed', records: rows.map(toDeliveryRecord), claimToken };
   });
 
