@@ -1,4 +1,5 @@
 import { isOpen } from '../../domain/sessions.js';
+import { attendSupersede, ATTEND_NOT_YET_SENT } from '../queries/attend-supersede.js';
 import type { ContactDetails } from '../../domain/facts.js';
 import type { AcceptedWebhook, InboxEffects, InboxRow, IntakeView, NewRecord, NewWebhook, SessionRow } from '../ports.js';
 import { toSessionRow, toSourceEventRow, UNPROCESSED_INBOX, type SessionDbRow, type SourceEventDbRow } from '../rows.js';
@@ -159,24 +160,16 @@ async function writeEffects(db: Queryable, effects: InboxEffects, now: number): 
 
 async function writeRecords(db: Queryable, records: NewRecord[], now: number): Promise<void> {
   if (records.length === 0) return;
-  const attends = records.filter((r) => r.supersedesPendingAttend);
-  if (attends.length > 0) {
+  const { statuses, supersedes } = attendSupersede(records);
+  if (supersedes.length > 0) {
     await db.query(
       `UPDATE records SET status = 'superseded', updated_at = $5
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(s, e, m, oc)
        WHERE records.source_id = u.s AND records.source_event_id = u.e AND records.email = u.m AND records.occurrence = u.oc
-         AND records.state = 'attend' AND records.status IN ('pending', 'unmapped')`,
-      [attends.map((r) => r.sourceId), attends.map((r) => r.sourceEventId), attends.map((r) => r.email), attends.map((r) => r.occurrence ?? ''), now],
+         AND ${ATTEND_NOT_YET_SENT}`,
+      [supersedes.map((k) => k.sourceId), supersedes.map((k) => k.sourceEventId), supersedes.map((k) => k.email), supersedes.map((k) => k.occurrence), now],
     );
   }
-  // Within one round a later attend of the same person (and occurrence) replaces an earlier one.
-  const last = new Map<string, number>();
-  const attendKey = (r: NewRecord) => [r.sourceId, r.sourceEventId, r.occurrence ?? '', r.email].join('\u0000');
-  records.forEach((r, i) => r.supersedesPendingAttend && last.set(attendKey(r), i));
-  const status = (r: NewRecord, i: number) => {
-    if (r.supersedesPendingAttend && last.get(attendKey(r)) !== i) return 'superseded';
-    return r.targetKey === null ? 'unmapped' : 'pending';
-  };
   await db.query(
     `INSERT INTO records (inbox_id, source_id, source_event_id, occurrence, target_key, state, email, occurred_at, input, status,
                           next_attempt_at, received_at, created_at, updated_at)
@@ -194,7 +187,7 @@ async function writeRecords(db: Queryable, records: NewRecord[], now: number): P
       records.map((r) => r.email),
       records.map((r) => r.occurredAt),
       records.map((r) => JSON.stringify(r.input)),
-      records.map(status),
+      statuses,
       records.map((r) => r.receivedAt),
       now,
     ],

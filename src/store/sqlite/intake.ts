@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { attendSupersede, ATTEND_NOT_YET_SENT } from '../queries/attend-supersede.js';
 import { isOpen } from '../../domain/sessions.js';
 import type { ContactDetails } from '../../domain/facts.js';
 import type { AcceptedWebhook, InboxEffects, InboxRow, NewWebhook, SessionRow, SourceEventRow } from '../ports.js';
@@ -49,8 +50,8 @@ export function sqliteIntakeQueries(db: Database.Database) {
        ended_at = COALESCE(excluded.ended_at, ended_at)`,
   );
   const supersedeAttend = db.prepare(
-    `UPDATE records SET status = 'superseded', updated_at = ?
-     WHERE source_id = ? AND source_event_id = ? AND email = ? AND occurrence = ? AND state = 'attend' AND status IN ('pending', 'unmapped')`,
+    `UPDATE records SET status = 'superseded', updated_at = @now
+     WHERE source_id = @sourceId AND source_event_id = @sourceEventId AND email = @email AND occurrence = @occurrence AND ${ATTEND_NOT_YET_SENT}`,
   );
   const insertRecord = db.prepare(
     `INSERT INTO records (inbox_id, source_id, source_event_id, occurrence, target_key, state, email, occurred_at, input, status,
@@ -91,12 +92,12 @@ export function sqliteIntakeQueries(db: Database.Database) {
         contact: JSON.stringify(s.contact),
       });
     }
-    for (const r of effects.records) {
-      if (r.supersedesPendingAttend) supersedeAttend.run(now, r.sourceId, r.sourceEventId, r.email, r.occurrence ?? '');
-      const status = r.targetKey === null ? 'unmapped' : 'pending';
+    const { statuses, supersedes } = attendSupersede(effects.records);
+    for (const key of supersedes) supersedeAttend.run({ ...key, now });
+    effects.records.forEach((r, i) =>
       insertRecord.run(r.inboxId ?? null, r.sourceId, r.sourceEventId, r.occurrence ?? '', r.targetKey, r.state, r.email, r.occurredAt,
-        JSON.stringify(r.input), status, now, r.receivedAt, now, now);
-    }
+        JSON.stringify(r.input), statuses[i], now, r.receivedAt, now, now),
+    );
     for (const k of effects.onceKeys ?? []) insertOnceKey.run(k.sourceId, k.key, now);
     for (const p of effects.processed) markProcessed.run(now, p.outcome, p.inboxId);
   });
