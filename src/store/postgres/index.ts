@@ -2,7 +2,7 @@ import type { Log } from '../../support/log.js';
 import type { Store } from '../ports.js';
 import { postgresDialect, postgresRunner } from '../dialect.js';
 import { adminQueries } from '../queries/admin.js';
-import { postgresDetailsQueries } from './details.js';
+import { detailsQueue } from '../queries/inbox.js';
 import { claimBatch, completeDeliveries, countByStatus, prune, releaseExpiredLeases } from './delivery.js';
 import { insertWebhooks, intakeView } from './intake.js';
 import { migratePostgres } from './migrations.js';
@@ -66,7 +66,7 @@ export function openPostgresStore(url: string, log?: Log, bounds?: SessionBounds
       );
       return result.rowCount ?? 0;
     },
-    ...postgresDetailsQueries(pool),
+    ...detailsQueue(postgresRunner(pool), postgresDialect),
     ...adminQueries(postgresRunner(pool), postgresDialect),
     countByStatus: () => countByStatus(pool),
     prune: (deliveredBefore, webhooksBefore) => prune(pool, deliveredBefore, webhooksBefore),

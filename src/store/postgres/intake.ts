@@ -1,8 +1,8 @@
 import { isOpen } from '../../domain/sessions.js';
 import { attendSupersede, ATTEND_NOT_YET_SENT } from '../queries/attend-supersede.js';
-import type { ContactDetails } from '../../domain/facts.js';
-import type { AcceptedWebhook, InboxEffects, InboxRow, IntakeView, NewRecord, NewWebhook, SessionRow } from '../ports.js';
-import { toSessionRow, toSourceEventRow, UNPROCESSED_INBOX, type SessionDbRow, type SourceEventDbRow } from '../rows.js';
+import { postgresDialect, postgresRunner } from '../dialect.js';
+import { inboxReads } from '../queries/inbox.js';
+import type { AcceptedWebhook, InboxEffects, IntakeView, NewRecord, NewWebhook } from '../ports.js';
 import type { Queryable } from './pool.js';
 
 const DEADLOCK = '40P01';
@@ -62,53 +62,7 @@ const SESSION_COLUMNS = 'source_id, source_event_id, occurrence, email, first_jo
 
 /** The reads and the commit of one processing round, on `db` (a client inside the round's transaction). */
 export function intakeView(db: Queryable): IntakeView {
-  return {
-    async unprocessedWebhooks(limit, sources) {
-      const { rows } = await db.query<InboxRow>(
-        `SELECT id, source_id AS "sourceId", received_at AS "receivedAt", body, details FROM inbox
-         WHERE ${UNPROCESSED_INBOX} AND ($2::text[] IS NULL OR source_id = ANY($2::text[])) ORDER BY id LIMIT $1`,
-        [limit, sources ?? null],
-      );
-      return rows;
-    },
-    async findContact(sourceId, contactKey): Promise<ContactDetails | undefined> {
-      const { rows } = await db.query<{ contact: string }>('SELECT contact FROM contacts WHERE source_id = $1 AND contact_key = $2', [sourceId, contactKey]);
-      return rows[0] ? JSON.parse(rows[0].contact) : undefined;
-    },
-    async findSession(sourceId, sourceEventId, occurrence, email): Promise<SessionRow | undefined> {
-      const { rows } = await db.query<SessionDbRow>(
-        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE source_id = $1 AND source_event_id = $2 AND occurrence = $3 AND email = $4`,
-        [sourceId, sourceEventId, occurrence, email],
-      );
-      return rows[0] ? toSessionRow(rows[0]) : undefined;
-    },
-    async findSourceEvent(sourceId, sourceEventId, occurrence = '') {
-      const { rows } = await db.query<SourceEventDbRow>(
-        'SELECT starts_at, ends_at, ended_at FROM source_events WHERE source_id = $1 AND source_event_id = $2 AND occurrence = $3',
-        [sourceId, sourceEventId, occurrence],
-      );
-      return rows[0] ? toSourceEventRow(sourceId, sourceEventId, occurrence, rows[0]) : undefined;
-    },
-    async openSessionsJoinedBefore(cutoff, limit) {
-      const { rows } = await db.query<SessionDbRow>(
-        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE open_since IS NOT NULL AND open_since < $1 ORDER BY open_since LIMIT $2`,
-        [cutoff, limit],
-      );
-      return rows.map(toSessionRow);
-    },
-    async openSessionsOfEvent(sourceId, sourceEventId, occurrence) {
-      const { rows } = await db.query<SessionDbRow>(
-        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE source_id = $1 AND source_event_id = $2 AND occurrence = $3 AND open_since IS NOT NULL`,
-        [sourceId, sourceEventId, occurrence],
-      );
-      return rows.map(toSessionRow);
-    },
-    async hasOnceKey(sourceId, key) {
-      const { rows } = await db.query('SELECT 1 FROM once_keys WHERE source_id = $1 AND once_key = $2', [sourceId, key]);
-      return rows.length > 0;
-    },
-    commitEffects: (effects, now) => writeEffects(db, effects, now),
-  };
+  return { ...inboxReads(postgresRunner(db), postgresDialect), commitEffects: (effects, now) => writeEffects(db, effects, now) };
 }
 
 /** Writes a round's effects with one statement per kind (the caller holds the transaction). */

@@ -4,8 +4,8 @@ import Database from 'better-sqlite3';
 import type { Store } from '../ports.js';
 import { sqliteDialect, sqliteRunner } from '../dialect.js';
 import { adminQueries } from '../queries/admin.js';
+import { detailsQueue, inboxReads } from '../queries/inbox.js';
 import { sqliteDeliveryQueries } from './delivery.js';
-import { sqliteDetailsQueries } from './details.js';
 import { sqliteIntakeQueries } from './intake.js';
 import { migrateSqlite } from './migrations.js';
 
@@ -34,13 +34,15 @@ export function openSqliteStore(url: string): Store {
 
   let intake: ReturnType<typeof sqliteIntakeQueries> | undefined;
   let delivery: ReturnType<typeof sqliteDeliveryQueries> | undefined;
-  let details: ReturnType<typeof sqliteDetailsQueries> | undefined;
+  let reads: ReturnType<typeof inboxReads> | undefined;
+  let details: ReturnType<typeof detailsQueue> | undefined;
   let admin: ReturnType<typeof adminQueries> | undefined;
   const ready = () => {
-    if (!intake || !delivery || !details || !admin) throw new Error('store used before migrate()');
-    return { intake, delivery, details, admin };
+    if (!intake || !delivery || !reads || !details || !admin) throw new Error('store used before migrate()');
+    return { intake, delivery, reads, details, admin };
   };
-  const run = async <T>(fn: () => T): Promise<T> => fn();
+  // A store used before migrate() rejects (rather than throwing where the call is made).
+  const run = async <T>(fn: () => T | Promise<T>): Promise<T> => fn();
 
   return {
     kind: 'sqlite',
@@ -48,8 +50,10 @@ export function openSqliteStore(url: string): Store {
       migrateSqlite(db);
       intake = sqliteIntakeQueries(db);
       delivery = sqliteDeliveryQueries(db);
-      details = sqliteDetailsQueries(db);
-      admin = adminQueries(sqliteRunner(db), sqliteDialect);
+      const runner = sqliteRunner(db);
+      reads = inboxReads(runner, sqliteDialect);
+      details = detailsQueue(runner, sqliteDialect);
+      admin = adminQueries(runner, sqliteDialect);
     },
     // A small write: a full disk or a read-only file shows here, not just a missing file.
     ping: () => run(() => void db.prepare('INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at').run(Date.now())),
@@ -57,26 +61,26 @@ export function openSqliteStore(url: string): Store {
       if (db.open) db.close();
     },
     insertWebhooks: (rows) => run(() => ready().intake.insertWebhooks(rows)),
-    unprocessedWebhooks: (limit, sources) => run(() => ready().intake.unprocessedWebhooks(limit, sources)),
+    unprocessedWebhooks: (limit, sources) => run(() => ready().reads.unprocessedWebhooks(limit, sources)),
     reopenUnconfiguredWebhooks: () => run(() => ready().intake.reopenUnconfiguredWebhooks()),
-    findContact: (sourceId, key) => run(() => ready().intake.findContact(sourceId, key)),
-    findSession: (sourceId, eventId, occurrence, email) => run(() => ready().intake.findSession(sourceId, eventId, occurrence, email)),
-    findSourceEvent: (sourceId, eventId, occurrence) => run(() => ready().intake.findSourceEvent(sourceId, eventId, occurrence)),
-    openSessionsJoinedBefore: (cutoff, limit) => run(() => ready().intake.openSessionsJoinedBefore(cutoff, limit)),
-    hasOnceKey: (sourceId, key) => run(() => ready().intake.hasOnceKey(sourceId, key)),
-    claimWebhooksNeedingDetails: (now, limit, leaseMs, sources) => ready().details.claimWebhooksNeedingDetails(now, limit, leaseMs, sources),
-    saveDetails: (id, json) => ready().details.saveDetails(id, json),
-    retryDetails: (id, notBefore, error, countAttempt) => ready().details.retryDetails(id, notBefore, error, countAttempt),
-    failDetails: (id, error) => ready().details.failDetails(id, error),
+    findContact: (sourceId, key) => run(() => ready().reads.findContact(sourceId, key)),
+    findSession: (sourceId, eventId, occurrence, email) => run(() => ready().reads.findSession(sourceId, eventId, occurrence, email)),
+    findSourceEvent: (sourceId, eventId, occurrence) => run(() => ready().reads.findSourceEvent(sourceId, eventId, occurrence)),
+    openSessionsJoinedBefore: (cutoff, limit) => run(() => ready().reads.openSessionsJoinedBefore(cutoff, limit)),
+    hasOnceKey: (sourceId, key) => run(() => ready().reads.hasOnceKey(sourceId, key)),
+    claimWebhooksNeedingDetails: (now, limit, leaseMs, sources) => run(() => ready().details.claimWebhooksNeedingDetails(now, limit, leaseMs, sources)),
+    saveDetails: (id, json) => run(() => ready().details.saveDetails(id, json)),
+    retryDetails: (id, notBefore, error, countAttempt) => run(() => ready().details.retryDetails(id, notBefore, error, countAttempt)),
+    failDetails: (id, error) => run(() => ready().details.failDetails(id, error)),
     webhookStatus: (id) => run(() => ready().details.webhookStatus(id)),
-    listRecords: (filter, limit, beforeId) => ready().admin.listRecords(filter, limit, beforeId),
-    replayDeadRecords: (selection, now) => ready().admin.replayDeadRecords(selection, now),
-    listDeadWebhooks: (limit, beforeId) => ready().admin.listDeadWebhooks(limit, beforeId),
-    replayDeadWebhooks: (ids, now) => ready().admin.replayDeadWebhooks(ids, now),
-    queueStats: () => ready().admin.queueStats(),
-    listWaitingWebhooks: (known, limit, beforeId) => ready().admin.listWaitingWebhooks(known, limit, beforeId),
-    countWaitingWebhooks: (known) => ready().admin.countWaitingWebhooks(known),
-    openSessionsOfEvent: (sourceId, eventId, occurrence) => run(() => ready().intake.openSessionsOfEvent(sourceId, eventId, occurrence)),
+    listRecords: (filter, limit, beforeId) => run(() => ready().admin.listRecords(filter, limit, beforeId)),
+    replayDeadRecords: (selection, now) => run(() => ready().admin.replayDeadRecords(selection, now)),
+    listDeadWebhooks: (limit, beforeId) => run(() => ready().admin.listDeadWebhooks(limit, beforeId)),
+    replayDeadWebhooks: (ids, now) => run(() => ready().admin.replayDeadWebhooks(ids, now)),
+    queueStats: () => run(() => ready().admin.queueStats()),
+    listWaitingWebhooks: (known, limit, beforeId) => run(() => ready().admin.listWaitingWebhooks(known, limit, beforeId)),
+    countWaitingWebhooks: (known) => run(() => ready().admin.countWaitingWebhooks(known)),
+    openSessionsOfEvent: (sourceId, eventId, occurrence) => run(() => ready().reads.openSessionsOfEvent(sourceId, eventId, occurrence)),
     commitEffects: (effects, now) => run(() => ready().intake.commitEffects(effects, now)),
     // One process owns the file, so a round can never meet another one.
     async processExclusively(round) {
