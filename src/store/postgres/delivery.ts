@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { RECORD_STATUSES, type ClaimOptions, type ClaimResult, type DeliveryGroup, type DeliveryOutcome, type RecordStatus } from '../ports.js';
+import type { ClaimOptions, ClaimResult, DeliveryGroup, DeliveryOutcome } from '../ports.js';
+import { REASSERT_SQL } from '../queries/delivery-queue.js';
 import { reassertAfter, reassertedAfter, type RecordPosition } from '../../domain/delivery-order.js';
 import { postgresDialect } from '../dialect.js';
 import { batchReadiness, claimSql, emptyGroup, GROUP_DUE_SQL, readySql, splitOvertaken, SUPERSEDE_OVERTAKEN_SQL, type ReadyRow } from '../queries/claim-batch.js';
@@ -35,35 +36,14 @@ export async function claimBatch(pool: pg.Pool, group: DeliveryGroup, o: ClaimOp
 // "Still ours": a claim whose lease ran out and was taken again must not overwrite the new claim.
 const HELD = `($T::text IS NULL OR (records.claim_token = $T::text AND records.status = 'inflight'))`;
 
-const POSITION = 'id, status, occurred_at AS "occurredAt"';
-
 /** An older record landed at HubSpot after its lease ran out: the contact's newest record is sent again. */
 async function reassert(client: pg.PoolClient, lateId: number, now: number): Promise<number> {
-  const { rows } = await client.query<RecordPosition & { target_key: string; email: string; state: string }>(
-    `SELECT ${POSITION}, target_key, email, state FROM records WHERE id = $1`,
-    [lateId],
-  );
-  const late = rows[0];
+  const late = (await client.query<RecordPosition & { targetKey: string; email: string; state: string }>(REASSERT_SQL.late, [lateId])).rows[0];
   if (!late) return 0;
-  // Two lookups, each on its partial index (records_contact, records_delivered_contact).
-  const newest = async (statuses: string) =>
-    (
-      await client.query<RecordPosition>(
-        `SELECT ${POSITION} FROM records WHERE target_key = $1 AND email = $2 AND status IN (${statuses})
-         ORDER BY occurred_at DESC, id DESC LIMIT 1`,
-        [late.target_key, late.email],
-      )
-    ).rows[0];
+  const newest = async (statuses: string) => (await client.query<RecordPosition>(REASSERT_SQL.newest(statuses), [late.targetKey, late.email])).rows[0];
   const id = reassertAfter(late, [await newest(`'pending', 'inflight'`), await newest(`'delivered'`)]);
   if (id === undefined) return 0;
-  const copied = await client.query(
-    `INSERT INTO records (inbox_id, source_id, source_event_id, occurrence, target_key, state, email, occurred_at, input, status,
-                          next_attempt_at, last_error, received_at, created_at, updated_at)
-     SELECT inbox_id, source_id, source_event_id, occurrence, target_key, state, email, occurred_at, input, 'pending', $2, $3, received_at, $2, $2
-     FROM records WHERE id = $1`,
-    [id, now, reassertedAfter(late.state)],
-  );
-  return copied.rowCount ?? 0;
+  return (await client.query(REASSERT_SQL.copyAsPending, [id, now, reassertedAfter(late.state)])).rowCount ?? 0;
 }
 
 export async function completeDeliveries(pool: pg.Pool, outcomes: DeliveryOutcome[], now: number, claimToken?: string): Promise<{ reasserted: number }> {
@@ -103,21 +83,6 @@ export async function completeDeliveries(pool: pg.Pool, outcomes: DeliveryOutcom
     }
     return { reasserted };
   });
-}
-
-export async function releaseExpiredLeases(pool: pg.Pool, now: number): Promise<number> {
-  const result = await pool.query(
-    `UPDATE records SET status = 'pending', lease_until = NULL, claim_token = NULL, updated_at = $1 WHERE status = 'inflight' AND lease_until < $1`,
-    [now],
-  );
-  return result.rowCount ?? 0;
-}
-
-export async function countByStatus(pool: pg.Pool): Promise<Record<RecordStatus, number>> {
-  const counts = Object.fromEntries(RECORD_STATUSES.map((s) => [s, 0])) as Record<RecordStatus, number>;
-  const { rows } = await pool.query<{ status: RecordStatus; n: number }>('SELECT status, COUNT(*)::bigint AS n FROM records GROUP BY status');
-  for (const row of rows) counts[row.status] = row.n;
-  return counts;
 }
 
 /** Deletes in chunks so a large prune never holds long locks. */

@@ -1,25 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { SubscriberState } from '../../domain/facts.js';
-import {
-  RECORD_STATUSES,
-  type ClaimOptions,
-  type ClaimResult,
-  type DeliveryGroup,
-  type DeliveryOutcome,
-  type RecordStatus,
-} from '../ports.js';
+import type { ClaimOptions, ClaimResult, DeliveryGroup, DeliveryOutcome } from '../ports.js';
 import { reassertAfter, reassertedAfter, type RecordPosition } from '../../domain/delivery-order.js';
 import { sqliteDialect, sqliteParams } from '../dialect.js';
 import { batchReadiness, claimSql, emptyGroup, GROUP_DUE_SQL, readySql, splitOvertaken, SUPERSEDE_OVERTAKEN_SQL, type ReadyRow } from '../queries/claim-batch.js';
 import { toDeliveryRecord, type RecordRow } from '../rows.js';
+import { REASSERT_SQL, RENEW_LEASE_SQL } from '../queries/delivery-queue.js';
 
 /** Queries for the dispatcher: claiming batches and recording what HubSpot said. */
 export function sqliteDeliveryQueries(db: Database.Database) {
   const ready = db.prepare(readySql(sqliteDialect));
   const supersede = db.prepare(SUPERSEDE_OVERTAKEN_SQL);
-  // The fence before every HubSpot try (records_claim).
-  const renew = db.prepare(`UPDATE records SET lease_until = ? WHERE claim_token = ? AND status = 'inflight'`);
+  const renew = db.prepare(RENEW_LEASE_SQL);
   const groupDue = db.prepare(GROUP_DUE_SQL);
   const claim = db.prepare(claimSql(sqliteDialect));
   // "Still ours": a claim whose lease ran out and was taken again must not overwrite the new claim.
@@ -55,30 +47,21 @@ export function sqliteDeliveryQueries(db: Database.Database) {
     return { kind: 'claimed', records: rows.map(toDeliveryRecord), claimToken };
   });
 
-  const position = (sql: string) => db.prepare(`SELECT id, status, occurred_at AS occurredAt FROM records WHERE ${sql}`);
-  const lateRecord = db.prepare(`SELECT id, status, occurred_at AS occurredAt, target_key AS targetKey, email, state FROM records WHERE id = ?`);
-  const newestActive = position(
-    `target_key = ? AND email = ? AND status IN ('pending', 'inflight') ORDER BY occurred_at DESC, id DESC LIMIT 1`,
-  );
-  const newestDelivered = position(`target_key = ? AND email = ? AND status = 'delivered' ORDER BY occurred_at DESC, id DESC LIMIT 1`);
-  const copyAsPending = db.prepare(
-    `INSERT INTO records (inbox_id, source_id, source_event_id, occurrence, target_key, state, email, occurred_at, input, status,
-                          next_attempt_at, last_error, received_at, created_at, updated_at)
-     SELECT inbox_id, source_id, source_event_id, occurrence, target_key, state, email, occurred_at, input, 'pending',
-            @now, @error, received_at, @now, @now
-     FROM records WHERE id = @id`,
-  );
+  const lateRecord = db.prepare(REASSERT_SQL.late);
+  const newestActive = db.prepare(REASSERT_SQL.newest(`'pending', 'inflight'`));
+  const newestDelivered = db.prepare(REASSERT_SQL.newest(`'delivered'`));
+  const copyAsPending = db.prepare(REASSERT_SQL.copyAsPending);
 
   /** An older record landed at HubSpot after its lease ran out: the contact's newest record is sent again. */
   const reassert = (lateId: number, now: number): number => {
-    const late = lateRecord.get(lateId) as (RecordPosition & { targetKey: string; email: string; state: string }) | undefined;
+    const late = lateRecord.get(sqliteParams([lateId])) as (RecordPosition & { targetKey: string; email: string; state: string }) | undefined;
     if (!late) return 0;
     const newest = reassertAfter(late, [
-      newestActive.get(late.targetKey, late.email) as RecordPosition | undefined,
-      newestDelivered.get(late.targetKey, late.email) as RecordPosition | undefined,
+      newestActive.get(sqliteParams([late.targetKey, late.email])) as RecordPosition | undefined,
+      newestDelivered.get(sqliteParams([late.targetKey, late.email])) as RecordPosition | undefined,
     ]);
     if (newest === undefined) return 0;
-    return copyAsPending.run({ id: newest, now, error: reassertedAfter(late.state) }).changes;
+    return copyAsPending.run(sqliteParams([newest, now, reassertedAfter(late.state)])).changes;
   };
 
   const completeDeliveries = db.transaction((outcomes: DeliveryOutcome[], now: number, token: string | null) => {
@@ -97,36 +80,10 @@ export function sqliteDeliveryQueries(db: Database.Database) {
     // One process owns a SQLite file, so at start-up every claim is a dead process's.
     releaseInflight: () =>
       db.prepare(`UPDATE records SET status = 'pending', lease_until = NULL, claim_token = NULL WHERE status = 'inflight'`).run().changes,
-    releaseExpiredLeases: (now: number) =>
-      db
-        .prepare(`UPDATE records SET status = 'pending', lease_until = NULL, claim_token = NULL, updated_at = @now WHERE status = 'inflight' AND lease_until < @now`)
-        .run({ now }).changes,
-    renewLease: (claimToken: string, until: number) => renew.run(until, claimToken).changes > 0,
-    pendingGroups: () =>
-      (db.prepare(`SELECT DISTINCT target_key, state FROM records WHERE status = 'pending'`).all() as Array<{
-        target_key: string;
-        state: SubscriberState;
-      }>).map((row) => ({ targetKey: row.target_key, state: row.state })),
+    renewLease: (claimToken: string, until: number) => renew.run(sqliteParams([claimToken, until])).changes > 0,
     claimBatch: (group: DeliveryGroup, options: ClaimOptions) => claimBatch.immediate(group, options),
     completeDeliveries: (outcomes: DeliveryOutcome[], now: number, claimToken?: string) =>
       completeDeliveries.immediate(outcomes, now, claimToken ?? null),
-    unmappedEvents: () =>
-      db
-        .prepare(`SELECT DISTINCT source_id AS sourceId, source_event_id AS sourceEventId FROM records WHERE status = 'unmapped'`)
-        .all() as Array<{ sourceId: string; sourceEventId: string }>,
-    mapRecords: (sourceId: string, sourceEventId: string, targetKey: string, now: number) =>
-      db
-        .prepare(
-          `UPDATE records SET status = 'pending', target_key = ?, next_attempt_at = ?, updated_at = ?
-           WHERE status = 'unmapped' AND source_id = ? AND source_event_id = ?`,
-        )
-        .run(targetKey, now, now, sourceId, sourceEventId).changes,
-    countByStatus(): Record<RecordStatus, number> {
-      const counts = Object.fromEntries(RECORD_STATUSES.map((s) => [s, 0])) as Record<RecordStatus, number>;
-      const rows = db.prepare('SELECT status, COUNT(*) AS n FROM records GROUP BY status').all() as Array<{ status: RecordStatus; n: number }>;
-      for (const row of rows) counts[row.status] = row.n;
-      return counts;
-    },
     prune: db.transaction((deliveredBefore: number, webhooksBefore: number) => ({
       records: db.prepare(`DELETE FROM records WHERE status IN ('delivered', 'superseded') AND updated_at < ?`).run(deliveredBefore).changes,
       webhooks: db.prepare('DELETE FROM inbox WHERE processed_at IS NOT NULL AND processed_at < ?').run(webhooksBefore).changes,

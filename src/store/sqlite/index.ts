@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Store } from '../ports.js';
 import { sqliteDialect, sqliteRunner } from '../dialect.js';
 import { adminQueries } from '../queries/admin.js';
+import { deliveryStatements } from '../queries/delivery-queue.js';
 import { detailsQueue, inboxReads } from '../queries/inbox.js';
 import { sqliteDeliveryQueries } from './delivery.js';
 import { sqliteIntakeQueries } from './intake.js';
@@ -35,11 +36,12 @@ export function openSqliteStore(url: string): Store {
   let intake: ReturnType<typeof sqliteIntakeQueries> | undefined;
   let delivery: ReturnType<typeof sqliteDeliveryQueries> | undefined;
   let reads: ReturnType<typeof inboxReads> | undefined;
+  let queue: ReturnType<typeof deliveryStatements> | undefined;
   let details: ReturnType<typeof detailsQueue> | undefined;
   let admin: ReturnType<typeof adminQueries> | undefined;
   const ready = () => {
-    if (!intake || !delivery || !reads || !details || !admin) throw new Error('store used before migrate()');
-    return { intake, delivery, reads, details, admin };
+    if (!intake || !delivery || !reads || !queue || !details || !admin) throw new Error('store used before migrate()');
+    return { intake, delivery, reads, queue, details, admin };
   };
   // A store used before migrate() rejects (rather than throwing where the call is made).
   const run = async <T>(fn: () => T | Promise<T>): Promise<T> => fn();
@@ -52,6 +54,7 @@ export function openSqliteStore(url: string): Store {
       delivery = sqliteDeliveryQueries(db);
       const runner = sqliteRunner(db);
       reads = inboxReads(runner, sqliteDialect);
+      queue = deliveryStatements(runner);
       details = detailsQueue(runner, sqliteDialect);
       admin = adminQueries(runner, sqliteDialect);
     },
@@ -62,7 +65,7 @@ export function openSqliteStore(url: string): Store {
     },
     insertWebhooks: (rows) => run(() => ready().intake.insertWebhooks(rows)),
     unprocessedWebhooks: (limit, sources) => run(() => ready().reads.unprocessedWebhooks(limit, sources)),
-    reopenUnconfiguredWebhooks: () => run(() => ready().intake.reopenUnconfiguredWebhooks()),
+    reopenUnconfiguredWebhooks: () => run(() => ready().queue.reopenUnconfiguredWebhooks()),
     findContact: (sourceId, key) => run(() => ready().reads.findContact(sourceId, key)),
     findSession: (sourceId, eventId, occurrence, email) => run(() => ready().reads.findSession(sourceId, eventId, occurrence, email)),
     findSourceEvent: (sourceId, eventId, occurrence) => run(() => ready().reads.findSourceEvent(sourceId, eventId, occurrence)),
@@ -87,14 +90,14 @@ export function openSqliteStore(url: string): Store {
       return { ran: true, value: await round(this) };
     },
     releaseInflight: () => run(() => ready().delivery.releaseInflight()),
-    releaseExpiredLeases: (now) => run(() => ready().delivery.releaseExpiredLeases(now)),
+    releaseExpiredLeases: (now) => run(() => ready().queue.releaseExpiredLeases(now)),
     renewLease: (token, until) => run(() => ready().delivery.renewLease(token, until)),
-    pendingGroups: () => run(() => ready().delivery.pendingGroups()),
+    pendingGroups: () => run(() => ready().queue.pendingGroups()),
     claimBatch: (group, options) => run(() => ready().delivery.claimBatch(group, options)),
     completeDeliveries: (outcomes, now, token) => run(() => ready().delivery.completeDeliveries(outcomes, now, token)),
-    unmappedEvents: () => run(() => ready().delivery.unmappedEvents()),
-    mapRecords: (sourceId, eventId, target, now) => run(() => ready().delivery.mapRecords(sourceId, eventId, target, now)),
-    countByStatus: () => run(() => ready().delivery.countByStatus()),
+    unmappedEvents: () => run(() => ready().queue.unmappedEvents()),
+    mapRecords: (sourceId, eventId, target, now) => run(() => ready().queue.mapRecords(sourceId, eventId, target, now)),
+    countByStatus: () => run(() => ready().queue.countByStatus()),
     prune: (deliveredBefore, webhooksBefore) => run(() => ready().delivery.prune(deliveredBefore, webhooksBefore)),
   };
 }

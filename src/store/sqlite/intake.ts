@@ -2,7 +2,6 @@ import type Database from 'better-sqlite3';
 import { attendSupersede, ATTEND_NOT_YET_SENT } from '../queries/attend-supersede.js';
 import { isOpen } from '../../domain/sessions.js';
 import type { AcceptedWebhook, InboxEffects, NewWebhook } from '../ports.js';
-import { UNCONFIGURED_OUTCOME } from '../rows.js';
 
 /** SQLite's writes of webhook intake and processing (inbox, contacts, sessions, records); the reads are ../queries/inbox.ts. */
 export function sqliteIntakeQueries(db: Database.Database) {
@@ -11,7 +10,6 @@ export function sqliteIntakeQueries(db: Database.Database) {
      ON CONFLICT (source_id, dedup_key) DO NOTHING RETURNING id`,
   );
   const existingInbox = db.prepare('SELECT id FROM inbox WHERE source_id = ? AND dedup_key = ?');
-  const reopenUnconfigured = db.prepare(`UPDATE inbox SET processed_at = NULL, outcome = NULL WHERE ${UNCONFIGURED_OUTCOME}`);
   const insertOnceKey = db.prepare('INSERT OR IGNORE INTO once_keys (source_id, once_key, created_at) VALUES (?, ?, ?)');
 
   const markProcessed = db.prepare('UPDATE inbox SET processed_at = ?, outcome = ? WHERE id = ?');
@@ -92,7 +90,6 @@ export function sqliteIntakeQueries(db: Database.Database) {
         db.pragma('synchronous = NORMAL');
       }
     },
-    reopenUnconfiguredWebhooks: () => reopenUnconfigured.run().changes,
     commitEffects: (effects: InboxEffects, now: number): void => commitEffects.immediate(effects, now),
   };
 }
