@@ -14,6 +14,8 @@ export interface Dialect {
   noList(param: string, type: 'text' | 'bigint'): string;
   /** A list as this dialect binds it: SQLite reads a JSON array with json_each, PostgreSQL takes an array. */
   list(values: readonly (string | number)[]): unknown;
+  /** `param` as a value of `type` where PostgreSQL cannot infer it (SQLite's values carry their own types). */
+  typed(param: string, type: 'text'): string;
   /** Row locks for a claim: replicas skip each other's rows in PostgreSQL; one SQLite writer needs none. */
   readonly skipLocked: string;
   /**
@@ -28,6 +30,7 @@ export const sqliteDialect: Dialect = {
   oneOf: (column, param) => `${column} IN (SELECT value FROM json_each(${param}))`,
   noList: (param) => `${param} IS NULL`,
   list: (values) => JSON.stringify(values),
+  typed: (param) => param,
   skipLocked: '',
   unindexed: (expr) => `+${expr}`,
 };
@@ -37,6 +40,7 @@ export const postgresDialect: Dialect = {
   oneOf: (column, param, type) => `${column} = ANY(${param}::${type}[])`,
   noList: (param, type) => `${param}::${type}[] IS NULL`,
   list: (values) => values,
+  typed: (param, type) => `${param}::${type}`,
   skipLocked: 'FOR UPDATE OF r SKIP LOCKED',
   unindexed: (expr) => expr,
 };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { ClaimOptions, ClaimResult, DeliveryGroup, DeliveryOutcome } from '../ports.js';
-import { REASSERT_SQL } from '../queries/delivery-queue.js';
+import { REASSERT_SQL, SETTLE, stillHeld } from '../queries/delivery-queue.js';
 import { reassertAfter, reassertedAfter, type RecordPosition } from '../../domain/delivery-order.js';
 import { postgresDialect } from '../dialect.js';
 import { batchReadiness, claimSql, emptyGroup, GROUP_DUE_SQL, readySql, splitOvertaken, SUPERSEDE_OVERTAKEN_SQL, type ReadyRow } from '../queries/claim-batch.js';
@@ -33,9 +33,6 @@ export async function claimBatch(pool: pg.Pool, group: DeliveryGroup, o: ClaimOp
   });
 }
 
-// "Still ours": a claim whose lease ran out and was taken again must not overwrite the new claim.
-const HELD = `($T::text IS NULL OR (records.claim_token = $T::text AND records.status = 'inflight'))`;
-
 /** An older record landed at HubSpot after its lease ran out: the contact's newest record is sent again. */
 async function reassert(client: pg.PoolClient, lateId: number, now: number): Promise<number> {
   const late = (await client.query<RecordPosition & { targetKey: string; email: string; state: string }>(REASSERT_SQL.late, [lateId])).rows[0];
@@ -55,8 +52,8 @@ export async function completeDeliveries(pool: pg.Pool, outcomes: DeliveryOutcom
     let reasserted = 0;
     if (delivered.length > 0) {
       const applied = await client.query<{ id: number }>(
-        `UPDATE records SET status = 'delivered', vid = u.vid, lease_until = NULL, claim_token = NULL, last_error = NULL, updated_at = $3
-         FROM unnest($1::bigint[], $2::bigint[]) AS u(id, vid) WHERE records.id = u.id AND ${HELD.replaceAll('$T', '$4')}
+        `UPDATE records SET ${SETTLE.delivered('u.vid', '$3')}
+         FROM unnest($1::bigint[], $2::bigint[]) AS u(id, vid) WHERE records.id = u.id AND ${stillHeld(postgresDialect, '$4')}
          RETURNING records.id`,
         [delivered.map((o) => o.id), delivered.map((o) => o.vid ?? null), now, token],
       );
@@ -67,17 +64,16 @@ export async function completeDeliveries(pool: pg.Pool, outcomes: DeliveryOutcom
     }
     if (retried.length > 0) {
       await client.query(
-        `UPDATE records SET status = 'pending', next_attempt_at = u.not_before, attempts = records.attempts + u.spent, last_error = u.error,
-                            lease_until = NULL, claim_token = NULL, updated_at = $5
+        `UPDATE records SET ${SETTLE.retry('u.not_before', 'u.spent', 'u.error', '$5')}
          FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::text[]) AS u(id, not_before, spent, error)
-         WHERE records.id = u.id AND ${HELD.replaceAll('$T', '$6')}`,
+         WHERE records.id = u.id AND ${stillHeld(postgresDialect, '$6')}`,
         [retried.map((o) => o.id), retried.map((o) => o.notBefore), retried.map((o) => (o.countAttempt ? 1 : 0)), retried.map((o) => o.error), now, token],
       );
     }
     if (dead.length > 0) {
       await client.query(
-        `UPDATE records SET status = 'dead', last_error = u.error, attempts = records.attempts + 1, lease_until = NULL, claim_token = NULL, updated_at = $3
-         FROM unnest($1::bigint[], $2::text[]) AS u(id, error) WHERE records.id = u.id AND ${HELD.replaceAll('$T', '$4')}`,
+        `UPDATE records SET ${SETTLE.dead('u.error', '$3')}
+         FROM unnest($1::bigint[], $2::text[]) AS u(id, error) WHERE records.id = u.id AND ${stillHeld(postgresDialect, '$4')}`,
         [dead.map((o) => o.id), dead.map((o) => o.error), now, token],
       );
     }

@@ -1,10 +1,30 @@
 import type { SubscriberState } from '../../domain/facts.js';
-import type { SqlRunner } from '../dialect.js';
+import type { Dialect, SqlRunner } from '../dialect.js';
 import { RECORD_STATUSES, type DeliveryGroup, type RecordStatus } from '../ports.js';
 import { UNCONFIGURED_OUTCOME } from '../rows.js';
 
 /** The fence before every HubSpot try: one indexed statement (records_claim). $1 token, $2 lease end. */
 export const RENEW_LEASE_SQL = `UPDATE records SET lease_until = $2 WHERE claim_token = $1 AND status = 'inflight'`;
+
+/**
+ * What HubSpot's answer does to a claimed record (the SET clause of its UPDATE), from SQL
+ * expressions for the values: each store feeds them from one row's parameters or from arrays.
+ */
+export const SETTLE = {
+  delivered: (vid: string, now: string) => `status = 'delivered', vid = ${vid}, lease_until = NULL, claim_token = NULL, last_error = NULL, updated_at = ${now}`,
+  retry: (notBefore: string, spent: string, error: string, now: string) =>
+    `status = 'pending', next_attempt_at = ${notBefore}, attempts = records.attempts + ${spent}, last_error = ${error},
+     lease_until = NULL, claim_token = NULL, updated_at = ${now}`,
+  dead: (error: string, now: string) =>
+    `status = 'dead', last_error = ${error}, attempts = records.attempts + 1, lease_until = NULL, claim_token = NULL, updated_at = ${now}`,
+};
+
+/**
+ * "Still ours": a claim whose lease ran out and was taken again must not overwrite the new claim.
+ * Without a token (null) the answer applies as it is.
+ */
+export const stillHeld = (d: Dialect, token: string) =>
+  `(${d.typed(token, 'text')} IS NULL OR (records.claim_token = ${d.typed(token, 'text')} AND records.status = 'inflight'))`;
 
 /** Reassertion (domain/delivery-order.ts): the late record, a contact's newest records, and the copy sent again. */
 export const REASSERT_SQL = {

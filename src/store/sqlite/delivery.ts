@@ -5,7 +5,7 @@ import { reassertAfter, reassertedAfter, type RecordPosition } from '../../domai
 import { sqliteDialect, sqliteParams } from '../dialect.js';
 import { batchReadiness, claimSql, emptyGroup, GROUP_DUE_SQL, readySql, splitOvertaken, SUPERSEDE_OVERTAKEN_SQL, type ReadyRow } from '../queries/claim-batch.js';
 import { toDeliveryRecord, type RecordRow } from '../rows.js';
-import { REASSERT_SQL, RENEW_LEASE_SQL } from '../queries/delivery-queue.js';
+import { REASSERT_SQL, RENEW_LEASE_SQL, SETTLE, stillHeld } from '../queries/delivery-queue.js';
 
 /** Queries for the dispatcher: claiming batches and recording what HubSpot said. */
 export function sqliteDeliveryQueries(db: Database.Database) {
@@ -14,19 +14,9 @@ export function sqliteDeliveryQueries(db: Database.Database) {
   const renew = db.prepare(RENEW_LEASE_SQL);
   const groupDue = db.prepare(GROUP_DUE_SQL);
   const claim = db.prepare(claimSql(sqliteDialect));
-  // "Still ours": a claim whose lease ran out and was taken again must not overwrite the new claim.
-  const held = `id = @id AND (@token IS NULL OR (claim_token = @token AND status = 'inflight'))`;
-  const delivered = db.prepare(
-    `UPDATE records SET status = 'delivered', vid = @vid, lease_until = NULL, claim_token = NULL, last_error = NULL, updated_at = @now WHERE ${held}`,
-  );
-  const retry = db.prepare(
-    `UPDATE records SET status = 'pending', next_attempt_at = @notBefore, attempts = attempts + @count, last_error = @error,
-                        lease_until = NULL, claim_token = NULL, updated_at = @now WHERE ${held}`,
-  );
-  const dead = db.prepare(
-    `UPDATE records SET status = 'dead', last_error = @error, attempts = attempts + 1, lease_until = NULL, claim_token = NULL, updated_at = @now
-     WHERE ${held}`,
-  );
+  const delivered = db.prepare(`UPDATE records SET ${SETTLE.delivered('$2', '$3')} WHERE id = $1 AND ${stillHeld(sqliteDialect, '$4')}`);
+  const retry = db.prepare(`UPDATE records SET ${SETTLE.retry('$2', '$3', '$4', '$5')} WHERE id = $1 AND ${stillHeld(sqliteDialect, '$6')}`);
+  const dead = db.prepare(`UPDATE records SET ${SETTLE.dead('$2', '$3')} WHERE id = $1 AND ${stillHeld(sqliteDialect, '$4')}`);
 
   /** The ready records of a group, after superseding those HubSpot already has a newer state for. */
   const readyRows = (group: DeliveryGroup, o: ClaimOptions): RecordRow[] => {
@@ -68,10 +58,10 @@ export function sqliteDeliveryQueries(db: Database.Database) {
     let reasserted = 0;
     for (const o of outcomes) {
       if (o.kind === 'delivered') {
-        const applied = delivered.run({ id: o.id, token, now, vid: o.vid ?? null }).changes;
+        const applied = delivered.run(sqliteParams([o.id, o.vid ?? null, now, token])).changes;
         if (applied === 0 && token !== null) reasserted += reassert(o.id, now);
-      } else if (o.kind === 'retry') retry.run({ id: o.id, token, now, notBefore: o.notBefore, count: o.countAttempt ? 1 : 0, error: o.error });
-      else dead.run({ id: o.id, token, now, error: o.error });
+      } else if (o.kind === 'retry') retry.run(sqliteParams([o.id, o.notBefore, o.countAttempt ? 1 : 0, o.error, now, token]));
+      else dead.run(sqliteParams([o.id, o.error, now, token]));
     }
     return { reasserted };
   });
