@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { RelayConfig } from '../../src/config/schema.js';
-import { createLogger } from '../../src/ops/logger.js';
+import { createLogger } from '../../src/support/logger.js';
 
 export const ZOOM_SECRET = 'test-zoom-secret-token';
 
