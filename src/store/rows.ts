@@ -110,11 +110,6 @@ export const UNPROCESSED_INBOX = "processed_at IS NULL AND (details_status IS NU
  */
 export const UNCONFIGURED_OUTCOME = `outcome LIKE '{"error":"source % is not configured"}'`;
 
-export const WEBHOOK_STATUS_SQL = {
-  webhook: 'SELECT id, source_id, received_at, processed_at, outcome FROM inbox WHERE id = ',
-  records: 'SELECT id, email, state, status, vid, last_error, updated_at FROM records WHERE inbox_id = ',
-};
-
 export function toWebhookStatus(row: WebhookDbRow, records: WebhookRecordDbRow[]): WebhookStatus {
   return {
     id: row.id,

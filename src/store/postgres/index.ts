@@ -1,13 +1,14 @@
 import type { Log } from '../../support/log.js';
 import type { Store } from '../ports.js';
-import { postgresAdminQueries } from './admin.js';
-import { postgresDetailsQueries } from './details.js';
-import { claimBatch, completeDeliveries, countByStatus, prune, releaseExpiredLeases } from './delivery.js';
+import { postgresDialect, postgresRunner } from '../dialect.js';
+import { adminQueries } from '../queries/admin.js';
+import { detailsQueue } from '../queries/inbox.js';
+import { claimBatch, completeDeliveries, prune } from './delivery.js';
+import { deliveryStatements, RENEW_LEASE_SQL } from '../queries/delivery-queue.js';
 import { insertWebhooks, intakeView } from './intake.js';
 import { migratePostgres } from './migrations.js';
 import { createPool, inTransaction, type SessionBounds } from './pool.js';
 import { sharedDeliveryState } from './shared.js';
-import { UNCONFIGURED_OUTCOME } from '../rows.js';
 
 /**
  * The store for several replicas behind one load balancer: every replica
@@ -17,6 +18,7 @@ import { UNCONFIGURED_OUTCOME } from '../rows.js';
 export function openPostgresStore(url: string, log?: Log, bounds?: SessionBounds): Store {
   const pool = createPool(url, log, bounds);
   const view = intakeView(pool);
+  const queue = deliveryStatements(postgresRunner(pool));
   return {
     kind: 'postgres',
     migrate: async () => void (await migratePostgres(pool)),
@@ -35,39 +37,21 @@ export function openPostgresStore(url: string, log?: Log, bounds?: SessionBounds
       }),
 
     // Other replicas may be alive: only claims whose lease ran out are taken back.
-    releaseInflight: (now) => releaseExpiredLeases(pool, now ?? Date.now()),
-    releaseExpiredLeases: (now) => releaseExpiredLeases(pool, now),
+    releaseInflight: (now) => queue.releaseExpiredLeases(now ?? Date.now()),
+    releaseExpiredLeases: queue.releaseExpiredLeases,
     // The fence before every HubSpot try: one indexed statement (records_claim).
     renewLease: async (token, until) =>
-      ((await pool.query({ name: 'renew-lease', text: `UPDATE records SET lease_until = $2 WHERE claim_token = $1 AND status = 'inflight'`, values: [token, until] }))
+      ((await pool.query({ name: 'renew-lease', text: RENEW_LEASE_SQL, values: [token, until] }))
         .rowCount ?? 0) > 0,
-    reopenUnconfiguredWebhooks: async () =>
-      (await pool.query(`UPDATE inbox SET processed_at = NULL, outcome = NULL WHERE ${UNCONFIGURED_OUTCOME}`)).rowCount ?? 0,
-    async pendingGroups() {
-      const { rows } = await pool.query<{ target_key: string; state: 'register' | 'attend' | 'cancel' }>(
-        `SELECT DISTINCT target_key, state FROM records WHERE status = 'pending'`,
-      );
-      return rows.map((r) => ({ targetKey: r.target_key, state: r.state }));
-    },
+    reopenUnconfiguredWebhooks: queue.reopenUnconfiguredWebhooks,
+    pendingGroups: queue.pendingGroups,
     claimBatch: (group, options) => claimBatch(pool, group, options),
     completeDeliveries: (outcomes, now, token) => completeDeliveries(pool, outcomes, now, token),
-    async unmappedEvents() {
-      const { rows } = await pool.query<{ sourceId: string; sourceEventId: string }>(
-        `SELECT DISTINCT source_id AS "sourceId", source_event_id AS "sourceEventId" FROM records WHERE status = 'unmapped'`,
-      );
-      return rows;
-    },
-    async mapRecords(sourceId, sourceEventId, targetKey, now) {
-      const result = await pool.query(
-        `UPDATE records SET status = 'pending', target_key = $1, next_attempt_at = $2, updated_at = $2
-         WHERE status = 'unmapped' AND source_id = $3 AND source_event_id = $4`,
-        [targetKey, now, sourceId, sourceEventId],
-      );
-      return result.rowCount ?? 0;
-    },
-    ...postgresDetailsQueries(pool),
-    ...postgresAdminQueries(pool),
-    countByStatus: () => countByStatus(pool),
+    unmappedEvents: queue.unmappedEvents,
+    mapRecords: queue.mapRecords,
+    ...detailsQueue(postgresRunner(pool), postgresDialect),
+    ...adminQueries(postgresRunner(pool), postgresDialect),
+    countByStatus: queue.countByStatus,
     prune: (deliveredBefore, webhooksBefore) => prune(pool, deliveredBefore, webhooksBefore),
     shared: sharedDeliveryState(pool),
   };

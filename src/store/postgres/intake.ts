@@ -1,7 +1,8 @@
 import { isOpen } from '../../domain/sessions.js';
-import type { ContactDetails } from '../../domain/facts.js';
-import type { AcceptedWebhook, InboxEffects, InboxRow, IntakeView, NewRecord, NewWebhook, SessionRow } from '../ports.js';
-import { toSessionRow, toSourceEventRow, UNPROCESSED_INBOX, type SessionDbRow, type SourceEventDbRow } from '../rows.js';
+import { attendSupersede, ATTEND_NOT_YET_SENT } from '../queries/attend-supersede.js';
+import { postgresDialect, postgresRunner } from '../dialect.js';
+import { inboxReads } from '../queries/inbox.js';
+import type { AcceptedWebhook, InboxEffects, IntakeView, NewRecord, NewWebhook } from '../ports.js';
 import type { Queryable } from './pool.js';
 
 const DEADLOCK = '40P01';
@@ -61,53 +62,7 @@ const SESSION_COLUMNS = 'source_id, source_event_id, occurrence, email, first_jo
 
 /** The reads and the commit of one processing round, on `db` (a client inside the round's transaction). */
 export function intakeView(db: Queryable): IntakeView {
-  return {
-    async unprocessedWebhooks(limit, sources) {
-      const { rows } = await db.query<InboxRow>(
-        `SELECT id, source_id AS "sourceId", received_at AS "receivedAt", body, details FROM inbox
-         WHERE ${UNPROCESSED_INBOX} AND ($2::text[] IS NULL OR source_id = ANY($2::text[])) ORDER BY id LIMIT $1`,
-        [limit, sources ?? null],
-      );
-      return rows;
-    },
-    async findContact(sourceId, contactKey): Promise<ContactDetails | undefined> {
-      const { rows } = await db.query<{ contact: string }>('SELECT contact FROM contacts WHERE source_id = $1 AND contact_key = $2', [sourceId, contactKey]);
-      return rows[0] ? JSON.parse(rows[0].contact) : undefined;
-    },
-    async findSession(sourceId, sourceEventId, occurrence, email): Promise<SessionRow | undefined> {
-      const { rows } = await db.query<SessionDbRow>(
-        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE source_id = $1 AND source_event_id = $2 AND occurrence = $3 AND email = $4`,
-        [sourceId, sourceEventId, occurrence, email],
-      );
-      return rows[0] ? toSessionRow(rows[0]) : undefined;
-    },
-    async findSourceEvent(sourceId, sourceEventId, occurrence = '') {
-      const { rows } = await db.query<SourceEventDbRow>(
-        'SELECT starts_at, ends_at, ended_at FROM source_events WHERE source_id = $1 AND source_event_id = $2 AND occurrence = $3',
-        [sourceId, sourceEventId, occurrence],
-      );
-      return rows[0] ? toSourceEventRow(sourceId, sourceEventId, occurrence, rows[0]) : undefined;
-    },
-    async openSessionsJoinedBefore(cutoff, limit) {
-      const { rows } = await db.query<SessionDbRow>(
-        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE open_since IS NOT NULL AND open_since < $1 ORDER BY open_since LIMIT $2`,
-        [cutoff, limit],
-      );
-      return rows.map(toSessionRow);
-    },
-    async openSessionsOfEvent(sourceId, sourceEventId, occurrence) {
-      const { rows } = await db.query<SessionDbRow>(
-        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE source_id = $1 AND source_event_id = $2 AND occurrence = $3 AND open_since IS NOT NULL`,
-        [sourceId, sourceEventId, occurrence],
-      );
-      return rows.map(toSessionRow);
-    },
-    async hasOnceKey(sourceId, key) {
-      const { rows } = await db.query('SELECT 1 FROM once_keys WHERE source_id = $1 AND once_key = $2', [sourceId, key]);
-      return rows.length > 0;
-    },
-    commitEffects: (effects, now) => writeEffects(db, effects, now),
-  };
+  return { ...inboxReads(postgresRunner(db), postgresDialect), commitEffects: (effects, now) => writeEffects(db, effects, now) };
 }
 
 /** Writes a round's effects with one statement per kind (the caller holds the transaction). */
@@ -159,24 +114,16 @@ async function writeEffects(db: Queryable, effects: InboxEffects, now: number): 
 
 async function writeRecords(db: Queryable, records: NewRecord[], now: number): Promise<void> {
   if (records.length === 0) return;
-  const attends = records.filter((r) => r.supersedesPendingAttend);
-  if (attends.length > 0) {
+  const { statuses, supersedes } = attendSupersede(records);
+  if (supersedes.length > 0) {
     await db.query(
       `UPDATE records SET status = 'superseded', updated_at = $5
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(s, e, m, oc)
        WHERE records.source_id = u.s AND records.source_event_id = u.e AND records.email = u.m AND records.occurrence = u.oc
-         AND records.state = 'attend' AND records.status IN ('pending', 'unmapped')`,
-      [attends.map((r) => r.sourceId), attends.map((r) => r.sourceEventId), attends.map((r) => r.email), attends.map((r) => r.occurrence ?? ''), now],
+         AND ${ATTEND_NOT_YET_SENT}`,
+      [supersedes.map((k) => k.sourceId), supersedes.map((k) => k.sourceEventId), supersedes.map((k) => k.email), supersedes.map((k) => k.occurrence), now],
     );
   }
-  // Within one round a later attend of the same person (and occurrence) replaces an earlier one.
-  const last = new Map<string, number>();
-  const attendKey = (r: NewRecord) => [r.sourceId, r.sourceEventId, r.occurrence ?? '', r.email].join('\u0000');
-  records.forEach((r, i) => r.supersedesPendingAttend && last.set(attendKey(r), i));
-  const status = (r: NewRecord, i: number) => {
-    if (r.supersedesPendingAttend && last.get(attendKey(r)) !== i) return 'superseded';
-    return r.targetKey === null ? 'unmapped' : 'pending';
-  };
   await db.query(
     `INSERT INTO records (inbox_id, source_id, source_event_id, occurrence, target_key, state, email, occurred_at, input, status,
                           next_attempt_at, received_at, created_at, updated_at)
@@ -194,7 +141,7 @@ async function writeRecords(db: Queryable, records: NewRecord[], now: number): P
       records.map((r) => r.email),
       records.map((r) => r.occurredAt),
       records.map((r) => JSON.stringify(r.input)),
-      records.map(status),
+      statuses,
       records.map((r) => r.receivedAt),
       now,
     ],

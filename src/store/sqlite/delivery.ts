@@ -1,128 +1,67 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { SubscriberState } from '../../domain/facts.js';
-import {
-  RECORD_STATUSES,
-  type ClaimOptions,
-  type ClaimResult,
-  type DeliveryGroup,
-  type DeliveryOutcome,
-  type RecordStatus,
-} from '../ports.js';
-import { overtakenBy, reassertAfter, reassertedAfter, type RecordPosition } from '../../domain/delivery-order.js';
+import type { ClaimOptions, ClaimResult, DeliveryGroup, DeliveryOutcome } from '../ports.js';
+import { reassertAfter, reassertedAfter, type RecordPosition } from '../../domain/delivery-order.js';
+import { sqliteDialect, sqliteParams } from '../dialect.js';
+import { batchReadiness, claimSql, emptyGroup, GROUP_DUE_SQL, readySql, splitOvertaken, SUPERSEDE_OVERTAKEN_SQL, type ReadyRow } from '../queries/claim-batch.js';
 import { toDeliveryRecord, type RecordRow } from '../rows.js';
-
-type ReadyRow = RecordRow & { overtaken_by: string | null };
+import { REASSERT_SQL, RENEW_LEASE_SQL, SETTLE, stillHeld } from '../queries/delivery-queue.js';
 
 /** Queries for the dispatcher: claiming batches and recording what HubSpot said. */
 export function sqliteDeliveryQueries(db: Database.Database) {
-  // A record is ready when no earlier record of the same contact in the same HubSpot event is
-  // still undelivered, and none of that contact's is in flight: that keeps each contact's records
-  // in the order they happened (see ../last-word.ts), and leaves at most one input per email in a
-  // batch. `overtaken_by` names the newer state of another kind HubSpot already has, if any.
-  // The unary + keeps SQLite off records_due here: walking records_ready in
-  // (occurred_at, id) order stops after LIMIT rows instead of sorting the whole backlog.
-  const ready = db.prepare(
-    `SELECT r.id, r.source_id, r.source_event_id, r.target_key, r.state, r.email, r.occurred_at, r.input, r.attempts,
-            r.created_at, r.received_at,
-            (SELECT d.state FROM records d
-             WHERE d.target_key = r.target_key AND d.email = r.email AND d.status = 'delivered' AND d.occurred_at > r.occurred_at
-               AND d.state <> r.state
-             ORDER BY d.occurred_at DESC LIMIT 1) AS overtaken_by
-     FROM records r
-     WHERE r.target_key = ? AND r.state = ? AND r.status = 'pending' AND +r.next_attempt_at <= ?
-       AND NOT EXISTS (
-         SELECT 1 FROM records p
-         WHERE p.target_key = r.target_key AND p.email = r.email AND p.status IN ('pending', 'inflight')
-           AND (p.status = 'inflight' OR p.occurred_at < r.occurred_at OR (p.occurred_at = r.occurred_at AND p.id < r.id)))
-     ORDER BY r.occurred_at, r.id
-     LIMIT ?`,
-  );
-  const supersede = db.prepare(`UPDATE records SET status = 'superseded', last_error = ?, updated_at = ? WHERE id = ?`);
-  // The fence before every HubSpot try (records_claim).
-  const renew = db.prepare(`UPDATE records SET lease_until = ? WHERE claim_token = ? AND status = 'inflight'`);
-  const nextDue = db.prepare(
-    `SELECT MIN(next_attempt_at) AS next FROM records WHERE target_key = ? AND state = ? AND status = 'pending'`,
-  );
-  const anyInflight = db.prepare(`SELECT 1 AS yes FROM records WHERE target_key = ? AND state = ? AND status = 'inflight' LIMIT 1`);
-  const claim = db.prepare(`UPDATE records SET status = 'inflight', lease_until = ?, claim_token = ?, updated_at = ? WHERE id = ?`);
-  // "Still ours": a claim whose lease ran out and was taken again must not overwrite the new claim.
-  const held = `id = @id AND (@token IS NULL OR (claim_token = @token AND status = 'inflight'))`;
-  const delivered = db.prepare(
-    `UPDATE records SET status = 'delivered', vid = @vid, lease_until = NULL, claim_token = NULL, last_error = NULL, updated_at = @now WHERE ${held}`,
-  );
-  const retry = db.prepare(
-    `UPDATE records SET status = 'pending', next_attempt_at = @notBefore, attempts = attempts + @count, last_error = @error,
-                        lease_until = NULL, claim_token = NULL, updated_at = @now WHERE ${held}`,
-  );
-  const dead = db.prepare(
-    `UPDATE records SET status = 'dead', last_error = @error, attempts = attempts + 1, lease_until = NULL, claim_token = NULL, updated_at = @now
-     WHERE ${held}`,
-  );
+  const ready = db.prepare(readySql(sqliteDialect));
+  const supersede = db.prepare(SUPERSEDE_OVERTAKEN_SQL);
+  const renew = db.prepare(RENEW_LEASE_SQL);
+  const groupDue = db.prepare(GROUP_DUE_SQL);
+  const claim = db.prepare(claimSql(sqliteDialect));
+  const delivered = db.prepare(`UPDATE records SET ${SETTLE.delivered('$2', '$3')} WHERE id = $1 AND ${stillHeld(sqliteDialect, '$4')}`);
+  const retry = db.prepare(`UPDATE records SET ${SETTLE.retry('$2', '$3', '$4', '$5')} WHERE id = $1 AND ${stillHeld(sqliteDialect, '$6')}`);
+  const dead = db.prepare(`UPDATE records SET ${SETTLE.dead('$2', '$3')} WHERE id = $1 AND ${stillHeld(sqliteDialect, '$4')}`);
 
   /** The ready records of a group, after superseding those HubSpot already has a newer state for. */
   const readyRows = (group: DeliveryGroup, o: ClaimOptions): RecordRow[] => {
     for (;;) {
-      const rows = ready.all(group.targetKey, group.state, o.now, o.batchSize) as ReadyRow[];
-      const overtaken = rows.filter((row) => row.overtaken_by !== null);
-      for (const row of overtaken) supersede.run(overtakenBy(row.overtaken_by as string), o.now, row.id);
-      const fresh = rows.filter((row) => row.overtaken_by === null);
+      const { fresh, overtaken } = splitOvertaken(ready.all(sqliteParams([group.targetKey, group.state, o.now, o.batchSize])) as ReadyRow[]);
+      for (const row of overtaken) supersede.run(sqliteParams([row.error, o.now, row.id]));
       if (fresh.length > 0 || overtaken.length === 0) return fresh;
     }
   };
 
   const claimBatch = db.transaction((group: DeliveryGroup, o: ClaimOptions): ClaimResult => {
     const rows = readyRows(group, o);
-    if (rows.length === 0) {
-      const { next } = nextDue.get(group.targetKey, group.state) as { next: number | null };
-      // A group with a batch in flight is not drained: that batch may come back for a retry.
-      const drained = next === null && anyInflight.get(group.targetKey, group.state) === undefined;
-      return { kind: 'empty', nextAt: next !== null && next > o.now ? next : undefined, drained };
-    }
-    const isRetry = rows.some((row) => row.attempts > 0);
-    const oldest = Math.min(...rows.map((row) => row.created_at));
-    if (rows.length < o.batchSize && !isRetry && oldest + o.batchWaitMs > o.now) {
-      return { kind: 'waiting', until: oldest + o.batchWaitMs };
-    }
+    if (rows.length === 0) return emptyGroup(groupDue.get(sqliteParams([group.targetKey, group.state])) as { next: number | null; inflight: number }, o.now);
+    const readiness = batchReadiness(rows, o);
+    if (readiness.kind === 'waiting') return readiness;
     const claimToken = randomUUID();
-    for (const row of rows) claim.run(o.now + o.leaseMs, claimToken, o.now, row.id);
+    claim.run(sqliteParams([sqliteDialect.list(rows.map((row) => row.id)), o.now + o.leaseMs, claimToken, o.now]));
     return { kind: 'claimed', records: rows.map(toDeliveryRecord), claimToken };
   });
 
-  const position = (sql: string) => db.prepare(`SELECT id, status, occurred_at AS occurredAt FROM records WHERE ${sql}`);
-  const lateRecord = db.prepare(`SELECT id, status, occurred_at AS occurredAt, target_key AS targetKey, email, state FROM records WHERE id = ?`);
-  const newestActive = position(
-    `target_key = ? AND email = ? AND status IN ('pending', 'inflight') ORDER BY occurred_at DESC, id DESC LIMIT 1`,
-  );
-  const newestDelivered = position(`target_key = ? AND email = ? AND status = 'delivered' ORDER BY occurred_at DESC, id DESC LIMIT 1`);
-  const copyAsPending = db.prepare(
-    `INSERT INTO records (inbox_id, source_id, source_event_id, occurrence, target_key, state, email, occurred_at, input, status,
-                          next_attempt_at, last_error, received_at, created_at, updated_at)
-     SELECT inbox_id, source_id, source_event_id, occurrence, target_key, state, email, occurred_at, input, 'pending',
-            @now, @error, received_at, @now, @now
-     FROM records WHERE id = @id`,
-  );
+  const lateRecord = db.prepare(REASSERT_SQL.late);
+  const newestActive = db.prepare(REASSERT_SQL.newest(`'pending', 'inflight'`));
+  const newestDelivered = db.prepare(REASSERT_SQL.newest(`'delivered'`));
+  const copyAsPending = db.prepare(REASSERT_SQL.copyAsPending);
 
   /** An older record landed at HubSpot after its lease ran out: the contact's newest record is sent again. */
   const reassert = (lateId: number, now: number): number => {
-    const late = lateRecord.get(lateId) as (RecordPosition & { targetKey: string; email: string; state: string }) | undefined;
+    const late = lateRecord.get(sqliteParams([lateId])) as (RecordPosition & { targetKey: string; email: string; state: string }) | undefined;
     if (!late) return 0;
     const newest = reassertAfter(late, [
-      newestActive.get(late.targetKey, late.email) as RecordPosition | undefined,
-      newestDelivered.get(late.targetKey, late.email) as RecordPosition | undefined,
+      newestActive.get(sqliteParams([late.targetKey, late.email])) as RecordPosition | undefined,
+      newestDelivered.get(sqliteParams([late.targetKey, late.email])) as RecordPosition | undefined,
     ]);
     if (newest === undefined) return 0;
-    return copyAsPending.run({ id: newest, now, error: reassertedAfter(late.state) }).changes;
+    return copyAsPending.run(sqliteParams([newest, now, reassertedAfter(late.state)])).changes;
   };
 
   const completeDeliveries = db.transaction((outcomes: DeliveryOutcome[], now: number, token: string | null) => {
     let reasserted = 0;
     for (const o of outcomes) {
       if (o.kind === 'delivered') {
-        const applied = delivered.run({ id: o.id, token, now, vid: o.vid ?? null }).changes;
+        const applied = delivered.run(sqliteParams([o.id, o.vid ?? null, now, token])).changes;
         if (applied === 0 && token !== null) reasserted += reassert(o.id, now);
-      } else if (o.kind === 'retry') retry.run({ id: o.id, token, now, notBefore: o.notBefore, count: o.countAttempt ? 1 : 0, error: o.error });
-      else dead.run({ id: o.id, token, now, error: o.error });
+      } else if (o.kind === 'retry') retry.run(sqliteParams([o.id, o.notBefore, o.countAttempt ? 1 : 0, o.error, now, token]));
+      else dead.run(sqliteParams([o.id, o.error, now, token]));
     }
     return { reasserted };
   });
@@ -131,36 +70,10 @@ export function sqliteDeliveryQueries(db: Database.Database) {
     // One process owns a SQLite file, so at start-up every claim is a dead process's.
     releaseInflight: () =>
       db.prepare(`UPDATE records SET status = 'pending', lease_until = NULL, claim_token = NULL WHERE status = 'inflight'`).run().changes,
-    releaseExpiredLeases: (now: number) =>
-      db
-        .prepare(`UPDATE records SET status = 'pending', lease_until = NULL, claim_token = NULL, updated_at = @now WHERE status = 'inflight' AND lease_until < @now`)
-        .run({ now }).changes,
-    renewLease: (claimToken: string, until: number) => renew.run(until, claimToken).changes > 0,
-    pendingGroups: () =>
-      (db.prepare(`SELECT DISTINCT target_key, state FROM records WHERE status = 'pending'`).all() as Array<{
-        target_key: string;
-        state: SubscriberState;
-      }>).map((row) => ({ targetKey: row.target_key, state: row.state })),
+    renewLease: (claimToken: string, until: number) => renew.run(sqliteParams([claimToken, until])).changes > 0,
     claimBatch: (group: DeliveryGroup, options: ClaimOptions) => claimBatch.immediate(group, options),
     completeDeliveries: (outcomes: DeliveryOutcome[], now: number, claimToken?: string) =>
       completeDeliveries.immediate(outcomes, now, claimToken ?? null),
-    unmappedEvents: () =>
-      db
-        .prepare(`SELECT DISTINCT source_id AS sourceId, source_event_id AS sourceEventId FROM records WHERE status = 'unmapped'`)
-        .all() as Array<{ sourceId: string; sourceEventId: string }>,
-    mapRecords: (sourceId: string, sourceEventId: string, targetKey: string, now: number) =>
-      db
-        .prepare(
-          `UPDATE records SET status = 'pending', target_key = ?, next_attempt_at = ?, updated_at = ?
-           WHERE status = 'unmapped' AND source_id = ? AND source_event_id = ?`,
-        )
-        .run(targetKey, now, now, sourceId, sourceEventId).changes,
-    countByStatus(): Record<RecordStatus, number> {
-      const counts = Object.fromEntries(RECORD_STATUSES.map((s) => [s, 0])) as Record<RecordStatus, number>;
-      const rows = db.prepare('SELECT status, COUNT(*) AS n FROM records GROUP BY status').all() as Array<{ status: RecordStatus; n: number }>;
-      for (const row of rows) counts[row.status] = row.n;
-      return counts;
-    },
     prune: db.transaction((deliveredBefore: number, webhooksBefore: number) => ({
       records: db.prepare(`DELETE FROM records WHERE status IN ('delivered', 'superseded') AND updated_at < ?`).run(deliveredBefore).changes,
       webhooks: db.prepare('DELETE FROM inbox WHERE processed_at IS NOT NULL AND processed_at < ?').run(webhooksBefore).changes,

@@ -2,9 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Store } from '../ports.js';
-import { sqliteAdminQueries } from './admin.js';
+import { sqliteDialect, sqliteRunner } from '../dialect.js';
+import { adminQueries } from '../queries/admin.js';
+import { deliveryStatements } from '../queries/delivery-queue.js';
+import { detailsQueue, inboxReads } from '../queries/inbox.js';
 import { sqliteDeliveryQueries } from './delivery.js';
-import { sqliteDetailsQueries } from './details.js';
 import { sqliteIntakeQueries } from './intake.js';
 import { migrateSqlite } from './migrations.js';
 
@@ -33,13 +35,16 @@ export function openSqliteStore(url: string): Store {
 
   let intake: ReturnType<typeof sqliteIntakeQueries> | undefined;
   let delivery: ReturnType<typeof sqliteDeliveryQueries> | undefined;
-  let details: ReturnType<typeof sqliteDetailsQueries> | undefined;
-  let admin: ReturnType<typeof sqliteAdminQueries> | undefined;
+  let reads: ReturnType<typeof inboxReads> | undefined;
+  let queue: ReturnType<typeof deliveryStatements> | undefined;
+  let details: ReturnType<typeof detailsQueue> | undefined;
+  let admin: ReturnType<typeof adminQueries> | undefined;
   const ready = () => {
-    if (!intake || !delivery || !details || !admin) throw new Error('store used before migrate()');
-    return { intake, delivery, details, admin };
+    if (!intake || !delivery || !reads || !queue || !details || !admin) throw new Error('store used before migrate()');
+    return { intake, delivery, reads, queue, details, admin };
   };
-  const run = async <T>(fn: () => T): Promise<T> => fn();
+  // A store used before migrate() rejects (rather than throwing where the call is made).
+  const run = async <T>(fn: () => T | Promise<T>): Promise<T> => fn();
 
   return {
     kind: 'sqlite',
@@ -47,8 +52,11 @@ export function openSqliteStore(url: string): Store {
       migrateSqlite(db);
       intake = sqliteIntakeQueries(db);
       delivery = sqliteDeliveryQueries(db);
-      details = sqliteDetailsQueries(db);
-      admin = sqliteAdminQueries(db);
+      const runner = sqliteRunner(db);
+      reads = inboxReads(runner, sqliteDialect);
+      queue = deliveryStatements(runner);
+      details = detailsQueue(runner, sqliteDialect);
+      admin = adminQueries(runner, sqliteDialect);
     },
     // A small write: a full disk or a read-only file shows here, not just a missing file.
     ping: () => run(() => void db.prepare('INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at').run(Date.now())),
@@ -56,40 +64,40 @@ export function openSqliteStore(url: string): Store {
       if (db.open) db.close();
     },
     insertWebhooks: (rows) => run(() => ready().intake.insertWebhooks(rows)),
-    unprocessedWebhooks: (limit, sources) => run(() => ready().intake.unprocessedWebhooks(limit, sources)),
-    reopenUnconfiguredWebhooks: () => run(() => ready().intake.reopenUnconfiguredWebhooks()),
-    findContact: (sourceId, key) => run(() => ready().intake.findContact(sourceId, key)),
-    findSession: (sourceId, eventId, occurrence, email) => run(() => ready().intake.findSession(sourceId, eventId, occurrence, email)),
-    findSourceEvent: (sourceId, eventId, occurrence) => run(() => ready().intake.findSourceEvent(sourceId, eventId, occurrence)),
-    openSessionsJoinedBefore: (cutoff, limit) => run(() => ready().intake.openSessionsJoinedBefore(cutoff, limit)),
-    hasOnceKey: (sourceId, key) => run(() => ready().intake.hasOnceKey(sourceId, key)),
-    claimWebhooksNeedingDetails: (now, limit, leaseMs, sources) => ready().details.claimWebhooksNeedingDetails(now, limit, leaseMs, sources),
-    saveDetails: (id, json) => ready().details.saveDetails(id, json),
-    retryDetails: (id, notBefore, error, countAttempt) => ready().details.retryDetails(id, notBefore, error, countAttempt),
-    failDetails: (id, error) => ready().details.failDetails(id, error),
+    unprocessedWebhooks: (limit, sources) => run(() => ready().reads.unprocessedWebhooks(limit, sources)),
+    reopenUnconfiguredWebhooks: () => run(() => ready().queue.reopenUnconfiguredWebhooks()),
+    findContact: (sourceId, key) => run(() => ready().reads.findContact(sourceId, key)),
+    findSession: (sourceId, eventId, occurrence, email) => run(() => ready().reads.findSession(sourceId, eventId, occurrence, email)),
+    findSourceEvent: (sourceId, eventId, occurrence) => run(() => ready().reads.findSourceEvent(sourceId, eventId, occurrence)),
+    openSessionsJoinedBefore: (cutoff, limit) => run(() => ready().reads.openSessionsJoinedBefore(cutoff, limit)),
+    hasOnceKey: (sourceId, key) => run(() => ready().reads.hasOnceKey(sourceId, key)),
+    claimWebhooksNeedingDetails: (now, limit, leaseMs, sources) => run(() => ready().details.claimWebhooksNeedingDetails(now, limit, leaseMs, sources)),
+    saveDetails: (id, json) => run(() => ready().details.saveDetails(id, json)),
+    retryDetails: (id, notBefore, error, countAttempt) => run(() => ready().details.retryDetails(id, notBefore, error, countAttempt)),
+    failDetails: (id, error) => run(() => ready().details.failDetails(id, error)),
     webhookStatus: (id) => run(() => ready().details.webhookStatus(id)),
-    listRecords: (filter, limit, beforeId) => ready().admin.listRecords(filter, limit, beforeId),
-    replayDeadRecords: (selection, now) => ready().admin.replayDeadRecords(selection, now),
-    listDeadWebhooks: (limit, beforeId) => ready().admin.listDeadWebhooks(limit, beforeId),
-    replayDeadWebhooks: (ids, now) => ready().admin.replayDeadWebhooks(ids, now),
-    queueStats: () => ready().admin.queueStats(),
-    listWaitingWebhooks: (known, limit, beforeId) => ready().admin.listWaitingWebhooks(known, limit, beforeId),
-    countWaitingWebhooks: (known) => ready().admin.countWaitingWebhooks(known),
-    openSessionsOfEvent: (sourceId, eventId, occurrence) => run(() => ready().intake.openSessionsOfEvent(sourceId, eventId, occurrence)),
+    listRecords: (filter, limit, beforeId) => run(() => ready().admin.listRecords(filter, limit, beforeId)),
+    replayDeadRecords: (selection, now) => run(() => ready().admin.replayDeadRecords(selection, now)),
+    listDeadWebhooks: (limit, beforeId) => run(() => ready().admin.listDeadWebhooks(limit, beforeId)),
+    replayDeadWebhooks: (ids, now) => run(() => ready().admin.replayDeadWebhooks(ids, now)),
+    queueStats: () => run(() => ready().admin.queueStats()),
+    listWaitingWebhooks: (known, limit, beforeId) => run(() => ready().admin.listWaitingWebhooks(known, limit, beforeId)),
+    countWaitingWebhooks: (known) => run(() => ready().admin.countWaitingWebhooks(known)),
+    openSessionsOfEvent: (sourceId, eventId, occurrence) => run(() => ready().reads.openSessionsOfEvent(sourceId, eventId, occurrence)),
     commitEffects: (effects, now) => run(() => ready().intake.commitEffects(effects, now)),
     // One process owns the file, so a round can never meet another one.
     async processExclusively(round) {
       return { ran: true, value: await round(this) };
     },
     releaseInflight: () => run(() => ready().delivery.releaseInflight()),
-    releaseExpiredLeases: (now) => run(() => ready().delivery.releaseExpiredLeases(now)),
+    releaseExpiredLeases: (now) => run(() => ready().queue.releaseExpiredLeases(now)),
     renewLease: (token, until) => run(() => ready().delivery.renewLease(token, until)),
-    pendingGroups: () => run(() => ready().delivery.pendingGroups()),
+    pendingGroups: () => run(() => ready().queue.pendingGroups()),
     claimBatch: (group, options) => run(() => ready().delivery.claimBatch(group, options)),
     completeDeliveries: (outcomes, now, token) => run(() => ready().delivery.completeDeliveries(outcomes, now, token)),
-    unmappedEvents: () => run(() => ready().delivery.unmappedEvents()),
-    mapRecords: (sourceId, eventId, target, now) => run(() => ready().delivery.mapRecords(sourceId, eventId, target, now)),
-    countByStatus: () => run(() => ready().delivery.countByStatus()),
+    unmappedEvents: () => run(() => ready().queue.unmappedEvents()),
+    mapRecords: (sourceId, eventId, target, now) => run(() => ready().queue.mapRecords(sourceId, eventId, target, now)),
+    countByStatus: () => run(() => ready().queue.countByStatus()),
     prune: (deliveredBefore, webhooksBefore) => run(() => ready().delivery.prune(deliveredBefore, webhooksBefore)),
   };
 }

@@ -1,36 +1,16 @@
 import type Database from 'better-sqlite3';
+import { attendSupersede, ATTEND_NOT_YET_SENT } from '../queries/attend-supersede.js';
 import { isOpen } from '../../domain/sessions.js';
-import type { ContactDetails } from '../../domain/facts.js';
-import type { AcceptedWebhook, InboxEffects, InboxRow, NewWebhook, SessionRow, SourceEventRow } from '../ports.js';
-import { toSessionRow, toSourceEventRow, UNCONFIGURED_OUTCOME, UNPROCESSED_INBOX, type SessionDbRow, type SourceEventDbRow } from '../rows.js';
+import type { AcceptedWebhook, InboxEffects, NewWebhook } from '../ports.js';
 
-/** Queries for webhook intake and processing (inbox, contacts, sessions). */
+/** SQLite's writes of webhook intake and processing (inbox, contacts, sessions, records); the reads are ../queries/inbox.ts. */
 export function sqliteIntakeQueries(db: Database.Database) {
   const insertInbox = db.prepare(
     `INSERT INTO inbox (source_id, dedup_key, received_at, body, details_status, details_next_at) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (source_id, dedup_key) DO NOTHING RETURNING id`,
   );
   const existingInbox = db.prepare('SELECT id FROM inbox WHERE source_id = ? AND dedup_key = ?');
-  // Thin notices wait here until their details are fetched ('ready'); dead ones wait for a replay.
-  const unprocessed = db.prepare(
-    `SELECT id, source_id AS sourceId, received_at AS receivedAt, body, details FROM inbox
-     WHERE ${UNPROCESSED_INBOX} ORDER BY id LIMIT ?`,
-  );
-  // The sources as a JSON array: one prepared statement whatever their number.
-  const unprocessedOf = db.prepare(
-    `SELECT id, source_id AS sourceId, received_at AS receivedAt, body, details FROM inbox
-     WHERE ${UNPROCESSED_INBOX} AND source_id IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?`,
-  );
-  const reopenUnconfigured = db.prepare(`UPDATE inbox SET processed_at = NULL, outcome = NULL WHERE ${UNCONFIGURED_OUTCOME}`);
-  const onceKey = db.prepare('SELECT 1 AS yes FROM once_keys WHERE source_id = ? AND once_key = ?');
   const insertOnceKey = db.prepare('INSERT OR IGNORE INTO once_keys (source_id, once_key, created_at) VALUES (?, ?, ?)');
-  const contact = db.prepare('SELECT contact FROM contacts WHERE source_id = ? AND contact_key = ?');
-  const session = db.prepare('SELECT * FROM sessions WHERE source_id = ? AND source_event_id = ? AND occurrence = ? AND email = ?');
-  const sourceEvent = db.prepare('SELECT starts_at, ends_at, ended_at FROM source_events WHERE source_id = ? AND source_event_id = ? AND occurrence = ?');
-  const eventSessions = db.prepare(
-    'SELECT * FROM sessions WHERE source_id = ? AND source_event_id = ? AND occurrence = ? AND open_since IS NOT NULL',
-  );
-  const staleSessions = db.prepare('SELECT * FROM sessions WHERE open_since IS NOT NULL AND open_since < ? ORDER BY open_since LIMIT ?');
 
   const markProcessed = db.prepare('UPDATE inbox SET processed_at = ?, outcome = ? WHERE id = ?');
   const upsertContact = db.prepare(
@@ -49,8 +29,8 @@ export function sqliteIntakeQueries(db: Database.Database) {
        ended_at = COALESCE(excluded.ended_at, ended_at)`,
   );
   const supersedeAttend = db.prepare(
-    `UPDATE records SET status = 'superseded', updated_at = ?
-     WHERE source_id = ? AND source_event_id = ? AND email = ? AND occurrence = ? AND state = 'attend' AND status IN ('pending', 'unmapped')`,
+    `UPDATE records SET status = 'superseded', updated_at = @now
+     WHERE source_id = @sourceId AND source_event_id = @sourceEventId AND email = @email AND occurrence = @occurrence AND ${ATTEND_NOT_YET_SENT}`,
   );
   const insertRecord = db.prepare(
     `INSERT INTO records (inbox_id, source_id, source_event_id, occurrence, target_key, state, email, occurred_at, input, status,
@@ -91,12 +71,12 @@ export function sqliteIntakeQueries(db: Database.Database) {
         contact: JSON.stringify(s.contact),
       });
     }
-    for (const r of effects.records) {
-      if (r.supersedesPendingAttend) supersedeAttend.run(now, r.sourceId, r.sourceEventId, r.email, r.occurrence ?? '');
-      const status = r.targetKey === null ? 'unmapped' : 'pending';
+    const { statuses, supersedes } = attendSupersede(effects.records);
+    for (const key of supersedes) supersedeAttend.run({ ...key, now });
+    effects.records.forEach((r, i) =>
       insertRecord.run(r.inboxId ?? null, r.sourceId, r.sourceEventId, r.occurrence ?? '', r.targetKey, r.state, r.email, r.occurredAt,
-        JSON.stringify(r.input), status, now, r.receivedAt, now, now);
-    }
+        JSON.stringify(r.input), statuses[i], now, r.receivedAt, now, now),
+    );
     for (const k of effects.onceKeys ?? []) insertOnceKey.run(k.sourceId, k.key, now);
     for (const p of effects.processed) markProcessed.run(now, p.outcome, p.inboxId);
   });
@@ -110,26 +90,6 @@ export function sqliteIntakeQueries(db: Database.Database) {
         db.pragma('synchronous = NORMAL');
       }
     },
-    unprocessedWebhooks: (limit: number, sources?: readonly string[]) =>
-      (sources ? unprocessedOf.all(JSON.stringify(sources), limit) : unprocessed.all(limit)) as InboxRow[],
-    reopenUnconfiguredWebhooks: () => reopenUnconfigured.run().changes,
-    findContact(sourceId: string, contactKey: string): ContactDetails | undefined {
-      const row = contact.get(sourceId, contactKey) as { contact: string } | undefined;
-      return row ? JSON.parse(row.contact) : undefined;
-    },
-    findSession(sourceId: string, sourceEventId: string, occurrence: string, email: string): SessionRow | undefined {
-      const row = session.get(sourceId, sourceEventId, occurrence, email) as SessionDbRow | undefined;
-      return row ? toSessionRow(row) : undefined;
-    },
-    findSourceEvent(sourceId: string, sourceEventId: string, occurrence = ''): SourceEventRow | undefined {
-      const row = sourceEvent.get(sourceId, sourceEventId, occurrence) as SourceEventDbRow | undefined;
-      return row ? toSourceEventRow(sourceId, sourceEventId, occurrence, row) : undefined;
-    },
-    openSessionsJoinedBefore: (cutoff: number, limit: number) =>
-      (staleSessions.all(cutoff, limit) as SessionDbRow[]).map(toSessionRow),
-    hasOnceKey: (sourceId: string, key: string) => onceKey.get(sourceId, key) !== undefined,
-    openSessionsOfEvent: (sourceId: string, sourceEventId: string, occurrence: string) =>
-      (eventSessions.all(sourceId, sourceEventId, occurrence) as SessionDbRow[]).map(toSessionRow),
     commitEffects: (effects: InboxEffects, now: number): void => commitEffects.immediate(effects, now),
   };
 }
