@@ -181,5 +181,3 @@ export type Store = InboxStore &
   AdminQueries &
   Maintenance;
 
-/** The old name of ProcessingRound, kept while the store internals still use it. */
-export type IntakeView = ProcessingRound;

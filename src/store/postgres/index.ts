@@ -5,7 +5,7 @@ import { adminQueries } from '../queries/admin.js';
 import { detailsQueue } from '../queries/inbox.js';
 import { claimBatch, completeDeliveries, prune } from './delivery.js';
 import { deliveryStatements, RENEW_LEASE_SQL } from '../queries/delivery-queue.js';
-import { insertWebhooks, intakeView } from './intake.js';
+import { insertWebhooks, processingRound } from './intake.js';
 import { migratePostgres } from './migrations.js';
 import { createPool, inTransaction, type SessionBounds } from './pool.js';
 import { sharedDeliveryState } from './shared.js';
@@ -17,7 +17,7 @@ import { sharedDeliveryState } from './shared.js';
  */
 export function openPostgresStore(url: string, log?: Log, bounds?: SessionBounds): Store {
   const pool = createPool(url, log, bounds);
-  const view = intakeView(pool);
+  const view = processingRound(pool);
   const queue = deliveryStatements(postgresRunner(pool));
   return {
     kind: 'postgres',
@@ -27,13 +27,13 @@ export function openPostgresStore(url: string, log?: Log, bounds?: SessionBounds
 
     insertWebhooks: (rows) => insertWebhooks(pool, rows),
     ...view,
-    commitEffects: (effects, now) => inTransaction(pool, (client) => intakeView(client).commitEffects(effects, now)),
+    commitEffects: (effects, now) => inTransaction(pool, (client) => processingRound(client).commitEffects(effects, now)),
     // Another replica holding the lock means this round is theirs; the empty transaction just ends.
     processExclusively: (round) =>
       inTransaction(pool, async (client) => {
         const lock = await client.query<{ mine: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || ':processing')) AS mine`);
         if (!lock.rows[0]?.mine) return { ran: false as const };
-        return { ran: true as const, value: await round(intakeView(client)) };
+        return { ran: true as const, value: await round(processingRound(client)) };
       }),
 
     // Other replicas may be alive: only claims whose lease ran out are taken back.

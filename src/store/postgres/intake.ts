@@ -2,7 +2,7 @@ import { isOpen } from '../../domain/sessions.js';
 import { attendSupersede, ATTEND_NOT_YET_SENT } from '../queries/attend-supersede.js';
 import { postgresDialect, postgresRunner } from '../dialect.js';
 import { inboxReads } from '../queries/inbox.js';
-import type { AcceptedWebhook, InboxEffects, IntakeView, NewRecord, NewWebhook } from '../ports.js';
+import type { AcceptedWebhook, InboxEffects, ProcessingRound, NewRecord, NewWebhook } from '../ports.js';
 import type { Queryable } from './pool.js';
 
 const DEADLOCK = '40P01';
@@ -61,7 +61,7 @@ async function insertGroup(db: Queryable, rows: NewWebhook[]): Promise<AcceptedW
 const SESSION_COLUMNS = 'source_id, source_event_id, occurrence, email, first_join, last_join, last_leave, closed_at, sent_join, sent_leave, contact';
 
 /** The reads and the commit of one processing round, on `db` (a client inside the round's transaction). */
-export function intakeView(db: Queryable): IntakeView {
+export function processingRound(db: Queryable): ProcessingRound {
   return { ...inboxReads(postgresRunner(db), postgresDialect), commitEffects: (effects, now) => writeEffects(db, effects, now) };
 }
 

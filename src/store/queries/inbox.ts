@@ -1,6 +1,6 @@
 import type { ContactDetails } from '../../domain/facts.js';
 import type { Dialect, SqlRunner } from '../dialect.js';
-import type { DetailsQueue, InboxRow, IntakeView, WebhookStatus } from '../ports.js';
+import type { DetailsQueue, InboxRow, ProcessingRound, WebhookStatus } from '../ports.js';
 import {
   toSessionRow,
   toSourceEventRow,
@@ -15,7 +15,7 @@ import {
 const SESSION_COLUMNS = 'source_id, source_event_id, occurrence, email, first_join, last_join, last_leave, closed_at, sent_join, sent_leave, contact';
 
 /** What a processing round reads, the same for both stores (each writes the round's effects its own way). */
-export function inboxReads(db: SqlRunner, d: Dialect): Omit<IntakeView, 'commitEffects'> {
+export function inboxReads(db: SqlRunner, d: Dialect): Omit<ProcessingRound, 'commitEffects'> {
   const sessions = async (where: string, values: unknown[]) =>
     (await db.rows<SessionDbRow>(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE ${where}`, values)).map(toSessionRow);
   return {
