@@ -1,3 +1,17 @@
+/** A HubSpot marketing event, by HubSpot's object id or by the external app's account and event ids. */
+export type HubspotEventRef = { objectId: string } | { externalAccountId: string; externalEventId: string };
+
+/** The `subscriberState` of the attendance endpoints. */
+export type HubspotAttendanceState = 'register' | 'attend' | 'cancel';
+
+/** One input of HubSpot's `BatchInputMarketingEventEmailSubscriber` (all property values are strings). */
+export interface HubspotAttendanceInput {
+  email: string;
+  interactionDateTime: number;
+  properties: Record<string, string>;
+  contactProperties: Record<string, string>;
+}
+
 /** HubSpot's StandardError, as found in `errors[]` of a batch response (fields optional: HubSpot varies). */
 export interface HubspotStandardError {
   status?: string;

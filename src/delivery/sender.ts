@@ -2,13 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
 import type { Log } from '../support/log.js';
 import type { AttendanceInput, SubscriberState } from '../domain/facts.js';
-import { parseTargetKey } from '../domain/event-mappings.js';
 import { maskEmailsIn } from '../support/mask.js';
-import type { HubspotCall, HubspotClient } from './client.js';
-import type { SendGate } from '../delivery/send-gate.js';
-import type { HubspotAnswer, RateLimitHeaders } from './types.js';
+import type { HubspotCall, HubspotClient } from '../hubspot/client.js';
+import type { SendGate } from './send-gate.js';
+import type { HubspotAnswer, RateLimitHeaders } from '../hubspot/types.js';
+import { hubspotEventRef, hubspotState } from './to-hubspot.js';
 
-/** Told about every call, for metrics; the hubspot layer knows nothing of how they are kept. */
+/** Told about every call, for metrics; the sender knows nothing of how they are kept. */
 export interface SendObserver {
   call(summary: { httpStatus?: number; batchStatus?: string; outcome: string; inputs: number; attempt: number }): void;
   pause(cause: string): void;
@@ -63,7 +63,8 @@ export async function sendBatch(
   signal?: AbortSignal,
   mayTry?: () => Promise<boolean>,
 ): Promise<SendOutcome> {
-  const target = parseTargetKey(batch.targetKey);
+  const event = hubspotEventRef(batch.targetKey);
+  const state = hubspotState(batch.state);
   const base = options.baseDelayMs ?? 1000;
   const cap = options.maxDelayMs ?? 30_000;
   const random = options.random ?? Math.random;
@@ -76,7 +77,7 @@ export async function sendBatch(
         const call = await mayGo()
           .then((yes) => {
             if (!yes) throw new Withdrawn();
-            return options.client.postAttendance(target, batch.state, batch.inputs, signal);
+            return options.client.postAttendance(event, state, batch.inputs, signal);
           })
           .finally(() => slot.settle());
         // A 429 naming its own Retry-After says exactly when to come back; its Remaining: 0 would say 10 s.
