@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import pRetry from 'p-retry';
 import type { Log } from '../support/log.js';
 import type { AttendanceInput, SubscriberState } from '../domain/facts.js';
 import { maskEmailsIn } from '../support/mask.js';
 import type { HubspotCall, HubspotClient } from '../hubspot/client.js';
 import type { SendGate } from './send-gate.js';
-import type { HubspotAnswer, RateLimitHeaders } from '../hubspot/types.js';
+import type { HubspotAnswer, HubspotAttendanceState, HubspotEventRef, RateLimitHeaders } from '../hubspot/types.js';
 import { hubspotEventRef, hubspotState } from './to-hubspot.js';
+import { backoffMs, type Backoff } from '../support/backoff.js';
 
 /** Told about every call, for metrics; the sender knows nothing of how they are kept. */
 export interface SendObserver {
@@ -29,12 +29,6 @@ export interface SenderOptions {
   random?: () => number;
 }
 
-class RetryableAnswer extends Error {
-  constructor(readonly answer: HubspotAnswer, readonly consumesRetry: boolean) {
-    super(answer.kind === 'ok' ? 'ok' : answer.message);
-  }
-}
-
 const HOUR = 3_600_000;
 
 /** What became of a batch: HubSpot's final answer, or withdrawn by the caller before a try went out. */
@@ -51,87 +45,84 @@ export function pauseEnd(answer: Extract<HubspotAnswer, { kind: 'rate-limited' }
   return Math.min(midnight.getTime(), now + HOUR);
 }
 
+/** A batch's tries within one round stop after this long, whatever is left of triesPerRound. */
+const MAX_ROUND_MS = 5 * 60_000;
+
+type Batch = { targetKey: string; state: SubscriberState; inputs: AttendanceInput[] };
+
 /**
  * Sends one batch with retries: network errors, timeouts, 423 and 5xx back off
  * exponentially with full jitter; a 429 pauses every send and does not spend a
  * try. Right before each try, `mayTry` (when given) must say yes, else the batch
  * is withdrawn unsent. Returns HubSpot's final answer; never throws.
  */
-export async function sendBatch(
-  options: SenderOptions,
-  batch: { targetKey: string; state: SubscriberState; inputs: AttendanceInput[] },
-  signal?: AbortSignal,
-  mayTry?: () => Promise<boolean>,
-): Promise<SendOutcome> {
-  const event = hubspotEventRef(batch.targetKey);
-  const state = hubspotState(batch.state);
-  const base = options.baseDelayMs ?? 1000;
-  const cap = options.maxDelayMs ?? 30_000;
-  const random = options.random ?? Math.random;
+export async function sendBatch(options: SenderOptions, batch: Batch, signal?: AbortSignal, mayTry?: () => Promise<boolean>): Promise<SendOutcome> {
+  const to = { event: hubspotEventRef(batch.targetKey), state: hubspotState(batch.state) };
+  const backoff: Backoff = { firstMs: options.baseDelayMs ?? 1000, maxMs: options.maxDelayMs ?? 30_000, jitter: 'full' };
+  const tries = options.triesPerRound ?? 4;
+  const started = performance.now();
+  /** Tries that counted toward `tries` (a 429's does not). */
+  let spent = 0;
   try {
-    return await pRetry(
-      async (attempt) => {
-        const slot = await options.limiter.acquire(signal);
-        // Asked after the slot (whose wait can be long): nothing but the call itself comes between.
-        const mayGo = mayTry ?? (async () => true);
-        const call = await mayGo()
-          .then((yes) => {
-            if (!yes) throw new Withdrawn();
-            return options.client.postAttendance(event, state, batch.inputs, signal);
-          })
-          .finally(() => slot.settle());
-        // A 429 naming its own Retry-After says exactly when to come back; its Remaining: 0 would say 10 s.
-        const retryAfterGiven = call.answer.kind === 'rate-limited' && call.answer.retryAfterMs !== undefined;
-        if (!retryAfterGiven) options.limiter.observe(call.rateLimit);
-        logCall(options, batch, call, attempt);
-        options.observer?.call({
-          httpStatus: 'status' in call.answer ? call.answer.status : undefined,
-          batchStatus: call.answer.kind === 'ok' ? call.answer.body.status : undefined,
-          outcome: call.answer.kind,
-          inputs: batch.inputs.length,
-          attempt,
-        });
-        options.observer?.quota(call.rateLimit);
-        const { answer } = call;
-        if (answer.kind === 'rate-limited') {
-          options.limiter.pause(pauseEnd(answer, options.windowMs, Date.now()), `HubSpot 429 ${answer.policy}`);
-          options.observer?.pause(answer.policy);
-          if (answer.policy === 'DAILY') return answer; // hours away: reschedule rather than hold the batch
-          throw new RetryableAnswer(answer, false);
-        }
-        if (answer.kind === 'transient') throw new RetryableAnswer(answer, true);
-        return answer;
-      },
-      {
-        retries: (options.triesPerRound ?? 4) - 1,
-        minTimeout: 0,
-        maxTimeout: 0,
-        maxRetryTime: 5 * 60_000,
-        signal,
-        shouldConsumeRetry: ({ error }) => !(error instanceof RetryableAnswer) || error.consumesRetry,
-        shouldRetry: ({ error }) => error instanceof RetryableAnswer,
-        onFailedAttempt: async ({ error, retriesConsumed, retriesLeft }) => {
-          // No sleep after the last try: the batch goes back to the store instead.
-          if (!(error instanceof RetryableAnswer) || !error.consumesRetry || retriesLeft === 0) return;
-          const jitter = random() * Math.min(cap, base * 2 ** retriesConsumed);
-          const hinted = error.answer.kind === 'transient' ? (error.answer.retryAfterMs ?? 0) : 0;
-          await sleep(Math.max(jitter, hinted), undefined, { signal });
-        },
-      },
-    );
+    for (let attempt = 1; ; attempt++) {
+      signal?.throwIfAborted();
+      const answer = await tryOnce(options, batch, to, attempt, signal, mayTry);
+      signal?.throwIfAborted();
+      const retryable = answer.kind === 'transient' || (answer.kind === 'rate-limited' && answer.policy !== 'DAILY');
+      if (!retryable) return answer; // a DAILY 429 is hours away: reschedule rather than hold the batch
+      const left = tries - 1 - spent;
+      // A 429 waits in the send gate's pause; no sleep after the last try: the batch goes back to the store instead.
+      if (answer.kind === 'transient' && left > 0) {
+        await sleep(Math.max(backoffMs(backoff, spent, options.random), answer.retryAfterMs ?? 0), undefined, { signal });
+      }
+      if (left <= 0 || performance.now() - started >= MAX_ROUND_MS) return answer;
+      if (answer.kind === 'transient') spent++;
+    }
   } catch (error) {
     if (error instanceof Withdrawn) return { kind: 'withdrawn' };
-    if (error instanceof RetryableAnswer) return error.answer;
     return { kind: 'transient', message: error instanceof Error ? error.message : String(error) };
   }
 }
 
-function logCall(
+/** One try: a slot from the send gate, the fence, the call; its answer logged, observed and, for a 429, turned into a pause. */
+async function tryOnce(
   options: SenderOptions,
-  batch: { targetKey: string; state: SubscriberState; inputs: AttendanceInput[] },
-  call: HubspotCall,
+  batch: Batch,
+  to: { event: HubspotEventRef; state: HubspotAttendanceState },
   attempt: number,
-): void {
+  signal?: AbortSignal,
+  mayTry?: () => Promise<boolean>,
+): Promise<HubspotAnswer> {
+  const slot = await options.limiter.acquire(signal);
+  // Asked after the slot (whose wait can be long): nothing but the call itself comes between.
+  const mayGo = mayTry ?? (async () => true);
+  const call = await mayGo()
+    .then((yes) => {
+      if (!yes) throw new Withdrawn();
+      return options.client.postAttendance(to.event, to.state, batch.inputs, signal);
+    })
+    .finally(() => slot.settle());
+  // A 429 naming its own Retry-After says exactly when to come back; its Remaining: 0 would say 10 s.
+  const retryAfterGiven = call.answer.kind === 'rate-limited' && call.answer.retryAfterMs !== undefined;
+  if (!retryAfterGiven) options.limiter.observe(call.rateLimit);
+  logCall(options, batch, call, attempt);
+  options.observer?.call({
+    httpStatus: 'status' in call.answer ? call.answer.status : undefined,
+    batchStatus: call.answer.kind === 'ok' ? call.answer.body.status : undefined,
+    outcome: call.answer.kind,
+    inputs: batch.inputs.length,
+    attempt,
+  });
+  options.observer?.quota(call.rateLimit);
+  const { answer } = call;
+  if (answer.kind === 'rate-limited') {
+    options.limiter.pause(pauseEnd(answer, options.windowMs, Date.now()), `HubSpot 429 ${answer.policy}`);
+    options.observer?.pause(answer.policy);
+  }
+  return answer;
+}
+
+function logCall(options: SenderOptions, batch: Batch, call: HubspotCall, attempt: number): void {
   const { answer } = call;
   const mask = (text: string | undefined) => (text && options.maskEmails ? maskEmailsIn(text) : text);
   const body = answer.kind === 'ok' ? answer.body : undefined;
