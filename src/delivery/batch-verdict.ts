@@ -1,4 +1,4 @@
-import type { HubspotAnswer, HubspotStandardError } from '../hubspot/types.js';
+import type { HubspotAnswer, HubspotStandardError, ReceivedBatchResponse } from '../hubspot/types.js';
 import type { DeliveryOutcome, DeliveryRecord } from '../store/ports.js';
 import { backoffMs, type Backoff } from '../support/backoff.js';
 
@@ -85,7 +85,7 @@ export function judgeBatch(records: DeliveryRecord[], answer: HubspotAnswer, ctx
   }
 }
 
-function judgeInputs(records: DeliveryRecord[], body: import('../hubspot/types.js').BatchResponse, ctx: OutcomeContext): DeliveryOutcome[] {
+function judgeInputs(records: DeliveryRecord[], body: ReceivedBatchResponse, ctx: OutcomeContext): DeliveryOutcome[] {
   const vids = new Map<string, number | undefined>();
   for (const result of body.results ?? []) {
     if (typeof result.email === 'string') vids.set(result.email.toLowerCase(), result.vid);

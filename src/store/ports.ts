@@ -4,8 +4,8 @@ import type { SessionTimes } from '../domain/sessions.js';
 export type * from './admin-types.js';
 import type { AdminQueries, WebhookStatus } from './admin-types.js';
 
-export type RecordStatus = 'unmapped' | 'pending' | 'inflight' | 'delivered' | 'dead' | 'superseded';
-export const RECORD_STATUSES: RecordStatus[] = ['unmapped', 'pending', 'inflight', 'delivered', 'dead', 'superseded'];
+export const RECORD_STATUSES = ['unmapped', 'pending', 'inflight', 'delivered', 'dead', 'superseded'] as const;
+export type RecordStatus = (typeof RECORD_STATUSES)[number];
 
 export interface NewWebhook {
   sourceId: string;

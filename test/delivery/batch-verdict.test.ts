@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { judgeBatch, type OutcomeContext } from '../../src/delivery/batch-verdict.js';
-import type { BatchResponse, HubspotAnswer, HubspotStandardError } from '../../src/hubspot/types.js';
+import type { HubspotAnswer, HubspotStandardError, ReceivedBatchResponse } from '../../src/hubspot/types.js';
 import type { DeliveryRecord } from '../../src/store/ports.js';
 
 const NOW = Date.parse('2026-05-01T12:00:00Z');
@@ -26,7 +26,7 @@ function records(...emails: string[]): DeliveryRecord[] {
   }));
 }
 
-const ok = (body: BatchResponse): HubspotAnswer => ({ kind: 'ok', status: 200, body });
+const ok = (body: ReceivedBatchResponse): HubspotAnswer => ({ kind: 'ok', status: 200, body });
 const invalid = (error: Partial<HubspotStandardError>): HubspotStandardError => ({ status: 'error', category: 'VALIDATION_ERROR', ...error });
 
 describe('judgeBatch: which input an error is about', () => {
