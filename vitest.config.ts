@@ -1,13 +1,30 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
+/**
+ * Two tiers, chosen by measured duration (see README "Tests"):
+ * - fast (`npm test`): unit and in-process integration tests, under 2 minutes on two cores;
+ * - reliability (`npm run test:reliability`): child processes, chaos, crash, flood, replicas,
+ *   frozen stores, and the end-to-end files that start many relays.
+ * Both use the same global PostgreSQL setup and timeouts (inherited from the root `test` below).
+ */
+const SLOW = [
+  'test/reliability/**/*.test.ts',
+  'test/e2e/**/*.test.ts',
+  // Spawns the built relay's `records` CLI and a server three times.
+  'test/ops/records-cli.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // The container checks need a Docker engine and built images: `npm run test:container`.
     exclude: [...configDefaults.exclude, 'test/container/**'],
     globalSetup: ['test/support/postgres-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/container/**', ...SLOW] } },
+      { extends: true, test: { name: 'reliability', include: SLOW } },
+    ],
   },
 });

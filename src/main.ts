@@ -3,7 +3,6 @@
 // heap keeps RSS flat; V8 would otherwise let garbage pile up to a large default limit first.
 import { parseArgs } from 'node:util';
 import type { RelayConfig } from './config/schema.js';
-import type { SandboxHubspot } from './cli/sandbox.js';
 import { spawnStoreWorker } from './processing/worker/client.js';
 // Everything else is imported when used: `serve` starts the store worker thread first, so it
 // loads its modules while this thread reads the configuration and loads the app's (a start is
@@ -34,60 +33,6 @@ async function readConfig(file: string | undefined): Promise<RelayConfig> {
   }
 }
 
-async function serve(file: string | undefined): Promise<void> {
-  const storeWorker = spawnStoreWorker();
-  let config = await readConfig(file);
-  const [{ loadConfig }, { sandboxBanner, startSandboxHubspot }] = await Promise.all([import('./config/load.js'), import('./cli/sandbox.js')]);
-  const withSandboxHubspot = (c: RelayConfig, s: SandboxHubspot): RelayConfig => ({ ...c, hubspot: { ...c.hubspot, baseUrl: s.url, accessToken: s.token } });
-  const sandbox = config.sandbox ? await startSandboxHubspot() : undefined;
-  if (sandbox) config = withSandboxHubspot(config, sandbox);
-  // Reload re-reads the file; the sandbox's simulator stays the HubSpot when no token is set.
-  const loadConfigAgain = file
-    ? () => {
-        const next = loadConfig({ file });
-        return sandbox && next.sandbox ? withSandboxHubspot(next, sandbox) : next;
-      }
-    : undefined;
-  const { buildApp } = await import('./app.js');
-  const app = await buildApp(config, { loadConfig: loadConfigAgain, storeWorker });
-  await app.listen({ port: config.server.port, host: config.server.host });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.server.port;
-  if (sandbox) process.stderr.write(`${sandboxBanner(config, sandbox.url, port)}\n`);
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) {
-      app.log.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    stopping = true;
-    app.log.info({ signal }, 'draining: no new webhooks, finishing the HubSpot call in flight');
-    // Bounded: if closing hangs past the grace period, leave anyway (records are on disk).
-    setTimeout(() => process.exit(1), config.server.drainDelayMs + config.server.shutdownGraceMs + 5000).unref();
-    app.beginDrain();
-    new Promise((resolve) => setTimeout(resolve, config.server.drainDelayMs))
-      .then(() => app.close())
-      .then(() => sandbox?.close())
-      .then(() => process.exit(0))
-      .catch((error) => {
-        app.log.error({ err: error }, 'error while closing');
-        process.exit(1);
-      });
-  };
-  process.on('SIGHUP', () => {
-    app
-      .reloadConfig()
-      .catch((error: Error) => app.log.error({ err: error }, 'configuration reload refused: the running configuration is unchanged'));
-  });
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('unhandledRejection', (error) => {
-    app.log.fatal({ err: error }, 'unhandled rejection: exiting (stored webhooks are safe on disk)');
-    process.exit(1);
-  });
-}
-
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'records' || argv[0] === 'webhooks') {
     const rest = argv.slice(1);
@@ -108,7 +53,12 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const file = values.config ?? process.env.CONFIG_FILE;
-  if (command === 'serve') return serve(file);
+  if (command === 'serve') {
+    // The store worker thread first: it loads its modules while this thread reads the configuration and loads the app.
+    const storeWorker = spawnStoreWorker();
+    const [config, { serve }] = await Promise.all([readConfig(file), import('./cli/serve.js')]);
+    return serve({ config, file, storeWorker });
+  }
   if (command === 'migrate') {
     const config = await readConfig(file);
     const { openStore } = await import('./store/open-store.js');
@@ -122,7 +72,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'openapi') {
-    const { openapiYaml } = await import('./http/openapi.js');
+    const { openapiYaml } = await import('./cli/openapi.js');
     process.stdout.write(await openapiYaml());
     return;
   }

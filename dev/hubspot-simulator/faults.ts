@@ -22,6 +22,9 @@ interface QueuedFault {
 export class FaultQueue {
   private queued: QueuedFault[] = [];
 
+  /** `random` decides probability faults; tests pass a seeded one to repeat a run. */
+  constructor(private readonly random: () => number = Math.random) {}
+
   add(fault: Fault): void {
     const remaining = fault.probability === undefined ? (fault.count ?? 1) : Number.POSITIVE_INFINITY;
     this.queued.push({ fault: structuredClone(fault), remaining });
@@ -60,7 +63,7 @@ export class FaultQueue {
   private fires(entry: QueuedFault, subject: FaultSubject): boolean {
     if (entry.remaining <= 0 || !matches(entry.fault.match, subject)) return false;
     const { probability } = entry.fault;
-    if (probability !== undefined && Math.random() >= probability) return false;
+    if (probability !== undefined && this.random() >= probability) return false;
     entry.remaining -= 1;
     return true;
   }

@@ -22,6 +22,7 @@ export async function startHubspotSimulator(options: HubspotSimulatorOptions = {
     tokens: options.tokens ?? { [DEFAULT_TOKEN]: { scopes: [WRITE_SCOPE] } },
     rateLimit,
     dailyLimit: options.dailyLimit ?? DEFAULT_DAILY_LIMIT,
+    random: options.random,
   });
   // forceCloseConnections: close() must not wait for keep-alive sockets held by the client under test.
   const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true });

@@ -9,14 +9,15 @@ const FIRST_VID = 100_001;
 export class SimulatorState {
   tokens: TokenTable;
   readonly limiter: RateLimiter;
-  readonly faults = new FaultQueue();
+  readonly faults: FaultQueue;
   private readonly vids = new Map<string, number>();
   private recorded: RecordedRequest[] = [];
   private stored: AttendanceRow[] = [];
   private counters = { accepted: 0, rateLimited: 0, duplicateEmailRequests: 0 };
   private shutdown = new AbortController();
 
-  constructor(config: { tokens: TokenTable; rateLimit: RateLimit; dailyLimit: number }) {
+  constructor(config: { tokens: TokenTable; rateLimit: RateLimit; dailyLimit: number; random?: () => number }) {
+    this.faults = new FaultQueue(config.random);
     this.tokens = structuredClone(config.tokens);
     this.limiter = new RateLimiter(config.rateLimit, config.dailyLimit);
   }

@@ -17,6 +17,8 @@ export interface RateLimit {
 }
 
 export interface HubspotSimulatorOptions {
+  /** Decides which requests a probability fault hits (default Math.random); seeded in tests. */
+  random?: () => number;
   host?: string;
   port?: number;
   tokens?: TokenTable;

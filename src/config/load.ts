@@ -177,6 +177,11 @@ function plainHttpProblem(hubspot: HubspotConfig, env: NodeJS.ProcessEnv): strin
 
 function crossReferenceProblems(config: Omit<RelayConfig, 'sandbox'>): string[] {
   const problems: string[] = [];
+  const server: Record<string, unknown> = isObject(config.server) ? config.server : {};
+  // Node refuses to start a server whose headers may take longer than the whole request.
+  if (typeof server.headersTimeoutMs === 'number' && typeof server.requestTimeoutMs === 'number' && server.headersTimeoutMs > server.requestTimeoutMs) {
+    problems.push(`server.headersTimeoutMs: must not exceed server.requestTimeoutMs (${server.requestTimeoutMs})`);
+  }
   const ids = new Set<string>();
   (Array.isArray(config.sources) ? config.sources : []).forEach((source, i) => {
     if (!isObject(source) || typeof source.id !== 'string') return;

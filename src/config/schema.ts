@@ -1,7 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { EventbriteSourceConfig } from '../sources/eventbrite/config.js';
-import { GenericSourceConfig, LivestormSourceConfig, LumaSourceConfig, TitoSourceConfig } from '../sources/generic/config.js';
-import { ZoomSourceConfig } from '../sources/zoom/config.js';
+import type { SourceConfig } from '../sources/source-configs.js';
 import { MIN_SECRET_LENGTH } from '../sources/common-config.js';
 
 export const ServerConfig = Type.Object(
@@ -20,6 +18,18 @@ export const ServerConfig = Type.Object(
     drainDelayMs: Type.Integer({ minimum: 0, default: 0 }),
     /** How long SIGTERM waits for an in-flight HubSpot call before exiting anyway. */
     shutdownGraceMs: Type.Integer({ minimum: 0, default: 10_000 }),
+    // A client that trickles its request (slowloris) is cut off rather than holding a socket.
+    /** A request's headers must arrive within this (at most requestTimeoutMs). */
+    headersTimeoutMs: Type.Integer({ minimum: 1000, default: 10_000 }),
+    /** A whole request must arrive within this. */
+    requestTimeoutMs: Type.Integer({ minimum: 1000, default: 30_000 }),
+    /** How often the two timeouts above are checked (Node's default is 30 s). */
+    connectionsCheckingIntervalMs: Type.Integer({ minimum: 100, default: 2000 }),
+    /**
+     * Fastify's `connectionTimeout`. Fastify applies it only to a server it creates itself, and the
+     * relay creates its own (for the timeouts above), so today it is recorded but not applied.
+     */
+    connectionTimeoutMs: Type.Integer({ minimum: 0, default: 60_000 }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -137,17 +147,7 @@ export const EventMappingConfig = Type.Object(
   { additionalProperties: false },
 );
 
-/** Every source type the relay knows; `type` picks the schema. */
-export const SourceConfigByType = {
-  zoom: ZoomSourceConfig,
-  generic: GenericSourceConfig,
-  tito: TitoSourceConfig,
-  luma: LumaSourceConfig,
-  livestorm: LivestormSourceConfig,
-  eventbrite: EventbriteSourceConfig,
-} as const;
-export type SourceType = keyof typeof SourceConfigByType;
-export type SourceConfig = ZoomSourceConfig | EventbriteSourceConfig | GenericSourceConfig | TitoSourceConfig | LumaSourceConfig | LivestormSourceConfig;
+export { SourceConfigByType, type SourceConfig, type SourceType } from '../sources/source-configs.js';
 
 export const RelayConfigShape = Type.Object(
   {

@@ -3,8 +3,8 @@ import { HubspotClient } from '../hubspot/client.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { SendGate } from './send-gate.js';
 import { SharedSendGate } from './shared-send-gate.js';
-import type { RelayMetrics } from '../ops/metrics.js';
-import type { FrontStore } from '../store/ports.js';
+import type { DeliveryMetrics } from './delivery-metrics.js';
+import type { DeliveryQueue } from '../store/ports.js';
 import type { Log } from '../support/log.js';
 import { Dispatcher } from './dispatcher.js';
 
@@ -19,8 +19,8 @@ export function createDelivery({
   onSettled,
 }: {
   config: RelayConfig;
-  store: FrontStore;
-  metrics: RelayMetrics;
+  store: DeliveryQueue;
+  metrics: DeliveryMetrics;
   log: Log;
   /** Records delivered or dead-lettered (by id). */
   onSettled?: (recordIds: number[]) => void;

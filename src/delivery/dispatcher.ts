@@ -1,14 +1,14 @@
 import type { Log } from '../support/log.js';
 import type { HubspotConfig } from '../config/schema.js';
 import { sendBatch, type SenderOptions } from './sender.js';
-import type { DeliveryGroup, DeliveryRecord, FrontStore } from '../store/ports.js';
+import type { DeliveryGroup, DeliveryQueue, DeliveryRecord } from '../store/ports.js';
 import { maskEmailsIn } from '../support/mask.js';
 import { BackgroundLoop } from '../support/background-loop.js';
 import { AccountAuth } from './account-auth.js';
 import { judgeBatch } from './batch-verdict.js';
 
 export interface DispatcherOptions {
-  store: FrontStore;
+  store: DeliveryQueue;
   sender: SenderOptions;
   hubspot: HubspotConfig;
   log: Log;

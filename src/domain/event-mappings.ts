@@ -1,5 +1,3 @@
-import type { EventMappingConfig } from '../config/schema.js';
-
 /** A HubSpot marketing event, by its object id or by the external app's ids. */
 export type HubspotTarget =
   | { kind: 'object'; objectId: string }
@@ -29,19 +27,29 @@ export function parseTargetKey(key: string): HubspotTarget {
   throw new Error(`not a target key: ${key}`);
 }
 
+/** One configured mapping: a source event (or "*", every event of the source) to a HubSpot event. */
+export interface EventMapping {
+  source: string;
+  sourceEventId: string;
+  /** By object id, or by the external app's ids (the event id defaults to the source event id). */
+  hubspot: { objectId: string } | { externalAccountId: string; externalEventId?: string };
+  /** When the event ends (ISO-8601): the leave time of an attendance whose source gives none. */
+  endsAt?: string;
+}
+
 /** Resolves a source event to its HubSpot event: an exact mapping wins over the source's "*". */
 export class EventMappings {
-  private readonly exact = new Map<string, EventMappingConfig>();
-  private readonly wildcard = new Map<string, EventMappingConfig>();
+  private readonly exact = new Map<string, EventMapping>();
+  private readonly wildcard = new Map<string, EventMapping>();
 
-  constructor(events: EventMappingConfig[]) {
+  constructor(events: EventMapping[]) {
     for (const event of events) {
       if (event.sourceEventId === '*') this.wildcard.set(event.source, event);
       else this.exact.set(`${event.source}\u0000${event.sourceEventId}`, event);
     }
   }
 
-  private mappingOf(sourceId: string, sourceEventId: string): EventMappingConfig | undefined {
+  private mappingOf(sourceId: string, sourceEventId: string): EventMapping | undefined {
     return this.exact.get(`${sourceId}\u0000${sourceEventId}`) ?? this.wildcard.get(sourceId);
   }
 

@@ -1,5 +1,4 @@
-import type { Source } from '../sources/types.js';
-import type { InboxRow, SessionRow } from '../store/ports.js';
+import type { InboxRow, SessionRow } from './processing-round.js';
 import { contactProperties, mergeContacts, normalizeEmail } from './contact.js';
 import { applyJoin, applyLeave, attendanceToSend, closeAt, isOpen, markSent } from './sessions.js';
 import type { EventMappings } from './event-mappings.js';
@@ -21,7 +20,8 @@ export interface WebhookOutcome {
 }
 
 export interface InterpretContext {
-  source: Source;
+  /** The webhook's source, as interpretation sees it (any Source of src/sources satisfies it). */
+  source: { readonly id: string; readonly defaultAttendMs?: number };
   mappings: EventMappings;
   work: WorkingSet;
 }

@@ -1,5 +1,5 @@
 import type { ContactDetails } from './facts.js';
-import type { InboxEffects, IntakeView, NewRecord, SessionRow, SourceEventRow } from '../store/ports.js';
+import type { InboxEffects, NewRecord, ProcessingRound, SessionRow, SourceEventRow } from './processing-round.js';
 
 const key = (...parts: string[]) => parts.join('\u0000');
 
@@ -16,7 +16,7 @@ export class WorkingSet {
   readonly records: NewRecord[] = [];
   readonly processed: InboxEffects['processed'] = [];
 
-  constructor(private readonly store: IntakeView) {}
+  constructor(private readonly store: ProcessingRound) {}
 
   async contact(sourceId: string, contactKey: string): Promise<ContactDetails | undefined> {
     const k = key(sourceId, contactKey);

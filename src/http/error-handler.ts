@@ -20,6 +20,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 /** Every error leaves as `{code, message}` JSON; a stack trace never does. */
 export function installErrorHandler(app: FastifyInstance): void {
   const refusals = new RefusalLog();
+  app.decorateRequest('errorCode', undefined);
   app.setErrorHandler((error: FastifyError | RelayError, request, reply) => {
     if (error instanceof RelayError) {
       request.errorCode = error.code;

@@ -7,7 +7,7 @@ import { NOT_DOT_SEGMENT, targetKey, type HubspotTarget } from '../domain/event-
 import type { AttendanceInput, SubscriberState } from '../domain/facts.js';
 import { RelayError } from '../http/errors.js';
 import { FLOOD_CODES, RefusalLog } from '../http/refusal-log.js';
-import type { FrontStore, WebhookStatus } from '../store/ports.js';
+import type { WebhookLookup, WebhookStatus } from '../store/ports.js';
 import type { InboxWriter } from '../ingest/inbox-writer.js';
 import type { LoadShedder } from '../ingest/load-shedding.js';
 import { authenticationRefusal, BatchResponse, HubspotError, IntakeError, SubscriberStateParam } from './answer-shapes.js';
@@ -25,7 +25,7 @@ export interface HubspotIntakeOptions {
   /** `intake.tokens`; empty: no route is registered (404 ROUTE_NOT_FOUND). */
   tokens: readonly string[];
   inbox: Pick<InboxWriter, 'accept'>;
-  store: Pick<FrontStore, 'webhookStatus'>;
+  store: WebhookLookup;
   /** Refuses new batches (503 + Retry-After) when the relay is over capacity, as for webhooks. */
   shedder?: Pick<LoadShedder, 'check'>;
   /** True once the server is closing: new requests get 503, waiting ones are answered at once (see BatchWaiters.wakeAll). */

@@ -1,5 +1,5 @@
 import { RelayError } from '../http/errors.js';
-import type { AcceptedWebhook, FrontStore, NewWebhook } from '../store/ports.js';
+import type { AcceptedWebhook, InboxStore, NewWebhook } from '../store/ports.js';
 
 interface Waiting {
   row: NewWebhook;
@@ -21,7 +21,7 @@ export class InboxWriter {
   lastFailure: { at: number; message: string } | undefined;
 
   constructor(
-    private readonly store: Pick<FrontStore, 'insertWebhooks'>,
+    private readonly store: InboxStore,
     private readonly maxGroup = 2000,
     /** Groups sent to the store before the first commits: keeps the store busy between thread hops. */
     private readonly maxGroupsInFlight = 2,

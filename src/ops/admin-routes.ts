@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Dispatcher } from '../delivery/dispatcher.js';
 import { RelayError } from '../http/errors.js';
-import type { SendGate } from '../delivery/send-gate.js';
+import type { DeliveryStatus, SendWindowStatus } from './delivery-status.js';
 import { waitingReason } from '../sources/registry.js';
 import { bearerToken, sameSecret } from '../support/secrets.js';
-import type { AdminRecord, FrontStore, RecordFilter, RecordStatus } from '../store/ports.js';
+import type { AdminQueries, AdminRecord, Maintenance, RecordFilter, RecordStatus } from '../store/ports.js';
 import type { Phase, Readiness } from './health-routes.js';
 import { InboxWebhookView, RecordsPage, RecordsQuery, ReloadAnswer, ReplayAnswer, ReplayBody, StatusAnswer, WebhookStateQuery } from './admin-schemas.js';
 import { ErrorResponse } from '../http/error-schema.js';
@@ -18,9 +17,9 @@ export interface ReloadResult {
 
 export interface AdminOptions {
   token: string;
-  store: FrontStore;
-  dispatcher: Dispatcher;
-  limiter: SendGate;
+  store: AdminQueries & Pick<Maintenance, 'countByStatus'>;
+  dispatcher: DeliveryStatus;
+  limiter: SendWindowStatus;
   phase: () => Phase;
   /** The sources this relay processes webhooks of (see processedSourceIds). */
   knownSources: string[];

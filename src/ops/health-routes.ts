@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Dispatcher } from '../delivery/dispatcher.js';
-import type { SendGate } from '../delivery/send-gate.js';
-import type { FrontStore } from '../store/ports.js';
+import type { DeliveryStatus, SendWindowStatus } from './delivery-status.js';
+import type { Maintenance } from '../store/ports.js';
 
 const RECENT_WRITE_FAILURE_MS = 10_000;
 
@@ -10,13 +9,13 @@ export type Phase = 'starting' | 'ready' | 'draining';
 
 export interface HealthOptions {
   phase: () => Phase;
-  store: Pick<FrontStore, 'ping'>;
+  store: Pick<Maintenance, 'ping'>;
   /** The last webhook commit that failed, if none has succeeded since. */
   writeFailure: () => { at: number; message: string } | undefined;
   /** Set when the store worker died: the process can no longer do its job. */
   storeFailure: () => Error | undefined;
-  dispatcher: Pick<Dispatcher, 'auth'>;
-  limiter: Pick<SendGate, 'state'>;
+  dispatcher: Pick<DeliveryStatus, 'auth'>;
+  limiter: SendWindowStatus;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { FrontStore } from '../store/ports.js';
+import type { AdminQueries, Maintenance } from '../store/ports.js';
 
 /** Everything /metrics reports, on a registry of its own (one per relay instance). */
 export class RelayMetrics {
@@ -50,7 +50,7 @@ export class RelayMetrics {
   });
 
   /** `knownSources`: the sources this relay processes (a webhook of any other waits). */
-  constructor(store: Pick<FrontStore, 'countByStatus' | 'countWaitingWebhooks'>, knownSources: string[]) {
+  constructor(store: Pick<Maintenance, 'countByStatus'> & Pick<AdminQueries, 'countWaitingWebhooks'>, knownSources: string[]) {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
     // Counting scans an index: at most once every 5 s, whatever the scrape rate.
     const every5s = <T>(read: () => Promise<T>) => {

@@ -1,7 +1,7 @@
 import { setImmediate, setTimeout } from 'node:timers/promises';
 import type { Log } from '../support/log.js';
 import type { Source } from '../sources/types.js';
-import type { DeliveryGroup, InboxRow, NewRecord, Store } from '../store/ports.js';
+import type { AdminQueries, DeliveryGroup, InboxRow, NewRecord, ProcessingStore } from '../store/ports.js';
 import { BackgroundLoop } from '../support/background-loop.js';
 import { applyFact, recordAttendance, type InterpretContext, type WebhookOutcome } from '../domain/interpret.js';
 import { closeAt } from '../domain/sessions.js';
@@ -10,7 +10,8 @@ import type { EventMappings } from '../domain/event-mappings.js';
 import { WorkingSet } from '../domain/working-set.js';
 
 export interface ProcessorOptions {
-  store: Store;
+  /** Rounds and sweeps; the count of webhooks waiting for a source is only logged. */
+  store: ProcessingStore & Pick<AdminQueries, 'countWaitingWebhooks'>;
   sources: Map<string, Source>;
   mappings: () => EventMappings;
   log: Log;

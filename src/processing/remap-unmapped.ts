@@ -1,4 +1,4 @@
-import type { RecordFilter, Store } from '../store/ports.js';
+import type { AdminQueries, RecordFilter, RecordMapping } from '../store/ports.js';
 import type { EventMappings } from '../domain/event-mappings.js';
 
 /**
@@ -6,7 +6,7 @@ import type { EventMappings } from '../domain/event-mappings.js';
  * pending; the admin API, config reload and the records CLI all remap through here.
  */
 export async function remapUnmapped(
-  store: Pick<Store, 'unmappedEvents' | 'mapRecords' | 'listRecords'>,
+  store: RecordMapping & Pick<AdminQueries, 'listRecords'>,
   mappings: EventMappings,
   filter: RecordFilter,
   now: number,

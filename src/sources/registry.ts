@@ -1,4 +1,4 @@
-import type { SourceConfig } from '../config/schema.js';
+import type { SourceConfig } from './source-configs.js';
 import { createEventbriteSource } from './eventbrite/index.js';
 import { createHubspotIntakeSource, HUBSPOT_INTAKE_SOURCE_ID } from './hubspot-compat/index.js';
 import { createGenericSourceFromConfig } from './generic/index.js';

@@ -1,4 +1,4 @@
-import type { RecordStatus } from './ports.js';
+import type { RecordStatus } from './record-status.js';
 
 /** What operators see and do: listing, replaying, queue depths, a webhook's fate. */
 

@@ -1,11 +1,14 @@
-import type { AttendanceInput, ContactDetails, SubscriberState } from '../domain/facts.js';
-import type { SessionTimes } from '../domain/sessions.js';
+import type { AttendanceInput, SubscriberState } from '../domain/facts.js';
+import type { InboxRow, ProcessingRound } from '../domain/processing-round.js';
+
+// The processing round's rows and port are the domain's; the store implements them.
+export type * from '../domain/processing-round.js';
 
 export type * from './admin-types.js';
 import type { AdminQueries, WebhookStatus } from './admin-types.js';
 
-export const RECORD_STATUSES = ['unmapped', 'pending', 'inflight', 'delivered', 'dead', 'superseded'] as const;
-export type RecordStatus = (typeof RECORD_STATUSES)[number];
+import type { RecordStatus } from './record-status.js';
+export { RECORD_STATUSES, type RecordStatus } from './record-status.js';
 
 export interface NewWebhook {
   sourceId: string;
@@ -19,68 +22,6 @@ export interface NewWebhook {
 export interface AcceptedWebhook {
   id: number;
   duplicate: boolean;
-}
-
-export interface InboxRow {
-  id: number;
-  sourceId: string;
-  receivedAt: number;
-  body: string;
-  /** JSON of what was fetched for a thin notice (see Source.fetchDetails). */
-  details?: string | null;
-  detailsAttempts?: number;
-}
-
-
-export interface SessionRow {
-  sourceId: string;
-  sourceEventId: string;
-  /** One instance of a recurring event (Zoom's object.uuid); '' when the source names none. */
-  occurrence: string;
-  email: string;
-  times: SessionTimes;
-  contact: ContactDetails;
-}
-
-export interface SourceEventRow {
-  sourceId: string;
-  sourceEventId: string;
-  /** '' for the event as a whole (its schedule); else one occurrence of it. */
-  occurrence?: string;
-  startsAt?: number;
-  /** The scheduled end, or the last end reported for the event. */
-  endsAt?: number;
-  /** When it really ended (an `ended` webhook): a join before it is closed at it at once. */
-  endedAt?: number;
-}
-
-export interface NewRecord {
-  inboxId?: number;
-  sourceId: string;
-  sourceEventId: string;
-  /** The occurrence an attend belongs to (see SessionRow); a newer attend replaces an unsent one of the same occurrence only. */
-  occurrence?: string;
-  /** Where in HubSpot it goes (`object:<id>` or `external:<account>:<event>`); null while unmapped. */
-  targetKey: string | null;
-  state: SubscriberState;
-  email: string;
-  occurredAt: number;
-  /** When the webhook behind it reached the relay (for webhook-to-HubSpot latency). */
-  receivedAt: number;
-  input: AttendanceInput;
-  /** An `attend` carries the whole span so far, so it replaces an unsent older one. */
-  supersedesPendingAttend: boolean;
-}
-
-/** Everything one round of webhook processing changes, committed atomically. */
-export interface InboxEffects {
-  processed: Array<{ inboxId: number; outcome: string }>;
-  contacts: Array<{ sourceId: string; contactKey: string; contact: ContactDetails }>;
-  sessions: SessionRow[];
-  sourceEvents: SourceEventRow[];
-  records: NewRecord[];
-  /** Once-keys of facts applied in this round (see AttendanceFact onceKey). */
-  onceKeys?: Array<{ sourceId: string; key: string }>;
 }
 
 export interface DeliveryRecord {
@@ -121,23 +62,6 @@ export type DeliveryOutcome =
   | { id: number; kind: 'retry'; error: string; notBefore: number; countAttempt: boolean }
   | { id: number; kind: 'dead'; error: string };
 
-/** What one processing round reads and writes. */
-export interface IntakeView {
-  /**
-   * The oldest webhooks processing still has to read, of `sources` only (all when absent): a
-   * replica never takes a webhook of a source it does not have; it waits for one that does.
-   */
-  unprocessedWebhooks(limit: number, sources?: readonly string[]): Promise<InboxRow[]>;
-  findContact(sourceId: string, contactKey: string): Promise<ContactDetails | undefined>;
-  findSession(sourceId: string, sourceEventId: string, occurrence: string, email: string): Promise<SessionRow | undefined>;
-  /** The event's row (`occurrence` '') or one occurrence's. */
-  findSourceEvent(sourceId: string, sourceEventId: string, occurrence?: string): Promise<SourceEventRow | undefined>;
-  openSessionsJoinedBefore(cutoff: number, limit: number): Promise<SessionRow[]>;
-  openSessionsOfEvent(sourceId: string, sourceEventId: string, occurrence: string): Promise<SessionRow[]>;
-  hasOnceKey(sourceId: string, key: string): Promise<boolean>;
-  commitEffects(effects: InboxEffects, now: number): Promise<void>;
-}
-
 /** The background fetch of details for thin notices; claims carry a lease so replicas share the work. */
 export interface DetailsQueue {
   /** Of `sources` only (all when absent): a replica never gives up on details a source it lacks could fetch. */
@@ -176,20 +100,33 @@ export interface SharedDeliveryState {
   readPauses(): Promise<SharedPause[]>;
 }
 
-export interface Store extends IntakeView, DetailsQueue, AdminQueries {
-  readonly kind: 'sqlite' | 'postgres';
-  migrate(): Promise<void>;
-  /** Proves the store can take a write now; throws when it cannot. */
-  ping(): Promise<void>;
-  close(): Promise<void>;
-
+/** Webhook intake: stores webhooks as they arrive (ingest's group commit). */
+export interface InboxStore {
   insertWebhooks(rows: NewWebhook[]): Promise<AcceptedWebhook[]>;
+}
+
+/** What became of one stored webhook (the HubSpot-compatible intake's batch status). */
+export interface WebhookLookup {
+  webhookStatus(id: number): Promise<WebhookStatus | undefined>;
+}
+
+/** Processing: one round at a time across replicas, and the inbox sweeps around it. */
+export interface ProcessingStore {
   /**
    * Runs one processing round alone: across every replica sharing the store, one
    * round at a time, so sessions and contacts are never written by two at once.
    */
-  processExclusively<T>(round: (view: IntakeView) => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
+  processExclusively<T>(round: (view: ProcessingRound) => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
+  /**
+   * Webhooks an older relay marked processed because their source was not configured there
+   * (`{"error":"source … is not configured"}`) become unprocessed again: processed by a replica
+   * that has the source, or waiting for one. Returns how many.
+   */
+  reopenUnconfiguredWebhooks(): Promise<number>;
+}
 
+/** Delivery: claims batches of records ready for HubSpot, keeps their lease, settles them. */
+export interface DeliveryQueue {
   /** At start-up: records a dead process left in flight become pending (SQLite: all; PostgreSQL: expired leases). */
   releaseInflight(now?: number): Promise<number>;
   /** Batches whose lease ran out (their replica died) become pending again. */
@@ -209,46 +146,40 @@ export interface Store extends IntakeView, DetailsQueue, AdminQueries {
    * queued again so it stays HubSpot's last word (`reasserted` counts them).
    */
   completeDeliveries(outcomes: DeliveryOutcome[], now: number, claimToken?: string): Promise<{ reasserted: number }>;
-  unmappedEvents(): Promise<Array<{ sourceId: string; sourceEventId: string }>>;
-  mapRecords(sourceId: string, sourceEventId: string, targetKey: string, now: number): Promise<number>;
-
-  webhookStatus(id: number): Promise<WebhookStatus | undefined>;
-  /**
-   * Webhooks an older relay marked processed because their source was not configured there
-   * (`{"error":"source … is not configured"}`) become unprocessed again: processed by a replica
-   * that has the source, or waiting for one. Returns how many.
-   */
-  reopenUnconfiguredWebhooks(): Promise<number>;
-  countByStatus(): Promise<Record<RecordStatus, number>>;
-  prune(deliveredBefore: number, webhooksBefore: number): Promise<{ records: number; webhooks: number }>;
-
   /** Cross-replica delivery state; absent for a store only one process can use. */
   readonly shared?: SharedDeliveryState;
 }
 
-/** The store methods the request thread calls (through the store worker, see worker/client.ts). */
-export const FRONT_STORE_METHODS = [
-  'ping',
-  'insertWebhooks',
-  'releaseInflight',
-  'releaseExpiredLeases',
-  'renewLease',
-  'pendingGroups',
-  'claimBatch',
-  'completeDeliveries',
-  'unmappedEvents',
-  'mapRecords',
-  'countByStatus',
-  'prune',
-  'webhookStatus',
-  'listRecords',
-  'replayDeadRecords',
-  'listDeadWebhooks',
-  'replayDeadWebhooks',
-  'queueStats',
-  'listWaitingWebhooks',
-  'countWaitingWebhooks',
-] as const satisfies ReadonlyArray<keyof Store>;
+/** Records of events with no HubSpot event yet: mapped once the configuration names one. */
+export interface RecordMapping {
+  unmappedEvents(): Promise<Array<{ sourceId: string; sourceEventId: string }>>;
+  mapRecords(sourceId: string, sourceEventId: string, targetKey: string, now: number): Promise<number>;
+}
 
-/** What the request thread uses of the store; processing lives with the store in its worker. */
-export type FrontStore = Pick<Store, (typeof FRONT_STORE_METHODS)[number] | 'shared'>;
+/** Looking after the store itself: schema, the health probe, record counts, retention. */
+export interface Maintenance {
+  readonly kind: 'sqlite' | 'postgres';
+  migrate(): Promise<void>;
+  /** Proves the store can take a write now; throws when it cannot. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  countByStatus(): Promise<Record<RecordStatus, number>>;
+  prune(deliveredBefore: number, webhooksBefore: number): Promise<{ records: number; webhooks: number }>;
+}
+
+/**
+ * The whole store, as SQLite and PostgreSQL implement it: every port above. Consumers take
+ * the port (or the few methods of one) they use, never this.
+ */
+export type Store = InboxStore &
+  WebhookLookup &
+  ProcessingStore &
+  ProcessingRound &
+  DetailsQueue &
+  DeliveryQueue &
+  RecordMapping &
+  AdminQueries &
+  Maintenance;
+
+/** The old name of ProcessingRound, kept while the store internals still use it. */
+export type IntakeView = ProcessingRound;

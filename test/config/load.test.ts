@@ -188,10 +188,21 @@ describe('validation problems name the exact key', () => {
     ['hubspot:\n  batchSize: 101\n', 'hubspot.batchSize'],
     ['hubspot:\n  batchSize: ten\n', 'hubspot.batchSize'],
     ['server:\n  port: 70000\n', 'server.port'],
+    ['server:\n  requestTimeoutMs: 0\n', 'server.requestTimeoutMs'],
+    ['server:\n  connectionsCheckingIntervalMs: 10\n', 'server.connectionsCheckingIntervalMs'],
     ['hubspot:\n  baseUrl: ftp://hubspot.example\n', 'hubspot.baseUrl'],
   ])('when the file has %j, then the problem names %s', (yaml, key) => {
     const problem = problemAbout(problems(() => load(`${ZOOM}${yaml}`)), key);
     expect(problem.length).toBeGreaterThan(key.length + 2); // says why, not just where
+  });
+
+  it('when no server timeout is set, then headers get 10 s, a request 30 s, checked every 2 s, and the connection timeout is 60 s', () => {
+    expect(load(ZOOM).server).toMatchObject({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, connectionsCheckingIntervalMs: 2000, connectionTimeoutMs: 60_000 });
+  });
+
+  it('when server.headersTimeoutMs exceeds server.requestTimeoutMs, then the problem names both', () => {
+    const problem = problemAbout(problems(() => load(`${ZOOM}server:\n  headersTimeoutMs: 20000\n  requestTimeoutMs: 15000\n`)), 'server.headersTimeoutMs');
+    expect(problem).toContain('server.requestTimeoutMs');
   });
 
   it('when a batch size is out of range, then the problem says what was given', () => {

@@ -5,12 +5,13 @@ import { Dispatcher } from '../../src/delivery/dispatcher.js';
 import { HubspotClient } from '../../src/hubspot/client.js';
 import { RateLimiter } from '../../src/delivery/rate-limiter.js';
 import type { SenderOptions } from '../../src/delivery/sender.js';
-import { createLogger } from '../../src/ops/logger.js';
+import { createLogger } from '../../src/support/logger.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { DeliveryGroup, Store } from '../../src/store/ports.js';
 import { startHubspotSimulator, WRITE_SCOPE, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
 import { addRecords, emails, EVENT_A, EVENT_B, readRecords, recordsOf, type RecordSpec } from '../support/records.js';
 import { logCapture } from '../support/relay.js';
+import { recordCalls } from '../support/calls.js';
 import { tempDir } from '../support/temp.js';
 import { waitFor } from '../support/wait.js';
 
@@ -58,7 +59,7 @@ interface Started {
   limiter: RateLimiter;
 }
 
-/** Builds the dispatcher the way relay-plugin does, pointed at the simulator, and starts it. */
+/** Builds the dispatcher the way the delivery plugin (src/app/plugins/delivery.ts) does, pointed at the simulator, and starts it. */
 function startDispatcher(hubspot: Partial<HubspotConfig> = {}, sender: Partial<SenderOptions> = {}): Started {
   const config: HubspotConfig = {
     baseUrl: sim.url,
@@ -74,7 +75,7 @@ function startDispatcher(hubspot: Partial<HubspotConfig> = {}, sender: Partial<S
     ...hubspot,
   };
   const log = createLogger({ level: 'debug' }, capture.stream);
-  // As relay-plugin does, with its 100 ms margin: a request reaches HubSpot a little after it is counted.
+  // As the delivery plugin does, with its 100 ms margin: a request reaches HubSpot a little after it is counted.
   const limiter = new RateLimiter({ maxPerWindow: config.requestsPerTenSeconds, windowMs: WINDOW_MS, marginMs: 100 });
   const client = new HubspotClient({
     baseUrl: config.baseUrl,
@@ -156,8 +157,9 @@ describe('batching', () => {
 
   it('when a partial batch is young then it waits for company, and is sent once batchWaitMs has passed', async () => {
     await addRecords(store, [{ email: 'first@example.com' }]);
+    const claims = recordCalls(store, 'claimBatch');
     const { dispatcher } = startDispatcher({ batchWaitMs: 1000 });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(() => claims.some((c) => c.result.kind === 'waiting'), 'the dispatcher to find the young batch waiting');
     expect(sim.requests()).toHaveLength(0);
 
     await addRecords(store, [{ email: 'second@example.com' }, { email: 'third@example.com' }]);
@@ -208,11 +210,14 @@ describe('order of one contact in one event', () => {
       { email: 'bob@example.com', state: 'cancel', occurredAt: t + 60_000 },
     ]);
     sim.inject({ kind: 'status', status: 503, probability: 1, match: { state: 'register' } });
+    const claims = recordCalls(store, 'claimBatch');
     const { dispatcher } = startDispatcher({}, { triesPerRound: 2 });
 
     await waitFor(() => recordsOf(dbFile, 'ada@example.com')[0]?.attempts === 1, 'the register to be scheduled for a retry');
     await waitFor(() => recordsOf(dbFile, 'bob@example.com')[0]?.status === 'delivered', "bob's cancel (no register) delivered");
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Once bob is delivered, the next look at the cancel group decides about ada's cancel: wait for it.
+    const seen = claims.length;
+    await waitFor(() => claims.slice(seen).some((c) => c.args[0].state === 'cancel' && c.result.kind !== 'claimed'), 'the cancel group looked at again and found nothing to send');
     const [register, cancel] = recordsOf(dbFile, 'ada@example.com');
     expect(register).toMatchObject({ status: 'pending', last_error: 'HTTP 503: Service Unavailable' });
     expect(cancel).toMatchObject({ status: 'pending', attempts: 0 });
@@ -306,9 +311,11 @@ describe('rate limits', () => {
   it('when the DAILY limit is hit then nothing more is sent and the records keep every attempt', async () => {
     await addRecords(store, emails(2).map((email) => ({ email })));
     sim.inject({ kind: 'rate-limit', policy: 'DAILY', count: 1 });
+    const claims = recordCalls(store, 'claimBatch');
     const { limiter } = startDispatcher();
     await waitFor(() => sim.requests().length === 1, 'the first request');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Every send passes the limiter: once the batch is claimed again it waits there, paused for the day.
+    await waitFor(() => claims.filter((c) => c.result.kind === 'claimed').length === 2 && limiter.state().pauseReason, 'the batch claimed again behind the pause');
     expect(sim.requests()).toHaveLength(1);
     expect(limiter.state().pauseReason).toBe('HubSpot 429 DAILY');
     expect(readRecords(dbFile).map((r) => [r.status === 'dead', r.attempts])).toEqual([
@@ -320,9 +327,10 @@ describe('rate limits', () => {
   it('when the relay shuts down during a DAILY pause then the waiting records are kept without spending an attempt', async () => {
     await addRecords(store, emails(2).map((email) => ({ email })));
     sim.inject({ kind: 'rate-limit', policy: 'DAILY', count: 1 });
-    const { dispatcher } = startDispatcher();
+    const claims = recordCalls(store, 'claimBatch');
+    const { dispatcher, limiter } = startDispatcher();
     await waitFor(() => sim.requests().length === 1, 'the first request');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitFor(() => claims.filter((c) => c.result.kind === 'claimed').length === 2 && limiter.state().pauseReason, 'the batch claimed again behind the pause');
 
     await dispatcher.stop(100);
     expect(sim.requests()).toHaveLength(1);
@@ -507,8 +515,9 @@ describe('maximum delivery age', () => {
 
 describe('group bookkeeping', () => {
   it('when new records arrive after the dispatcher went idle then wake(groups) delivers them', async () => {
+    const scans = recordCalls(store, 'pendingGroups');
     const { dispatcher } = startDispatcher({ batchWaitMs: 0 });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(() => scans.some((scan) => scan.result.length === 0), 'the dispatcher to find nothing pending and go idle');
     await addRecords(store, [{ email: 'late@example.com', targetKey: EVENT_B }]);
     const group: DeliveryGroup = { targetKey: EVENT_B, state: 'register' };
     dispatcher.wake([group]);

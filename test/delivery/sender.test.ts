@@ -4,7 +4,7 @@ import { HubspotClient } from '../../src/hubspot/client.js';
 import { RateLimiter } from '../../src/delivery/rate-limiter.js';
 import { pauseEnd, sendBatch, type SenderOptions, type SendOutcome } from '../../src/delivery/sender.js';
 import type { HubspotAnswer } from '../../src/hubspot/types.js';
-import { createLogger } from '../../src/ops/logger.js';
+import { createLogger } from '../../src/support/logger.js';
 import { startHubspotSimulator, WRITE_SCOPE, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
 import { EVENT_A, EVENT_B, emails, newRecord } from '../support/records.js';
 import { logCapture } from '../support/relay.js';

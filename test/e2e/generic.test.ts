@@ -52,9 +52,11 @@ async function post(sourceId: string, body: unknown, headers: (text: string) => 
   return { status: response.statusCode, body: (await response.body.json()) as Record<string, unknown> };
 }
 const checkin = (body: unknown, options: { id?: string; timestampSeconds?: number } = {}) => post('checkin-app', body, (text) => standardWebhooksHeaders(CHECKIN_SECRET, text, options));
+/** Guest ids that differ on each webhook and are the same on each run. */
+let guests = 0;
 const guest = (type: string, data: Record<string, unknown>) => ({
   type,
-  data: { id: `g-${Math.random()}`, email: 'grace.hopper@example.com', first_name: 'Grace', last_name: 'Hopper', event_id: 'conf-2026', created_at: '2026-11-01T09:00:00Z', ...data },
+  data: { id: `g-${++guests}`, email: 'grace.hopper@example.com', first_name: 'Grace', last_name: 'Hopper', event_id: 'conf-2026', created_at: '2026-11-01T09:00:00Z', ...data },
 });
 
 function inbox(sourceId: string): Array<{ body: string; outcome: string | null }> {

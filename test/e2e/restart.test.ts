@@ -129,10 +129,29 @@ describe('graceful shutdown', () => {
     expect(await relay.exited).toEqual({ code: 0, signal: null });
     const call = relay.logs.find((l) => l.msg === 'hubspot attendance call');
     expect(call).toMatchObject({ outcome: 'ok', httpStatus: 200, inputs: 1 });
-    // Delivered and recorded before exit: a restart sends nothing again.
+    // Delivered and recorded before exit: a restart sends nothing again. A registration after the
+    // restart is the signal that the new process has looked at its queue (a resend would come first or with it).
     const before = hubspot.requests().length;
     relay = await spawnRelay(['serve', '--config', file]);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(hubspot.requests().length).toBe(before);
+    hubspot.clearFaults();
+    expect(await register(relay.url, 'after-restart@example.com')).toBe(true);
+    await waitFor(() => hubspot.attendance().some((r) => r.email === 'after-restart@example.com'), 'the registration after the restart');
+    const resent = hubspot.requests().slice(before).filter((r) => JSON.stringify(r.body).includes('drain@example.com'));
+    expect(resent).toEqual([]);
+  });
+
+  it('when a second SIGTERM arrives while the relay drains, then it says so and exits 1 at once', async () => {
+    const file = writeConfig(temp.dir, {
+      server: { host: '127.0.0.1', port: 0, drainDelayMs: 60_000 },
+      store: { url: `sqlite:${temp.dir}/relay.db` },
+      hubspot: { baseUrl: hubspot.url, accessToken: 'sim-token' },
+      sources: [{ id: 'zoom', type: 'zoom', secretToken: SECRET }],
+    });
+    relay = await spawnRelay(['serve', '--config', file]);
+    relay.child.kill('SIGTERM');
+    await waitFor(() => relay!.logs.some((l) => l.msg === 'draining: no new webhooks, finishing the HubSpot call in flight'), 'the draining line');
+    relay.child.kill('SIGTERM');
+    expect(await relay.exited).toEqual({ code: 1, signal: null });
+    expect(relay.logs.find((l) => l.msg === 'second signal: exiting now')).toMatchObject({ signal: 'SIGTERM' });
   });
 });

@@ -136,7 +136,7 @@ describe('HubSpot-compatible intake routes', () => {
     await build({ inbox, store, isClosing: () => closing });
     const started = Date.now();
     const answer = post({ prefer: 'wait=20' });
-    // What the relay does as it starts closing (relay-plugin's preClose).
+    // What the relay does as it starts closing (the preClose hook of src/app/plugins/hubspot-compat.ts).
     setTimeout(() => {
       closing = true;
       waiters.wakeAll();

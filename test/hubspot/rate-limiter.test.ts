@@ -22,6 +22,13 @@ function peak(times: number[], windowMs: number): number {
   return most;
 }
 
+/** A clock moved by hand that counts its reads: a held caller reads it each time it re-checks the window
+ * (twice per check), so a count that has grown by four means it woke from its wait and looked again. */
+function handClock(at: number): { at: number; reads: number; now: () => number } {
+  const clock = { at, reads: 0, now: () => (clock.reads++, clock.at) };
+  return clock;
+}
+
 describe('rolling window', () => {
   it('when more callers than the window allows arrive at once then never more than the limit pass in any window', async () => {
     const limiter = new RateLimiter({ maxPerWindow: 5, windowMs: 300 });
@@ -33,17 +40,18 @@ describe('rolling window', () => {
   });
 
   it('when the window is full then the next caller is held until the oldest send leaves the window', async () => {
-    let clock = 1_000_000;
-    const limiter = new RateLimiter({ maxPerWindow: 3, windowMs: 100, now: () => clock });
+    const clock = handClock(1_000_000);
+    const limiter = new RateLimiter({ maxPerWindow: 3, windowMs: 100, now: clock.now });
     for (let i = 0; i < 3; i++) await limiter.acquire();
     expect(limiter.state()).toEqual({ limit: 3, inWindow: 3, pausedUntil: undefined, pauseReason: undefined });
 
     let passed = false;
+    const readsBefore = clock.reads;
     const fourth = limiter.acquire().then(() => (passed = true));
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await waitFor(() => clock.reads >= readsBefore + 4, 'the fourth caller to wake and re-check the window');
     expect(passed).toBe(false); // the clock has not moved: the window is still full
 
-    clock += 101;
+    clock.at += 101;
     await fourth;
     expect(passed).toBe(true);
     expect(limiter.state().inWindow).toBe(1);
@@ -133,14 +141,15 @@ describe("HubSpot's rate-limit headers", () => {
   });
 
   it('when HubSpot reports no room left then the next caller waits for the window', async () => {
-    let clock = 0;
-    const limiter = new RateLimiter({ maxPerWindow: 10, windowMs: 100, now: () => clock });
+    const clock = handClock(0);
+    const limiter = new RateLimiter({ maxPerWindow: 10, windowMs: 100, now: clock.now });
     limiter.observe({ remaining: 0 });
     let passed = false;
+    const readsBefore = clock.reads;
     const next = limiter.acquire().then(() => (passed = true));
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await waitFor(() => clock.reads >= readsBefore + 4, 'the caller to wake and re-check the window');
     expect(passed).toBe(false);
-    clock = 101;
+    clock.at = 101;
     await waitFor(() => passed, 'the caller to pass once the window rolled');
     await next;
   });

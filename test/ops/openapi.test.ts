@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { openapiYaml } from '../../src/http/openapi.js';
+import { openapiYaml } from '../../src/cli/openapi.js';
 
 describe('openapi.yaml', () => {
   it('when generated from the running routes, then it equals the committed file (run `npm run openapi` after changing a route)', async () => {

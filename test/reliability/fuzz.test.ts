@@ -4,6 +4,7 @@ import { request } from 'undici';
 import { startHubspotSimulator, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
 import { queryDb } from '../support/db.js';
 import { startRelay, ZOOM_SECRET, type TestRelay } from '../support/relay.js';
+import { testSeed } from '../support/seed.js';
 import { tempDir } from '../support/temp.js';
 import { zoomHeaders } from '../support/zoom.js';
 import { zoomSignature } from '../../src/sources/zoom/verify.js';
@@ -12,6 +13,8 @@ let hubspot: HubspotSimulator;
 let relay: TestRelay;
 let temp: ReturnType<typeof tempDir>;
 const rejections: unknown[] = [];
+/** fast-check's seed: printed, and repeatable with TEST_SEED. */
+const seed = testSeed('fuzz');
 const onRejection = (reason: unknown) => rejections.push(reason);
 
 beforeAll(async () => {
@@ -96,7 +99,7 @@ describe('bad input: property-based fuzzing of the webhook routes', () => {
           expect(status).toBeLessThan(500);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 300, seed },
     );
     expect(stored()).toBe(before);
     expect(rejections).toEqual([]);
@@ -113,7 +116,7 @@ describe('bad input: property-based fuzzing of the webhook routes', () => {
         if (duplicateSignature) expect(status === 401 || status === 413 || status === 400).toBe(true);
         expect(stored() - before).toBeLessThanOrEqual(status === 200 ? 1 : 0);
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed },
     );
     expect(rejections).toEqual([]);
   }, 60_000);

@@ -3,6 +3,7 @@ import { request } from 'undici';
 import { startHubspotSimulator, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
 import { countByStatus } from '../support/db.js';
 import { startRelay, ZOOM_SECRET, type TestRelay } from '../support/relay.js';
+import { seededRandom } from '../support/seed.js';
 import { tempDir } from '../support/temp.js';
 import { waitFor } from '../support/wait.js';
 import { registrationEvent, zoomHeaders } from '../support/zoom.js';
@@ -16,7 +17,8 @@ let temp: ReturnType<typeof tempDir>;
 
 beforeEach(async () => {
   temp = tempDir();
-  hubspot = await startHubspotSimulator({ rateLimit: LIMIT });
+  // Which requests the faults hit: printed, and repeatable with TEST_SEED.
+  hubspot = await startHubspotSimulator({ rateLimit: LIMIT, random: seededRandom('hubspot-chaos') });
   relay = await startRelay({
     dir: temp.dir,
     hubspotUrl: hubspot.url,

@@ -27,7 +27,7 @@ beforeAll(async () => {
   const viaProxy = new URL(schema.url);
   viaProxy.port = String(proxy.port);
   hubspot = await startHubspotSimulator();
-  relay = await startRelay({ dir: temp.dir, hubspotUrl: hubspot.url, config: { store: { url: viaProxy.toString() }, logging: { level: 'fatal' } } });
+  relay = await startRelay({ dir: temp.dir, hubspotUrl: hubspot.url, config: { store: { url: viaProxy.toString() }, logging: { level: 'error' } } });
 });
 
 afterAll(async () => {
@@ -59,7 +59,9 @@ describe.skipIf(!base)('PostgreSQL goes away and comes back', () => {
     const during = await Promise.all(Array.from({ length: 10 }, () => post()));
     expect(during.every((r) => r.status === 503 && r.code === 'STORE_UNAVAILABLE')).toBe(true);
     expect(await readiness()).toBe(503);
-    await new Promise((r) => setTimeout(r, 1500)); // the processor and dispatcher meet the outage too
+    // The processor and dispatcher meet the outage too: each logs its failed round.
+    const failed = (what: string) => relay.logs.some((l) => l.msg === `${what} failed; retrying in 1 s`);
+    await waitFor(() => failed('webhook processing') && failed('claiming a batch'), 'the processor and the dispatcher to fail a round');
 
     await proxy.start();
     await waitFor(async () => (await readiness()) === 200, '/readyz back to 200', 15_000);

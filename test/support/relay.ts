@@ -1,10 +1,10 @@
 import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
+import { buildApp } from '../../src/app/build-app.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { RelayConfig } from '../../src/config/schema.js';
-import { createLogger } from '../../src/ops/logger.js';
+import { createLogger } from '../../src/support/logger.js';
 
 export const ZOOM_SECRET = 'test-zoom-secret-token';
 

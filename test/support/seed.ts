@@ -1,11 +1,17 @@
 /**
- * A seeded random number generator for tests (xorshift32). The seed is TEST_SEED when set, else
- * drawn; it is printed with `name`, so a failing run can be repeated with the same numbers.
+ * The seed for one test file's random choices: TEST_SEED when set, else drawn. It is printed with
+ * `name`, so a failing run can be repeated with the same numbers (`TEST_SEED=<n> npx vitest run <file>`).
  */
-export function seededRandom(name: string): () => number {
+export function testSeed(name: string): number {
   const seed = process.env.TEST_SEED ? Number(process.env.TEST_SEED) : 1 + Math.floor(Math.random() * 0x7ffffffe);
+  if (!Number.isSafeInteger(seed)) throw new Error(`TEST_SEED must be an integer, not ${process.env.TEST_SEED}`);
   console.log(`${name}: TEST_SEED=${seed}`);
-  let state = seed >>> 0 || 1;
+  return seed;
+}
+
+/** A seeded random number generator for tests (xorshift32), seeded by testSeed(name). */
+export function seededRandom(name: string): () => number {
+  let state = testSeed(name) >>> 0 || 1;
   return () => {
     state ^= state << 13;
     state >>>= 0;

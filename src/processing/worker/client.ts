@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type { RelayConfig } from '../../config/schema.js';
 import type { Log } from '../../support/log.js';
-import { FRONT_STORE_METHODS, type DeliveryGroup, type FrontStore, type SharedDeliveryState } from '../../store/ports.js';
-import { SHARED_METHODS, type FromWorker, type ToWorker } from './protocol.js';
+import type { DeliveryGroup, SharedDeliveryState } from '../../store/ports.js';
+import { SHARED_METHODS, sharedCallName, STORE_METHODS, type FromWorker, type RequestThreadStore, type ToWorker } from './protocol.js';
 
 export interface StoreWorkerOptions {
   config: RelayConfig;
@@ -15,7 +15,7 @@ export interface StoreWorkerOptions {
 }
 
 export interface StoreWorker {
-  store: FrontStore;
+  store: RequestThreadStore;
   startProcessing(): void;
   setMappings(events: RelayConfig['events']): void;
   stop(): Promise<void>;
@@ -121,10 +121,10 @@ export async function startStoreWorker(options: StoreWorkerOptions, spawned: Spa
   });
 
   const shared = await ready;
-  const store = Object.fromEntries(FRONT_STORE_METHODS.map((m) => [m, (...args: unknown[]) => call(m, args)])) as unknown as FrontStore;
+  const store = Object.fromEntries(STORE_METHODS.map((m) => [m, (...args: unknown[]) => call(m, args)])) as unknown as RequestThreadStore;
   Object.assign(store, {
     shared: shared
-      ? (Object.fromEntries(SHARED_METHODS.map((m) => [m, (...args: unknown[]) => call(`shared.${m}`, args)])) as unknown as SharedDeliveryState)
+      ? (Object.fromEntries(SHARED_METHODS.map((m) => [m, (...args: unknown[]) => call(sharedCallName(m), args)])) as unknown as SharedDeliveryState)
       : undefined,
   });
   return {

@@ -2,11 +2,11 @@ import { parentPort } from 'node:worker_threads';
 import { DetailsFetcher } from '../details-fetcher.js';
 import { WebhookProcessor } from '../processor.js';
 import { EventMappings } from '../../domain/event-mappings.js';
-import { createLogger } from '../../ops/logger.js';
+import { createLogger } from '../../support/logger.js';
 import { createSources } from '../../sources/registry.js';
 import type { Log } from '../../support/log.js';
 import { openStore } from '../../store/open-store.js';
-import type { FromWorker, ToWorker } from './protocol.js';
+import { resolveCall, type FromWorker, type ToWorker } from './protocol.js';
 
 /**
  * The store worker: owns the store connection and turns stored webhooks into
@@ -48,9 +48,11 @@ async function start(): Promise<void> {
     switch (message.type) {
       case 'call': {
         try {
-          const [scope, method] = message.method.includes('.') ? message.method.split('.') : ['store', message.method];
+          const { scope, method } = resolveCall(message.method);
           const target = (scope === 'shared' ? store.shared : store) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-          const value = await target[method as string]?.(...message.args);
+          const run = target[method];
+          if (!run) throw new Error(`the store has no method "${message.method}"`);
+          const value = await run.apply(target, message.args);
           post({ type: 'result', id: message.id, value });
           if (method === 'insertWebhooks') {
             lastInsertAt = performance.now();

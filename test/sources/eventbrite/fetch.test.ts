@@ -6,6 +6,7 @@ import { createEventbriteSource } from '../../../src/sources/eventbrite/index.js
 import type { EventbriteDetails } from '../../../src/sources/eventbrite/payloads.js';
 import { DetailsFetchError, type Source } from '../../../src/sources/types.js';
 import { DEFAULT_EVENTBRITE_TOKEN, eventbriteNotice, startEventbriteSimulator, type EventbriteSimulator } from '../../simulators/eventbrite/index.js';
+import { waitFor } from '../../support/wait.js';
 
 const EVENT = '717926867587';
 
@@ -93,8 +94,9 @@ describe('Eventbrite details fetch', () => {
     const { attendees } = sim.addOrder({ eventId: EVENT, attendees: [{ email: 'a@example.com' }] });
     const id = attendees[0]?.id ?? '';
     sim.inject({ kind: 'latency', ms: 300 });
+    const seen = sim.calls().length;
     const slow = fetchDetails('attendee.updated', sim.attendeeUrl(id)); // reads "Attending" now, answers late
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => sim.calls().length > seen, 'the slow request to reach Eventbrite');
     sim.cancelAttendee(id);
     const fresh = await fetchDetails('attendee.updated', sim.attendeeUrl(id));
     expect(fresh.stale).toBeUndefined();

@@ -2,9 +2,12 @@ import { createHmac } from 'node:crypto';
 import type { RawWebhook } from '../../../src/sources/types.js';
 import { livestormSignature, standardWebhooksSignature } from '../../../src/sources/generic/verify.js';
 
+/** Message ids that differ on each call (as a sender's do) and are the same on each run. */
+let messages = 0;
+
 /** Headers a Standard Webhooks sender would send with `body`. */
 export function standardWebhooksHeaders(secret: string, body: string, options: { id?: string; timestampSeconds?: number } = {}): Record<string, string> {
-  const id = options.id ?? `msg_${Math.random().toString(36).slice(2)}`;
+  const id = options.id ?? `msg_${++messages}`;
   const timestamp = String(options.timestampSeconds ?? Math.floor(Date.now() / 1000));
   return {
     'content-type': 'application/json',

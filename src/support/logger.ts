@@ -1,0 +1,42 @@
+import { pino, stdSerializers, type Logger, type DestinationStream, type LevelWithSilent } from 'pino';
+
+/**
+ * Paths never written to a log. Fastify request logs, config dumps and error
+ * objects all pass through these.
+ */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-zm-signature"]',
+  'req.headers.cookie',
+  'headers.authorization',
+  'config.hubspot.accessToken',
+  '*.accessToken',
+  '*.secretToken',
+  '*.secret',
+  '*.token',
+  '*.tokens',
+  'intake.tokens',
+  '*.apiToken',
+  '*.webhookToken',
+  '*.adminToken',
+];
+
+/** `config`: logging.level of the configuration (support/ takes the shape, not config's type). */
+export function createLogger(config: { level: LevelWithSilent }, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level: config.level,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: {
+        // Query strings can carry tokens (Eventbrite-style ?token=): log the path only.
+        req: (req: { method?: string; url?: string; id?: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url?.split('?')[0],
+        }),
+        err: stdSerializers.err,
+      },
+    },
+    destination,
+  );
+}
