@@ -18,7 +18,7 @@ const DIRECTIONS = `
   delivery        | hubspot store domain config support
   processing      | sources store domain config support
   ingest          | sources store domain http support
-  hubspot-compat  | ingest sources store domain config http support
+  hubspot-compat  | ingest sources store hubspot domain config http support
   ops             | delivery store sources domain config http support
   http            | config domain support
   app             | hubspot-compat ingest ops delivery processing hubspot http store sources domain config support
@@ -29,10 +29,7 @@ const DIRECTIONS = `
  * Exceptions still in the tree, each with the change that removes it. The lead deletes an entry
  * once that change has merged.
  */
-const TEMPORARY = [
-  // TEMPORARY until r-policies merges: src/hubspot/ still imports the domain's target keys and delivery's send gate.
-  { from: 'hubspot', to: ['domain', 'delivery'] },
-];
+const TEMPORARY = [];
 
 const everyoneMay = ['http/errors'];
 const isTemporary = (from, to) => TEMPORARY.some((t) => t.from === from && t.to.includes(to));

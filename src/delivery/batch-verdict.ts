@@ -1,5 +1,6 @@
-import type { HubspotAnswer, HubspotStandardError } from '../hubspot/types.js';
+import type { HubspotAnswer, HubspotStandardError, ReceivedBatchResponse } from '../hubspot/types.js';
 import type { DeliveryOutcome, DeliveryRecord } from '../store/ports.js';
+import { backoffMs, type Backoff } from '../support/backoff.js';
 
 export interface OutcomeContext {
   now: number;
@@ -13,10 +14,11 @@ export interface BatchVerdict {
   split?: [DeliveryRecord[], DeliveryRecord[]];
 }
 
-/** Record-level backoff after a round of tries failed: 5 s doubling to 10 min, with jitter. */
+/** Record-level backoff after a round of tries failed: 5 s doubling to 10 min. */
+export const RECORD_BACKOFF: Backoff = { firstMs: 5000, maxMs: 600_000, jitter: 'equal' };
+
 export function rescheduleAt(attempts: number, now: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(600_000, 5000 * 2 ** Math.max(0, attempts));
-  return now + Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  return now + Math.round(backoffMs(RECORD_BACKOFF, attempts, random));
 }
 
 const BOUNDARY = /[\s`'"<>()[\],;:]/u;
@@ -83,7 +85,7 @@ export function judgeBatch(records: DeliveryRecord[], answer: HubspotAnswer, ctx
   }
 }
 
-function judgeInputs(records: DeliveryRecord[], body: import('../hubspot/types.js').BatchResponse, ctx: OutcomeContext): DeliveryOutcome[] {
+function judgeInputs(records: DeliveryRecord[], body: ReceivedBatchResponse, ctx: OutcomeContext): DeliveryOutcome[] {
   const vids = new Map<string, number | undefined>();
   for (const result of body.results ?? []) {
     if (typeof result.email === 'string') vids.set(result.email.toLowerCase(), result.vid);

@@ -1,6 +1,6 @@
 import type { Log } from '../support/log.js';
 import type { HubspotConfig } from '../config/schema.js';
-import { sendBatch, type SenderOptions } from '../hubspot/sender.js';
+import { sendBatch, type SenderOptions } from './sender.js';
 import type { DeliveryGroup, DeliveryQueue, DeliveryRecord } from '../store/ports.js';
 import { maskEmailsIn } from '../support/mask.js';
 import { BackgroundLoop } from '../support/background-loop.js';

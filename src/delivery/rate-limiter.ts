@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SendGate, SendGateState, SendSlot } from './send-gate.js';
 import type { RateLimitHeaders } from '../hubspot/types.js';
+import { RollingWindow } from '../support/rolling-window.js';
 
 export interface RateLimiterOptions {
   /** Requests allowed in any rolling window (HubSpot's burst limit is per app, per 10 s). */
@@ -20,7 +21,7 @@ export type RateLimiterState = SendGateState;
  * SharedSendGate instead.
  */
 export class RateLimiter implements SendGate {
-  private sends: Array<{ at: number }> = [];
+  private readonly sends = new RollingWindow();
   private limit: number;
   private windowMs: number;
   private pausedUntil = 0;
@@ -58,9 +59,9 @@ export class RateLimiter implements SendGate {
     if (headers.intervalMs !== undefined && headers.intervalMs > this.windowMs) this.windowMs = headers.intervalMs;
     if (headers.remaining === undefined) return;
     this.prune();
-    const ours = this.limit - this.sends.length;
+    const ours = this.limit - this.sends.size;
     const now = this.now();
-    for (let i = headers.remaining; i < ours; i++) this.sends.push({ at: now });
+    for (let i = headers.remaining; i < ours; i++) this.sends.add(now);
   }
 
   state(): RateLimiterState {
@@ -68,7 +69,7 @@ export class RateLimiter implements SendGate {
     const paused = this.pausedUntil > this.now();
     return {
       limit: this.limit,
-      inWindow: this.sends.length,
+      inWindow: this.sends.size,
       pausedUntil: paused ? this.pausedUntil : undefined,
       pauseReason: paused ? this.pauseReason : undefined,
     };
@@ -76,9 +77,13 @@ export class RateLimiter implements SendGate {
 
   close(): void {}
 
+  /** The window HubSpot counts in, with our margin. */
+  private get spanMs(): number {
+    return this.windowMs + (this.options.marginMs ?? 0);
+  }
+
   private prune(): void {
-    const cutoff = this.now() - this.windowMs - (this.options.marginMs ?? 0);
-    if (this.sends.some((s) => s.at <= cutoff)) this.sends = this.sends.filter((s) => s.at > cutoff);
+    this.sends.forget(this.now() - this.spanMs);
   }
 
   private async waitForSlot(signal?: AbortSignal): Promise<SendSlot> {
@@ -90,13 +95,19 @@ export class RateLimiter implements SendGate {
         continue;
       }
       this.prune();
-      if (this.sends.length < this.limit) {
-        const slot = { at: now };
-        this.sends.push(slot);
-        return { settle: () => void (slot.at = Math.max(slot.at, this.now())) };
+      const freeAt = this.sends.nextFreeAt(now, [{ max: this.limit, windowMs: this.spanMs }]);
+      if (freeAt <= now) {
+        this.sends.add(now);
+        let at = now;
+        return {
+          settle: () => {
+            const answered = Math.max(at, this.now());
+            this.sends.retime(at, answered);
+            at = answered;
+          },
+        };
       }
-      const oldest = Math.min(...this.sends.map((s) => s.at));
-      await sleep(Math.max(1, oldest + this.windowMs + (this.options.marginMs ?? 0) - now + 1), undefined, { signal });
+      await sleep(Math.max(1, freeAt - now + 1), undefined, { signal });
     }
   }
 }

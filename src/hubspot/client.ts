@@ -1,8 +1,6 @@
 import { Agent, request } from 'undici';
-import type { AttendanceInput, SubscriberState } from '../domain/facts.js';
-import { isDotSegment, type HubspotTarget } from '../domain/event-mappings.js';
 import { classifyAnswer, readRateLimitHeaders } from './read-answer.js';
-import type { HubspotAnswer, RateLimitHeaders } from './types.js';
+import type { HubspotAnswer, HubspotAttendanceInput, HubspotAttendanceState, HubspotEventRef, RateLimitHeaders } from './types.js';
 
 export interface HubspotClientOptions {
   baseUrl: string;
@@ -19,17 +17,17 @@ export interface HubspotCall {
 
 /** One path segment; "." and ".." (which encodeURIComponent leaves alone) are escaped so no URL parser drops them. */
 function segment(id: string): string {
-  return isDotSegment(id) ? id.replaceAll('.', '%2E') : encodeURIComponent(id);
+  return id === '.' || id === '..' ? id.replaceAll('.', '%2E') : encodeURIComponent(id);
 }
 
-/** The email-create path for a target (HubSpot Marketing Events v3). */
-export function attendancePath(target: HubspotTarget, state: SubscriberState): string {
+/** The email-create path for an event (HubSpot Marketing Events v3). */
+export function attendancePath(event: HubspotEventRef, state: HubspotAttendanceState): string {
   const s = encodeURIComponent(state);
-  if (target.kind === 'object') {
-    return `/marketing/v3/marketing-events/${segment(target.objectId)}/attendance/${s}/email-create`;
+  if ('objectId' in event) {
+    return `/marketing/v3/marketing-events/${segment(event.objectId)}/attendance/${s}/email-create`;
   }
-  const query = new URLSearchParams({ externalAccountId: target.externalAccountId });
-  return `/marketing/v3/marketing-events/attendance/${segment(target.externalEventId)}/${s}/email-create?${query}`;
+  const query = new URLSearchParams({ externalAccountId: event.externalAccountId });
+  return `/marketing/v3/marketing-events/attendance/${segment(event.externalEventId)}/${s}/email-create?${query}`;
 }
 
 /** One HTTP call to HubSpot's attendance endpoint; never throws for HTTP or network trouble. */
@@ -51,14 +49,14 @@ export class HubspotClient {
   }
 
   async postAttendance(
-    target: HubspotTarget,
-    state: SubscriberState,
-    inputs: AttendanceInput[],
+    event: HubspotEventRef,
+    state: HubspotAttendanceState,
+    inputs: HubspotAttendanceInput[],
     signal?: AbortSignal,
   ): Promise<HubspotCall> {
     const started = performance.now();
     try {
-      const response = await request(this.base + attendancePath(target, state), {
+      const response = await request(this.base + attendancePath(event, state), {
         method: 'POST',
         dispatcher: this.agent,
         headers: {

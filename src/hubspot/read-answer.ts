@@ -1,4 +1,4 @@
-import type { BatchResponse, HubspotAnswer, RateLimitHeaders } from './types.js';
+import type { ReceivedBatchResponse, HubspotAnswer, RateLimitHeaders } from './types.js';
 import { retryAfterMs } from '../support/retry-after.js';
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -38,7 +38,7 @@ export function classifyAnswer(status: number, headers: Headers, body: unknown):
   const object = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const message = typeof object.message === 'string' ? object.message : `HTTP ${status}`;
   const correlationId = typeof object.correlationId === 'string' ? object.correlationId : undefined;
-  if (status >= 200 && status < 300) return { kind: 'ok', status, body: object as BatchResponse };
+  if (status >= 200 && status < 300) return { kind: 'ok', status, body: object as ReceivedBatchResponse };
   if (status === 401 || status === 403) {
     const category = typeof object.category === 'string' ? object.category : status === 401 ? 'INVALID_AUTHENTICATION' : 'MISSING_SCOPES';
     return { kind: 'auth', status, category, message, scopes: scopesFrom(object), correlationId };

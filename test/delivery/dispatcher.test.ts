@@ -4,7 +4,7 @@ import type { HubspotConfig } from '../../src/config/schema.js';
 import { Dispatcher } from '../../src/delivery/dispatcher.js';
 import { HubspotClient } from '../../src/hubspot/client.js';
 import { RateLimiter } from '../../src/delivery/rate-limiter.js';
-import type { SenderOptions } from '../../src/hubspot/sender.js';
+import type { SenderOptions } from '../../src/delivery/sender.js';
 import { createLogger } from '../../src/support/logger.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { DeliveryGroup, Store } from '../../src/store/ports.js';

@@ -66,7 +66,7 @@ describe('"." and ".." are never ids', () => {
   });
 
   it('when a HubSpot path is built for such an id anyway (a record stored before), then the dots are escaped, never dropped', () => {
-    expect(attendancePath({ kind: 'object', objectId: '..' }, 'register')).toBe('/marketing/v3/marketing-events/%2E%2E/attendance/register/email-create');
-    expect(attendancePath({ kind: 'external', externalAccountId: 'a', externalEventId: '.' }, 'attend')).toBe('/marketing/v3/marketing-events/attendance/%2E/attend/email-create?externalAccountId=a');
+    expect(attendancePath({ objectId: '..' }, 'register')).toBe('/marketing/v3/marketing-events/%2E%2E/attendance/register/email-create');
+    expect(attendancePath({ externalAccountId: 'a', externalEventId: '.' }, 'attend')).toBe('/marketing/v3/marketing-events/attendance/%2E/attend/email-create?externalAccountId=a');
   });
 });

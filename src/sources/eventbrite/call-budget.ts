@@ -1,9 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { RollingWindow, type WindowLimit } from '../../support/rolling-window.js';
 
-export interface CallWindow {
-  max: number;
-  windowMs: number;
-}
+export type CallWindow = WindowLimit;
 
 export type SlotAnswer = { granted: true; waitMs: number } | { granted: false; retryInMs: number };
 
@@ -14,8 +12,8 @@ export type SlotAnswer = { granted: true; waitMs: number } | { granted: false; r
  * A 429 pauses every call until Eventbrite's `Retry-After` (or a backoff) has passed.
  */
 export class CallBudget {
-  /** Times of the calls made (or reserved), oldest first. */
-  private readonly slots: number[] = [];
+  /** The calls made (or reserved). */
+  private readonly slots = new RollingWindow();
   private pausedUntil = 0;
   private readonly longestMs: number;
 
@@ -29,14 +27,9 @@ export class CallBudget {
   /** When the next call may go, without taking the slot. */
   nextSlotAt(): number {
     const now = this.now();
-    while (this.slots.length > 0 && (this.slots[0] ?? 0) <= now - this.longestMs) this.slots.shift();
-    let at = Math.max(now, this.pausedUntil, this.slots.at(-1) ?? 0);
-    for (const { max, windowMs } of this.windows) {
-      // With slots in order, the window ending at `at` holds fewer than max slots once the max-th newest is out of it.
-      const bound = this.slots[this.slots.length - max];
-      if (bound !== undefined) at = Math.max(at, bound + windowMs);
-    }
-    return at;
+    this.slots.forget(now - this.longestMs);
+    // Slots are handed out in order: never before the last one reserved.
+    return this.slots.nextFreeAt(Math.max(now, this.pausedUntil, this.slots.newest ?? 0), this.windows);
   }
 
   /** Takes the next slot when it is at most `maxWaitMs` away (the caller then waits `waitMs`). */
@@ -44,7 +37,7 @@ export class CallBudget {
     const at = this.nextSlotAt();
     const waitMs = at - this.now();
     if (waitMs > maxWaitMs) return { granted: false, retryInMs: waitMs };
-    this.slots.push(at);
+    this.slots.add(at);
     return { granted: true, waitMs };
   }
 
@@ -67,7 +60,6 @@ export class CallBudget {
 
   /** Calls made in the last `windowMs` (reserved future slots included). */
   used(windowMs: number): number {
-    const since = this.now() - windowMs;
-    return this.slots.filter((t) => t > since).length;
+    return this.slots.countAfter(this.now() - windowMs);
   }
 }

@@ -2,6 +2,7 @@ import { Agent, request } from 'undici';
 import { DetailsFetchError } from '../types.js';
 import { CallBudget } from './call-budget.js';
 import { retryAfterMs } from '../../support/retry-after.js';
+import { backoffMs, type Backoff } from '../../support/backoff.js';
 
 export interface EventbriteClientOptions {
   apiToken: string;
@@ -18,8 +19,7 @@ const DAY_MS = 24 * HOUR_MS;
 /** An order with every attendee expanded stays far below this. */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 /** A 429 without Retry-After pauses 30 s, doubling with each one in a row, up to 15 minutes. */
-const FIRST_PAUSE_MS = 30_000;
-const MAX_PAUSE_MS = 15 * 60_000;
+const PAUSE_BACKOFF: Backoff = { firstMs: 30_000, maxMs: 15 * 60_000, jitter: 'none' };
 
 /** Eventbrite's error body: `{"status_code": 404, "error": "NOT_FOUND", "error_description": "..."}`. */
 function describeErrorBody(text: string): string {
@@ -108,7 +108,7 @@ export class EventbriteClient {
     if (status === 429) {
       this.pausesInARow++;
       const hinted = retryAfterMs(response.headers['retry-after'], this.now());
-      const pauseMs = hinted ?? Math.min(MAX_PAUSE_MS, FIRST_PAUSE_MS * 2 ** (this.pausesInARow - 1));
+      const pauseMs = hinted ?? backoffMs(PAUSE_BACKOFF, this.pausesInARow - 1);
       this.budget.pause(this.now() + pauseMs);
       throw new DetailsFetchError(`${what}: 429${detail}; every call paused ${Math.ceil(pauseMs / 1000)} s`, true, pauseMs, false);
     }

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SubscriberState } from '../../src/domain/facts.js';
 import { HubspotClient } from '../../src/hubspot/client.js';
 import { RateLimiter } from '../../src/delivery/rate-limiter.js';
-import { pauseEnd, sendBatch, type SenderOptions, type SendOutcome } from '../../src/hubspot/sender.js';
+import { pauseEnd, sendBatch, type SenderOptions, type SendOutcome } from '../../src/delivery/sender.js';
 import type { HubspotAnswer } from '../../src/hubspot/types.js';
 import { createLogger } from '../../src/support/logger.js';
 import { startHubspotSimulator, WRITE_SCOPE, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
