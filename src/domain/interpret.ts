@@ -80,7 +80,8 @@ async function resolveContact(ctx: InterpretContext, contact: ContactDetails, co
   return { email: normalizeEmail(contact.email) ?? normalizeEmail(known?.email), contact: merged };
 }
 
-const DEFAULT_ATTEND_MS = 60 * 60_000;
+/** How long an attendance lasts when nothing says when it ended (no leave, no known end). */
+export const DEFAULT_ATTEND_MS = 60 * 60_000;
 
 /** When an attendance without a leave time ends: the mapping's endsAt, the event's known end, or a default length. */
 async function leftAtFor(ctx: InterpretContext, fact: { sourceEventId: string; joinedAt: number; leftAt?: number }): Promise<number> {

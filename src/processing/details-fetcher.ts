@@ -2,6 +2,9 @@ import { DetailsFetchError, type Source } from '../sources/types.js';
 import type { DetailsQueue, InboxRow } from '../store/ports.js';
 import type { Log } from '../support/log.js';
 import { BackgroundLoop } from '../support/background-loop.js';
+import { backoffMs, type Backoff } from '../support/backoff.js';
+
+const DETAILS_BACKOFF: Backoff = { firstMs: 2000, maxMs: 300_000, jitter: 'equal' };
 
 export interface DetailsFetcherOptions {
   store: DetailsQueue;
@@ -46,10 +49,9 @@ export class DetailsFetcher extends BackgroundLoop {
     return undefined;
   }
 
-  /** Backoff between fetch attempts: 2 s doubling to 5 min, with jitter. */
+  /** Backoff between fetch attempts: 2 s doubling to 5 min, at least half of it. */
   private backoffMs(attempts: number): number {
-    const ceiling = Math.min(300_000, 2000 * 2 ** attempts);
-    return Math.round(ceiling / 2 + ((this.options.random ?? Math.random)() * ceiling) / 2);
+    return Math.round(backoffMs(DETAILS_BACKOFF, attempts, this.options.random));
   }
 
   private async fetchOne(row: InboxRow): Promise<void> {

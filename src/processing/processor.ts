@@ -3,7 +3,7 @@ import type { Log } from '../support/log.js';
 import type { Source } from '../sources/types.js';
 import type { AdminQueries, DeliveryGroup, InboxRow, NewRecord, ProcessingStore } from '../store/ports.js';
 import { BackgroundLoop } from '../support/background-loop.js';
-import { applyFact, recordAttendance, type InterpretContext, type WebhookOutcome } from '../domain/interpret.js';
+import { applyFact, DEFAULT_ATTEND_MS, recordAttendance, type InterpretContext, type WebhookOutcome } from '../domain/interpret.js';
 import { closeAt } from '../domain/sessions.js';
 import { boundEventTimes } from '../domain/time-bound.js';
 import type { EventMappings } from '../domain/event-mappings.js';
@@ -38,8 +38,6 @@ function groupsOf(records: NewRecord[]): DeliveryGroup[] {
   return [...groups.values()];
 }
 
-/** When a session is closed for want of a leave and the event's end is unknown. */
-const FALLBACK_ATTENDANCE_MS = 60 * 60_000;
 
 /**
  * Turns stored webhooks into attendance records, in the order they arrived,
@@ -175,7 +173,7 @@ export class WebhookProcessor extends BackgroundLoop {
         const lastJoin = session.times.lastJoin ?? now;
         if (!source || lastJoin > now - source.sessionTimeoutMs) continue;
         const scheduledEnd = (await work.sourceEvent(session.sourceId, session.sourceEventId))?.endsAt;
-        const end = scheduledEnd !== undefined && scheduledEnd > lastJoin ? scheduledEnd : lastJoin + FALLBACK_ATTENDANCE_MS;
+        const end = scheduledEnd !== undefined && scheduledEnd > lastJoin ? scheduledEnd : lastJoin + DEFAULT_ATTEND_MS;
         const closed = { ...session, times: closeAt(session.times, end) };
         work.putSession(recordAttendance({ source, mappings, work }, undefined, closed));
       }
