@@ -55,22 +55,19 @@ async function admin(method: 'GET' | 'POST', path: string, body?: unknown, token
   return { status: res.statusCode, body: (await res.body.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
+const deadIds = () => queryDb<{ id: number }>(relay.dbFile, "SELECT id FROM inbox WHERE details_status = 'dead' ORDER BY id").map((r) => r.id);
+
 /** Places an order for `email` and delivers its order.placed notice while Eventbrite answers it 404: the notice dies. */
 async function deadNotice(email: string): Promise<number> {
+  const before = new Set(deadIds());
   const { order } = eventbrite.addOrder({ eventId: EVENT, at: '2026-10-01T12:00:00Z', attendees: [{ email }] });
   eventbrite.inject({ kind: 'status', status: 404 });
   const notice = eventbriteNotice('order.placed', eventbrite.orderUrl(order.id), { endpointUrl: `${relay.url}/webhooks/eventbrite?token=${WEBHOOK_TOKEN}` });
   const res = await request(`${relay.url}/webhooks/eventbrite?token=${WEBHOOK_TOKEN}`, { method: 'POST', headers: noticeHeaders('order.placed'), body: JSON.stringify(notice) });
   expect(res.statusCode).toBe(200);
   await res.body.dump();
-  const [row] = await waitFor(
-    () => {
-      const rows = queryDb<{ id: number }>(relay.dbFile, "SELECT id FROM inbox WHERE details_status = 'dead' ORDER BY id DESC LIMIT 1");
-      return rows.length > 0 ? rows : undefined;
-    },
-    `the notice for ${email} dead-lettered`,
-  );
-  return row!.id;
+  // This notice's row, not an earlier dead one: wait until a dead row appears that was not there before.
+  return waitFor(() => deadIds().find((id) => !before.has(id)), `the notice for ${email} dead-lettered`);
 }
 
 const registered = () => hubspot.attendance().map((r) => r.email).sort();
