@@ -23,7 +23,10 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/container/**', ...SLOW] } },
+      {
+        extends: true,
+        test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/container/**', ...SLOW] },
+      },
       { extends: true, test: { name: 'reliability', include: SLOW } },
     ],
   },

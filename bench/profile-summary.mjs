@@ -54,7 +54,9 @@ const byFunction = new Map();
 for (const [id, us] of selfUs) {
   const node = byId.get(id);
   if (node.callFrame.functionName === '(idle)') continue;
-  const place = ['(program)', '(garbage collector)'].includes(node.callFrame.functionName) ? node.callFrame.functionName : where(node.callFrame.url);
+  const place = ['(program)', '(garbage collector)'].includes(node.callFrame.functionName)
+    ? node.callFrame.functionName
+    : where(node.callFrame.url);
   byPlace.set(place, (byPlace.get(place) ?? 0) + us);
   const key = label(node);
   byFunction.set(key, (byFunction.get(key) ?? 0) + us);

@@ -141,7 +141,11 @@ const lines = [
   '',
   `hubspot-attendance-relay benchmarks — ${title}`,
   `${machine.cpus} cores, ${(machine.memoryBytes / 2 ** 30).toFixed(1)} GiB, node ${machine.node}, ${new Date(started).toISOString()}; load generator, relay and simulator share this machine`,
-  ...(code ? [`code: ${code.commit}${code.srcFilesChanged > 0 ? ` + ${code.srcFilesChanged} uncommitted file(s) under src/` : ''} (as built by npm run build)`] : []),
+  ...(code
+    ? [
+        `code: ${code.commit}${code.srcFilesChanged > 0 ? ` + ${code.srcFilesChanged} uncommitted file(s) under src/` : ''} (as built by npm run build)`,
+      ]
+    : []),
   '',
   renderTable(['Benchmark', 'Measured', 'Baseline / ceiling', 'Ratio', 'Target', 'Met?'], rows),
   '',

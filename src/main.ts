@@ -38,14 +38,20 @@ async function main(argv: string[]): Promise<void> {
     const rest = argv.slice(1);
     const at = rest.findIndex((a) => a === '--config' || a === '-c');
     const file = at >= 0 ? rest[at + 1] : process.env.CONFIG_FILE;
-    const command = argv[0] === 'records' ? (await import('./cli/records.js')).recordsCommand : (await import('./cli/webhooks.js')).webhooksCommand;
+    const command =
+      argv[0] === 'records' ? (await import('./cli/records.js')).recordsCommand : (await import('./cli/webhooks.js')).webhooksCommand;
     process.exitCode = await command(rest, await readConfig(file), (line) => process.stdout.write(`${line}\n`));
     return;
   }
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { config: { type: 'string', short: 'c' }, url: { type: 'string' }, secret: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      config: { type: 'string', short: 'c' },
+      url: { type: 'string' },
+      secret: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command = 'serve'] = positionals;
   if (values.help || command === 'help') {

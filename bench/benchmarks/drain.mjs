@@ -1,6 +1,15 @@
 // 3. Drain at the limit: a backlog of pending records on disk, the HubSpot simulator limited
 // to 100 requests per 10 s, batchSize 100: records/s achieved ÷ the quota's ceiling (1,000/s).
-import { cpuMeter, freePort, healthProber, makeTempDir, removeTempDir, startRelay, startSimulator, writeRelayConfig } from '../lib/procs.mjs';
+import {
+  cpuMeter,
+  freePort,
+  healthProber,
+  makeTempDir,
+  removeTempDir,
+  startRelay,
+  startSimulator,
+  writeRelayConfig,
+} from '../lib/procs.mjs';
 import { summary, waitUntil } from '../lib/sender.mjs';
 import { sqliteStore } from '../lib/stores.mjs';
 
@@ -51,8 +60,14 @@ export async function benchDrain({ mode, log }) {
     const seedSeconds = (performance.now() - seedStart) / 1000;
     simulator = await startSimulator({ rateMax: hubspot.requestsPerTenSeconds, rateIntervalMs: WINDOW_MS });
     const port = await freePort();
-    relay = await startRelay({ configFile: writeRelayConfig(dir, { port, storeUrl: loc.url, hubspotUrl: simulator.url, hubspot }), port, label: 'drain' });
-    log(`drain: relay ready in ${Math.round(relay.startMs)} ms with the backlog; draining at ≤ ${ceiling}/s (≈ ${Math.ceil(records / ceiling)} s)`);
+    relay = await startRelay({
+      configFile: writeRelayConfig(dir, { port, storeUrl: loc.url, hubspotUrl: simulator.url, hubspot }),
+      port,
+      label: 'drain',
+    });
+    log(
+      `drain: relay ready in ${Math.round(relay.startMs)} ms with the backlog; draining at ≤ ${ceiling}/s (≈ ${Math.ceil(records / ceiling)} s)`,
+    );
     const meter = cpuMeter({ relay: relay.pid, simulator: simulator.pid });
     const stopProbing = healthProber(relay.url);
     await waitUntil(() => store.countOutstanding(loc) === 0, {
@@ -78,7 +93,10 @@ export async function benchDrain({ mode, log }) {
       startWithBacklogMs: relay.startMs,
       recordsByStatus: counts,
       recordsPerSecond: measured,
-      method: windowed.recordsPerSecond !== undefined ? `whole ${WINDOW_MS / 1000} s windows (${windowed.windows})` : 'records ÷ time (drain shorter than one window)',
+      method:
+        windowed.recordsPerSecond !== undefined
+          ? `whole ${WINDOW_MS / 1000} s windows (${windowed.windows})`
+          : 'records ÷ time (drain shorter than one window)',
       windowsMeasured: windowed.windows,
       recordsInWindows: windowed.counted,
       recordsPerWindow: perWindow(times),

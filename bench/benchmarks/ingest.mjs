@@ -103,7 +103,12 @@ export async function benchIngest({ mode, log }) {
       relay = await startRelay({ configFile, port, label: `ingest-${store.name}` });
       log(`ingest: relay (${store.name}), ${connections} connections, ${warmupS} s warm-up + ${durationS} s`);
       const cursor = { next: 0 };
-      const result = await load(relay.url, items, cursor, { connections, durationS, warmupS, pids: { server: relay.pid, simulator: simulator.pid } });
+      const result = await load(relay.url, items, cursor, {
+        connections,
+        durationS,
+        warmupS,
+        pids: { server: relay.pid, simulator: simulator.pid },
+      });
       // How far webhook processing (inbox → records, same thread) lagged behind intake when the load stopped.
       const unprocessedAtEnd = await store.countUnprocessed(loc);
       await relay.stop();

@@ -19,7 +19,11 @@ export async function benchLatency({ mode, log }) {
   try {
     const loc = store.location(dir);
     const port = await freePort();
-    relay = await startRelay({ configFile: writeRelayConfig(dir, { port, storeUrl: loc.url, hubspotUrl: simulator.url, hubspot }), port, label: 'latency' });
+    relay = await startRelay({
+      configFile: writeRelayConfig(dir, { port, storeUrl: loc.url, hubspotUrl: simulator.url, hubspot }),
+      port,
+      label: 'latency',
+    });
     log(`latency: ${count} webhooks at ${ratePerSecond}/s (Poisson arrivals), batchWaitMs ${hubspot.batchWaitMs}`);
     // Poisson arrivals: evenly spaced ones would line up with the batch timer (5 per 1000 ms) and skew p50.
     const sent = await sendSteady({ url: relay.url, items, ratePerSecond, connections: 4, poisson: true });

@@ -1,7 +1,17 @@
 // 5. Memory and start: time from process start to /readyz 200, RSS idle, and RSS while and
 // after draining a large backlog (which lives on disk, so RSS should stay flat).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cpuMeter, freePort, healthProber, makeTempDir, removeTempDir, rssBytes, startRelay, startSimulator, writeRelayConfig } from '../lib/procs.mjs';
+import {
+  cpuMeter,
+  freePort,
+  healthProber,
+  makeTempDir,
+  removeTempDir,
+  rssBytes,
+  startRelay,
+  startSimulator,
+  writeRelayConfig,
+} from '../lib/procs.mjs';
 import { percentile, summary } from '../lib/sender.mjs';
 import { sqliteStore } from '../lib/stores.mjs';
 
@@ -19,7 +29,11 @@ export async function benchStartAndIdle({ mode, log }) {
       try {
         const loc = store.location(dir);
         const port = await freePort();
-        relay = await startRelay({ configFile: writeRelayConfig(dir, { port, storeUrl: loc.url, hubspotUrl: simulator.url }), port, label: `start${i + 1}` });
+        relay = await startRelay({
+          configFile: writeRelayConfig(dir, { port, storeUrl: loc.url, hubspotUrl: simulator.url }),
+          port,
+          label: `start${i + 1}`,
+        });
         starts.push(relay.startMs);
         // Idle: after start-up allocations have settled, nothing to do.
         await sleep(mode.idleSettleMs);
@@ -80,9 +94,15 @@ export async function benchBacklogMemory({ mode, log }) {
     const dbBytes = store.fileBytes(loc);
     simulator = await startSimulator({ rateMax: 100_000, rateIntervalMs: 10_000 });
     const port = await freePort();
-    relay = await startRelay({ configFile: writeRelayConfig(dir, { port, storeUrl: loc.url, hubspotUrl: simulator.url, hubspot }), port, label: 'memory' });
+    relay = await startRelay({
+      configFile: writeRelayConfig(dir, { port, storeUrl: loc.url, hubspotUrl: simulator.url, hubspot }),
+      port,
+      label: 'memory',
+    });
     const rssAtReady = rssBytes(relay.pid);
-    log(`memory: relay ready in ${Math.round(relay.startMs)} ms with ${records.toLocaleString('en')} pending (${Math.round(dbBytes / MB)} MB on disk); draining`);
+    log(
+      `memory: relay ready in ${Math.round(relay.startMs)} ms with ${records.toLocaleString('en')} pending (${Math.round(dbBytes / MB)} MB on disk); draining`,
+    );
 
     // Drain for at most `memoryDrainCapMs`: RSS is read every 500 ms, the backlog every 500 ms.
     const samples = [];
@@ -115,7 +135,10 @@ export async function benchBacklogMemory({ mode, log }) {
     const counts = store.countByStatus(loc);
     const rssValues = samples.map((s) => s.rss).filter((v) => v !== undefined);
     const drained = outstanding === 0;
-    if (!drained) log(`memory: stopped after ${Math.round(drainSeconds)} s with ${outstanding.toLocaleString('en')} of ${records.toLocaleString('en')} still pending`);
+    if (!drained)
+      log(
+        `memory: stopped after ${Math.round(drainSeconds)} s with ${outstanding.toLocaleString('en')} of ${records.toLocaleString('en')} still pending`,
+      );
     return {
       records,
       hubspot,

@@ -19,7 +19,11 @@ export async function benchQuota({ mode, log }) {
   try {
     const loc = store.location(dir);
     const port = await freePort();
-    relay = await startRelay({ configFile: writeRelayConfig(dir, { port, storeUrl: loc.url, hubspotUrl: simulator.url, hubspot }), port, label: 'quota' });
+    relay = await startRelay({
+      configFile: writeRelayConfig(dir, { port, storeUrl: loc.url, hubspotUrl: simulator.url, hubspot }),
+      port,
+      label: 'quota',
+    });
     log(`quota: ${records.toLocaleString('en')} webhooks at ${ratePerSecond}/s (one event, state register)`);
     const sent = await sendSteady({ url: relay.url, items, ratePerSecond });
     const statuses = statusCounts(sent.results);
@@ -30,7 +34,9 @@ export async function benchQuota({ mode, log }) {
       () => {
         const byStatus = store.countByStatus(loc);
         const settled = (byStatus.delivered ?? 0) + (byStatus.dead ?? 0);
-        return store.countUnprocessed(loc) === 0 && settled >= accepted && (byStatus.pending ?? 0) + (byStatus.inflight ?? 0) === 0 ? byStatus : undefined;
+        return store.countUnprocessed(loc) === 0 && settled >= accepted && (byStatus.pending ?? 0) + (byStatus.inflight ?? 0) === 0
+          ? byStatus
+          : undefined;
       },
       { what: 'every quota record delivered', timeoutMs: (records / 900) * 1000 + 60_000, everyMs: 100 },
     );

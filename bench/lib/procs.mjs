@@ -161,8 +161,18 @@ export async function startSimulator({ rateMax = 100, rateIntervalMs = 10_000, d
       // It keeps every request and stored input in memory; the 1M-record drain needs room.
       '--max-old-space-size=4096',
       SIMULATOR_MAIN,
-      '--port', '0', '--host', '127.0.0.1', '--token', SIM_TOKEN,
-      '--rate-max', String(rateMax), '--rate-interval-ms', String(rateIntervalMs), '--daily-limit', String(dailyLimit),
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--token',
+      SIM_TOKEN,
+      '--rate-max',
+      String(rateMax),
+      '--rate-interval-ms',
+      String(rateIntervalMs),
+      '--daily-limit',
+      String(dailyLimit),
     ],
     { onStdoutLine: (line) => hooks.onLine?.(line) },
   );
@@ -179,7 +189,11 @@ export async function startSimulator({ rateMax = 100, rateIntervalMs = 10_000, d
     requests: () => control('/_simulator/requests'),
     reset: () => control('/_simulator/reset', { method: 'POST' }),
     setRateLimit: (max, intervalMs) =>
-      control('/_simulator/rate-limit', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ max, intervalMs }) }),
+      control('/_simulator/rate-limit', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ max, intervalMs }),
+      }),
     stop: () => stopProcess(proc),
   };
 }
@@ -283,7 +297,9 @@ const CLOCK_TICKS = 100;
 /** CPU use of processes over an interval: start() then stop() → { [name]: cores used on average }. */
 export function cpuMeter(procs) {
   const t0 = performance.now();
-  const before = Object.fromEntries(Object.entries(procs).map(([name, pid]) => [name, name === 'bench' ? process.cpuUsage() : cpuSeconds(pid)]));
+  const before = Object.fromEntries(
+    Object.entries(procs).map(([name, pid]) => [name, name === 'bench' ? process.cpuUsage() : cpuSeconds(pid)]),
+  );
   return () => {
     const seconds = (performance.now() - t0) / 1000;
     const out = {};

@@ -4,7 +4,8 @@ const MB = 1024 * 1024;
 const int = (n) => (n === undefined || n === null || Number.isNaN(n) ? '–' : Math.round(n).toLocaleString('en'));
 const fixed = (n, digits = 2) => (n === undefined || n === null || Number.isNaN(n) ? '–' : n.toFixed(digits));
 // autocannon reports whole milliseconds (0 means under 1 ms); other figures are fractional.
-const ms = (n) => (n === undefined || n === null ? '–' : n === 0 ? '<1 ms' : Number.isInteger(n) || n >= 10 ? `${int(n)} ms` : `${fixed(n, 1)} ms`);
+const ms = (n) =>
+  n === undefined || n === null ? '–' : n === 0 ? '<1 ms' : Number.isInteger(n) || n >= 10 ? `${int(n)} ms` : `${fixed(n, 1)} ms`;
 const mb = (bytes) => (bytes === undefined ? '–' : `${fixed(bytes / MB, 0)} MB`);
 const met = (ok) => (ok === undefined ? '–' : ok ? 'yes' : 'NO');
 
@@ -52,10 +53,14 @@ export function buildRows(results) {
         'stored ≥ 200s',
         met(store.verification.ok && errors === 0),
       ]);
-      if (ratio < 0.5) miss(`Ingest ${name}: ratio ${fixed(ratio)} is ${fixed((1 - ratio / 0.5) * 100, 0)}% below the 0.50 target (${int(m.requestsPerSecond)} vs ${int(0.5 * bare.requestsPerSecond)} req/s needed).`);
+      if (ratio < 0.5)
+        miss(
+          `Ingest ${name}: ratio ${fixed(ratio)} is ${fixed((1 - ratio / 0.5) * 100, 0)}% below the 0.50 target (${int(m.requestsPerSecond)} vs ${int(0.5 * bare.requestsPerSecond)} req/s needed).`,
+        );
       if (m.latencyMs.p99 > 25) miss(`Ingest ${name}: p99 ${ms(m.latencyMs.p99)} is ${ms(m.latencyMs.p99 - 25)} over the 25 ms target.`);
       if (errors > 0) miss(`Ingest ${name}: ${m.non2xx} non-2xx answers, ${m.errors} errors, ${m.timeouts} timeouts.`);
-      if (!store.verification.ok) miss(`Ingest ${name}: stored ${store.verification.storedWebhooks} webhooks for ${store.verification.answered2xx} answered 200.`);
+      if (!store.verification.ok)
+        miss(`Ingest ${name}: stored ${store.verification.storedWebhooks} webhooks for ${store.verification.answered2xx} answered 200.`);
     }
   }
 
@@ -71,7 +76,10 @@ export function buildRows(results) {
       '≤ 1.05, no 429',
       met(ok),
     ]);
-    if (quota.ratio > 1.05) miss(`Quota: ${int(quota.requestsUsed)} requests for a minimum of ${int(quota.minimumRequests)}: ratio ${fixed(quota.ratio, 3)}, ${fixed((quota.ratio - 1.05) * 100, 1)} points over 1.05.`);
+    if (quota.ratio > 1.05)
+      miss(
+        `Quota: ${int(quota.requestsUsed)} requests for a minimum of ${int(quota.minimumRequests)}: ratio ${fixed(quota.ratio, 3)}, ${fixed((quota.ratio - 1.05) * 100, 1)} points over 1.05.`,
+      );
     if (quota.rateLimited429 > 0) miss(`Quota: the simulator answered ${quota.rateLimited429} × 429.`);
     if (quota.delivered !== quota.records) miss(`Quota: ${quota.delivered} of ${quota.records} records delivered.`);
   }
@@ -88,12 +96,22 @@ export function buildRows(results) {
       met(drain.ratio >= 0.95),
     ]);
     if (drain.healthzMs?.p50 !== undefined) {
-      rows.push([`   /healthz while draining p50 / max`, `${ms(drain.healthzMs.p50)} / ${ms(drain.healthzMs.max)}`, '', '', 'reported', '–']);
+      rows.push([
+        `   /healthz while draining p50 / max`,
+        `${ms(drain.healthzMs.p50)} / ${ms(drain.healthzMs.max)}`,
+        '',
+        '',
+        'reported',
+        '–',
+      ]);
     }
     if (drain.ratio < 0.95) {
       const windows = drain.recordsPerWindow ?? [];
       const full = drain.ceilingRecordsPerSecond * 10;
-      const short = windows.slice(0, drain.windowsMeasured).map((n, i) => [i + 1, n]).filter(([, n]) => n < 0.98 * full);
+      const short = windows
+        .slice(0, drain.windowsMeasured)
+        .map((n, i) => [i + 1, n])
+        .filter(([, n]) => n < 0.98 * full);
       const detail = short.length > 0 ? `; windows below ${int(full)} records: ${short.map(([i, n]) => `#${i} ${int(n)}`).join(', ')}` : '';
       miss(
         `Drain: ${int(drain.recordsPerSecond)} rec/s is ${fixed((0.95 - drain.ratio) * 100, 1)} points below 0.95 of the ceiling (${int(drain.rateLimited429)} × 429, each pausing all sends for a window${detail}).`,
@@ -114,7 +132,8 @@ export function buildRows(results) {
       met(latency.endToEndMs.p50 <= limit),
     ]);
     rows.push([`   p99 (${latency.measured} webhooks)`, ms(latency.endToEndMs.p99), '', '', 'reported', '–']);
-    if (latency.endToEndMs.p50 > limit) miss(`Latency: p50 ${ms(latency.endToEndMs.p50)} is ${ms(latency.endToEndMs.p50 - limit)} over ${limit} ms.`);
+    if (latency.endToEndMs.p50 > limit)
+      miss(`Latency: p50 ${ms(latency.endToEndMs.p50)} is ${ms(latency.endToEndMs.p50 - limit)} over ${limit} ms.`);
     if (latency.missing > 0) miss(`Latency: ${latency.missing} webhooks not seen at the simulator.`);
   }
 
@@ -132,12 +151,28 @@ export function buildRows(results) {
     const how = memory.drained
       ? `limit 200 MB; drained in ${int(memory.drainSeconds)} s`
       : `limit 200 MB; ${int(memory.delivered)} delivered`;
-    rows.push([what, `${mb(memory.rssEndBytes)} (peak ${mb(memory.rssPeakBytes)})`, how, fixed(memory.rssEndBytes / (200 * MB)), '< 200 MB', met(memory.rssEndBytes < 200 * MB)]);
+    rows.push([
+      what,
+      `${mb(memory.rssEndBytes)} (peak ${mb(memory.rssPeakBytes)})`,
+      how,
+      fixed(memory.rssEndBytes / (200 * MB)),
+      '< 200 MB',
+      met(memory.rssEndBytes < 200 * MB),
+    ]);
     if (memory.healthzMs?.p50 !== undefined) {
-      rows.push([`   /healthz while draining p50 / max`, `${ms(memory.healthzMs.p50)} / ${ms(memory.healthzMs.max)}`, '', '', 'reported', '–']);
+      rows.push([
+        `   /healthz while draining p50 / max`,
+        `${ms(memory.healthzMs.p50)} / ${ms(memory.healthzMs.max)}`,
+        '',
+        '',
+        'reported',
+        '–',
+      ]);
     }
-    if (memory.rssEndBytes >= 200 * MB) miss(`Memory: RSS ${mb(memory.rssEndBytes)} with the backlog, ${mb(memory.rssEndBytes - 200 * MB)} over 200 MB.`);
-    if (memory.rssPeakBytes >= 200 * MB && memory.rssEndBytes < 200 * MB) miss(`Memory: RSS peaked at ${mb(memory.rssPeakBytes)} while draining (end ${mb(memory.rssEndBytes)}).`);
+    if (memory.rssEndBytes >= 200 * MB)
+      miss(`Memory: RSS ${mb(memory.rssEndBytes)} with the backlog, ${mb(memory.rssEndBytes - 200 * MB)} over 200 MB.`);
+    if (memory.rssPeakBytes >= 200 * MB && memory.rssEndBytes < 200 * MB)
+      miss(`Memory: RSS peaked at ${mb(memory.rssPeakBytes)} while draining (end ${mb(memory.rssEndBytes)}).`);
     if (!memory.drained) {
       const projected = memory.projectedDrainSeconds ? `; projected drain time ≈ ${int(memory.projectedDrainSeconds / 60)} min` : '';
       miss(
@@ -158,7 +193,10 @@ export function buildRows(results) {
   }
   if (memory && !memory.error) {
     rows.push([`   start with ${int(memory.records)} pending`, ms(memory.startWithBacklogMs), '', '', 'reported', '–']);
-    if (memory.startWithBacklogMs >= 1000) miss(`Start with ${int(memory.records)} records pending: ${ms(memory.startWithBacklogMs)} to /readyz 200 (the 1 s target is met on an empty store only).`);
+    if (memory.startWithBacklogMs >= 1000)
+      miss(
+        `Start with ${int(memory.records)} records pending: ${ms(memory.startWithBacklogMs)} to /readyz 200 (the 1 s target is met on an empty store only).`,
+      );
   }
   return { rows, notes };
 }

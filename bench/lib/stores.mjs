@@ -113,7 +113,10 @@ export const postgresStore = {
       await pgQuery(PG_URL, 'SELECT 1');
       return { ok: true };
     } catch (error) {
-      return { ok: false, reason: `not available: cannot reach ${PG_URL.replace(/\/\/[^@]*@/, '//')} (${error.message}); set BENCH_DATABASE_URL` };
+      return {
+        ok: false,
+        reason: `not available: cannot reach ${PG_URL.replace(/\/\/[^@]*@/, '//')} (${error.message}); set BENCH_DATABASE_URL`,
+      };
     }
   },
   /** A fresh schema per run, so runs never see each other's rows. */

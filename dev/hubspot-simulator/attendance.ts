@@ -1,11 +1,5 @@
 import { targetsEmail } from './faults.js';
-import {
-  inputError,
-  invalidEmailError,
-  joinedAfterLeftError,
-  type StandardError,
-  type SubscriberEmailResponse,
-} from './responses.js';
+import { inputError, invalidEmailError, joinedAfterLeftError, type StandardError, type SubscriberEmailResponse } from './responses.js';
 import type { AttendanceRow, InputErrorFault, SubscriberState } from './types.js';
 import { attendWindow, isPlausibleEmail, type EmailSubscriberInput } from './validate.js';
 

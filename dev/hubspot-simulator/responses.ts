@@ -37,9 +37,7 @@ export function missingScopesError(): Record<string, unknown> {
     message:
       "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
     correlationId: randomUUID(),
-    errors: [
-      { message: 'One or more of the following scopes are required.', context: { requiredScopes: [WRITE_SCOPE] } },
-    ],
+    errors: [{ message: 'One or more of the following scopes are required.', context: { requiredScopes: [WRITE_SCOPE] } }],
     links: { scopes: 'https://developers.hubspot.com/scopes' },
     category: 'MISSING_SCOPES',
   };
@@ -75,12 +73,7 @@ export function statusFaultBody(status: number): Record<string, unknown> {
   return { status: 'error', message, correlationId: randomUUID(), category };
 }
 
-export function inputError(fields: {
-  category: string;
-  subCategory?: string;
-  message: string;
-  email: string;
-}): StandardError {
+export function inputError(fields: { category: string; subCategory?: string; message: string; email: string }): StandardError {
   const error: StandardError = {
     status: 'error',
     category: fields.category,

@@ -24,16 +24,16 @@ export const attendanceRoutes: FastifyPluginAsync<{ state: SimulatorState }> = a
   // Only errors Fastify raises before the handler runs (e.g. 413 body too large) land here;
   // they are answered HubSpot-style but, never reaching the handler, are not recorded.
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
-    reply.code(error.statusCode ?? 500).type(JSON_TYPE).send(validationError(error.message));
+    reply
+      .code(error.statusCode ?? 500)
+      .type(JSON_TYPE)
+      .send(validationError(error.message));
   });
 
-  app.post<ObjectIdRoute>(
-    '/marketing/v3/marketing-events/:objectId/attendance/:subscriberState/email-create',
-    async (request, reply) => {
-      const { objectId, subscriberState } = request.params;
-      await deliver(state, request, reply, answerAttendance(state, call(request, `object:${objectId}`, subscriberState)));
-    },
-  );
+  app.post<ObjectIdRoute>('/marketing/v3/marketing-events/:objectId/attendance/:subscriberState/email-create', async (request, reply) => {
+    const { objectId, subscriberState } = request.params;
+    await deliver(state, request, reply, answerAttendance(state, call(request, `object:${objectId}`, subscriberState)));
+  });
 
   app.post<ExternalIdRoute>(
     '/marketing/v3/marketing-events/attendance/:externalEventId/:subscriberState/email-create',

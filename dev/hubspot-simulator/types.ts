@@ -121,14 +121,7 @@ export interface InputErrorFault extends FaultBase {
   message?: string;
 }
 
-export type Fault =
-  | StatusFault
-  | RateLimitFault
-  | LatencyFault
-  | DropFault
-  | ResetMidResponseFault
-  | RejectBatchFault
-  | InputErrorFault;
+export type Fault = StatusFault | RateLimitFault | LatencyFault | DropFault | ResetMidResponseFault | RejectBatchFault | InputErrorFault;
 
 /** Faults that decide the whole answer; at most one applies per request. */
 export type GateFault = StatusFault | RateLimitFault | DropFault | ResetMidResponseFault | RejectBatchFault;

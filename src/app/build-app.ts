@@ -41,7 +41,10 @@ export async function buildApp(config: RelayConfig, deps: AppDeps = {}): Promise
     logController: new LogController({ disableRequestLogging: true }),
     // A client that trickles its request (slowloris) is cut off rather than holding a socket.
     serverFactory: (handler) =>
-      createServer({ headersTimeout: headersTimeoutMs, requestTimeout: requestTimeoutMs, connectionsCheckingInterval: connectionsCheckingIntervalMs }, handler),
+      createServer(
+        { headersTimeout: headersTimeoutMs, requestTimeout: requestTimeoutMs, connectionsCheckingInterval: connectionsCheckingIntervalMs },
+        handler,
+      ),
     requestTimeout: requestTimeoutMs,
     connectionTimeout: connectionTimeoutMs,
     // The webhook routes answer 503 SHUTTING_DOWN themselves, in the relay's error shape.

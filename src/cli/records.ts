@@ -33,7 +33,12 @@ export async function recordsCommand(argv: string[], config: RelayConfig, out: (
     out(`attendance-relay: --state must be one of ${RECORD_STATUSES.join(', ')}`);
     return 2;
   }
-  const filter: RecordFilter = { status: values.state as RecordStatus | undefined, sourceId: values.source, sourceEventId: values.event, email: values.email };
+  const filter: RecordFilter = {
+    status: values.state as RecordStatus | undefined,
+    sourceId: values.source,
+    sourceEventId: values.event,
+    email: values.email,
+  };
   const store = openStore(config.store.url);
   try {
     await store.migrate();
@@ -42,12 +47,16 @@ export async function recordsCommand(argv: string[], config: RelayConfig, out: (
       if (values.json) out(JSON.stringify(records, null, 2));
       else {
         out(['id', 'status', 'state', 'source', 'event', 'email', 'attempts', 'last error'].join('\t'));
-        for (const r of records) out([r.id, r.status, r.state, r.sourceId, r.sourceEventId, r.email, r.attempts, r.lastError ?? ''].join('\t'));
+        for (const r of records)
+          out([r.id, r.status, r.state, r.sourceId, r.sourceEventId, r.email, r.attempts, r.lastError ?? ''].join('\t'));
       }
       return 0;
     }
     if (action === 'replay') {
-      const ids = values.ids?.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+      const ids = values.ids
+        ?.split(',')
+        .map(Number)
+        .filter((n) => Number.isInteger(n) && n > 0);
       if (!ids?.length && values.state !== 'dead' && values.state !== 'unmapped') {
         out('attendance-relay: records replay needs --ids or --state dead|unmapped');
         return 2;

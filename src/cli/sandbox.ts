@@ -30,7 +30,16 @@ export function withSandboxSources(config: RelayConfig): RelayConfig {
   const secretToken = sandboxSecret(config.store.url);
   return {
     ...config,
-    sources: [{ id: SANDBOX_SOURCE_ID, type: 'zoom', secretToken, timestampToleranceSeconds: 5400, sessionTimeoutHours: 12, bodyLimitBytes: DEFAULT_WEBHOOK_BODY_LIMIT }],
+    sources: [
+      {
+        id: SANDBOX_SOURCE_ID,
+        type: 'zoom',
+        secretToken,
+        timestampToleranceSeconds: 5400,
+        sessionTimeoutHours: 12,
+        bodyLimitBytes: DEFAULT_WEBHOOK_BODY_LIMIT,
+      },
+    ],
     events: [{ source: SANDBOX_SOURCE_ID, sourceEventId: '*', hubspot: { externalAccountId: SANDBOX_ACCOUNT_ID } }],
   };
 }

@@ -29,7 +29,10 @@ export interface ServeOptions {
   storeWorker: SpawnedStoreWorker;
 }
 
-const withSandboxHubspot = (c: RelayConfig, s: SandboxHubspot): RelayConfig => ({ ...c, hubspot: { ...c.hubspot, baseUrl: s.url, accessToken: s.token } });
+const withSandboxHubspot = (c: RelayConfig, s: SandboxHubspot): RelayConfig => ({
+  ...c,
+  hubspot: { ...c.hubspot, baseUrl: s.url, accessToken: s.token },
+});
 
 /**
  * Runs the relay until SIGTERM or SIGINT: /readyz turns 503, webhooks are still taken for

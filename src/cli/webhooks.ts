@@ -15,7 +15,13 @@ export async function webhooksCommand(argv: string[], config: RelayConfig, out: 
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { state: { type: 'string', default: 'waiting' }, limit: { type: 'string' }, cursor: { type: 'string' }, json: { type: 'boolean' }, config: { type: 'string', short: 'c' } },
+    options: {
+      state: { type: 'string', default: 'waiting' },
+      limit: { type: 'string' },
+      cursor: { type: 'string' },
+      json: { type: 'boolean' },
+      config: { type: 'string', short: 'c' },
+    },
   });
   if (positionals[0] !== 'list' || (values.state !== 'waiting' && values.state !== 'dead')) {
     out(USAGE);
@@ -28,7 +34,10 @@ export async function webhooksCommand(argv: string[], config: RelayConfig, out: 
     await store.migrate();
     const rows =
       values.state === 'waiting'
-        ? (await store.listWaitingWebhooks(processedSourceIds(config.sources), limit, cursor)).map((w) => ({ ...w, why: waitingReason(w.sourceId) }))
+        ? (await store.listWaitingWebhooks(processedSourceIds(config.sources), limit, cursor)).map((w) => ({
+            ...w,
+            why: waitingReason(w.sourceId),
+          }))
         : (await store.listDeadWebhooks(limit, cursor)).map((w) => ({ ...w, why: w.error ?? '' }));
     if (values.json) out(JSON.stringify(rows, null, 2));
     else {

@@ -25,9 +25,7 @@ export function interpolateEnv(doc: unknown, env: NodeJS.ProcessEnv): Interpolat
     }
     if (Array.isArray(node)) return node.map((item, i) => walk(item, `${path}[${i}]`));
     if (node !== null && typeof node === 'object') {
-      return Object.fromEntries(
-        Object.entries(node).map(([key, item]) => [key, walk(item, path ? `${path}.${key}` : key)]),
-      );
+      return Object.fromEntries(Object.entries(node).map(([key, item]) => [key, walk(item, path ? `${path}.${key}` : key)]));
     }
     return node;
   };

@@ -137,7 +137,10 @@ function schemaProblems(schema: TSchema, value: unknown, prefix: string, unsetAt
 }
 
 function joinPath(prefix: string, pointer: string): string {
-  const parts = pointer.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`));
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`));
   return (prefix + parts.join('')).replace(/^\./, '');
 }
 
@@ -179,24 +182,35 @@ function crossReferenceProblems(config: Omit<RelayConfig, 'sandbox'>): string[] 
   const problems: string[] = [];
   const server: Record<string, unknown> = isObject(config.server) ? config.server : {};
   // Node refuses to start a server whose headers may take longer than the whole request.
-  if (typeof server.headersTimeoutMs === 'number' && typeof server.requestTimeoutMs === 'number' && server.headersTimeoutMs > server.requestTimeoutMs) {
+  if (
+    typeof server.headersTimeoutMs === 'number' &&
+    typeof server.requestTimeoutMs === 'number' &&
+    server.headersTimeoutMs > server.requestTimeoutMs
+  ) {
     problems.push(`server.headersTimeoutMs: must not exceed server.requestTimeoutMs (${server.requestTimeoutMs})`);
   }
   const ids = new Set<string>();
   (Array.isArray(config.sources) ? config.sources : []).forEach((source, i) => {
     if (!isObject(source) || typeof source.id !== 'string') return;
-    if (source.type === 'generic' && isObject(source.verify) && isObject(source.map)) problems.push(...genericSourceProblems(source, `sources[${i}]`));
+    if (source.type === 'generic' && isObject(source.verify) && isObject(source.map))
+      problems.push(...genericSourceProblems(source, `sources[${i}]`));
     if (source.id === 'hubspot-intake') problems.push(`sources[${i}].id: "hubspot-intake" is reserved for the HubSpot-compatible intake`);
     if (ids.has(source.id)) problems.push(`sources[${i}].id: "${source.id}" is used by another source`);
     ids.add(source.id);
   });
   (Array.isArray(config.events) ? config.events : []).forEach((event, i) => {
     if (!isObject(event)) return;
-    if (typeof event.source === 'string' && !ids.has(event.source)) problems.push(`events[${i}].source: no source with id "${event.source}"`);
+    if (typeof event.source === 'string' && !ids.has(event.source))
+      problems.push(`events[${i}].source: no source with id "${event.source}"`);
     // These ids go into URL paths, where "." and ".." would be normalised away (reaching another route).
     const target: Record<string, unknown> = isObject(event.hubspot) ? event.hubspot : {};
-    for (const [key, value] of [['sourceEventId', event.sourceEventId], ['hubspot.objectId', target.objectId], ['hubspot.externalEventId', target.externalEventId]]) {
-      if (typeof value === 'string' && isDotSegment(value)) problems.push(`events[${i}].${key}: must not be "." or ".." (URLs drop such path segments)`);
+    for (const [key, value] of [
+      ['sourceEventId', event.sourceEventId],
+      ['hubspot.objectId', target.objectId],
+      ['hubspot.externalEventId', target.externalEventId],
+    ]) {
+      if (typeof value === 'string' && isDotSegment(value))
+        problems.push(`events[${i}].${key}: must not be "." or ".." (URLs drop such path segments)`);
     }
   });
   return problems;

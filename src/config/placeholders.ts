@@ -11,9 +11,12 @@ interface Published {
 }
 
 const PUBLISHED: Published[] = [
-  ...['replace-with-your-private-app-token', 'replace-with-your-zoom-secret-token', 'replace-with-a-long-random-admin-token', 'postgres://relay:password@postgres.example.internal:5432/relay'].map(
-    (value) => ({ value, where: 'docker/k8s/secret.yaml' }),
-  ),
+  ...[
+    'replace-with-your-private-app-token',
+    'replace-with-your-zoom-secret-token',
+    'replace-with-a-long-random-admin-token',
+    'postgres://relay:password@postgres.example.internal:5432/relay',
+  ].map((value) => ({ value, where: 'docker/k8s/secret.yaml' })),
   // What docker-compose.yml used before its values became demo-only ones.
   ...['demo-zoom-secret', 'demo-admin-token-change-me'].map((value) => ({ value, where: 'an earlier docker-compose.yml' })),
   // (The demo's HubSpot token, sim-token, is the simulator's: HubSpot itself refuses it, so it opens nothing.)

@@ -70,7 +70,12 @@ export class AccountAuth {
     const failure = this.pause.current;
     try {
       if (shared && failure && answer.kind === 'auth') {
-        await shared.setPause({ kind: 'auth', remainingMs: Date.parse(failure.nextProbeAt) - now, reason: failure.category, details: failure });
+        await shared.setPause({
+          kind: 'auth',
+          remainingMs: Date.parse(failure.nextProbeAt) - now,
+          reason: failure.category,
+          details: failure,
+        });
       } else if (shared && change === 'resumed') {
         await shared.clearPause('auth');
       }

@@ -81,7 +81,9 @@ export function judgeBatch(records: DeliveryRecord[], answer: HubspotAnswer, ctx
       // Not the records' fault: they wait for the pause to end without spending an attempt.
       return { outcomes: records.map((r) => retryOrDie(r, `HTTP ${answer.status}: ${answer.message}`, ctx, false)) };
     case 'transient':
-      return { outcomes: records.map((r) => retryOrDie(r, answer.status ? `HTTP ${answer.status}: ${answer.message}` : answer.message, ctx)) };
+      return {
+        outcomes: records.map((r) => retryOrDie(r, answer.status ? `HTTP ${answer.status}: ${answer.message}` : answer.message, ctx)),
+      };
   }
 }
 

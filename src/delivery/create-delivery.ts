@@ -27,7 +27,13 @@ export function createDelivery({
 }) {
   // Replicas sharing a store share HubSpot's per-app window through it.
   const limiter: SendGate = store.shared
-    ? new SharedSendGate({ shared: store.shared, maxPerWindow: config.hubspot.requestsPerTenSeconds, windowMs: TEN_SECONDS, marginMs: 100, log })
+    ? new SharedSendGate({
+        shared: store.shared,
+        maxPerWindow: config.hubspot.requestsPerTenSeconds,
+        windowMs: TEN_SECONDS,
+        marginMs: 100,
+        log,
+      })
     : new RateLimiter({ maxPerWindow: config.hubspot.requestsPerTenSeconds, windowMs: TEN_SECONDS, marginMs: 100 });
   const client = new HubspotClient({
     baseUrl: config.hubspot.baseUrl,

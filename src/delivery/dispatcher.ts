@@ -158,11 +158,19 @@ export class Dispatcher extends BackgroundLoop {
     const inputs = records.map((r) => r.input);
     // The fence: right before each try, the claim must still hold its records (renewed in the same statement).
     const stillOurs = () => this.options.store.renewLease(claimToken, this.now() + this.leaseMs);
-    const answer = await sendBatch(this.options.sender, { targetKey: first.targetKey, state: first.state, inputs }, this.abort.signal, stillOurs);
+    const answer = await sendBatch(
+      this.options.sender,
+      { targetKey: first.targetKey, state: first.state, inputs },
+      this.abort.signal,
+      stillOurs,
+    );
     if (answer.kind === 'withdrawn') {
       // Its lease ran out (this process was frozen or cut off) and another replica has the records now.
       this.auth.unsent();
-      this.options.log.warn({ event: first.targetKey, state: first.state, inputs: records.length }, 'batch lease lost before a try: dropped unsent, another replica delivers it');
+      this.options.log.warn(
+        { event: first.targetKey, state: first.state, inputs: records.length },
+        'batch lease lost before a try: dropped unsent, another replica delivers it',
+      );
       return;
     }
     const now = this.now();
@@ -171,7 +179,11 @@ export class Dispatcher extends BackgroundLoop {
     if (answer.kind === 'transient' && this.abort.signal.aborted) {
       // Cut short by shutdown, not refused by HubSpot: back to pending, no attempt spent.
       const error = 'shutdown before HubSpot answered';
-      await this.options.store.completeDeliveries(records.map((r) => ({ id: r.id, kind: 'retry', error, notBefore: now, countAttempt: false })), now, claimToken);
+      await this.options.store.completeDeliveries(
+        records.map((r) => ({ id: r.id, kind: 'retry', error, notBefore: now, countAttempt: false })),
+        now,
+        claimToken,
+      );
       return;
     }
     const verdict = judgeBatch(records, answer, { now, maxAgeMs: this.options.hubspot.maxDeliveryAgeHours * 3_600_000 });
@@ -181,12 +193,23 @@ export class Dispatcher extends BackgroundLoop {
     }
     const { reasserted } = await this.options.store.completeDeliveries(verdict.outcomes, now, claimToken);
     if (reasserted > 0) {
-      this.options.log.warn({ event: first.targetKey, state: first.state, reasserted }, 'an older state reached HubSpot after its lease ran out: the newer state is sent again');
+      this.options.log.warn(
+        { event: first.targetKey, state: first.state, reasserted },
+        'an older state reached HubSpot after its lease ran out: the newer state is sent again',
+      );
       this.wake();
     }
     for (const dead of verdict.outcomes) {
       if (dead.kind !== 'dead') continue;
-      this.options.log.warn({ recordId: dead.id, event: first.targetKey, state: first.state, error: this.options.sender.maskEmails ? maskEmailsIn(dead.error) : dead.error }, 'record dead-lettered');
+      this.options.log.warn(
+        {
+          recordId: dead.id,
+          event: first.targetKey,
+          state: first.state,
+          error: this.options.sender.maskEmails ? maskEmailsIn(dead.error) : dead.error,
+        },
+        'record dead-lettered',
+      );
     }
     if (this.options.onBatch) {
       const delivered = new Set(verdict.outcomes.flatMap((o) => (o.kind === 'delivered' ? [o.id] : [])));

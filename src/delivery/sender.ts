@@ -56,7 +56,12 @@ type Batch = { targetKey: string; state: SubscriberState; inputs: AttendanceInpu
  * try. Right before each try, `mayTry` (when given) must say yes, else the batch
  * is withdrawn unsent. Returns HubSpot's final answer; never throws.
  */
-export async function sendBatch(options: SenderOptions, batch: Batch, signal?: AbortSignal, mayTry?: () => Promise<boolean>): Promise<SendOutcome> {
+export async function sendBatch(
+  options: SenderOptions,
+  batch: Batch,
+  signal?: AbortSignal,
+  mayTry?: () => Promise<boolean>,
+): Promise<SendOutcome> {
   const to = { event: hubspotEventRef(batch.targetKey), state: hubspotState(batch.state) };
   const backoff: Backoff = { firstMs: options.baseDelayMs ?? 1000, maxMs: options.maxDelayMs ?? 30_000, jitter: 'full' };
   const tries = options.triesPerRound ?? 4;

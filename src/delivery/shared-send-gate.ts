@@ -38,7 +38,9 @@ export class SharedSendGate implements SendGate {
       if (slot.granted) {
         return {
           settle: () =>
-            void this.options.shared.settleSendSlot(slot.slotId).catch((error) => this.options.log.warn({ err: error }, 'could not re-time a send slot')),
+            void this.options.shared
+              .settleSendSlot(slot.slotId)
+              .catch((error) => this.options.log.warn({ err: error }, 'could not re-time a send slot')),
         };
       }
       await sleep(Math.max(5, slot.retryInMs), undefined, { signal });
@@ -64,7 +66,12 @@ export class SharedSendGate implements SendGate {
 
   state(): SendGateState {
     const paused = this.cached.pausedUntil !== undefined && this.cached.pausedUntil > Date.now();
-    return { ...this.cached, limit: this.limit, pausedUntil: paused ? this.cached.pausedUntil : undefined, pauseReason: paused ? this.cached.pauseReason : undefined };
+    return {
+      ...this.cached,
+      limit: this.limit,
+      pausedUntil: paused ? this.cached.pausedUntil : undefined,
+      pauseReason: paused ? this.cached.pauseReason : undefined,
+    };
   }
 
   close(): void {
@@ -75,7 +82,12 @@ export class SharedSendGate implements SendGate {
     try {
       const [inWindow, pauses] = await Promise.all([this.options.shared.sendsInWindow(this.windowMs), this.options.shared.readPauses()]);
       const pause = pauses.find((p) => p.kind === 'rate-limit' && p.remainingMs > 0);
-      this.cached = { limit: this.limit, inWindow, pausedUntil: pause ? Date.now() + pause.remainingMs : undefined, pauseReason: pause?.reason };
+      this.cached = {
+        limit: this.limit,
+        inWindow,
+        pausedUntil: pause ? Date.now() + pause.remainingMs : undefined,
+        pauseReason: pause?.reason,
+      };
     } catch {
       // The store being away shows in /readyz already; the cached figures stay.
     }

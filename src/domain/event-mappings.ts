@@ -1,7 +1,5 @@
 /** A HubSpot marketing event, by its object id or by the external app's ids. */
-export type HubspotTarget =
-  | { kind: 'object'; objectId: string }
-  | { kind: 'external'; externalAccountId: string; externalEventId: string };
+export type HubspotTarget = { kind: 'object'; objectId: string } | { kind: 'external'; externalAccountId: string; externalEventId: string };
 
 /** "." and "..": URL path segments that clients and servers normalise away, so never an id in a path. */
 export function isDotSegment(id: string): boolean {

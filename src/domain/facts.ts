@@ -29,7 +29,15 @@ export type AttendanceFact =
    * An attendance known whole (a check-in): joinedAt, and leftAt when the source knows it; else
    * the mapped event's end, the event's known end, or joinedAt + the source's default length.
    */
-  | { kind: 'attended'; sourceEventId: string; occurredAt: number; joinedAt: number; leftAt?: number; contact: ContactDetails; onceKey?: string }
+  | {
+      kind: 'attended';
+      sourceEventId: string;
+      occurredAt: number;
+      joinedAt: number;
+      leftAt?: number;
+      contact: ContactDetails;
+      onceKey?: string;
+    }
   /** An input already in HubSpot's shape, for a HubSpot event named by the caller (HubSpot-compatible intake). */
   | { kind: 'direct'; sourceEventId: string; targetKey: string; state: SubscriberState; input: AttendanceInput }
   /** `occurrence`: one instance of a recurring event (Zoom's uuid); sessions are paired per occurrence. */

@@ -63,11 +63,23 @@ function addAttend(
   span: { joinedAt: number; leftAt: number },
 ): void {
   const properties = { joinedAt: new Date(span.joinedAt).toISOString(), leftAt: new Date(span.leftAt).toISOString() };
-  addRecord(ctx, row, { sourceEventId: event.sourceEventId, occurrence: event.occurrence, occurredAt: span.joinedAt }, 'attend', email, contact, properties);
+  addRecord(
+    ctx,
+    row,
+    { sourceEventId: event.sourceEventId, occurrence: event.occurrence, occurredAt: span.joinedAt },
+    'attend',
+    email,
+    contact,
+    properties,
+  );
 }
 
 /** Turns a closed session's span into an `attend` record. */
-export function recordAttendance(ctx: InterpretContext, row: Pick<InboxRow, 'id' | 'receivedAt'> | undefined, session: SessionRow): SessionRow {
+export function recordAttendance(
+  ctx: InterpretContext,
+  row: Pick<InboxRow, 'id' | 'receivedAt'> | undefined,
+  session: SessionRow,
+): SessionRow {
   const span = attendanceToSend(session.times);
   if (!span) return session;
   addAttend(ctx, row, { sourceEventId: session.sourceEventId, occurrence: session.occurrence }, session.email, session.contact, span);

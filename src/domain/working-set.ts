@@ -9,7 +9,10 @@ const key = (...parts: string[]) => parts.join('\u0000');
  * webhooks in one round (a join and its leave) see each other.
  */
 export class WorkingSet {
-  private readonly contacts = new Map<string, { sourceId: string; contactKey: string; contact: ContactDetails | undefined; dirty: boolean }>();
+  private readonly contacts = new Map<
+    string,
+    { sourceId: string; contactKey: string; contact: ContactDetails | undefined; dirty: boolean }
+  >();
   private readonly sessions = new Map<string, { row: SessionRow | undefined; dirty: boolean }>();
   private readonly sourceEvents = new Map<string, { row: SourceEventRow | undefined; dirty: boolean }>();
   private readonly onceKeys = new Map<string, { sourceId: string; key: string; seen: boolean; dirty: boolean }>();
@@ -47,7 +50,9 @@ export class WorkingSet {
     }
     return [...this.sessions.values()]
       .map((entry) => entry.row)
-      .filter((row): row is SessionRow => row?.sourceId === sourceId && row.sourceEventId === sourceEventId && row.occurrence === occurrence);
+      .filter(
+        (row): row is SessionRow => row?.sourceId === sourceId && row.sourceEventId === sourceEventId && row.occurrence === occurrence,
+      );
   }
 
   putSession(row: SessionRow): void {
@@ -92,7 +97,9 @@ export class WorkingSet {
     const dirty = <T>(entries: Iterable<{ dirty: boolean } & T>) => [...entries].filter((e) => e.dirty);
     return {
       processed: this.processed,
-      contacts: dirty(this.contacts.values()).flatMap((e) => (e.contact ? [{ sourceId: e.sourceId, contactKey: e.contactKey, contact: e.contact }] : [])),
+      contacts: dirty(this.contacts.values()).flatMap((e) =>
+        e.contact ? [{ sourceId: e.sourceId, contactKey: e.contactKey, contact: e.contact }] : [],
+      ),
       sessions: dirty(this.sessions.values()).flatMap((e) => (e.row ? [e.row] : [])),
       sourceEvents: dirty(this.sourceEvents.values()).flatMap((e) => (e.row ? [e.row] : [])),
       records: this.records,

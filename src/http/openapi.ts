@@ -17,7 +17,10 @@ export async function registerOpenapi(app: FastifyInstance): Promise<void> {
         { name: 'webhooks', description: 'Platform webhooks; one route per configured source id' },
         { name: 'ops', description: 'Health, readiness and metrics for orchestrators' },
         { name: 'admin', description: 'For operators; only with admin.token (ADMIN_TOKEN) set' },
-        { name: 'hubspot-intake', description: "HubSpot's attendance endpoints, for HubSpot's own SDK pointed at the relay; only with intake.tokens set" },
+        {
+          name: 'hubspot-intake',
+          description: "HubSpot's attendance endpoints, for HubSpot's own SDK pointed at the relay; only with intake.tokens set",
+        },
       ],
       components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'admin.token / ADMIN_TOKEN' } } },
     },

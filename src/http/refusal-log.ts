@@ -22,7 +22,10 @@ export class RefusalLog {
     const now = this.now();
     if (now - entry.loggedAt < this.intervalMs) return;
     const reason = cause instanceof Error ? cause.message : undefined;
-    log.warn({ code, refused: entry.since, reason }, `requests refused with ${code}: ${entry.since} since the last line of this kind (at most one per ${this.intervalMs / 1000} s)`);
+    log.warn(
+      { code, refused: entry.since, reason },
+      `requests refused with ${code}: ${entry.since} since the last line of this kind (at most one per ${this.intervalMs / 1000} s)`,
+    );
     entry.loggedAt = now;
     entry.since = 0;
   }

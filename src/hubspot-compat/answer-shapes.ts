@@ -38,7 +38,7 @@ export function authenticationRefusal(presented: boolean): IntakeError {
     401,
     'INVALID_AUTHENTICATION',
     presented
-      ? 'Authentication credentials are not valid: the bearer token is not one of this relay\'s intake.tokens.'
-      : 'Authentication credentials not found. Send Authorization: Bearer <token> with one of this relay\'s intake.tokens.',
+      ? "Authentication credentials are not valid: the bearer token is not one of this relay's intake.tokens."
+      : "Authentication credentials not found. Send Authorization: Bearer <token> with one of this relay's intake.tokens.",
   );
 }

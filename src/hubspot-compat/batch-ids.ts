@@ -10,10 +10,16 @@ const ROW_BYTES = 8;
 const BATCH_ID = /^[A-Za-z0-9_-]{22}$/; // 16 bytes
 
 const keyOf = (caller: string) => createHash('sha256').update('intake-batch-key:').update(caller).digest().subarray(0, 16);
-const macOf = (caller: string, row: Buffer) => createHmac('sha256', caller).update('intake-batch:').update(row).digest().subarray(0, 16 - ROW_BYTES);
+const macOf = (caller: string, row: Buffer) =>
+  createHmac('sha256', caller)
+    .update('intake-batch:')
+    .update(row)
+    .digest()
+    .subarray(0, 16 - ROW_BYTES);
 
 function block(mode: 'encrypt' | 'decrypt', caller: string, bytes: Buffer): Buffer {
-  const cipher = mode === 'encrypt' ? createCipheriv('aes-128-ecb', keyOf(caller), null) : createDecipheriv('aes-128-ecb', keyOf(caller), null);
+  const cipher =
+    mode === 'encrypt' ? createCipheriv('aes-128-ecb', keyOf(caller), null) : createDecipheriv('aes-128-ecb', keyOf(caller), null);
   cipher.setAutoPadding(false);
   return Buffer.concat([cipher.update(bytes), cipher.final()]);
 }

@@ -11,7 +11,10 @@ export function preferredWait(header: string | string[] | undefined): number | u
     const [token = ''] = preference.split(';');
     const at = token.indexOf('=');
     if (at < 0 || token.slice(0, at).trim().toLowerCase() !== 'wait') continue;
-    const value = token.slice(at + 1).trim().replace(/^"(.*)"$/, '$1');
+    const value = token
+      .slice(at + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
     if (!/^\d{1,9}$/.test(value)) return undefined;
     const seconds = Math.min(Number(value), MAX_WAIT_SECONDS);
     return seconds > 0 ? seconds : undefined;

@@ -48,13 +48,20 @@ const BatchInputBody = Type.Unsafe<BatchInput>(boundedBatchInputSchema(batchInpu
 const PathId = (description: string) => Type.String({ minLength: 1, pattern: NOT_DOT_SEGMENT, description });
 const IntakeHeaders = Type.Object({
   prefer: Type.Optional(
-    Type.String({ description: `RFC 7240 \`wait=N\` (seconds, at most ${MAX_WAIT_SECONDS}): answer once every input is delivered or N s have passed; \`Preference-Applied\` says it was honoured` }),
+    Type.String({
+      description: `RFC 7240 \`wait=N\` (seconds, at most ${MAX_WAIT_SECONDS}): answer once every input is delivered or N s have passed; \`Preference-Applied\` says it was honoured`,
+    }),
   ),
 });
 const PostHeaders = Type.Object({
   prefer: IntakeHeaders.properties.prefer,
   'idempotency-key': Type.Optional(
-    Type.String({ minLength: 1, maxLength: 255, description: 'The same key (from the same token, with the same request) answers with the batch stored the first time instead of storing it again' }),
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description:
+        'The same key (from the same token, with the same request) answers with the batch stored the first time instead of storing it again',
+    }),
   ),
 });
 const responses = { 200: BatchResponse, '4xx': HubspotError, '5xx': HubspotError };
@@ -71,7 +78,10 @@ function categoryFor(status: number): string {
 function asIntakeError(error: FastifyError | Error): IntakeError {
   if (error instanceof IntakeError) return error;
   if (error instanceof RelayError) {
-    return new IntakeError(error.statusCode, categoryFor(error.statusCode), error.message, { subCategory: error.code, headers: error.headers });
+    return new IntakeError(error.statusCode, categoryFor(error.statusCode), error.message, {
+      subCategory: error.code,
+      headers: error.headers,
+    });
   }
   const fastify = error as FastifyError;
   if (fastify.validation) return validationRefusal(fastify.validation as ErrorObject[], fastify.validationContext ?? 'body');
@@ -107,8 +117,16 @@ export const hubspotIntakeRoutes: FastifyPluginAsyncTypebox<HubspotIntakeOptions
     const refusal = asIntakeError(error);
     const correlationId = randomUUID();
     const fields = refusal.extra.errors?.map((e) => e.in);
-    const line = { correlationId, httpStatus: refusal.statusCode, category: refusal.category, subCategory: refusal.extra.subCategory, fields, url: request.routeOptions.url };
-    if (refusal.extra.subCategory && FLOOD_CODES.has(refusal.extra.subCategory)) refusals.note(request.log, refusal.extra.subCategory, refusal.cause);
+    const line = {
+      correlationId,
+      httpStatus: refusal.statusCode,
+      category: refusal.category,
+      subCategory: refusal.extra.subCategory,
+      fields,
+      url: request.routeOptions.url,
+    };
+    if (refusal.extra.subCategory && FLOOD_CODES.has(refusal.extra.subCategory))
+      refusals.note(request.log, refusal.extra.subCategory, refusal.cause);
     else if (refusal.statusCode >= 500) request.log.error({ ...line, err: refusal.cause ?? error }, 'hubspot intake request failed');
     else request.log.info(line, 'hubspot intake request refused');
     return reply
@@ -120,7 +138,10 @@ export const hubspotIntakeRoutes: FastifyPluginAsyncTypebox<HubspotIntakeOptions
   // Before the body is read: refused requests cost nothing.
   app.addHook('onRequest', async (request) => {
     if (isClosing()) {
-      throw new IntakeError(503, 'INTERNAL_ERROR', 'The relay is shutting down; retry later', { subCategory: 'SHUTTING_DOWN', headers: { 'retry-after': '5' } });
+      throw new IntakeError(503, 'INTERNAL_ERROR', 'The relay is shutting down; retry later', {
+        subCategory: 'SHUTTING_DOWN',
+        headers: { 'retry-after': '5' },
+      });
     }
     const presented = bearerToken(request.headers.authorization);
     const caller = tokens.match(presented);
@@ -149,7 +170,13 @@ export const hubspotIntakeRoutes: FastifyPluginAsyncTypebox<HubspotIntakeOptions
    * leaves or the relay closes, re-reading it only when woken (see BatchWaiters). Past the waiters'
    * caps the answer comes at once, without Preference-Applied, as if the preference was not sent.
    */
-  const answerWithWait = async (request: FastifyRequest, reply: FastifyReply, rowId: number, id: string, first: { batch?: WebhookStatus; answer: BatchResponse }) => {
+  const answerWithWait = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    rowId: number,
+    id: string,
+    first: { batch?: WebhookStatus; answer: BatchResponse },
+  ) => {
     const wait = preferredWait(request.headers.prefer);
     if (wait === undefined) return first.answer;
     if (first.answer.status === 'COMPLETE') {
@@ -192,10 +219,15 @@ export const hubspotIntakeRoutes: FastifyPluginAsyncTypebox<HubspotIntakeOptions
     const key = request.headers['idempotency-key'];
     const dedupKey =
       typeof key === 'string' && key !== ''
-        ? `key:${createHash('sha256').update(`${callerOf(request)}\n${key}\n${text}`).digest('base64url')}`
+        ? `key:${createHash('sha256')
+            .update(`${callerOf(request)}\n${key}\n${text}`)
+            .digest('base64url')}`
         : `request:${randomUUID()}`;
     const stored = await inbox.accept({ sourceId: HUBSPOT_INTAKE_SOURCE_ID, dedupKey, receivedAt, body: text });
-    request.log.debug({ batchId: stored.id, inputs: inputs.length, event: targetKey(target), state, duplicate: stored.duplicate }, 'hubspot intake batch stored');
+    request.log.debug(
+      { batchId: stored.id, inputs: inputs.length, event: targetKey(target), state, duplicate: stored.duplicate },
+      'hubspot intake batch stored',
+    );
     const id = batchIdFor(callerOf(request), stored.id);
     let first: { batch?: WebhookStatus; answer: BatchResponse } = { answer: pendingAnswer(id, receivedAt) };
     if (stored.duplicate) {
@@ -240,7 +272,10 @@ export const hubspotIntakeRoutes: FastifyPluginAsyncTypebox<HubspotIntakeOptions
           subscriberState: SubscriberStateParam,
         }),
         querystring: Type.Object({
-          externalAccountId: Type.String({ minLength: 1, description: 'The account id of the marketing event in the external event application' }),
+          externalAccountId: Type.String({
+            minLength: 1,
+            description: 'The account id of the marketing event in the external event application',
+          }),
         }),
         headers: PostHeaders,
         body: BatchInputBody,
@@ -265,7 +300,9 @@ export const hubspotIntakeRoutes: FastifyPluginAsyncTypebox<HubspotIntakeOptions
         description: `PENDING until read, PROCESSING while inputs wait for delivery, COMPLETE with HubSpot's \`results\` (email, vid) and \`errors\` (dead-lettered inputs). Honours \`Prefer: wait=N\`. ${AUTH_NOTE}`,
         tags: [TAG],
         // Any text: an id that is malformed, unknown or another token's is 404 alike.
-        params: Type.Object({ id: Type.String({ description: 'The batch id (from `links.status`); only the token that stored the batch can read it' }) }),
+        params: Type.Object({
+          id: Type.String({ description: 'The batch id (from `links.status`); only the token that stored the batch can read it' }),
+        }),
         headers: IntakeHeaders,
         response: responses,
       },

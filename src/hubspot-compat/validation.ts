@@ -10,7 +10,14 @@ import { IntakeError, type ErrorDetail } from './answer-shapes.js';
  * at its first error (`allErrors: false`): collecting every error of a large body costs memory in
  * proportion to the body, so a 400 names the first problem of each bad input, at most MAX_ERRORS.
  */
-export const intakeAjv = new Ajv({ strict: false, validateFormats: false, allErrors: false, coerceTypes: false, useDefaults: false, removeAdditional: false });
+export const intakeAjv = new Ajv({
+  strict: false,
+  validateFormats: false,
+  allErrors: false,
+  coerceTypes: false,
+  useDefaults: false,
+  removeAdditional: false,
+});
 
 /** At most this many entries in a 400's `errors[]`. */
 export const MAX_ERRORS = 20;
@@ -20,7 +27,11 @@ export const MAX_INPUTS = 1000;
 const MAX_VALUE_LENGTH = 65_536;
 const MAX_PROPERTIES = 1000;
 
-type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; items?: JsonSchema; additionalProperties?: JsonSchema };
+type JsonSchema = Record<string, unknown> & {
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  additionalProperties?: JsonSchema;
+};
 
 /**
  * HubSpot's BatchInputMarketingEventEmailSubscriber with the relay's bounds added: `maxItems` on
@@ -56,7 +67,8 @@ export function compileIntakeSchema({ schema }: { schema: object }): ValidateFun
     const inputs = (data as { inputs?: unknown[] } | undefined)?.inputs ?? [];
     if (validate(data)) return true;
     const [first] = validate.errors ?? [];
-    capped.errors = first && /^\/inputs\/\d+/.test(first.instancePath) ? firstErrorPerInput(validateInput, inputs) : (validate.errors ?? []);
+    capped.errors =
+      first && /^\/inputs\/\d+/.test(first.instancePath) ? firstErrorPerInput(validateInput, inputs) : (validate.errors ?? []);
     return false;
   }) as ValidateFunction;
   return capped;
@@ -78,7 +90,10 @@ export function fieldName(instancePath: string, missing?: string): string {
     .slice(1)
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (missing !== undefined) segments.push(missing);
-  return segments.reduce((path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : path === '' ? segment : `${path}.${segment}`), '');
+  return segments.reduce(
+    (path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : path === '' ? segment : `${path}.${segment}`),
+    '',
+  );
 }
 
 const CODES: Record<string, string> = {
@@ -130,7 +145,12 @@ export function emailRefusal(inputs: AttendanceInput[]): IntakeError | undefined
   for (let i = 0; i < inputs.length && details.length < MAX_ERRORS; i++) {
     const email = inputs[i]?.email;
     if (normalizeEmail(email) === undefined) {
-      details.push({ message: `Invalid email \`${email}\``, in: `inputs[${i}].email`, code: 'INVALID_EMAIL', subCategory: 'AttendanceValidationError.INVALID_EMAIL' });
+      details.push({
+        message: `Invalid email \`${email}\``,
+        in: `inputs[${i}].email`,
+        code: 'INVALID_EMAIL',
+        subCategory: 'AttendanceValidationError.INVALID_EMAIL',
+      });
     }
   }
   if (details.length === 0) return undefined;

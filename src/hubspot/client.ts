@@ -65,7 +65,9 @@ export class HubspotClient {
           accept: 'application/json',
         },
         body: JSON.stringify({ inputs }),
-        signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(this.options.requestTimeoutMs)]) : AbortSignal.timeout(this.options.requestTimeoutMs),
+        signal: signal
+          ? AbortSignal.any([signal, AbortSignal.timeout(this.options.requestTimeoutMs)])
+          : AbortSignal.timeout(this.options.requestTimeoutMs),
       });
       const text = await response.body.text();
       let body: unknown;

@@ -28,7 +28,9 @@ export const HubspotError = Type.Object(
     message: Type.String(),
     correlationId: Type.String({ description: 'Also in the relay log line of the refusal' }),
     category: Type.String({ description: 'VALIDATION_ERROR, INVALID_AUTHENTICATION, OBJECT_NOT_FOUND or INTERNAL_ERROR' }),
-    subCategory: Type.Optional(Type.String({ description: 'The relay error code, when the relay refused for a reason of its own (e.g. STORE_UNAVAILABLE)' })),
+    subCategory: Type.Optional(
+      Type.String({ description: 'The relay error code, when the relay refused for a reason of its own (e.g. STORE_UNAVAILABLE)' }),
+    ),
     errors: Type.Optional(Type.Array(ErrorDetail)),
     links: Type.Optional(StringMap),
   },
@@ -56,15 +58,23 @@ export const BatchResponse = Type.Object(
     status: Type.Unsafe<BatchStatus>({
       type: 'string',
       enum: [...BATCH_STATUSES],
-      description: 'PENDING: stored, not yet read; PROCESSING: some inputs not yet delivered; COMPLETE: every input delivered or dead-lettered',
+      description:
+        'PENDING: stored, not yet read; PROCESSING: some inputs not yet delivered; COMPLETE: every input delivered or dead-lettered',
     }),
-    results: Type.Array(Type.Object({ email: Type.String(), vid: Type.Integer() }), { description: 'Inputs HubSpot accepted, with the contact id it answered' }),
+    results: Type.Array(Type.Object({ email: Type.String(), vid: Type.Integer() }), {
+      description: 'Inputs HubSpot accepted, with the contact id it answered',
+    }),
     numErrors: Type.Optional(Type.Integer()),
     errors: Type.Optional(Type.Array(StandardError, { description: 'Inputs HubSpot refused (dead-lettered), with its message' })),
     requestedAt: Type.String({ format: 'date-time', description: 'When the relay received the request' }),
     startedAt: Type.String({ format: 'date-time', description: 'When the relay turned it into records (the request time while PENDING)' }),
-    completedAt: Type.String({ format: 'date-time', description: 'When the last input was settled; while not COMPLETE, the time of this answer' }),
-    links: Type.Record(Type.String(), Type.String(), { description: '`status`: the path of GET /intake/batches/{id}, relative to the base URL' }),
+    completedAt: Type.String({
+      format: 'date-time',
+      description: 'When the last input was settled; while not COMPLETE, the time of this answer',
+    }),
+    links: Type.Record(Type.String(), Type.String(), {
+      description: '`status`: the path of GET /intake/batches/{id}, relative to the base URL',
+    }),
   },
   { description: "HubSpot's BatchResponseSubscriberEmailResponse" },
 );

@@ -42,11 +42,18 @@ export interface WebhookRoutesOptions {
 }
 
 /** POST /webhooks/{sourceId}: verify, store durably, then answer. */
-export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = async (app, { sources, inbox, shedder, isClosing, observe }) => {
+export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = async (
+  app,
+  { sources, inbox, shedder, isClosing, observe },
+) => {
   // Metric label values come from the configuration only: any other id is `unknown`.
   const observed = (source: string) => async (request: FastifyRequest, reply: FastifyReply) => {
     const refused = reply.statusCode >= 400;
-    observe?.(source, refused ? 'rejected' : (request.webhookOutcome ?? 'accepted'), refused ? (request.errorCode ?? String(reply.statusCode)) : '');
+    observe?.(
+      source,
+      refused ? 'rejected' : (request.webhookOutcome ?? 'accepted'),
+      refused ? (request.errorCode ?? String(reply.statusCode)) : '',
+    );
   };
   // Refused before the body is read: cheap, and nothing is accepted that cannot be stored.
   const admit = async () => {
@@ -106,7 +113,12 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
         throw new RelayError('SOURCE_NOT_FOUND');
       },
       onResponse: observed('unknown'),
-      schema: { summary: 'Unknown source', tags: ['webhooks'], params: Type.Object({ sourceId: Type.String() }), response: { 404: ErrorResponse } },
+      schema: {
+        summary: 'Unknown source',
+        tags: ['webhooks'],
+        params: Type.Object({ sourceId: Type.String() }),
+        response: { 404: ErrorResponse },
+      },
     },
     async () => {
       throw new RelayError('SOURCE_NOT_FOUND'); // never reached: onRequest refuses first

@@ -6,7 +6,16 @@ import { waitingReason } from '../sources/registry.js';
 import { bearerToken, sameSecret } from '../support/secrets.js';
 import type { AdminQueries, AdminRecord, Maintenance, RecordFilter, RecordStatus } from '../store/ports.js';
 import type { Phase, Readiness } from './health-routes.js';
-import { InboxWebhookView, RecordsPage, RecordsQuery, ReloadAnswer, ReplayAnswer, ReplayBody, StatusAnswer, WebhookStateQuery } from './admin-schemas.js';
+import {
+  InboxWebhookView,
+  RecordsPage,
+  RecordsQuery,
+  ReloadAnswer,
+  ReplayAnswer,
+  ReplayBody,
+  StatusAnswer,
+  WebhookStateQuery,
+} from './admin-schemas.js';
 import { ErrorResponse } from '../http/error-schema.js';
 
 export interface ReloadResult {
@@ -68,48 +77,74 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, 
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse };
   const security = [{ adminToken: [] }];
 
-  app.get('/status', { schema: { summary: 'What the relay is doing, for people', tags: ['admin'], security, response: { 200: StatusAnswer, ...errors } } }, async () => {
-    const readiness = await options.readiness();
-    // Counting needs the store: when it is away, /status still says why.
-    const [records, queues, waiting] = await Promise.all([
-      options.store.countByStatus(),
-      options.store.queueStats(),
-      options.store.countWaitingWebhooks(options.knownSources),
-    ]).catch(() => [{}, undefined, undefined] as const);
-    const auth = options.dispatcher.auth.current;
-    const limit = options.limiter.state();
-    const pauses = [
-      ...(auth ? [{ cause: 'auth', reason: `${auth.status} ${auth.category}: ${auth.message}`, until: auth.nextProbeAt, missingScopes: auth.scopes }] : []),
-      ...(limit.pausedUntil ? [{ cause: 'rate-limit', reason: limit.pauseReason ?? '429', until: iso(limit.pausedUntil) }] : []),
-    ];
-    const lastCall = options.dispatcher.lastSuccessfulCallAt;
-    return {
-      status: options.phase(),
-      checks: { store: readiness.storeDetail ?? readiness.store, storeWorker: options.storeFailure()?.message ?? null },
-      records,
-      webhooks: queues
-        ? {
-            unprocessed: queues.unprocessedWebhooks,
-            awaitingDetails: queues.webhooksAwaitingDetails,
-            dead: queues.deadWebhooks,
-            waitingForSource: Object.values(waiting ?? {}).reduce((sum, n) => sum + n, 0),
-          }
-        : null,
-      oldestPendingAgeSeconds: queues?.oldestPendingAt === undefined ? null : (Date.now() - queues.oldestPendingAt) / 1000,
-      lastSuccessfulHubspotCall: lastCall === undefined ? null : iso(lastCall),
-      pauses,
-      rateLimit: { limit: limit.limit, inWindow: limit.inWindow },
-      inflightBatches: options.dispatcher.inflightBatches,
-    };
-  });
+  app.get(
+    '/status',
+    { schema: { summary: 'What the relay is doing, for people', tags: ['admin'], security, response: { 200: StatusAnswer, ...errors } } },
+    async () => {
+      const readiness = await options.readiness();
+      // Counting needs the store: when it is away, /status still says why.
+      const [records, queues, waiting] = await Promise.all([
+        options.store.countByStatus(),
+        options.store.queueStats(),
+        options.store.countWaitingWebhooks(options.knownSources),
+      ]).catch(() => [{}, undefined, undefined] as const);
+      const auth = options.dispatcher.auth.current;
+      const limit = options.limiter.state();
+      const pauses = [
+        ...(auth
+          ? [
+              {
+                cause: 'auth',
+                reason: `${auth.status} ${auth.category}: ${auth.message}`,
+                until: auth.nextProbeAt,
+                missingScopes: auth.scopes,
+              },
+            ]
+          : []),
+        ...(limit.pausedUntil ? [{ cause: 'rate-limit', reason: limit.pauseReason ?? '429', until: iso(limit.pausedUntil) }] : []),
+      ];
+      const lastCall = options.dispatcher.lastSuccessfulCallAt;
+      return {
+        status: options.phase(),
+        checks: { store: readiness.storeDetail ?? readiness.store, storeWorker: options.storeFailure()?.message ?? null },
+        records,
+        webhooks: queues
+          ? {
+              unprocessed: queues.unprocessedWebhooks,
+              awaitingDetails: queues.webhooksAwaitingDetails,
+              dead: queues.deadWebhooks,
+              waitingForSource: Object.values(waiting ?? {}).reduce((sum, n) => sum + n, 0),
+            }
+          : null,
+        oldestPendingAgeSeconds: queues?.oldestPendingAt === undefined ? null : (Date.now() - queues.oldestPendingAt) / 1000,
+        lastSuccessfulHubspotCall: lastCall === undefined ? null : iso(lastCall),
+        pauses,
+        rateLimit: { limit: limit.limit, inWindow: limit.inWindow },
+        inflightBatches: options.dispatcher.inflightBatches,
+      };
+    },
+  );
 
   app.get(
     '/admin/records',
-    { schema: { summary: 'Records, newest first, with their last HubSpot error', tags: ['admin'], security, querystring: RecordsQuery, response: { 200: RecordsPage, ...errors } } },
+    {
+      schema: {
+        summary: 'Records, newest first, with their last HubSpot error',
+        tags: ['admin'],
+        security,
+        querystring: RecordsQuery,
+        response: { 200: RecordsPage, ...errors },
+      },
+    },
     async (request) => {
       const q = request.query;
       const limit = q.limit ?? 50;
-      const filter: RecordFilter = { status: q.state as RecordStatus | undefined, sourceId: q.source, sourceEventId: q.event, email: q.email };
+      const filter: RecordFilter = {
+        status: q.state as RecordStatus | undefined,
+        sourceId: q.source,
+        sourceEventId: q.event,
+        email: q.email,
+      };
       const records = await options.store.listRecords(filter, limit, q.cursor);
       const last = records.at(-1);
       return { records: records.map(view), nextCursor: records.length === limit && last ? last.id : undefined };
@@ -118,7 +153,15 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, 
 
   app.post(
     '/admin/records/replay',
-    { schema: { summary: 'Dead or unmapped records back to pending', tags: ['admin'], security, body: ReplayBody, response: { 200: ReplayAnswer, ...errors } } },
+    {
+      schema: {
+        summary: 'Dead or unmapped records back to pending',
+        tags: ['admin'],
+        security,
+        body: ReplayBody,
+        response: { 200: ReplayAnswer, ...errors },
+      },
+    },
     async (request) => {
       const { ids, filter } = request.body;
       if (!ids && !filter) throw new RelayError('BODY_INVALID', 'Give ids or a filter');
@@ -128,7 +171,9 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, 
       let stillUnmapped = 0;
       if (ids || filter?.state === 'dead') replayed += await options.store.replayDeadRecords(ids ? { ids } : { filter: where }, now);
       if (ids || filter?.state === 'unmapped') {
-        const unmapped = ids ? (await options.store.listRecords({ status: 'unmapped' }, 10_000)).filter((r) => ids.includes(r.id)) : undefined;
+        const unmapped = ids
+          ? (await options.store.listRecords({ status: 'unmapped' }, 10_000)).filter((r) => ids.includes(r.id))
+          : undefined;
         for (const scope of unmapped ? unmapped.map((r) => ({ sourceId: r.sourceId, sourceEventId: r.sourceEventId })) : [where]) {
           const result = await options.remap({ ...scope, status: 'unmapped' });
           replayed += result.mapped;
@@ -159,10 +204,27 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, 
       const { state = 'dead', limit = 50, cursor } = request.query;
       if (state === 'waiting') {
         const waiting = await options.store.listWaitingWebhooks(options.knownSources, limit, cursor);
-        return { webhooks: waiting.map((w) => ({ id: w.id, source: w.sourceId, receivedAt: iso(w.receivedAt), state, reason: waitingReason(w.sourceId) })) };
+        return {
+          webhooks: waiting.map((w) => ({
+            id: w.id,
+            source: w.sourceId,
+            receivedAt: iso(w.receivedAt),
+            state,
+            reason: waitingReason(w.sourceId),
+          })),
+        };
       }
       const dead = await options.store.listDeadWebhooks(limit, cursor);
-      return { webhooks: dead.map((w) => ({ id: w.id, source: w.sourceId, receivedAt: iso(w.receivedAt), state, attempts: w.attempts, error: w.error })) };
+      return {
+        webhooks: dead.map((w) => ({
+          id: w.id,
+          source: w.sourceId,
+          receivedAt: iso(w.receivedAt),
+          state,
+          attempts: w.attempts,
+          error: w.error,
+        })),
+      };
     },
   );
 
@@ -182,7 +244,14 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, 
 
   app.post(
     '/admin/reload',
-    { schema: { summary: 'Re-read the configuration file (event mappings, HubSpot token)', tags: ['admin'], security, response: { 200: ReloadAnswer, ...errors } } },
+    {
+      schema: {
+        summary: 'Re-read the configuration file (event mappings, HubSpot token)',
+        tags: ['admin'],
+        security,
+        response: { 200: ReloadAnswer, ...errors },
+      },
+    },
     async () => ({ reloaded: true as const, ...(await options.reload()) }),
   );
 };

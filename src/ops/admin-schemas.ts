@@ -7,7 +7,9 @@ export const RecordView = Type.Object(
     id: Type.Integer(),
     source: Type.String(),
     sourceEventId: Type.String(),
-    hubspotEvent: Type.Union([Type.String(), Type.Null()], { description: '`object:<id>` or `external:<account>:<event>`; null while unmapped' }),
+    hubspotEvent: Type.Union([Type.String(), Type.Null()], {
+      description: '`object:<id>` or `external:<account>:<event>`; null while unmapped',
+    }),
     state: Type.String({ description: 'register, attend or cancel' }),
     email: Type.String(),
     status: Type.String({ description: 'unmapped, pending, inflight, delivered, dead or superseded' }),
@@ -80,7 +82,8 @@ export const ReplayAnswer = Type.Object(
 
 export const WebhookStateQuery = Type.Union([Type.Literal('dead'), Type.Literal('waiting')], {
   default: 'dead',
-  description: 'dead: its details could not be fetched (replayable); waiting: its source is not configured on this relay (processed once a replica has it)',
+  description:
+    'dead: its details could not be fetched (replayable); waiting: its source is not configured on this relay (processed once a replica has it)',
 });
 
 export const InboxWebhookView = Type.Object({
@@ -108,7 +111,9 @@ export const StatusAnswer = Type.Object(
     status: Type.String(),
     checks: Type.Object({
       store: Type.String({ description: "ok, or the store's own error (what /readyz only names with a code)" }),
-      storeWorker: Type.Union([Type.String(), Type.Null()], { description: 'Why the store worker thread stopped (/healthz answers 503 STORE_WORKER_STOPPED)' }),
+      storeWorker: Type.Union([Type.String(), Type.Null()], {
+        description: 'Why the store worker thread stopped (/healthz answers 503 STORE_WORKER_STOPPED)',
+      }),
     }),
     records: Type.Record(Type.String(), Type.Integer(), { description: 'Empty while the store cannot be read' }),
     webhooks: Type.Union([
@@ -116,13 +121,22 @@ export const StatusAnswer = Type.Object(
         unprocessed: Type.Integer(),
         awaitingDetails: Type.Integer(),
         dead: Type.Integer(),
-        waitingForSource: Type.Integer({ description: 'Unprocessed webhooks of sources this relay does not have (see GET /admin/webhooks?state=waiting)' }),
+        waitingForSource: Type.Integer({
+          description: 'Unprocessed webhooks of sources this relay does not have (see GET /admin/webhooks?state=waiting)',
+        }),
       }),
       Type.Null(),
     ]),
     oldestPendingAgeSeconds: Type.Union([Type.Number(), Type.Null()]),
     lastSuccessfulHubspotCall: Type.Union([Type.String(), Type.Null()]),
-    pauses: Type.Array(Type.Object({ cause: Type.String(), reason: Type.String(), until: Type.Optional(Type.String()), missingScopes: Type.Optional(Type.Array(Type.String())) })),
+    pauses: Type.Array(
+      Type.Object({
+        cause: Type.String(),
+        reason: Type.String(),
+        until: Type.Optional(Type.String()),
+        missingScopes: Type.Optional(Type.Array(Type.String())),
+      }),
+    ),
     rateLimit: Type.Object({ limit: Type.Integer(), inWindow: Type.Integer({ description: 'HubSpot calls in the current 10 s window' }) }),
     inflightBatches: Type.Integer(),
   },

@@ -59,7 +59,8 @@ export async function checkReadiness(options: HealthOptions): Promise<Readiness>
   return { status: phase !== 'ready' ? phase : store === 'ok' ? 'ready' : 'unavailable', store, storeDetail, pauses };
 }
 
-const codes = <T extends readonly string[]>(values: T, description: string) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values], description });
+const codes = <T extends readonly string[]>(values: T, description: string) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], description });
 
 const ReadinessAnswer = Type.Object({
   status: Type.Union([Type.Literal('ready'), Type.Literal('starting'), Type.Literal('draining'), Type.Literal('unavailable')]),
@@ -72,22 +73,32 @@ const ReadinessAnswer = Type.Object({
 
 const Liveness = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('failed')]),
-  code: Type.Optional(Type.Literal(STORE_WORKER_STOPPED, { description: 'Why the process should be restarted (the detail is on /status)' })),
+  code: Type.Optional(
+    Type.Literal(STORE_WORKER_STOPPED, { description: 'Why the process should be restarted (the detail is on /status)' }),
+  ),
 });
 
 /** GET /healthz (the process answers) and GET /readyz (it should get traffic): open, so status and codes only. */
 export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app, options) => {
-  app.get('/healthz', { schema: { summary: 'Liveness', tags: ['ops'], response: { 200: Liveness, 503: Liveness } } }, async (_request, reply) => {
-    if (options.storeFailure()) return reply.code(503).send({ status: 'failed' as const, code: STORE_WORKER_STOPPED });
-    return { status: 'ok' as const };
-  });
+  app.get(
+    '/healthz',
+    { schema: { summary: 'Liveness', tags: ['ops'], response: { 200: Liveness, 503: Liveness } } },
+    async (_request, reply) => {
+      if (options.storeFailure()) return reply.code(503).send({ status: 'failed' as const, code: STORE_WORKER_STOPPED });
+      return { status: 'ok' as const };
+    },
+  );
 
-  app.get('/readyz', { schema: { summary: 'Readiness', tags: ['ops'], response: { 200: ReadinessAnswer, 503: ReadinessAnswer } } }, async (_request, reply) => {
-    const readiness = await checkReadiness(options);
-    return reply.code(readiness.status === 'ready' ? 200 : 503).send({
-      status: readiness.status,
-      checks: { store: readiness.store },
-      delivery: { paused: readiness.pauses.length > 0, pauses: readiness.pauses },
-    });
-  });
+  app.get(
+    '/readyz',
+    { schema: { summary: 'Readiness', tags: ['ops'], response: { 200: ReadinessAnswer, 503: ReadinessAnswer } } },
+    async (_request, reply) => {
+      const readiness = await checkReadiness(options);
+      return reply.code(readiness.status === 'ready' ? 200 : 503).send({
+        status: readiness.status,
+        checks: { store: readiness.store },
+        delivery: { paused: readiness.pauses.length > 0, pauses: readiness.pauses },
+      });
+    },
+  );
 };

@@ -12,7 +12,12 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ metrics: RelayMetrics }>
         summary: 'Prometheus metrics',
         tags: ['ops'],
         produces: ['text/plain'],
-        response: { 200: Type.String({ description: 'Prometheus text exposition format', examples: ['relay_webhooks_total{source="zoom",outcome="accepted",reason=""} 42'] }) },
+        response: {
+          200: Type.String({
+            description: 'Prometheus text exposition format',
+            examples: ['relay_webhooks_total{source="zoom",outcome="accepted",reason=""} 42'],
+          }),
+        },
       },
     },
     async (_request, reply) => {
@@ -26,7 +31,10 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ metrics: RelayMetrics }>
  * Serves /metrics on a port of its own (server.metricsPort), from the relay's start to its close,
  * so the public port never shows it: expose only the public port to the internet.
  */
-export function serveMetricsApart(app: FastifyInstance, { metrics, port, host }: { metrics: RelayMetrics; port: number; host: string }): void {
+export function serveMetricsApart(
+  app: FastifyInstance,
+  { metrics, port, host }: { metrics: RelayMetrics; port: number; host: string },
+): void {
   const server = Fastify({ logger: false });
   void server.register(metricsRoutes, { metrics });
   app.addHook('onReady', async () => {

@@ -12,7 +12,11 @@ export interface ReloadTargets {
  * Applies what can change while running (event mappings, the HubSpot token) and names
  * the other changed sections, which only a restart applies.
  */
-export async function applyReload(current: RelayConfig, next: RelayConfig, targets: ReloadTargets): Promise<{ result: ReloadResult; config: RelayConfig }> {
+export async function applyReload(
+  current: RelayConfig,
+  next: RelayConfig,
+  targets: ReloadTargets,
+): Promise<{ result: ReloadResult; config: RelayConfig }> {
   const applied: string[] = [];
   let mapped = 0;
   if (!isDeepStrictEqual(current.events, next.events)) {
@@ -25,7 +29,9 @@ export async function applyReload(current: RelayConfig, next: RelayConfig, targe
   }
   const { accessToken: _old, ...hubspotBefore } = current.hubspot;
   const { accessToken: _new, ...hubspotAfter } = next.hubspot;
-  const needsRestart: string[] = (['server', 'store', 'processing', 'logging', 'admin', 'intake', 'sources'] as const).filter((key) => !isDeepStrictEqual(current[key], next[key]));
+  const needsRestart: string[] = (['server', 'store', 'processing', 'logging', 'admin', 'intake', 'sources'] as const).filter(
+    (key) => !isDeepStrictEqual(current[key], next[key]),
+  );
   if (!isDeepStrictEqual(hubspotBefore, hubspotAfter)) needsRestart.push('hubspot');
   const config: RelayConfig = {
     ...current,

@@ -43,7 +43,12 @@ export class DetailsFetcher extends BackgroundLoop {
 
   protected async round(): Promise<number | undefined> {
     const concurrency = this.options.concurrency ?? 4;
-    const rows = await this.options.store.claimWebhooksNeedingDetails(this.now(), concurrency, this.options.leaseMs ?? 60_000, this.sourceIds);
+    const rows = await this.options.store.claimWebhooksNeedingDetails(
+      this.now(),
+      concurrency,
+      this.options.leaseMs ?? 60_000,
+      this.sourceIds,
+    );
     if (rows.length === 0) return 1000;
     await Promise.all(rows.map((row) => this.fetchOne(row)));
     return undefined;
@@ -70,7 +75,10 @@ export class DetailsFetcher extends BackgroundLoop {
       const spendsAttempt = !(error instanceof DetailsFetchError) || error.spendsAttempt;
       if (!retryable || (spendsAttempt && attempts >= (this.options.maxAttempts ?? 10))) {
         await store.failDetails(row.id, message);
-        log.warn({ sourceId: row.sourceId, webhookId: row.id, attempts, error: message }, 'webhook details could not be fetched: dead-lettered (replayable)');
+        log.warn(
+          { sourceId: row.sourceId, webhookId: row.id, attempts, error: message },
+          'webhook details could not be fetched: dead-lettered (replayable)',
+        );
         return;
       }
       const hinted = error instanceof DetailsFetchError ? (error.retryAfterMs ?? 0) : 0;

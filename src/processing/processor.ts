@@ -38,7 +38,6 @@ function groupsOf(records: NewRecord[]): DeliveryGroup[] {
   return [...groups.values()];
 }
 
-
 /**
  * Turns stored webhooks into attendance records, in the order they arrived,
  * one committed round at a time; and closes sessions nobody ever left.
@@ -120,7 +119,10 @@ export class WebhookProcessor extends BackgroundLoop {
         const { fact, clamped } = boundEventTimes(reported, row.receivedAt, this.options.maxEventTimeAheadMs);
         if (clamped.length > 0) {
           outcome.clampedTimes = (outcome.clampedTimes ?? 0) + clamped.length;
-          this.options.log.warn({ sourceId: row.sourceId, webhookId: row.id, clamped }, 'event time later than the webhook\'s arrival: the arrival time is used instead');
+          this.options.log.warn(
+            { sourceId: row.sourceId, webhookId: row.id, clamped },
+            "event time later than the webhook's arrival: the arrival time is used instead",
+          );
         }
         await applyFact(ctx, row, fact, outcome);
       }
@@ -130,13 +132,19 @@ export class WebhookProcessor extends BackgroundLoop {
       return { error: (error as Error).message };
     }
     if (outcome.guests > 0) {
-      this.options.log.info({ sourceId: row.sourceId, webhookId: row.id, guests: outcome.guests }, 'participant without an email (guest): acknowledged, not sent to HubSpot');
+      this.options.log.info(
+        { sourceId: row.sourceId, webhookId: row.id, guests: outcome.guests },
+        'participant without an email (guest): acknowledged, not sent to HubSpot',
+      );
     }
     for (const note of outcome.notes ?? []) {
       this.options.log.info({ sourceId: row.sourceId, webhookId: row.id }, `noted, nothing sent to HubSpot: ${note}`);
     }
     if (outcome.invalidEmails > 0) {
-      this.options.log.warn({ sourceId: row.sourceId, webhookId: row.id }, 'attendance fact without a valid email: acknowledged, counted, not sent to HubSpot');
+      this.options.log.warn(
+        { sourceId: row.sourceId, webhookId: row.id },
+        'attendance fact without a valid email: acknowledged, counted, not sent to HubSpot',
+      );
     }
     return outcome;
   }

@@ -14,7 +14,8 @@ export async function remapUnmapped(
   let mapped = 0;
   let stillUnmapped = 0;
   for (const event of await store.unmappedEvents()) {
-    if ((filter.sourceId && event.sourceId !== filter.sourceId) || (filter.sourceEventId && event.sourceEventId !== filter.sourceEventId)) continue;
+    if ((filter.sourceId && event.sourceId !== filter.sourceId) || (filter.sourceEventId && event.sourceEventId !== filter.sourceEventId))
+      continue;
     const target = mappings.resolve(event.sourceId, event.sourceEventId);
     if (target) mapped += await store.mapRecords(event.sourceId, event.sourceEventId, target, now);
     else stillUnmapped += (await store.listRecords({ ...filter, ...event, status: 'unmapped' }, 10_000)).length;

@@ -14,7 +14,8 @@ export function createSources(configs: SourceConfig[], { internal = true }: { in
   const sources = new Map<string, Source>();
   // HubSpot-compatible intake: always known to processing, so batches stored while intake.tokens
   // was set are still delivered after it is emptied. Its id is reserved.
-  if (configs.some((c) => c.id === HUBSPOT_INTAKE_SOURCE_ID)) throw new Error(`source id "${HUBSPOT_INTAKE_SOURCE_ID}" is reserved for the HubSpot-compatible intake`);
+  if (configs.some((c) => c.id === HUBSPOT_INTAKE_SOURCE_ID))
+    throw new Error(`source id "${HUBSPOT_INTAKE_SOURCE_ID}" is reserved for the HubSpot-compatible intake`);
   if (internal) sources.set(HUBSPOT_INTAKE_SOURCE_ID, createHubspotIntakeSource());
   for (const config of configs) sources.set(config.id, createSource(config));
   return sources;

@@ -15,4 +15,5 @@ export const SourceConfigByType = {
   eventbrite: EventbriteSourceConfig,
 } as const;
 export type SourceType = keyof typeof SourceConfigByType;
-export type SourceConfig = ZoomSourceConfig | EventbriteSourceConfig | GenericSourceConfig | TitoSourceConfig | LumaSourceConfig | LivestormSourceConfig;
+export type SourceConfig =
+  ZoomSourceConfig | EventbriteSourceConfig | GenericSourceConfig | TitoSourceConfig | LumaSourceConfig | LivestormSourceConfig;

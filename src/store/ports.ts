@@ -180,4 +180,3 @@ export type Store = InboxStore &
   RecordMapping &
   AdminQueries &
   Maintenance;
-

@@ -117,6 +117,14 @@ export function toWebhookStatus(row: WebhookDbRow, records: WebhookRecordDbRow[]
     receivedAt: row.received_at,
     processedAt: row.processed_at ?? undefined,
     outcome: row.outcome ?? undefined,
-    records: records.map((r) => ({ id: r.id, email: r.email, state: r.state, status: r.status, vid: r.vid ?? undefined, lastError: r.last_error ?? undefined, updatedAt: r.updated_at })),
+    records: records.map((r) => ({
+      id: r.id,
+      email: r.email,
+      state: r.state,
+      status: r.status,
+      vid: r.vid ?? undefined,
+      lastError: r.last_error ?? undefined,
+      updatedAt: r.updated_at,
+    })),
   };
 }

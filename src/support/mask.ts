@@ -16,7 +16,8 @@ export function maskEmail(email: string): string {
 
 /** Masks every email address found inside free text (e.g. HubSpot error messages), cut to MAX_MASKED_TEXT characters first. */
 export function maskEmailsIn(text: string): string {
-  const cut = text.length > MAX_MASKED_TEXT ? `${text.slice(0, MAX_MASKED_TEXT)}… (${text.length - MAX_MASKED_TEXT} more characters)` : text;
+  const cut =
+    text.length > MAX_MASKED_TEXT ? `${text.slice(0, MAX_MASKED_TEXT)}… (${text.length - MAX_MASKED_TEXT} more characters)` : text;
   // Only a domain with a dot inside (not first, not last) makes it an address.
   return cut.replace(EMAIL_IN_TEXT, (match, domain: string) => (domain.slice(1, -1).includes('.') ? maskEmail(match) : match));
 }

@@ -62,7 +62,14 @@ describe('loading a YAML configuration', () => {
     expect(config.hubspot).toMatchObject({ baseUrl: 'https://api.hubapi.com', batchSize: 100 });
     expect(config.logging.level).toBe('info');
     expect(config.sources).toEqual([
-      { id: 'zoom', type: 'zoom', secretToken: 'zoom-secret-0123456789', timestampToleranceSeconds: 5400, sessionTimeoutHours: 12, bodyLimitBytes: 65_536 },
+      {
+        id: 'zoom',
+        type: 'zoom',
+        secretToken: 'zoom-secret-0123456789',
+        timestampToleranceSeconds: 5400,
+        sessionTimeoutHours: 12,
+        bodyLimitBytes: 65_536,
+      },
     ]);
     expect(config.events).toEqual([]);
   });
@@ -97,7 +104,9 @@ events:
 
 describe('environment variables in the YAML', () => {
   it('when a value is ${VAR}, then it is replaced by the environment value', () => {
-    const config = load('sources:\n  - id: zoom\n    type: zoom\n    secretToken: ${ZOOM_SECRET_TOKEN}\n', { ZOOM_SECRET_TOKEN: 'from-env-0123456789' });
+    const config = load('sources:\n  - id: zoom\n    type: zoom\n    secretToken: ${ZOOM_SECRET_TOKEN}\n', {
+      ZOOM_SECRET_TOKEN: 'from-env-0123456789',
+    });
     expect(zoomSource(config).secretToken).toBe('from-env-0123456789');
   });
 
@@ -170,15 +179,26 @@ logging:
   });
 
   it('when PORT is not a number, then the problem names PORT', () => {
-    expect(problemAbout(problems(() => load(ZOOM, { PORT: 'eighty' })), 'PORT')).toContain('eighty');
+    expect(
+      problemAbout(
+        problems(() => load(ZOOM, { PORT: 'eighty' })),
+        'PORT',
+      ),
+    ).toContain('eighty');
   });
 
   it('when LOG_LEVEL is not a level, then the problem names logging.level', () => {
-    problemAbout(problems(() => load(ZOOM, { LOG_LEVEL: 'verbose' })), 'logging.level');
+    problemAbout(
+      problems(() => load(ZOOM, { LOG_LEVEL: 'verbose' })),
+      'logging.level',
+    );
   });
 
   it('when STORE_URL is not a sqlite/postgres URL, then the problem names store.url', () => {
-    problemAbout(problems(() => load(ZOOM, { STORE_URL: 'mysql://db/relay' })), 'store.url');
+    problemAbout(
+      problems(() => load(ZOOM, { STORE_URL: 'mysql://db/relay' })),
+      'store.url',
+    );
   });
 });
 
@@ -192,43 +212,74 @@ describe('validation problems name the exact key', () => {
     ['server:\n  connectionsCheckingIntervalMs: 10\n', 'server.connectionsCheckingIntervalMs'],
     ['hubspot:\n  baseUrl: ftp://hubspot.example\n', 'hubspot.baseUrl'],
   ])('when the file has %j, then the problem names %s', (yaml, key) => {
-    const problem = problemAbout(problems(() => load(`${ZOOM}${yaml}`)), key);
+    const problem = problemAbout(
+      problems(() => load(`${ZOOM}${yaml}`)),
+      key,
+    );
     expect(problem.length).toBeGreaterThan(key.length + 2); // says why, not just where
   });
 
   it('when no server timeout is set, then headers get 10 s, a request 30 s, checked every 2 s, and the connection timeout is 60 s', () => {
-    expect(load(ZOOM).server).toMatchObject({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, connectionsCheckingIntervalMs: 2000, connectionTimeoutMs: 60_000 });
+    expect(load(ZOOM).server).toMatchObject({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      connectionsCheckingIntervalMs: 2000,
+      connectionTimeoutMs: 60_000,
+    });
   });
 
   it('when server.headersTimeoutMs exceeds server.requestTimeoutMs, then the problem names both', () => {
-    const problem = problemAbout(problems(() => load(`${ZOOM}server:\n  headersTimeoutMs: 20000\n  requestTimeoutMs: 15000\n`)), 'server.headersTimeoutMs');
+    const problem = problemAbout(
+      problems(() => load(`${ZOOM}server:\n  headersTimeoutMs: 20000\n  requestTimeoutMs: 15000\n`)),
+      'server.headersTimeoutMs',
+    );
     expect(problem).toContain('server.requestTimeoutMs');
   });
 
   it('when a batch size is out of range, then the problem says what was given', () => {
-    expect(problemAbout(problems(() => load(`${ZOOM}hubspot:\n  batchSize: 500\n`)), 'hubspot.batchSize')).toContain('500');
+    expect(
+      problemAbout(
+        problems(() => load(`${ZOOM}hubspot:\n  batchSize: 500\n`)),
+        'hubspot.batchSize',
+      ),
+    ).toContain('500');
   });
 
   it('when a source has an empty secretToken, then the problem names sources[0].secretToken', () => {
-    problemAbout(problems(() => load('sources:\n  - id: zoom\n    type: zoom\n    secretToken: ""\n')), 'sources[0].secretToken');
+    problemAbout(
+      problems(() => load('sources:\n  - id: zoom\n    type: zoom\n    secretToken: ""\n')),
+      'sources[0].secretToken',
+    );
   });
 
   it('when a source has no secretToken at all, then the problem names sources[0].secretToken', () => {
-    problemAbout(problems(() => load('sources:\n  - id: zoom\n    type: zoom\n')), 'sources[0].secretToken');
+    problemAbout(
+      problems(() => load('sources:\n  - id: zoom\n    type: zoom\n')),
+      'sources[0].secretToken',
+    );
   });
 
   it('when the second source has an empty secretToken, then the problem names sources[1].secretToken', () => {
     const yaml = `${ZOOM}  - id: zoom-b\n    type: zoom\n    secretToken: ""\n`;
-    problemAbout(problems(() => load(yaml)), 'sources[1].secretToken');
+    problemAbout(
+      problems(() => load(yaml)),
+      'sources[1].secretToken',
+    );
   });
 
   it('when an event mapping has no hubspot target, then the problem names events[0].hubspot', () => {
     const yaml = `${ZOOM}events:\n  - source: zoom\n    sourceEventId: "1"\n`;
-    problemAbout(problems(() => load(yaml)), 'events[0].hubspot');
+    problemAbout(
+      problems(() => load(yaml)),
+      'events[0].hubspot',
+    );
   });
 
   it('when a Zoom source has a zero session timeout, then the problem names sources[0].sessionTimeoutHours', () => {
-    problemAbout(problems(() => load(`${ZOOM}    sessionTimeoutHours: 0\n`)), 'sources[0].sessionTimeoutHours');
+    problemAbout(
+      problems(() => load(`${ZOOM}    sessionTimeoutHours: 0\n`)),
+      'sources[0].sessionTimeoutHours',
+    );
   });
 
   it('when a source has a misspelled key, then the problem names the source and the key', () => {
@@ -242,29 +293,49 @@ describe('validation problems name the exact key', () => {
   });
 
   it('when a source type is unknown, then the problem names sources[0].type and the type', () => {
-    const problem = problemAbout(problems(() => load('sources:\n  - id: teams\n    type: msteams\n    secretToken: x\n')), 'sources[0].type');
+    const problem = problemAbout(
+      problems(() => load('sources:\n  - id: teams\n    type: msteams\n    secretToken: x\n')),
+      'sources[0].type',
+    );
     expect(problem).toContain('msteams');
   });
 
   it('when two sources share an id, then the problem names the second one', () => {
     const yaml = `${ZOOM}  - id: zoom\n    type: zoom\n    secretToken: other\n`;
-    expect(problemAbout(problems(() => load(yaml)), 'sources[1].id')).toContain('zoom');
+    expect(
+      problemAbout(
+        problems(() => load(yaml)),
+        'sources[1].id',
+      ),
+    ).toContain('zoom');
   });
 
   it('when an event points at an unknown source, then the problem names events[0].source', () => {
     const yaml = `${ZOOM}events:\n  - source: zoom-typo\n    sourceEventId: "1"\n    hubspot: { objectId: "555" }\n`;
-    expect(problemAbout(problems(() => load(yaml)), 'events[0].source')).toContain('zoom-typo');
+    expect(
+      problemAbout(
+        problems(() => load(yaml)),
+        'events[0].source',
+      ),
+    ).toContain('zoom-typo');
   });
 
   it.each([
-    { what: 'sources is a mapping instead of a list', yaml: 'sources:\n  id: zoom\n  type: zoom\n  secretToken: zoom-secret-0123456789\n', key: 'sources' },
+    {
+      what: 'sources is a mapping instead of a list',
+      yaml: 'sources:\n  id: zoom\n  type: zoom\n  secretToken: zoom-secret-0123456789\n',
+      key: 'sources',
+    },
     { what: 'a sources entry is empty', yaml: 'sources:\n  -\n', key: 'sources[0]' },
     { what: 'events is a scalar', yaml: `${ZOOM}events: zoom\n`, key: 'events' },
     { what: 'hubspot is a scalar', yaml: `${ZOOM}hubspot: yes-please\n`, key: 'hubspot' },
     { what: 'hubspot.accessToken is a number', yaml: `${ZOOM}hubspot:\n  accessToken: 12345\n`, key: 'hubspot.accessToken' },
   ])('when $what, then a ConfigError (not a crash) names $key', ({ yaml, key }) => {
     const all = problems(() => load(yaml));
-    expect(all.some((p) => p.startsWith(`${key}:`) || p.startsWith(`${key}[`) || p.startsWith(`${key}.`)), JSON.stringify(all)).toBe(true);
+    expect(
+      all.some((p) => p.startsWith(`${key}:`) || p.startsWith(`${key}[`) || p.startsWith(`${key}.`)),
+      JSON.stringify(all),
+    ).toBe(true);
   });
 
   it('when several things are wrong, then every problem is reported at once', () => {
@@ -308,17 +379,29 @@ describe('HubSpot token and sandbox', () => {
   });
 
   it('when NODE_ENV=production and no token is set, then the problem names hubspot.accessToken', () => {
-    problemAbout(problems(() => load(ZOOM, { NODE_ENV: 'production' })), 'hubspot.accessToken');
+    problemAbout(
+      problems(() => load(ZOOM, { NODE_ENV: 'production' })),
+      'hubspot.accessToken',
+    );
   });
 
   it('when NODE_ENV=production and the token is only blanks, then it counts as missing', () => {
-    problemAbout(problems(() => load(`${ZOOM}hubspot:\n  accessToken: "   "\n`, { NODE_ENV: 'production' })), 'hubspot.accessToken');
+    problemAbout(
+      problems(() => load(`${ZOOM}hubspot:\n  accessToken: "   "\n`, { NODE_ENV: 'production' })),
+      'hubspot.accessToken',
+    );
   });
 
   it('when NODE_ENV=production and the token comes from ${VAR} that is unset, then it is missing', () => {
     const yaml = `${ZOOM}hubspot:\n  accessToken: \${HS_TOKEN}\n`;
-    problemAbout(problems(() => load(yaml, { NODE_ENV: 'production' })), 'hubspot.accessToken');
-    expect(load(yaml, { NODE_ENV: 'production', HS_TOKEN: 'pat-na1-789' })).toMatchObject({ sandbox: false, hubspot: { accessToken: 'pat-na1-789' } });
+    problemAbout(
+      problems(() => load(yaml, { NODE_ENV: 'production' })),
+      'hubspot.accessToken',
+    );
+    expect(load(yaml, { NODE_ENV: 'production', HS_TOKEN: 'pat-na1-789' })).toMatchObject({
+      sandbox: false,
+      hubspot: { accessToken: 'pat-na1-789' },
+    });
   });
 
   it('when NODE_ENV=production and a token is set, then the configuration is accepted outside sandbox mode', () => {
@@ -329,12 +412,18 @@ describe('HubSpot token and sandbox', () => {
 
 describe('parseConfig with an already parsed document', () => {
   it('when given an object, then it is validated and interpolated like a file', () => {
-    const config = parseConfig({ sources: [{ id: 'zoom', type: 'zoom', secretToken: '${Z}' }], hubspot: { batchSize: 25 } }, { Z: 'zoom-token-0123456789' });
+    const config = parseConfig(
+      { sources: [{ id: 'zoom', type: 'zoom', secretToken: '${Z}' }], hubspot: { batchSize: 25 } },
+      { Z: 'zoom-token-0123456789' },
+    );
     expect(zoomSource(config).secretToken).toBe('zoom-token-0123456789');
     expect(config.hubspot.batchSize).toBe(25);
   });
 
   it('when given an invalid object, then it throws ConfigError naming the key', () => {
-    problemAbout(problems(() => parseConfig({ hubspot: { batchSize: -1 } }, {})), 'hubspot.batchSize');
+    problemAbout(
+      problems(() => parseConfig({ hubspot: { batchSize: -1 } }, {})),
+      'hubspot.batchSize',
+    );
   });
 });

@@ -8,7 +8,9 @@ import { COMPOSE, docker, exec, postZoom, RUN_ID, waitHealthy } from './docker.j
 const project = `${RUN_ID}-compose`;
 let relayPort = 0;
 const compose = (...args: string[]) =>
-  exec(COMPOSE[0] as string, [...COMPOSE.slice(1), '--project-name', project, '--file', 'docker-compose.yml', ...args], { env: { RELAY_PORT: String(relayPort) } });
+  exec(COMPOSE[0] as string, [...COMPOSE.slice(1), '--project-name', project, '--file', 'docker-compose.yml', ...args], {
+    env: { RELAY_PORT: String(relayPort) },
+  });
 const service = async (name: string) => (await compose('ps', '-q', name)).stdout;
 
 afterAll(async () => {
@@ -30,17 +32,43 @@ describe('check 6: the compose demo', () => {
     await waitHealthy(await service('relay'), 90_000);
 
     const person = { email: 'ada.lovelace@example.com', firstName: 'Ada' };
-    const answer = await postZoom(`http://127.0.0.1:${relayPort}/webhooks/zoom`, 'demo-only-zoom-secret-token', registrationEvent('created', '81234567890', person));
+    const answer = await postZoom(
+      `http://127.0.0.1:${relayPort}/webhooks/zoom`,
+      'demo-only-zoom-secret-token',
+      registrationEvent('created', '81234567890', person),
+    );
     expect(answer).toEqual({ status: 200 });
 
-    const stored = await docker('exec', await service('postgres'), 'psql', '-U', 'relay', '-d', 'relay', '-At', '-c', 'SELECT count(*) FROM inbox');
+    const stored = await docker(
+      'exec',
+      await service('postgres'),
+      'psql',
+      '-U',
+      'relay',
+      '-d',
+      'relay',
+      '-At',
+      '-c',
+      'SELECT count(*) FROM inbox',
+    );
     expect(stored).toBe('1');
     const simulator = await service('hubspot-simulator');
-    const rows = await waitFor(async () => {
-      const got = await docker('exec', simulator, 'node', '-e', "fetch('http://127.0.0.1:4010/_simulator/attendance').then((r) => r.text()).then((t) => process.stdout.write(t))");
-      const parsed = JSON.parse(got) as Array<{ eventKey: string; state: string; email: string }>;
-      return parsed.length > 0 ? parsed : undefined;
-    }, 'the registration at the simulator', 30_000, 250);
+    const rows = await waitFor(
+      async () => {
+        const got = await docker(
+          'exec',
+          simulator,
+          'node',
+          '-e',
+          "fetch('http://127.0.0.1:4010/_simulator/attendance').then((r) => r.text()).then((t) => process.stdout.write(t))",
+        );
+        const parsed = JSON.parse(got) as Array<{ eventKey: string; state: string; email: string }>;
+        return parsed.length > 0 ? parsed : undefined;
+      },
+      'the registration at the simulator',
+      30_000,
+      250,
+    );
     expect(rows.map((r) => `${r.eventKey} ${r.state} ${r.email}`)).toEqual(['external:demo:81234567890 register ada.lovelace@example.com']);
   });
 });

@@ -55,7 +55,9 @@ async function waitDelivered(simulator: Simulator, emails: string[]): Promise<st
 
 const twice = (rows: string[]) => rows.filter((row, i) => rows.indexOf(row) !== i);
 const inputs = (request: RecordedRequest) =>
-  ((request.body as { inputs?: Array<{ email: string }> }).inputs ?? []).map((input) => `${request.eventKey} ${request.state} ${input.email.toLowerCase()}`);
+  ((request.body as { inputs?: Array<{ email: string }> }).inputs ?? []).map(
+    (input) => `${request.eventKey} ${request.state} ${input.email.toLowerCase()}`,
+  );
 
 describe('check 2: the image, run as in production', () => {
   it('when started read-only with a SQLite volume beside the HubSpot simulator, then Docker reports it healthy and signed Zoom register, join and leave webhooks reach HubSpot as register and attend', async () => {
@@ -64,8 +66,12 @@ describe('check 2: the image, run as in production', () => {
     const hook = `${relay.url}/webhooks/zoom`;
     const person = { email: 'grace.hopper@example.com', firstName: 'Grace', lastName: 'Hopper', registrantId: 'r-1' };
     expect(await postZoom(hook, ZOOM_SECRET, registrationEvent('created', '81234567890', person))).toEqual({ status: 200 });
-    expect(await postZoom(hook, ZOOM_SECRET, participantEvent('joined', '81234567890', { registrantId: 'r-1' }, '2026-11-20T15:01:00Z'))).toEqual({ status: 200 });
-    expect(await postZoom(hook, ZOOM_SECRET, participantEvent('left', '81234567890', { registrantId: 'r-1' }, '2026-11-20T15:55:30Z'))).toEqual({ status: 200 });
+    expect(
+      await postZoom(hook, ZOOM_SECRET, participantEvent('joined', '81234567890', { registrantId: 'r-1' }, '2026-11-20T15:01:00Z')),
+    ).toEqual({ status: 200 });
+    expect(
+      await postZoom(hook, ZOOM_SECRET, participantEvent('left', '81234567890', { registrantId: 'r-1' }, '2026-11-20T15:55:30Z')),
+    ).toEqual({ status: 200 });
     expect((await postZoom(hook, 'not-the-secret', registrationEvent('created', '81234567890', person))).status).toBe(401);
 
     const rows = await waitFor(async () => {
@@ -73,8 +79,14 @@ describe('check 2: the image, run as in production', () => {
       return all.length >= 2 ? all : undefined;
     }, 'register and attend at HubSpot');
     // Two batches (one per subscriber state), sent independently: either may arrive first.
-    expect(deliveries(rows).sort()).toEqual(['external:demo:81234567890 attend grace.hopper@example.com', 'external:demo:81234567890 register grace.hopper@example.com']);
-    expect(rows.find((row) => row.state === 'attend')?.properties).toEqual({ joinedAt: '2026-11-20T15:01:00.000Z', leftAt: '2026-11-20T15:55:30.000Z' });
+    expect(deliveries(rows).sort()).toEqual([
+      'external:demo:81234567890 attend grace.hopper@example.com',
+      'external:demo:81234567890 register grace.hopper@example.com',
+    ]);
+    expect(rows.find((row) => row.state === 'attend')?.properties).toEqual({
+      joinedAt: '2026-11-20T15:01:00.000Z',
+      leftAt: '2026-11-20T15:55:30.000Z',
+    });
   });
 });
 
@@ -120,7 +132,9 @@ describe('check 4: docker kill mid-delivery', () => {
     await ready(await restart(relay.id));
     const rows = await waitDelivered(simulator, acknowledged);
     // A call whose answer had not come back when the process died may be sent again; nothing else.
-    const inFlight = new Set((await simulator.requests()).filter((r) => r.at <= killedAt && r.at + latencyMs + 1000 >= killedAt).flatMap(inputs));
+    const inFlight = new Set(
+      (await simulator.requests()).filter((r) => r.at <= killedAt && r.at + latencyMs + 1000 >= killedAt).flatMap(inputs),
+    );
     expect(twice(rows).filter((row) => !inFlight.has(row))).toEqual([]);
   });
 });

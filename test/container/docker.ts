@@ -32,8 +32,12 @@ export interface Result {
 /** Runs a command; resolves with its exit code and output whatever the code. */
 export function exec(file: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<Result> {
   return new Promise((done) => {
-    const child = execFile(file, args, { cwd: ROOT, env: { ...process.env, ...options.env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
-      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout: stdout.trim(), stderr: stderr.trim() }),
+    const child = execFile(
+      file,
+      args,
+      { cwd: ROOT, env: { ...process.env, ...options.env }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout: stdout.trim(), stderr: stderr.trim() }),
     );
     if (options.input !== undefined) child.stdin?.end(options.input);
   });
@@ -114,7 +118,8 @@ export async function waitHealthy(id: string, timeoutMs = 60_000): Promise<void>
     timeoutMs,
     250,
   );
-  if (!last.Running) throw new Error(`container exited with ${last.ExitCode}: ${(await dockerResult(['logs', '--tail', '20', id])).stderr}`);
+  if (!last.Running)
+    throw new Error(`container exited with ${last.ExitCode}: ${(await dockerResult(['logs', '--tail', '20', id])).stderr}`);
 }
 
 /** http://127.0.0.1:<port> where Docker published the container's `port`. */

@@ -11,7 +11,8 @@ interface ImageConfig {
 }
 const inspect = async () => JSON.parse(await docker('image', 'inspect', '-f', '{{json .Config}}', RELAY_IMAGE)) as ImageConfig;
 /** Runs `command` in a throw-away container of the relay image (no network). */
-const inImage = (command: string[], input?: string) => dockerResult(['run', '--rm', '-i', '--network', 'none', '--entrypoint', command[0] as string, RELAY_IMAGE, ...command.slice(1)], input);
+const inImage = (command: string[], input?: string) =>
+  dockerResult(['run', '--rm', '-i', '--network', 'none', '--entrypoint', command[0] as string, RELAY_IMAGE, ...command.slice(1)], input);
 
 describe('check 1: the relay image', () => {
   it('when inspected, then it runs as the non-root node user in production mode, with /data as a volume and a HEALTHCHECK on /healthz', async () => {
@@ -35,10 +36,16 @@ describe('check 1: the relay image', () => {
 
   it('when node_modules is compared with the lockfile, then no package that is only a dev dependency is there', async () => {
     const lock = JSON.parse(readFileSync(resolve(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
-    const devOnly = Object.entries(lock.packages).filter(([path, entry]) => path && entry.dev).map(([path]) => path);
+    const devOnly = Object.entries(lock.packages)
+      .filter(([path, entry]) => path && entry.dev)
+      .map(([path]) => path);
     expect(devOnly).toContain('node_modules/vitest');
     const present = await inImage(
-      ['node', '-e', 'const fs=require("fs");const paths=JSON.parse(fs.readFileSync(0,"utf8"));console.log(JSON.stringify(paths.filter(p=>fs.existsSync("/app/"+p))))'],
+      [
+        'node',
+        '-e',
+        'const fs=require("fs");const paths=JSON.parse(fs.readFileSync(0,"utf8"));console.log(JSON.stringify(paths.filter(p=>fs.existsSync("/app/"+p))))',
+      ],
       JSON.stringify(devOnly),
     );
     expect(present.stderr).toBe('');

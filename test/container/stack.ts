@@ -7,7 +7,15 @@ export const ZOOM_SECRET = 'container-check-zoom-secret';
 
 /** The HubSpot simulator image on `network`, reachable there as http://hubspot-simulator:4010 (as in the compose demo). */
 export async function startSimulator(resources: Resources, network: string): Promise<Simulator> {
-  const id = await resources.run(resources.name('hubspot'), ['--network', network, '--network-alias', 'hubspot-simulator', '-p', '127.0.0.1::4010', SIMULATOR_IMAGE]);
+  const id = await resources.run(resources.name('hubspot'), [
+    '--network',
+    network,
+    '--network-alias',
+    'hubspot-simulator',
+    '-p',
+    '127.0.0.1::4010',
+    SIMULATOR_IMAGE,
+  ]);
   const simulator = new Simulator(await publishedUrl(id, 4010));
   await simulator.waitListening();
   return simulator;
@@ -25,7 +33,11 @@ export class Simulator {
   attendance = async () => (await getJson<AttendanceRow[]>(`${this.url}/_simulator/attendance`)).body;
 
   async inject(fault: Fault): Promise<void> {
-    const res = await request(`${this.url}/_simulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) });
+    const res = await request(`${this.url}/_simulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(fault),
+    });
     if (res.statusCode !== 200) throw new Error(`fault refused: ${await res.body.text()}`);
     await res.body.dump();
   }
@@ -38,16 +50,28 @@ export class Simulator {
  */
 export async function startRelay(resources: Resources, network: string, options: string[]): Promise<{ id: string; url: string }> {
   const id = await resources.run(resources.name('relay'), [
-    '--network', network,
-    '--read-only', '--tmpfs', '/tmp',
-    '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
+    '--network',
+    network,
+    '--read-only',
+    '--tmpfs',
+    '/tmp',
+    '--cap-drop',
+    'ALL',
+    '--security-opt',
+    'no-new-privileges',
     ...options,
-    '-v', `${ROOT}/docker/relay.yaml:/config/relay.yaml:ro`,
-    '-e', 'CONFIG_FILE=/config/relay.yaml',
-    '-e', 'HUBSPOT_BASE_URL=http://hubspot-simulator:4010',
-    '-e', 'HUBSPOT_ACCESS_TOKEN=sim-token',
-    '-e', `ZOOM_WEBHOOK_SECRET_TOKEN=${ZOOM_SECRET}`,
-    '-p', '127.0.0.1::3000',
+    '-v',
+    `${ROOT}/docker/relay.yaml:/config/relay.yaml:ro`,
+    '-e',
+    'CONFIG_FILE=/config/relay.yaml',
+    '-e',
+    'HUBSPOT_BASE_URL=http://hubspot-simulator:4010',
+    '-e',
+    'HUBSPOT_ACCESS_TOKEN=sim-token',
+    '-e',
+    `ZOOM_WEBHOOK_SECRET_TOKEN=${ZOOM_SECRET}`,
+    '-p',
+    '127.0.0.1::3000',
     RELAY_IMAGE,
   ]);
   return { id, url: await publishedUrl(id, 3000) };

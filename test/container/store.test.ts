@@ -19,7 +19,14 @@ describe('check 5: the store becomes unwritable', () => {
     const simulator = await startSimulator(resources, network);
     // A 4 MB tmpfs as /data: a real full disk. The health check runs every second here (the image
     // says every 10 s, 3 retries), so three failures in a row would show within seconds.
-    const relay = await startRelay(resources, network, ['--tmpfs', '/data:size=4m,uid=1000,gid=1000', '--health-interval', '1s', '--health-start-period', '1s']);
+    const relay = await startRelay(resources, network, [
+      '--tmpfs',
+      '/data:size=4m,uid=1000,gid=1000',
+      '--health-interval',
+      '1s',
+      '--health-start-period',
+      '1s',
+    ]);
     await waitHealthy(relay.id);
     const startedAt = (await state(relay.id)).StartedAt;
 
@@ -27,7 +34,11 @@ describe('check 5: the store becomes unwritable', () => {
     const accepted: string[] = [];
     const post = async () => {
       const email = `disk${counter++}@example.com`;
-      const result = await postZoom(`${relay.url}/webhooks/zoom`, ZOOM_SECRET, registrationEvent('created', '5150', { email, org: 'x'.repeat(1500) }));
+      const result = await postZoom(
+        `${relay.url}/webhooks/zoom`,
+        ZOOM_SECRET,
+        registrationEvent('created', '5150', { email, org: 'x'.repeat(1500) }),
+      );
       if (result.status === 200) accepted.push(email);
       return result;
     };

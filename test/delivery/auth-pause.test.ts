@@ -17,7 +17,13 @@ describe('the auth pause', () => {
 
 const INTERVAL = 60_000;
 const T0 = Date.parse('2026-05-01T12:00:00Z');
-const missingScope = { kind: 'auth' as const, status: 403, category: 'MISSING_SCOPES', message: 'lacks scopes', scopes: ['crm.objects.marketing_events.write'] };
+const missingScope = {
+  kind: 'auth' as const,
+  status: 403,
+  category: 'MISSING_SCOPES',
+  message: 'lacks scopes',
+  scopes: ['crm.objects.marketing_events.write'],
+};
 
 /** A pause that began at T0 with a 401. */
 function paused(): AuthPause {
@@ -58,22 +64,43 @@ describe('the auth pause, answer by answer', () => {
   });
 
   it.each([
-    ['refused again', missingScope, undefined, true, { status: 403, since: '2026-05-01T12:00:00.000Z', nextProbeAt: '2026-05-01T12:02:00.000Z' }],
-    ['answered 503 (nothing learned about the token)', { kind: 'transient' as const, status: 503, message: 'down' }, undefined, true, { status: 401, nextProbeAt: '2026-05-01T12:02:00.000Z' }],
-    ['answered 429 (nothing learned about the token)', { kind: 'rate-limited' as const, status: 429 as const, policy: 'DAILY', message: 'x' }, undefined, true, { status: 401, nextProbeAt: '2026-05-01T12:02:00.000Z' }],
+    [
+      'refused again',
+      missingScope,
+      undefined,
+      true,
+      { status: 403, since: '2026-05-01T12:00:00.000Z', nextProbeAt: '2026-05-01T12:02:00.000Z' },
+    ],
+    [
+      'answered 503 (nothing learned about the token)',
+      { kind: 'transient' as const, status: 503, message: 'down' },
+      undefined,
+      true,
+      { status: 401, nextProbeAt: '2026-05-01T12:02:00.000Z' },
+    ],
+    [
+      'answered 429 (nothing learned about the token)',
+      { kind: 'rate-limited' as const, status: 429 as const, policy: 'DAILY', message: 'x' },
+      undefined,
+      true,
+      { status: 401, nextProbeAt: '2026-05-01T12:02:00.000Z' },
+    ],
     ['accepted', { kind: 'ok' as const, status: 200, body: {} }, 'resumed', false, undefined],
     ['refused as invalid (the token works again)', { kind: 'rejected' as const, status: 400, message: 'bad' }, 'resumed', false, undefined],
     ['answered 404 (the token works again)', { kind: 'failed' as const, status: 404, message: 'no event' }, 'resumed', false, undefined],
-  ])('when the probe is %s then the change reported is %s and delivery still paused is %s', (_what, answer, change, stillPaused, failure) => {
-    const pause = paused();
-    const probeAt = T0 + INTERVAL;
-    pause.claimed();
-    expect(pause.observe(answer, probeAt)).toBe(change);
-    expect(pause.mayClaim(probeAt)).toBe(!stillPaused);
-    expect(pause.mayClaim(probeAt + INTERVAL)).toBe(true);
-    if (failure) expect(pause.current).toMatchObject(failure);
-    else expect(pause.current).toBeUndefined();
-  });
+  ])(
+    'when the probe is %s then the change reported is %s and delivery still paused is %s',
+    (_what, answer, change, stillPaused, failure) => {
+      const pause = paused();
+      const probeAt = T0 + INTERVAL;
+      pause.claimed();
+      expect(pause.observe(answer, probeAt)).toBe(change);
+      expect(pause.mayClaim(probeAt)).toBe(!stillPaused);
+      expect(pause.mayClaim(probeAt + INTERVAL)).toBe(true);
+      if (failure) expect(pause.current).toMatchObject(failure);
+      else expect(pause.current).toBeUndefined();
+    },
+  );
 
   it('when another replica saw the refusal then this one pauses until the probe time it was told', () => {
     const pause = new AuthPause(INTERVAL);

@@ -27,12 +27,20 @@ function records(...emails: string[]): DeliveryRecord[] {
 }
 
 const ok = (body: ReceivedBatchResponse): HubspotAnswer => ({ kind: 'ok', status: 200, body });
-const invalid = (error: Partial<HubspotStandardError>): HubspotStandardError => ({ status: 'error', category: 'VALIDATION_ERROR', ...error });
+const invalid = (error: Partial<HubspotStandardError>): HubspotStandardError => ({
+  status: 'error',
+  category: 'VALIDATION_ERROR',
+  ...error,
+});
 
 describe('judgeBatch: which input an error is about', () => {
   it.each([
     ['a dotted address named in context', 'first.last@example.com', { context: { emails: ['first.last@example.com'] } }],
-    ['an address with an apostrophe, quoted with apostrophes', "o'brien@example.com", { message: "Email 'o'brien@example.com' is not valid" }],
+    [
+      'an address with an apostrophe, quoted with apostrophes',
+      "o'brien@example.com",
+      { message: "Email 'o'brien@example.com' is not valid" },
+    ],
     ['an address with a plus tag, in double quotes', 'ada+events@example.com', { message: 'Email "ada+events@example.com" is not valid' }],
     ['an address at the end of a sentence', 'bob@example.com', { message: 'Invalid email: bob@example.com.' }],
     ['an address in mixed case in the message', 'carol.d@example.com', { message: 'Invalid email Carol.D@Example.COM' }],
@@ -40,7 +48,11 @@ describe('judgeBatch: which input an error is about', () => {
     ['a quoted local part named in context', '"john doe"@example.com', { context: { emails: ['"John Doe"@example.com'] } }],
   ])('when HubSpot refuses %s then only that record is dead-lettered with its words', (_what, bad, error) => {
     const batch = records('someone.else@example.com', bad);
-    const verdict = judgeBatch(batch, ok({ status: 'COMPLETE', results: [{ email: 'someone.else@example.com', vid: 7 }], errors: [invalid(error)] }), ctx);
+    const verdict = judgeBatch(
+      batch,
+      ok({ status: 'COMPLETE', results: [{ email: 'someone.else@example.com', vid: 7 }], errors: [invalid(error)] }),
+      ctx,
+    );
     expect(verdict.outcomes).toEqual([
       { id: 1, kind: 'delivered', vid: 7 },
       { id: 2, kind: 'dead', error: expect.stringContaining('VALIDATION_ERROR') },
@@ -53,18 +65,26 @@ describe('judgeBatch: which input an error is about', () => {
     ['the same address with a plus tag', 'ann@example.com', 'Invalid email ann+x@example.com'],
   ])('when an error names %s then the record is not blamed for it', (_what, email, message) => {
     const verdict = judgeBatch(records(email), ok({ status: 'COMPLETE', results: [], errors: [invalid({ message })] }), ctx);
-    expect(verdict.outcomes).toEqual([{ id: 1, kind: 'retry', error: 'HubSpot reported 1 error(s) naming no input', notBefore: FIRST_RETRY_AT, countAttempt: true }]);
+    expect(verdict.outcomes).toEqual([
+      { id: 1, kind: 'retry', error: 'HubSpot reported 1 error(s) naming no input', notBefore: FIRST_RETRY_AT, countAttempt: true },
+    ]);
   });
 
   it('when HubSpot answers an address in another case then the record is delivered with its vid', () => {
-    const verdict = judgeBatch(records("mary.o'neil+vip@example.com"), ok({ status: 'COMPLETE', results: [{ email: "Mary.O'Neil+VIP@Example.com", vid: 42 }] }), ctx);
+    const verdict = judgeBatch(
+      records("mary.o'neil+vip@example.com"),
+      ok({ status: 'COMPLETE', results: [{ email: "Mary.O'Neil+VIP@Example.com", vid: 42 }] }),
+      ctx,
+    );
     expect(verdict.outcomes).toEqual([{ id: 1, kind: 'delivered', vid: 42 }]);
   });
 
   it('when an error other than validation names a record then it is retried later, spending an attempt', () => {
     const error = { status: 'error', category: 'RATE_LIMITS', subCategory: 'SECONDLY', message: 'slow down for a.b@example.com' };
     const verdict = judgeBatch(records('a.b@example.com'), ok({ status: 'COMPLETE', results: [], errors: [error] }), ctx);
-    expect(verdict.outcomes).toEqual([{ id: 1, kind: 'retry', error: 'RATE_LIMITS/SECONDLY: slow down for a.b@example.com', notBefore: FIRST_RETRY_AT, countAttempt: true }]);
+    expect(verdict.outcomes).toEqual([
+      { id: 1, kind: 'retry', error: 'RATE_LIMITS/SECONDLY: slow down for a.b@example.com', notBefore: FIRST_RETRY_AT, countAttempt: true },
+    ]);
   });
 
   it('when HubSpot accepts an input without a result or an error then it counts as delivered, without a vid', () => {
@@ -82,22 +102,41 @@ describe('judgeBatch: the whole batch', () => {
   });
 
   it.each([
-    ['a single input refused with 400', records('a@example.com'), { kind: 'rejected', status: 400, message: 'bad input' }, 'HTTP 400: bad input'],
+    [
+      'a single input refused with 400',
+      records('a@example.com'),
+      { kind: 'rejected', status: 400, message: 'bad input' },
+      'HTTP 400: bad input',
+    ],
     ['a 404 for an unknown event', three, { kind: 'failed', status: 404, message: 'no such event' }, 'HTTP 404: no such event'],
   ] as const)('when %s then every record is dead-lettered with the HTTP status and message', (_what, batch, answer, error) => {
     expect(judgeBatch([...batch], answer, ctx).outcomes).toEqual(batch.map((r) => ({ id: r.id, kind: 'dead', error })));
   });
 
   it.each<[string, HubspotAnswer, string]>([
-    ['the token is refused', { kind: 'auth', status: 401, category: 'INVALID_AUTHENTICATION', message: 'expired', scopes: [] }, 'HTTP 401: expired'],
+    [
+      'the token is refused',
+      { kind: 'auth', status: 401, category: 'INVALID_AUTHENTICATION', message: 'expired', scopes: [] },
+      'HTTP 401: expired',
+    ],
     ['HubSpot answers 429', { kind: 'rate-limited', status: 429, policy: 'DAILY', message: 'daily limit' }, 'HTTP 429: daily limit'],
   ])('when %s then the records wait for the pause to end without spending an attempt', (_what, answer, error) => {
-    expect(judgeBatch(three, answer, ctx).outcomes).toEqual(three.map((r) => ({ id: r.id, kind: 'retry', error, notBefore: NOW, countAttempt: false })));
+    expect(judgeBatch(three, answer, ctx).outcomes).toEqual(
+      three.map((r) => ({ id: r.id, kind: 'retry', error, notBefore: NOW, countAttempt: false })),
+    );
   });
 
   it('when the tries ran out on a 503 then the records come back later, spending an attempt', () => {
     const verdict = judgeBatch(three, { kind: 'transient', status: 503, message: 'Service Unavailable' }, ctx);
-    expect(verdict.outcomes).toEqual(three.map((r) => ({ id: r.id, kind: 'retry', error: 'HTTP 503: Service Unavailable', notBefore: FIRST_RETRY_AT, countAttempt: true })));
+    expect(verdict.outcomes).toEqual(
+      three.map((r) => ({
+        id: r.id,
+        kind: 'retry',
+        error: 'HTTP 503: Service Unavailable',
+        notBefore: FIRST_RETRY_AT,
+        countAttempt: true,
+      })),
+    );
   });
 
   it('when a record is older than the delivery age limit and fails again then it is dead-lettered with the last error', () => {

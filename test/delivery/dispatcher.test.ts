@@ -121,7 +121,10 @@ const callLines = () => capture.lines.filter((line) => line.msg === CALL_LINE);
 
 describe('batching', () => {
   it('when 250 records of one event and state are pending then they go out as 100 + 100 + 50 and every vid is stored', async () => {
-    await addRecords(store, emails(250).map((email) => ({ email })));
+    await addRecords(
+      store,
+      emails(250).map((email) => ({ email })),
+    );
     startDispatcher({ batchSize: 100 });
     await waitFor(allDelivered(250), '250 records delivered');
 
@@ -181,7 +184,10 @@ describe('batching', () => {
     expect(sim.stats().duplicateEmailRequests).toBe(0);
     expect(sim.requests().length).toBeGreaterThanOrEqual(3);
     for (const email of people) {
-      const times = sim.attendance().filter((row) => row.email === email).map((row) => row.interactionDateTime);
+      const times = sim
+        .attendance()
+        .filter((row) => row.email === email)
+        .map((row) => row.interactionDateTime);
       expect(times).toHaveLength(3);
       expect(times).toEqual([...times].sort((a, b) => a - b));
     }
@@ -192,13 +198,24 @@ describe('order of one contact in one event', () => {
   it('when a cancel was stored before its register then HubSpot still gets the register first', async () => {
     const people = emails(5);
     const t = Date.parse('2026-05-01T10:00:00Z');
-    await addRecords(store, people.map((email) => ({ email, state: 'cancel' as const, occurredAt: t + 60_000 })));
-    await addRecords(store, people.map((email) => ({ email, state: 'register' as const, occurredAt: t })));
+    await addRecords(
+      store,
+      people.map((email) => ({ email, state: 'cancel' as const, occurredAt: t + 60_000 })),
+    );
+    await addRecords(
+      store,
+      people.map((email) => ({ email, state: 'register' as const, occurredAt: t })),
+    );
     startDispatcher();
     await waitFor(allDelivered(10), 'all records delivered');
 
     for (const email of people) {
-      expect(sim.attendance().filter((row) => row.email === email).map((row) => row.state)).toEqual(['register', 'cancel']);
+      expect(
+        sim
+          .attendance()
+          .filter((row) => row.email === email)
+          .map((row) => row.state),
+      ).toEqual(['register', 'cancel']);
     }
   });
 
@@ -217,24 +234,38 @@ describe('order of one contact in one event', () => {
     await waitFor(() => recordsOf(dbFile, 'bob@example.com')[0]?.status === 'delivered', "bob's cancel (no register) delivered");
     // Once bob is delivered, the next look at the cancel group decides about ada's cancel: wait for it.
     const seen = claims.length;
-    await waitFor(() => claims.slice(seen).some((c) => c.args[0].state === 'cancel' && c.result.kind !== 'claimed'), 'the cancel group looked at again and found nothing to send');
+    await waitFor(
+      () => claims.slice(seen).some((c) => c.args[0].state === 'cancel' && c.result.kind !== 'claimed'),
+      'the cancel group looked at again and found nothing to send',
+    );
     const [register, cancel] = recordsOf(dbFile, 'ada@example.com');
     expect(register).toMatchObject({ status: 'pending', last_error: 'HTTP 503: Service Unavailable' });
     expect(cancel).toMatchObject({ status: 'pending', attempts: 0 });
-    const cancelled = sim.requests().filter((r) => r.state === 'cancel').flatMap((r) => emailsIn(r.body));
+    const cancelled = sim
+      .requests()
+      .filter((r) => r.state === 'cancel')
+      .flatMap((r) => emailsIn(r.body));
     expect(cancelled).toEqual(['bob@example.com']);
     expect(sim.attendance().filter((row) => row.email === 'ada@example.com')).toEqual([]);
 
     sim.clearFaults();
     skipAhead(dispatcher);
     await waitFor(allDelivered(3), 'all records delivered');
-    expect(sim.attendance().filter((row) => row.email === 'ada@example.com').map((row) => row.state)).toEqual(['register', 'cancel']);
+    expect(
+      sim
+        .attendance()
+        .filter((row) => row.email === 'ada@example.com')
+        .map((row) => row.state),
+    ).toEqual(['register', 'cancel']);
   });
 });
 
 describe('transient failures', () => {
   it('when HubSpot answers 503 twice then the batch is delivered within the round and no attempt is counted', async () => {
-    await addRecords(store, emails(3).map((email) => ({ email })));
+    await addRecords(
+      store,
+      emails(3).map((email) => ({ email })),
+    );
     sim.inject({ kind: 'status', status: 503, count: 2 });
     startDispatcher();
     await waitFor(allDelivered(3), 'records delivered');
@@ -243,7 +274,10 @@ describe('transient failures', () => {
   });
 
   it('when every try of a round fails then the records stay pending with one attempt and the last error', async () => {
-    await addRecords(store, emails(2).map((email) => ({ email })));
+    await addRecords(
+      store,
+      emails(2).map((email) => ({ email })),
+    );
     sim.inject({ kind: 'status', status: 502, probability: 1 });
     startDispatcher({}, { triesPerRound: 2 });
     await waitFor(() => readRecords(dbFile).every((r) => r.attempts === 1 && r.status === 'pending'), 'the round to fail');
@@ -274,7 +308,10 @@ describe('transient failures', () => {
 
 describe('rate limits', () => {
   it('when a burst is pending then the client-side limiter is never exceeded and HubSpot never answers 429', async () => {
-    await addRecords(store, emails(12).map((email) => ({ email })));
+    await addRecords(
+      store,
+      emails(12).map((email) => ({ email })),
+    );
     startDispatcher({ batchSize: 1, requestsPerTenSeconds: 5, maxConcurrentRequests: 4 });
     await waitFor(allDelivered(12), '12 records delivered');
     expect(sim.stats().requests).toBe(12);
@@ -284,7 +321,10 @@ describe('rate limits', () => {
   });
 
   it('when HubSpot answers 429 without Retry-After then the batch waits for the window and is delivered with attempts 0', async () => {
-    await addRecords(store, emails(2).map((email) => ({ email })));
+    await addRecords(
+      store,
+      emails(2).map((email) => ({ email })),
+    );
     sim.inject({ kind: 'rate-limit', policy: 'TEN_SECONDLY_ROLLING', count: 1 });
     // One try per round: the 429 comes back to the dispatcher, which must not count it.
     startDispatcher({}, { triesPerRound: 1 });
@@ -309,13 +349,19 @@ describe('rate limits', () => {
   });
 
   it('when the DAILY limit is hit then nothing more is sent and the records keep every attempt', async () => {
-    await addRecords(store, emails(2).map((email) => ({ email })));
+    await addRecords(
+      store,
+      emails(2).map((email) => ({ email })),
+    );
     sim.inject({ kind: 'rate-limit', policy: 'DAILY', count: 1 });
     const claims = recordCalls(store, 'claimBatch');
     const { limiter } = startDispatcher();
     await waitFor(() => sim.requests().length === 1, 'the first request');
     // Every send passes the limiter: once the batch is claimed again it waits there, paused for the day.
-    await waitFor(() => claims.filter((c) => c.result.kind === 'claimed').length === 2 && limiter.state().pauseReason, 'the batch claimed again behind the pause');
+    await waitFor(
+      () => claims.filter((c) => c.result.kind === 'claimed').length === 2 && limiter.state().pauseReason,
+      'the batch claimed again behind the pause',
+    );
     expect(sim.requests()).toHaveLength(1);
     expect(limiter.state().pauseReason).toBe('HubSpot 429 DAILY');
     expect(readRecords(dbFile).map((r) => [r.status === 'dead', r.attempts])).toEqual([
@@ -325,12 +371,18 @@ describe('rate limits', () => {
   });
 
   it('when the relay shuts down during a DAILY pause then the waiting records are kept without spending an attempt', async () => {
-    await addRecords(store, emails(2).map((email) => ({ email })));
+    await addRecords(
+      store,
+      emails(2).map((email) => ({ email })),
+    );
     sim.inject({ kind: 'rate-limit', policy: 'DAILY', count: 1 });
     const claims = recordCalls(store, 'claimBatch');
     const { dispatcher, limiter } = startDispatcher();
     await waitFor(() => sim.requests().length === 1, 'the first request');
-    await waitFor(() => claims.filter((c) => c.result.kind === 'claimed').length === 2 && limiter.state().pauseReason, 'the batch claimed again behind the pause');
+    await waitFor(
+      () => claims.filter((c) => c.result.kind === 'claimed').length === 2 && limiter.state().pauseReason,
+      'the batch claimed again behind the pause',
+    );
 
     await dispatcher.stop(100);
     expect(sim.requests()).toHaveLength(1);
@@ -371,7 +423,10 @@ describe('authentication refused', () => {
 
   it('when the token lacks the write scope (403) then the missing scope is reported and logged, and records are kept', async () => {
     sim.setTokens({ [TOKEN]: { scopes: ['crm.objects.contacts.read'] } });
-    await addRecords(store, emails(2).map((email) => ({ email })));
+    await addRecords(
+      store,
+      emails(2).map((email) => ({ email })),
+    );
     const { dispatcher } = startDispatcher();
 
     await waitFor(() => dispatcher.auth.current, 'the auth pause');
@@ -390,7 +445,10 @@ describe('answers about single inputs', () => {
   it('when HubSpot rejects any batch holding one bad input (400) then the batch is split, that record is dead with HubSpot message and the rest delivered', async () => {
     const people = emails(8);
     const bad = people[5] as string;
-    await addRecords(store, people.map((email) => ({ email })));
+    await addRecords(
+      store,
+      people.map((email) => ({ email })),
+    );
     sim.inject({ kind: 'reject-batch', probability: 1, match: { email: bad } });
     startDispatcher();
     await waitFor(() => readRecords(dbFile).every((r) => r.status === 'delivered' || r.status === 'dead'), 'every record settled');
@@ -401,7 +459,12 @@ describe('answers about single inputs', () => {
     ]);
     expect(records.filter((r) => r.status === 'delivered')).toHaveLength(7);
     expect(records.filter((r) => r.status === 'delivered').every((r) => r.vid !== null)).toBe(true);
-    expect(sim.attendance().map((row) => row.email).sort()).toEqual(people.filter((e) => e !== bad).sort());
+    expect(
+      sim
+        .attendance()
+        .map((row) => row.email)
+        .sort(),
+    ).toEqual(people.filter((e) => e !== bad).sort());
     // Halving 8 → 4 → 2 → 1: four requests held the bad input.
     expect(sim.requests().filter((r) => r.status === 400)).toHaveLength(4);
     expect(callLines()).toHaveLength(sim.requests().length);
@@ -446,7 +509,7 @@ describe('answers about single inputs', () => {
     expect(sim.requests()).toHaveLength(1);
   });
 
-  it("when HubSpot refuses an address with an apostrophe as INVALID_EMAIL then that record is dead-lettered with HubSpot message", async () => {
+  it('when HubSpot refuses an address with an apostrophe as INVALID_EMAIL then that record is dead-lettered with HubSpot message', async () => {
     // The relay's own check lets this through; HubSpot refuses it inside a 200 and names it in context.emails.
     const typo = "o'brien@example..com";
     await addRecords(store, [{ email: 'ada@example.com' }, { email: typo }]);

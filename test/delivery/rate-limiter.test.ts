@@ -36,7 +36,12 @@ describe('rolling window', () => {
     await done;
     expect(grants).toHaveLength(12);
     // Measured a moment after each grant, so look at slightly shorter windows; without the limiter all 12 would share one.
-    expect(peak(grants.map((g) => g.at), 290)).toBeLessThanOrEqual(5);
+    expect(
+      peak(
+        grants.map((g) => g.at),
+        290,
+      ),
+    ).toBeLessThanOrEqual(5);
   });
 
   it('when the window is full then the next caller is held until the oldest send leaves the window', async () => {

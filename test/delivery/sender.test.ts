@@ -253,7 +253,13 @@ describe('errors inside a 200 answer and email masking', () => {
       httpStatus: 200,
       batchStatus: 'COMPLETE',
       numErrors: 1,
-      errors: [{ category: 'OBJECT_NOT_FOUND', subCategory: 'ContactError.NOT_FOUND', message: 'Could not record attendance for `c***@example.com`' }],
+      errors: [
+        {
+          category: 'OBJECT_NOT_FOUND',
+          subCategory: 'ContactError.NOT_FOUND',
+          message: 'Could not record attendance for `c***@example.com`',
+        },
+      ],
     });
     expect(capture.raw.join('\n')).not.toContain('carol.secret@example.com');
   });

@@ -103,7 +103,10 @@ describe('merging a participant with their registration', () => {
   });
 
   it('when both carry other HubSpot properties, then they are merged key by key and blank ones do not erase', () => {
-    const merged = mergeContacts({ otherProperties: { ticket_type: 'VIP', hs_language: ' ' } }, { email: 'ada@example.com', otherProperties: { hs_language: 'en', ticket_type: 'Standard' } });
+    const merged = mergeContacts(
+      { otherProperties: { ticket_type: 'VIP', hs_language: ' ' } },
+      { email: 'ada@example.com', otherProperties: { hs_language: 'en', ticket_type: 'Standard' } },
+    );
     expect(merged).toEqual({ email: 'ada@example.com', otherProperties: { hs_language: 'en', ticket_type: 'VIP' } });
   });
 

@@ -20,14 +20,26 @@ describe('event times ahead of the webhook', () => {
   });
 
   it("when a whole attendance starts in the future, then its start is bounded but its leftAt (often the event's planned end) is not", () => {
-    const fact: AttendanceFact = { kind: 'attended', sourceEventId: '1', occurredAt: ARRIVED + 86_400_000, joinedAt: ARRIVED + 86_400_000, leftAt: ARRIVED + 2 * 86_400_000, contact };
+    const fact: AttendanceFact = {
+      kind: 'attended',
+      sourceEventId: '1',
+      occurredAt: ARRIVED + 86_400_000,
+      joinedAt: ARRIVED + 86_400_000,
+      leftAt: ARRIVED + 2 * 86_400_000,
+      contact,
+    };
     const { fact: bounded, clamped } = boundEventTimes(fact, ARRIVED, MAX_AHEAD);
     expect(bounded).toEqual({ ...fact, occurredAt: ARRIVED, joinedAt: ARRIVED });
     expect(clamped).toHaveLength(2);
   });
 
   it('when a fact carries scheduled times (a webinar months ahead), then they are not touched', () => {
-    const fact: AttendanceFact = { kind: 'event-scheduled', sourceEventId: '1', startsAt: ARRIVED + 90 * 86_400_000, endsAt: ARRIVED + 90 * 86_400_000 + 3_600_000 };
+    const fact: AttendanceFact = {
+      kind: 'event-scheduled',
+      sourceEventId: '1',
+      startsAt: ARRIVED + 90 * 86_400_000,
+      endsAt: ARRIVED + 90 * 86_400_000 + 3_600_000,
+    };
     expect(boundEventTimes(fact, ARRIVED, MAX_AHEAD)).toEqual({ fact, clamped: [] });
   });
 });

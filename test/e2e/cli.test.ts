@@ -32,7 +32,10 @@ afterEach(async () => {
 
 describe('attendance-relay serve: configuration', () => {
   it('when the config has a bad value, then it exits non-zero naming the key and why', async () => {
-    const file = writeConfig(temp.dir, { hubspot: { batchSize: 500, accessToken: 'x' }, sources: [{ id: 'zoom', type: 'zoom', secretToken: '${ZOOM_SECRET_NOT_SET}' }] });
+    const file = writeConfig(temp.dir, {
+      hubspot: { batchSize: 500, accessToken: 'x' },
+      sources: [{ id: 'zoom', type: 'zoom', secretToken: '${ZOOM_SECRET_NOT_SET}' }],
+    });
     const result = await run(['serve', '--config', file], { cwd: temp.dir });
     expect(result.code).toBe(78);
     expect(result.stderr).toContain('hubspot.batchSize');
@@ -47,7 +50,11 @@ describe('attendance-relay serve: configuration', () => {
   });
 
   it('when CONFIG_FILE and PORT are set, then they are used', async () => {
-    const file = writeConfig(temp.dir, { server: { host: '127.0.0.1', port: 1 }, store: { url: `sqlite:${temp.dir}/r.db` }, hubspot: { accessToken: 'x', baseUrl: 'http://127.0.0.1:9' } });
+    const file = writeConfig(temp.dir, {
+      server: { host: '127.0.0.1', port: 1 },
+      store: { url: `sqlite:${temp.dir}/r.db` },
+      hubspot: { accessToken: 'x', baseUrl: 'http://127.0.0.1:9' },
+    });
     relay = await spawnRelay(['serve'], { cwd: temp.dir, env: { CONFIG_FILE: file, PORT: '0' } });
     expect(relay.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(relay.url.endsWith(':1')).toBe(false);

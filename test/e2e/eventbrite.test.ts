@@ -5,7 +5,13 @@ import { resolve } from 'node:path';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startHubspotSimulator, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
-import { eventbriteNotice, noticeHeaders, startEventbriteSimulator, testPing, type EventbriteSimulator } from '../simulators/eventbrite/index.js';
+import {
+  eventbriteNotice,
+  noticeHeaders,
+  startEventbriteSimulator,
+  testPing,
+  type EventbriteSimulator,
+} from '../simulators/eventbrite/index.js';
 import { queryDb } from '../support/db.js';
 import { spawnRelay, writeConfig } from '../support/process.js';
 import { startRelay, type TestRelay } from '../support/relay.js';
@@ -35,7 +41,17 @@ async function start(source: Record<string, unknown> = {}, events: unknown[] = [
     dir: temp.dir,
     hubspotUrl: hubspot.url,
     config: {
-      sources: [{ id: 'eventbrite', type: 'eventbrite', webhookToken: WEBHOOK_TOKEN, apiToken: API_TOKEN, apiBaseUrl: eventbrite.apiBaseUrl, requestTimeoutMs: 1000, ...source }],
+      sources: [
+        {
+          id: 'eventbrite',
+          type: 'eventbrite',
+          webhookToken: WEBHOOK_TOKEN,
+          apiToken: API_TOKEN,
+          apiBaseUrl: eventbrite.apiBaseUrl,
+          requestTimeoutMs: 1000,
+          ...source,
+        },
+      ],
       events: [{ source: 'eventbrite', sourceEventId: EVENT, hubspot: { objectId: '5123456' } }, ...events],
     },
   });
@@ -67,7 +83,11 @@ async function deliver(body: unknown, options: { token?: string | null; path?: s
   }
   const token = options.token === undefined ? WEBHOOK_TOKEN : options.token;
   const query = token === null ? '' : `?token=${encodeURIComponent(token)}`;
-  const response = await request(`${relay.url}${options.path ?? '/webhooks/eventbrite'}${query}`, { method: 'POST', headers: noticeHeaders(action), body: text });
+  const response = await request(`${relay.url}${options.path ?? '/webhooks/eventbrite'}${query}`, {
+    method: 'POST',
+    headers: noticeHeaders(action),
+    body: text,
+  });
   return { status: response.statusCode, body: (await response.body.json()) as Record<string, unknown> };
 }
 
@@ -84,20 +104,32 @@ interface InboxRow {
   details_error: string | null;
   outcome: string | null;
 }
-const inbox = () => queryDb<InboxRow>(relay.dbFile, 'SELECT id, processed_at, details_status, details_attempts, details_error, outcome FROM inbox ORDER BY id');
+const inbox = () =>
+  queryDb<InboxRow>(
+    relay.dbFile,
+    'SELECT id, processed_at, details_status, details_attempts, details_error, outcome FROM inbox ORDER BY id',
+  );
 
 /** Every stored notice processed (or dead) and every record answered by HubSpot. */
 async function settled(): Promise<void> {
-  await waitFor(() => {
-    const open = inbox().filter((r) => r.processed_at === null && r.details_status !== 'dead');
-    const pending = queryDb<{ n: number }>(relay.dbFile, "SELECT COUNT(*) AS n FROM records WHERE status IN ('pending', 'inflight')")[0]?.n ?? 0;
-    return open.length === 0 && pending === 0;
-  }, 'every notice processed and every record delivered', 20_000);
+  await waitFor(
+    () => {
+      const open = inbox().filter((r) => r.processed_at === null && r.details_status !== 'dead');
+      const pending =
+        queryDb<{ n: number }>(relay.dbFile, "SELECT COUNT(*) AS n FROM records WHERE status IN ('pending', 'inflight')")[0]?.n ?? 0;
+      return open.length === 0 && pending === 0;
+    },
+    'every notice processed and every record delivered',
+    20_000,
+  );
 }
 
 const sent = () => hubspot.attendance().map((r) => [r.eventKey, r.state, r.email]);
 
-function placeOrder(attendees: Array<{ email: string; firstName?: string; lastName?: string; company?: string; jobTitle?: string }>, at = '2026-10-01T12:00:00Z') {
+function placeOrder(
+  attendees: Array<{ email: string; firstName?: string; lastName?: string; company?: string; jobTitle?: string }>,
+  at = '2026-10-01T12:00:00Z',
+) {
   return eventbrite.addOrder({ eventId: EVENT, at, attendees });
 }
 
@@ -112,12 +144,21 @@ describe('Eventbrite → HubSpot', () => {
       eventId: capturedEvent,
       at: '2019-08-30T15:29:49Z',
       attendees: [
-        { id: '1346364453', email: 'Ana.Souza@Example.com', firstName: 'Ana', lastName: 'Souza', company: 'Rio2C', jobTitle: 'Producer', addresses: { bill: { city: 'Rio de Janeiro', country: 'BR' } } },
+        {
+          id: '1346364453',
+          email: 'Ana.Souza@Example.com',
+          firstName: 'Ana',
+          lastName: 'Souza',
+          company: 'Rio2C',
+          jobTitle: 'Producer',
+          addresses: { bill: { city: 'Rio de Janeiro', country: 'BR' } },
+        },
         { id: '1346364454', email: 'bruno@example.com', firstName: 'Bruno', lastName: 'Lima' },
       ],
     });
     // The captured bodies, verbatim but for the API origin (the simulator's instead of Eventbrite's).
-    const captured = (name: string) => readFileSync(resolve(FIXTURES, name), 'utf8').replace('https://www.eventbriteapi.com/v3', eventbrite.apiBaseUrl);
+    const captured = (name: string) =>
+      readFileSync(resolve(FIXTURES, name), 'utf8').replace('https://www.eventbriteapi.com/v3', eventbrite.apiBaseUrl);
     expect((await deliver(captured('order.updated.json'))).body).toEqual({ received: true, ignored: true });
     const placed = await deliver(captured('order.placed.json'));
     expect(placed).toMatchObject({ status: 200, body: { received: true, duplicate: false } });
@@ -131,7 +172,14 @@ describe('Eventbrite → HubSpot', () => {
       ['object:777', 'register', 'bruno@example.com'],
     ]);
     const [ana] = hubspot.attendance();
-    expect(ana?.contactProperties).toEqual({ firstname: 'Ana', lastname: 'Souza', company: 'Rio2C', jobtitle: 'Producer', city: 'Rio de Janeiro', country: 'BR' });
+    expect(ana?.contactProperties).toEqual({
+      firstname: 'Ana',
+      lastname: 'Souza',
+      company: 'Rio2C',
+      jobtitle: 'Producer',
+      city: 'Rio de Janeiro',
+      country: 'BR',
+    });
     expect(ana?.interactionDateTime).toBe(Date.parse('2019-08-30T15:29:49Z'));
     // Three notices were fetched; the repeated attendee states were dropped, not sent.
     expect(inbox()).toHaveLength(3);
@@ -187,7 +235,11 @@ describe('Eventbrite → HubSpot', () => {
     const attends = hubspot.attendance().filter((r) => r.state === 'attend');
     expect(attends.map((r) => [r.email, r.properties, r.interactionDateTime])).toEqual([
       ['ada@example.com', { joinedAt: '2026-11-20T15:04:00.000Z', leftAt: '2026-11-20T17:00:00.000Z' }, Date.parse('2026-11-20T15:04:00Z')],
-      ['alan@example.com', { joinedAt: '2026-11-20T15:20:00.000Z', leftAt: '2026-11-20T17:00:00.000Z' }, Date.parse('2026-11-20T15:20:00Z')],
+      [
+        'alan@example.com',
+        { joinedAt: '2026-11-20T15:20:00.000Z', leftAt: '2026-11-20T17:00:00.000Z' },
+        Date.parse('2026-11-20T15:20:00Z'),
+      ],
     ]);
     expect(eventbrite.calls().filter((c) => c.path === `/v3/events/${EVENT}/`)).toHaveLength(1);
   });
@@ -272,7 +324,11 @@ describe('Eventbrite verification and the SSRF guard', () => {
     expect([wrong.status, wrong.body.code]).toEqual([401, 'SIGNATURE_INVALID']);
     expect(empty.status).toBe(401);
     // Whatever goes wrong, the answer is never 410.
-    const others = [await deliver('{"config": ', {}), await deliver({ config: {} }), await deliver(body, { path: '/webhooks/eventbritex' })];
+    const others = [
+      await deliver('{"config": ', {}),
+      await deliver({ config: {} }),
+      await deliver(body, { path: '/webhooks/eventbritex' }),
+    ];
     for (const res of [missing, wrong, empty, ...others]) expect(res.status).not.toBe(410);
     expect(inbox()).toEqual([]);
     expect(eventbrite.calls()).toEqual([]);
@@ -297,7 +353,9 @@ describe('Eventbrite verification and the SSRF guard', () => {
     expect(everything).toContain('/webhooks/eventbrite');
     for (const secret of [WEBHOOK_TOKEN, API_TOKEN, 'token=', 'Bearer ']) expect(everything).not.toContain(secret);
     // Eventbrite echoes the endpoint URL (with ?token=) in every notice: the stored copy has it redacted.
-    const stored = queryDb<{ body: string }>(relay.dbFile, 'SELECT body FROM inbox').map((r) => r.body).join('\n');
+    const stored = queryDb<{ body: string }>(relay.dbFile, 'SELECT body FROM inbox')
+      .map((r) => r.body)
+      .join('\n');
     expect(stored).toContain('token=[redacted]');
     expect(stored).not.toContain(WEBHOOK_TOKEN);
   });
@@ -356,7 +414,11 @@ describe('Eventbrite fetch trouble', () => {
     const res = await deliver(notice('order.placed', `${eventbrite.apiBaseUrl}/orders/404404/`));
     expect(res.status).toBe(200);
     await waitFor(() => inbox()[0]?.details_status === 'dead', 'the notice dead-lettered');
-    expect(inbox()[0]).toMatchObject({ processed_at: null, details_attempts: 1, details_error: expect.stringContaining('Eventbrite GET /v3/orders/404404/: 404 NOT_FOUND') });
+    expect(inbox()[0]).toMatchObject({
+      processed_at: null,
+      details_attempts: 1,
+      details_error: expect.stringContaining('Eventbrite GET /v3/orders/404404/: 404 NOT_FOUND'),
+    });
     // A valid notice after it: once that one is fetched and delivered, a retry of the dead one would have come first.
     const { order } = placeOrder([{ email: 'after@example.com' }]);
     await deliver(notice('order.placed', eventbrite.orderUrl(order.id)));
@@ -372,7 +434,10 @@ describe('Eventbrite fetch trouble', () => {
     const { order, attendees } = placeOrder([{ email: 'a@example.com' }, { email: 'b@example.com' }, { email: 'c@example.com' }]);
     await deliver(notice('order.placed', eventbrite.orderUrl(order.id)));
     for (const a of attendees) await deliver(notice('attendee.updated', eventbrite.attendeeUrl(a.id)));
-    await waitFor(() => inbox().filter((r) => r.details_error?.includes('call budget used up')).length === 2, 'two notices waiting for the budget');
+    await waitFor(
+      () => inbox().filter((r) => r.details_error?.includes('call budget used up')).length === 2,
+      'two notices waiting for the budget',
+    );
     expect(eventbrite.calls()).toHaveLength(2);
     expect(inbox().filter((r) => r.details_status === 'pending')).toHaveLength(2);
     await waitFor(() => hubspot.attendance().length === 3, 'the order registered');
@@ -386,14 +451,32 @@ describe('the built relay with the documented configuration', () => {
       store: { url: `sqlite:${temp.dir}/built.db` },
       hubspot: { baseUrl: hubspot.url, accessToken: 'sim-token', batchWaitMs: 10 },
       logging: { level: 'debug' },
-      sources: [{ id: 'eventbrite', type: 'eventbrite', webhookToken: '${EVENTBRITE_WEBHOOK_TOKEN}', apiToken: '${EVENTBRITE_API_TOKEN}', apiBaseUrl: eventbrite.apiBaseUrl }],
+      sources: [
+        {
+          id: 'eventbrite',
+          type: 'eventbrite',
+          webhookToken: '${EVENTBRITE_WEBHOOK_TOKEN}',
+          apiToken: '${EVENTBRITE_API_TOKEN}',
+          apiBaseUrl: eventbrite.apiBaseUrl,
+        },
+      ],
       events: [{ source: 'eventbrite', sourceEventId: EVENT, hubspot: { objectId: '5123456' } }],
     });
-    const built = await spawnRelay(['serve', '--config', file], { env: { EVENTBRITE_WEBHOOK_TOKEN: WEBHOOK_TOKEN, EVENTBRITE_API_TOKEN: API_TOKEN } });
+    const built = await spawnRelay(['serve', '--config', file], {
+      env: { EVENTBRITE_WEBHOOK_TOKEN: WEBHOOK_TOKEN, EVENTBRITE_API_TOKEN: API_TOKEN },
+    });
     try {
       const { order } = placeOrder([{ email: 'built@example.com', firstName: 'Built' }]);
-      const body = JSON.stringify(eventbriteNotice('order.placed', eventbrite.orderUrl(order.id), { endpointUrl: `${built.url}/webhooks/eventbrite?token=${WEBHOOK_TOKEN}` }));
-      const res = await request(`${built.url}/webhooks/eventbrite?token=${WEBHOOK_TOKEN}`, { method: 'POST', headers: noticeHeaders('order.placed'), body });
+      const body = JSON.stringify(
+        eventbriteNotice('order.placed', eventbrite.orderUrl(order.id), {
+          endpointUrl: `${built.url}/webhooks/eventbrite?token=${WEBHOOK_TOKEN}`,
+        }),
+      );
+      const res = await request(`${built.url}/webhooks/eventbrite?token=${WEBHOOK_TOKEN}`, {
+        method: 'POST',
+        headers: noticeHeaders('order.placed'),
+        body,
+      });
       expect(res.statusCode).toBe(200);
       await res.body.dump();
       await waitFor(() => hubspot.attendance().length === 1, 'the registration from the built relay');

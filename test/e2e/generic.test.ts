@@ -51,19 +51,33 @@ async function post(sourceId: string, body: unknown, headers: (text: string) => 
   const response = await request(`${relay.url}/webhooks/${sourceId}`, { method: 'POST', headers: headers(text), body: text });
   return { status: response.statusCode, body: (await response.body.json()) as Record<string, unknown> };
 }
-const checkin = (body: unknown, options: { id?: string; timestampSeconds?: number } = {}) => post('checkin-app', body, (text) => standardWebhooksHeaders(CHECKIN_SECRET, text, options));
+const checkin = (body: unknown, options: { id?: string; timestampSeconds?: number } = {}) =>
+  post('checkin-app', body, (text) => standardWebhooksHeaders(CHECKIN_SECRET, text, options));
 /** Guest ids that differ on each webhook and are the same on each run. */
 let guests = 0;
 const guest = (type: string, data: Record<string, unknown>) => ({
   type,
-  data: { id: `g-${++guests}`, email: 'grace.hopper@example.com', first_name: 'Grace', last_name: 'Hopper', event_id: 'conf-2026', created_at: '2026-11-01T09:00:00Z', ...data },
+  data: {
+    id: `g-${++guests}`,
+    email: 'grace.hopper@example.com',
+    first_name: 'Grace',
+    last_name: 'Hopper',
+    event_id: 'conf-2026',
+    created_at: '2026-11-01T09:00:00Z',
+    ...data,
+  },
 });
 
 function inbox(sourceId: string): Array<{ body: string; outcome: string | null }> {
-  return queryDb<{ body: string; outcome: string | null }>(relay.dbFile, 'SELECT body, outcome FROM inbox WHERE source_id = ? ORDER BY id', sourceId);
+  return queryDb<{ body: string; outcome: string | null }>(
+    relay.dbFile,
+    'SELECT body, outcome FROM inbox WHERE source_id = ? ORDER BY id',
+    sourceId,
+  );
 }
 
-const rowsAt = (count: number, what: string) => waitFor(() => (hubspot.attendance().length >= count ? hubspot.attendance() : undefined), what);
+const rowsAt = (count: number, what: string) =>
+  waitFor(() => (hubspot.attendance().length >= count ? hubspot.attendance() : undefined), what);
 
 beforeEach(async () => {
   temp = tempDir();
@@ -79,7 +93,9 @@ afterEach(async () => {
 
 describe('a generic source (Standard Webhooks) end to end', () => {
   it('when a guest registers, checks in (no check-out) and cancels, then HubSpot gets register, attend ending at the mapped event end, and cancel', async () => {
-    expect((await checkin(guest('guest.registered', { company: 'US Navy', phone: 5551234, ticket: { type: 'Speaker' } }))).status).toBe(200);
+    expect((await checkin(guest('guest.registered', { company: 'US Navy', phone: 5551234, ticket: { type: 'Speaker' } }))).status).toBe(
+      200,
+    );
     await rowsAt(1, 'the registration');
     await checkin(guest('guest.checked_in', { checked_in_at: '2026-11-20T15:05:00Z' }));
     await rowsAt(2, 'the attendance');
@@ -91,7 +107,13 @@ describe('a generic source (Standard Webhooks) end to end', () => {
       ['object:5001', 'cancel', 'grace.hopper@example.com'],
     ]);
     expect(rows[0]?.interactionDateTime).toBe(Date.parse('2026-11-01T09:00:00Z'));
-    expect(rows[0]?.contactProperties).toEqual({ firstname: 'Grace', lastname: 'Hopper', company: 'US Navy', phone: '5551234', ticket_type: 'Speaker' });
+    expect(rows[0]?.contactProperties).toEqual({
+      firstname: 'Grace',
+      lastname: 'Hopper',
+      company: 'US Navy',
+      phone: '5551234',
+      ticket_type: 'Speaker',
+    });
     // No check-out: the attendance ends at the events entry's endsAt.
     expect(rows[1]?.properties).toEqual({ joinedAt: '2026-11-20T15:05:00.000Z', leftAt: '2026-11-20T17:00:00.000Z' });
     expect(rows[1]?.interactionDateTime).toBe(Date.parse('2026-11-20T15:05:00Z'));
@@ -99,10 +121,20 @@ describe('a generic source (Standard Webhooks) end to end', () => {
 
   it('when an event has no known end and the check-in no check-out, then the attendance lasts defaultAttendMinutes; a check-out wins', async () => {
     await checkin(guest('guest.checked_in', { event_id: 'meetup-7', checked_in_at: '2026-11-20T18:00:00Z' }));
-    await checkin(guest('guest.checked_in', { event_id: 'meetup-8', email: 'ada@example.com', checked_in_at: '2026-11-20T18:00:00Z', checked_out_at: '2026-11-20T18:20:00Z' }));
+    await checkin(
+      guest('guest.checked_in', {
+        event_id: 'meetup-8',
+        email: 'ada@example.com',
+        checked_in_at: '2026-11-20T18:00:00Z',
+        checked_out_at: '2026-11-20T18:20:00Z',
+      }),
+    );
     const rows = await rowsAt(2, 'two attendances');
     const byEmail = Object.fromEntries(rows.map((r) => [r.email, r]));
-    expect(byEmail['grace.hopper@example.com']).toMatchObject({ eventKey: `external:${ACCOUNT}:meetup-7`, properties: { joinedAt: '2026-11-20T18:00:00.000Z', leftAt: '2026-11-20T18:45:00.000Z' } });
+    expect(byEmail['grace.hopper@example.com']).toMatchObject({
+      eventKey: `external:${ACCOUNT}:meetup-7`,
+      properties: { joinedAt: '2026-11-20T18:00:00.000Z', leftAt: '2026-11-20T18:45:00.000Z' },
+    });
     expect(byEmail['ada@example.com']?.properties).toEqual({ joinedAt: '2026-11-20T18:00:00.000Z', leftAt: '2026-11-20T18:20:00.000Z' });
   });
 
@@ -115,7 +147,10 @@ describe('a generic source (Standard Webhooks) end to end', () => {
   it('when a mapped event has no valid email, then it is acknowledged, stored, counted and logged as skipped, and nothing reaches HubSpot', async () => {
     const res = await checkin(guest('guest.registered', { email: 'not-an-email' }));
     expect(res).toMatchObject({ status: 200, body: { received: true, duplicate: false } });
-    await waitFor(() => relay.logs.find((l) => l.sourceId === 'checkin-app' && String(l.msg).includes('without a valid email')), 'the skip logged');
+    await waitFor(
+      () => relay.logs.find((l) => l.sourceId === 'checkin-app' && String(l.msg).includes('without a valid email')),
+      'the skip logged',
+    );
     await waitFor(() => inbox('checkin-app')[0]?.outcome, 'the outcome stored');
     expect(JSON.parse(inbox('checkin-app')[0]?.outcome ?? '{}')).toMatchObject({ records: 0, invalidEmails: 1 });
     expect(hubspot.requests()).toHaveLength(0);
@@ -130,13 +165,20 @@ describe('a generic source (Standard Webhooks) end to end', () => {
   it('when a mapped event cannot be read, then 400 BODY_INVALID names the source, the path and what was found', async () => {
     const res = await checkin(guest('guest.registered', { created_at: 'yesterday' }));
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ code: 'BODY_INVALID', message: 'generic source "checkin-app": map.occurredAt (data.created_at) must be an ISO-8601 time or epoch seconds/milliseconds, found "yesterday"' });
+    expect(res.body).toEqual({
+      code: 'BODY_INVALID',
+      message:
+        'generic source "checkin-app": map.occurredAt (data.created_at) must be an ISO-8601 time or epoch seconds/milliseconds, found "yesterday"',
+    });
     expect(inbox('checkin-app')).toHaveLength(0);
   });
 
   it('when the signature is wrong, missing or too old, then 401 and nothing is stored', async () => {
     const body = JSON.stringify(guest('guest.registered', {}));
-    expect((await post('checkin-app', body, () => ({ ...standardWebhooksHeaders(CHECKIN_SECRET, body), 'webhook-signature': 'v1,AAAA' }))).body.code).toBe('SIGNATURE_INVALID');
+    expect(
+      (await post('checkin-app', body, () => ({ ...standardWebhooksHeaders(CHECKIN_SECRET, body), 'webhook-signature': 'v1,AAAA' }))).body
+        .code,
+    ).toBe('SIGNATURE_INVALID');
     expect((await post('checkin-app', body, () => ({ 'content-type': 'application/json' }))).body.code).toBe('SIGNATURE_MISSING');
     expect((await checkin(body, { timestampSeconds: Math.floor(Date.now() / 1000) - 600 })).body.code).toBe('TIMESTAMP_OUT_OF_RANGE');
     expect(inbox('checkin-app')).toHaveLength(0);
@@ -159,7 +201,10 @@ describe('presets end to end', () => {
     const luma = (body: unknown) => post('luma', body, (text) => standardWebhooksHeaders(LUMA_SECRET, text));
     expect((await luma(lumaGuest('guest.registered', 'evt-Caramel1', ADA, '2026-11-01T10:00:00Z'))).status).toBe(200);
     await rowsAt(1, 'the registration');
-    expect((await luma(lumaGuest('guest.updated', 'evt-Caramel1', ADA, '2026-11-01T10:00:00Z', null))).body).toEqual({ received: true, ignored: true });
+    expect((await luma(lumaGuest('guest.updated', 'evt-Caramel1', ADA, '2026-11-01T10:00:00Z', null))).body).toEqual({
+      received: true,
+      ignored: true,
+    });
     await luma(lumaGuest('guest.updated', 'evt-Caramel1', ADA, '2026-11-01T10:00:00Z', '2026-11-20T15:04:00Z'));
     const rows = await rowsAt(2, 'the attendance');
     expect(rows.map((r) => [r.eventKey, r.state, r.email])).toEqual([
@@ -189,7 +234,14 @@ describe('presets end to end', () => {
     ]);
     expect(rows[0]?.interactionDateTime).toBe(registered * 1000);
     expect(rows[1]?.properties).toEqual({ joinedAt: '2026-11-20T15:00:00.000Z', leftAt: '2026-11-20T15:45:00.000Z' });
-    expect((await post('livestorm', livestormPeople('people.registered', 'ev-ls-1', ADA, registered), () => ({ 'content-type': 'application/json', 'x-livestorm-signature': '1,abc' }))).status).toBe(401);
+    expect(
+      (
+        await post('livestorm', livestormPeople('people.registered', 'ev-ls-1', ADA, registered), () => ({
+          'content-type': 'application/json',
+          'x-livestorm-signature': '1,abc',
+        }))
+      ).status,
+    ).toBe(401);
   });
 
   it('Tito: when a registration finishes, the person checks in and a ticket is voided, then HubSpot gets register, attend and cancel', async () => {

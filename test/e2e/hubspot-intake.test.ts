@@ -27,7 +27,10 @@ async function start(options: { tokens?: string[]; hubspot?: Record<string, unkn
   relay = await startRelay({
     dir: temp.dir,
     hubspotUrl: hubspot.url,
-    config: { intake: { tokens: options.tokens ?? [KIOSK_TOKEN, CRM_TOKEN] }, ...(options.storeUrl ? { store: { url: options.storeUrl } } : {}) },
+    config: {
+      intake: { tokens: options.tokens ?? [KIOSK_TOKEN, CRM_TOKEN] },
+      ...(options.storeUrl ? { store: { url: options.storeUrl } } : {}),
+    },
     hubspot: options.hubspot,
   });
 }
@@ -152,7 +155,9 @@ describe('HubSpot-compatible intake, driven by HubSpot’s official SDK', () => 
   it('when the status link is read with Prefer: wait, then it answers once the batch is COMPLETE', async () => {
     await start({ hubspot: { batchWaitMs: 300 } });
     const client = hubspotSdk(relay.url);
-    const answer = await client.marketing.events.addEventAttendeesApi.recordByEmail('77', 'register', { inputs: [input('poll@example.com')] });
+    const answer = await client.marketing.events.addEventAttendeesApi.recordByEmail('77', 'register', {
+      inputs: [input('poll@example.com')],
+    });
     const read = await getLink(client, answer.links?.status as string, { Prefer: 'wait=10' });
     expect(read.headers['preference-applied']).toBe('wait=10');
     expect(read.body).toMatchObject({ status: 'COMPLETE', results: [{ email: 'poll@example.com' }] });
@@ -165,22 +170,41 @@ describe('HubSpot-compatible intake, driven by HubSpot’s official SDK', () => 
     // The test relay maps every Zoom event to external account acct-1, event id = the Zoom id.
     const webhook = JSON.stringify(registrationEvent('created', '81234567890', { email: 'zoom.person@example.com' }));
     await Promise.all([
-      request(`${relay.url}/webhooks/zoom`, { method: 'POST', headers: zoomHeaders(ZOOM_SECRET, webhook), body: webhook }).then((r) => r.body.dump()),
-      kiosk.marketing.events.addEventAttendeesApi.recordByContactEmails('81234567890', 'register', { inputs: [input('kiosk.person@example.com')] }, 'acct-1'),
-      crm.marketing.events.addEventAttendeesApi.recordByContactEmails('81234567890', 'register', { inputs: [input('crm.person@example.com')] }, 'acct-1'),
+      request(`${relay.url}/webhooks/zoom`, { method: 'POST', headers: zoomHeaders(ZOOM_SECRET, webhook), body: webhook }).then((r) =>
+        r.body.dump(),
+      ),
+      kiosk.marketing.events.addEventAttendeesApi.recordByContactEmails(
+        '81234567890',
+        'register',
+        { inputs: [input('kiosk.person@example.com')] },
+        'acct-1',
+      ),
+      crm.marketing.events.addEventAttendeesApi.recordByContactEmails(
+        '81234567890',
+        'register',
+        { inputs: [input('crm.person@example.com')] },
+        'acct-1',
+      ),
     ]);
     await waitFor(() => hubspot.attendance().length === 3, 'three inputs at HubSpot');
     const calls = hubspot.requests().filter((r) => r.status === 200);
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatchObject({ eventKey: 'external:acct-1:81234567890', state: 'register', inputs: 3 });
-    expect(hubspot.attendance().map((r) => r.email).sort()).toEqual(['crm.person@example.com', 'kiosk.person@example.com', 'zoom.person@example.com']);
+    expect(
+      hubspot
+        .attendance()
+        .map((r) => r.email)
+        .sort(),
+    ).toEqual(['crm.person@example.com', 'kiosk.person@example.com', 'zoom.person@example.com']);
   });
 
   it('when a caller cancels what a webhook registered, then the cancel never overtakes the register', async () => {
     await start({ hubspot: { batchWaitMs: 300 } });
     const registeredAt = Date.now() - 60_000;
     const webhook = JSON.stringify(registrationEvent('created', '81234567890', { email: 'order@example.com' }, registeredAt));
-    await request(`${relay.url}/webhooks/zoom`, { method: 'POST', headers: zoomHeaders(ZOOM_SECRET, webhook), body: webhook }).then((r) => r.body.dump());
+    await request(`${relay.url}/webhooks/zoom`, { method: 'POST', headers: zoomHeaders(ZOOM_SECRET, webhook), body: webhook }).then((r) =>
+      r.body.dump(),
+    );
     await hubspotSdk(relay.url).marketing.events.addEventAttendeesApi.recordByContactEmails(
       '81234567890',
       'cancel',
@@ -219,7 +243,9 @@ describe('HubSpot-compatible intake, driven by HubSpot’s official SDK', () => 
   it('when the token is wrong or missing, then the answer is HubSpot’s 401 shape and nothing is stored', async () => {
     await start();
     const wrong = await refusal(
-      hubspotSdk(relay.url, 'not-a-configured-token-000000').marketing.events.addEventAttendeesApi.recordByEmail('1', 'register', { inputs: [input('x@example.com')] }),
+      hubspotSdk(relay.url, 'not-a-configured-token-000000').marketing.events.addEventAttendeesApi.recordByEmail('1', 'register', {
+        inputs: [input('x@example.com')],
+      }),
     );
     expect(wrong.code).toBe(401);
     expect(wrong.body).toMatchObject({ status: 'error', category: 'INVALID_AUTHENTICATION' });
@@ -244,7 +270,9 @@ describe('HubSpot-compatible intake, driven by HubSpot’s official SDK', () => 
     await start();
     const api = hubspotSdk(relay.url).marketing.events.addEventAttendeesApi;
     const badTime = await refusal(
-      api.recordByEmail('1', 'register', { inputs: [input('a@example.com'), input('b@example.com', { interactionDateTime: 'yesterday' as unknown as number })] }),
+      api.recordByEmail('1', 'register', {
+        inputs: [input('a@example.com'), input('b@example.com', { interactionDateTime: 'yesterday' as unknown as number })],
+      }),
     );
     expect(badTime.code).toBe(400);
     expect(isHubspotError(badTime.body)).toBe(true);
@@ -256,15 +284,21 @@ describe('HubSpot-compatible intake, driven by HubSpot’s official SDK', () => 
     });
     expect(typeof badTime.body.correlationId).toBe('string');
 
-    const notString = await refusal(api.recordByEmail('1', 'attend', { inputs: [input('a@example.com', { properties: { joinedAt: 5 as unknown as string } })] }));
+    const notString = await refusal(
+      api.recordByEmail('1', 'attend', { inputs: [input('a@example.com', { properties: { joinedAt: 5 as unknown as string } })] }),
+    );
     expect(notString.body.errors).toEqual([expect.objectContaining({ in: 'inputs[0].properties.joinedAt' })]);
 
-    const noEmail = await refusal(api.recordByEmail('1', 'register', { inputs: [{ ...input('a@example.com'), email: undefined as unknown as string }] }));
+    const noEmail = await refusal(
+      api.recordByEmail('1', 'register', { inputs: [{ ...input('a@example.com'), email: undefined as unknown as string }] }),
+    );
     expect(noEmail.body.errors).toEqual([expect.objectContaining({ in: 'inputs[0].email', code: 'REQUIRED' })]);
 
     const notAnEmail = await refusal(api.recordByEmail('1', 'register', { inputs: [input('a@example.com'), input('no-at-sign')] }));
     expect(notAnEmail.code).toBe(400);
-    expect(notAnEmail.body.errors).toEqual([expect.objectContaining({ in: 'inputs[1].email', subCategory: 'AttendanceValidationError.INVALID_EMAIL' })]);
+    expect(notAnEmail.body.errors).toEqual([
+      expect.objectContaining({ in: 'inputs[1].email', subCategory: 'AttendanceValidationError.INVALID_EMAIL' }),
+    ]);
 
     const badState = await refusal(api.recordByEmail('1', 'attended', { inputs: [input('a@example.com')] }));
     expect(badState.code).toBe(400);
@@ -287,7 +321,12 @@ describe('HubSpot-compatible intake, driven by HubSpot’s official SDK', () => 
     expect(second.data.links?.status).toBe(first.data.links?.status);
     expect(second.headers['idempotent-replayed']).toBe('true');
     // Another caller's same key is its own batch.
-    const other = await hubspotSdk(relay.url, CRM_TOKEN).marketing.events.addEventAttendeesApi.recordByEmail('9', 'register', body, withHeaders({ 'Idempotency-Key': 'checkin-42' }));
+    const other = await hubspotSdk(relay.url, CRM_TOKEN).marketing.events.addEventAttendeesApi.recordByEmail(
+      '9',
+      'register',
+      body,
+      withHeaders({ 'Idempotency-Key': 'checkin-42' }),
+    );
     expect(other.links?.status).not.toBe(first.data.links?.status);
     await waitFor(() => hubspot.attendance().length >= 1, 'the input at HubSpot');
     await untilComplete(other.links?.status as string, CRM_TOKEN);
@@ -296,7 +335,9 @@ describe('HubSpot-compatible intake, driven by HubSpot’s official SDK', () => 
 
   it('when no intake token is configured, then the routes are off (404 ROUTE_NOT_FOUND)', async () => {
     await start({ tokens: [] });
-    const off = await refusal(hubspotSdk(relay.url).marketing.events.addEventAttendeesApi.recordByEmail('1', 'register', { inputs: [input('a@example.com')] }));
+    const off = await refusal(
+      hubspotSdk(relay.url).marketing.events.addEventAttendeesApi.recordByEmail('1', 'register', { inputs: [input('a@example.com')] }),
+    );
     expect(off.code).toBe(404);
     expect(off.body).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
     const status = await request(`${relay.url}/intake/batches/1`, { headers: { authorization: `Bearer ${KIOSK_TOKEN}` } });
@@ -308,7 +349,9 @@ describe('HubSpot-compatible intake, driven by HubSpot’s official SDK', () => 
     await start();
     const api = hubspotSdk(relay.url).marketing.events.addEventAttendeesApi;
     await api.recordByEmail('1', 'register', { inputs: [input('logs@example.com')] }, withHeaders({ Prefer: 'wait=5' }));
-    await refusal(hubspotSdk(relay.url, `${KIOSK_TOKEN}x`).marketing.events.addEventAttendeesApi.recordByEmail('1', 'register', { inputs: [] }));
+    await refusal(
+      hubspotSdk(relay.url, `${KIOSK_TOKEN}x`).marketing.events.addEventAttendeesApi.recordByEmail('1', 'register', { inputs: [] }),
+    );
     await refusal(api.recordByEmail('1', 'register', { inputs: [input('not-an-email')] }));
     const everything = relay.logs.map((l) => JSON.stringify(l)).join('\n');
     expect(everything).toContain('hubspot intake request refused');
@@ -332,7 +375,12 @@ describe.skipIf(!base)('HubSpot-compatible intake on PostgreSQL', () => {
 
   it('when the store is PostgreSQL, then a batch is delivered and its status reads the same: results, errors and Prefer: wait', async () => {
     await start({ storeUrl: schema.url });
-    hubspot.inject({ kind: 'input-error', category: 'VALIDATION_ERROR', message: 'Refused `no@example.com`', match: { email: 'no@example.com' } });
+    hubspot.inject({
+      kind: 'input-error',
+      category: 'VALIDATION_ERROR',
+      message: 'Refused `no@example.com`',
+      match: { email: 'no@example.com' },
+    });
     const answer = await hubspotSdk(relay.url).marketing.events.addEventAttendeesApi.recordByEmailWithHttpInfo(
       '5123456',
       'register',
@@ -340,8 +388,16 @@ describe.skipIf(!base)('HubSpot-compatible intake on PostgreSQL', () => {
       withHeaders({ Prefer: 'wait=10' }),
     );
     expect(answer.headers['preference-applied']).toBe('wait=10');
-    expect(answer.data).toMatchObject({ status: 'COMPLETE', results: [{ email: 'yes@example.com', vid: hubspot.attendance()[0]?.vid }], numErrors: 1 });
-    expect(answer.data.errors?.[0]).toMatchObject({ category: 'VALIDATION_ERROR', message: 'Refused `no@example.com`', context: { emails: ['no@example.com'] } });
+    expect(answer.data).toMatchObject({
+      status: 'COMPLETE',
+      results: [{ email: 'yes@example.com', vid: hubspot.attendance()[0]?.vid }],
+      numErrors: 1,
+    });
+    expect(answer.data.errors?.[0]).toMatchObject({
+      category: 'VALIDATION_ERROR',
+      message: 'Refused `no@example.com`',
+      context: { emails: ['no@example.com'] },
+    });
     const read = await getLink(hubspotSdk(relay.url, KIOSK_TOKEN), answer.data.links?.status as string);
     expect(isBatchResponse(read.body)).toBe(true);
     expect(read.body).toMatchObject({ status: 'COMPLETE', numErrors: 1 });

@@ -75,10 +75,14 @@ describe('restart safety', () => {
     next = 0;
     await Promise.all(Array.from({ length: 8 }, () => sender(relay!.url, retried)));
     expect(refused).toEqual([]);
-    const delivered = await waitFor(() => {
-      const seen = new Set(hubspot.attendance().map((r) => r.email));
-      return emails.every((e) => seen.has(e)) ? seen : undefined;
-    }, 'every acknowledged webhook at HubSpot', 20_000);
+    const delivered = await waitFor(
+      () => {
+        const seen = new Set(hubspot.attendance().map((r) => r.email));
+        return emails.every((e) => seen.has(e)) ? seen : undefined;
+      },
+      'every acknowledged webhook at HubSpot',
+      20_000,
+    );
     expect(emails.filter((e) => !delivered.has(e))).toEqual([]);
     expect(hubspot.stats().duplicateEmailRequests).toBe(0);
   });
@@ -97,7 +101,12 @@ describe('a restart with a changed configuration', () => {
     relay = await spawnRelay(['serve', '--config', config('888')]);
     expect(await register(relay.url, 'after@example.com')).toBe(true);
     await waitFor(() => hubspot.attendance().length === 2, 'both registrations at HubSpot', 30_000);
-    expect(hubspot.attendance().map((r) => [r.email, r.eventKey]).sort()).toEqual([
+    expect(
+      hubspot
+        .attendance()
+        .map((r) => [r.email, r.eventKey])
+        .sort(),
+    ).toEqual([
       ['after@example.com', 'object:888'],
       ['before@example.com', 'object:777'],
     ]);
@@ -136,7 +145,10 @@ describe('graceful shutdown', () => {
     hubspot.clearFaults();
     expect(await register(relay.url, 'after-restart@example.com')).toBe(true);
     await waitFor(() => hubspot.attendance().some((r) => r.email === 'after-restart@example.com'), 'the registration after the restart');
-    const resent = hubspot.requests().slice(before).filter((r) => JSON.stringify(r.body).includes('drain@example.com'));
+    const resent = hubspot
+      .requests()
+      .slice(before)
+      .filter((r) => JSON.stringify(r.body).includes('drain@example.com'));
     expect(resent).toEqual([]);
   });
 
@@ -149,7 +161,10 @@ describe('graceful shutdown', () => {
     });
     relay = await spawnRelay(['serve', '--config', file]);
     relay.child.kill('SIGTERM');
-    await waitFor(() => relay!.logs.some((l) => l.msg === 'draining: no new webhooks, finishing the HubSpot call in flight'), 'the draining line');
+    await waitFor(
+      () => relay!.logs.some((l) => l.msg === 'draining: no new webhooks, finishing the HubSpot call in flight'),
+      'the draining line',
+    );
     relay.child.kill('SIGTERM');
     expect(await relay.exited).toEqual({ code: 1, signal: null });
     expect(relay.logs.find((l) => l.msg === 'second signal: exiting now')).toMatchObject({ signal: 'SIGTERM' });

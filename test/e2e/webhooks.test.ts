@@ -146,7 +146,11 @@ describe('Zoom webhooks end to end', () => {
   });
 
   it('when Zoom sends an event the relay does not map, then 200 ignored and nothing is stored', async () => {
-    const res = await post({ event: 'meeting.started', event_ts: Date.now(), payload: { object: { id: '1', start_time: '2026-11-20T15:00:00Z' } } });
+    const res = await post({
+      event: 'meeting.started',
+      event_ts: Date.now(),
+      payload: { object: { id: '1', start_time: '2026-11-20T15:00:00Z' } },
+    });
     expect(res.status).toBe(200);
     expect(storedWebhooks()).toBe(1); // started carries the schedule, so it is kept
     const other = await post({ event: 'recording.completed', event_ts: Date.now(), payload: {} });
@@ -185,9 +189,20 @@ describe('health', () => {
       const body = (await res.body.json()) as { delivery: { pauses: string[] } };
       return body.delivery.pauses.length > 0 ? { status: res.statusCode, body } : undefined;
     }, 'the auth pause in /readyz');
-    expect(readiness).toEqual({ status: 200, body: { status: 'ready', checks: { store: 'ok' }, delivery: { paused: true, pauses: ['HUBSPOT_FORBIDDEN'] } } });
-    const status = (await (await request(`${relay.url}/status`, { headers: { authorization: `Bearer ${admin}` } })).body.json()) as { pauses: unknown[] };
-    expect(status.pauses).toEqual([expect.objectContaining({ cause: 'auth', reason: expect.stringContaining('403 MISSING_SCOPES'), missingScopes: ['crm.objects.marketing_events.write'] })]);
+    expect(readiness).toEqual({
+      status: 200,
+      body: { status: 'ready', checks: { store: 'ok' }, delivery: { paused: true, pauses: ['HUBSPOT_FORBIDDEN'] } },
+    });
+    const status = (await (await request(`${relay.url}/status`, { headers: { authorization: `Bearer ${admin}` } })).body.json()) as {
+      pauses: unknown[];
+    };
+    expect(status.pauses).toEqual([
+      expect.objectContaining({
+        cause: 'auth',
+        reason: expect.stringContaining('403 MISSING_SCOPES'),
+        missingScopes: ['crm.objects.marketing_events.write'],
+      }),
+    ]);
     const line = relay.logs.find((l) => l.msg?.toString().startsWith('HubSpot refused the access token'));
     expect(line).toMatchObject({ category: 'MISSING_SCOPES', missingScopes: ['crm.objects.marketing_events.write'] });
 

@@ -4,7 +4,12 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bearerToken, IntakeTokens } from '../../src/hubspot-compat/token-auth.js';
 import { preferredWait } from '../../src/hubspot-compat/prefer-wait.js';
-import { createHubspotIntakeSource, HUBSPOT_INTAKE_SOURCE_ID, intakeEnvelope, intakeFacts } from '../../src/sources/hubspot-compat/index.js';
+import {
+  createHubspotIntakeSource,
+  HUBSPOT_INTAKE_SOURCE_ID,
+  intakeEnvelope,
+  intakeFacts,
+} from '../../src/sources/hubspot-compat/index.js';
 import { batchInputSchema } from '../../src/hubspot-compat/spec.js';
 import copied from '../../src/hubspot-compat/spec-schemas.json' with { type: 'json' };
 import { compileIntakeSchema, emailRefusal, fieldName, validationRefusal } from '../../src/hubspot-compat/validation.js';
@@ -26,7 +31,11 @@ describe('the copy of HubSpot’s request schema', () => {
 
   it('when inlined, then it validates what HubSpot’s simulator validates (the same schema, example noise left out)', () => {
     expect(JSON.stringify(batchInputSchema)).not.toContain('example');
-    const stripped = JSON.parse(JSON.stringify(specSchema('BatchInputMarketingEventEmailSubscriber'), (key, value) => (key === 'example' && value === null ? undefined : value)));
+    const stripped = JSON.parse(
+      JSON.stringify(specSchema('BatchInputMarketingEventEmailSubscriber'), (key, value) =>
+        key === 'example' && value === null ? undefined : value,
+      ),
+    );
     expect(batchInputSchema).toEqual(stripped);
   });
 });
@@ -111,8 +120,12 @@ describe('the internal intake source', () => {
       { kind: 'direct', sourceEventId: '51', targetKey: 'object:51', state: 'register', input: ok },
       { kind: 'direct', sourceEventId: '51', targetKey: 'object:51', state: 'register', input: inputs[1] },
     ]);
-    const external = intakeFacts(intakeEnvelope({ kind: 'external', externalAccountId: 'acct 1', externalEventId: 'ev:9' }, 'cancel', [ok]));
-    expect(external).toEqual([{ kind: 'direct', sourceEventId: 'ev:9', targetKey: 'external:acct%201:ev%3A9', state: 'cancel', input: ok }]);
+    const external = intakeFacts(
+      intakeEnvelope({ kind: 'external', externalAccountId: 'acct 1', externalEventId: 'ev:9' }, 'cancel', [ok]),
+    );
+    expect(external).toEqual([
+      { kind: 'direct', sourceEventId: 'ev:9', targetKey: 'external:acct%201:ev%3A9', state: 'cancel', input: ok },
+    ]);
   });
 
   it('when a stored body is not an envelope, then interpreting it throws (kept in the inbox with the reason)', () => {

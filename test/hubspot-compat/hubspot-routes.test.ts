@@ -41,7 +41,12 @@ const auth = { authorization: `Bearer ${KIOSK_TOKEN}` };
 const batchPath = (rowId: number) => `/intake/batches/${batchIdFor(new IntakeTokens([KIOSK_TOKEN]).match(KIOSK_TOKEN) ?? '', rowId)}`;
 const body = { inputs: [{ email: 'A@Example.com ', interactionDateTime: 1, properties: {}, contactProperties: {}, ignored: true }] };
 const post = (headers: Record<string, string> = {}) =>
-  app.inject({ method: 'POST', url: '/marketing/v3/marketing-events/42/attendance/register/email-create', headers: { ...auth, ...headers }, payload: body });
+  app.inject({
+    method: 'POST',
+    url: '/marketing/v3/marketing-events/42/attendance/register/email-create',
+    headers: { ...auth, ...headers },
+    payload: body,
+  });
 
 afterEach(async () => {
   await app?.close();

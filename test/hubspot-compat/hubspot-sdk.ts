@@ -40,7 +40,13 @@ export interface Input {
 }
 
 export function input(email: string, overrides: Partial<Input> = {}): Input {
-  return { email, interactionDateTime: Date.parse('2026-11-20T15:00:00Z'), properties: {}, contactProperties: { firstname: 'Test' }, ...overrides };
+  return {
+    email,
+    interactionDateTime: Date.parse('2026-11-20T15:00:00Z'),
+    properties: {},
+    contactProperties: { firstname: 'Test' },
+    ...overrides,
+  };
 }
 
 /** What an SDK call threw: HubSpot's ApiException (code = HTTP status, body = the parsed error). */
@@ -58,7 +64,11 @@ export async function refusal(call: Promise<unknown>): Promise<{ code: number; b
 /** GET of a relative link (e.g. `links.status`) through the SDK's own `apiRequest`, as a caller would. */
 export async function getLink(client: Client, path: string, headers: Record<string, string> = {}) {
   const response = await client.apiRequest({ method: 'GET', path, headers });
-  return { status: response.status, headers: Object.fromEntries(response.headers.entries()), body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    headers: Object.fromEntries(response.headers.entries()),
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 /** Inbox rows the intake stored (one per accepted request). */

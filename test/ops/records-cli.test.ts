@@ -32,7 +32,12 @@ describe('attendance-relay records (against the store, server stopped)', () => {
       sources: [{ id: 'zoom', type: 'zoom', secretToken: SECRET }],
       events: [{ source: 'zoom', sourceEventId: '*', hubspot: { objectId: '77' } }],
     });
-    hubspot.inject({ kind: 'input-error', category: 'VALIDATION_ERROR', message: 'Invalid email `cli@example.com`', match: { email: 'cli@example.com' } });
+    hubspot.inject({
+      kind: 'input-error',
+      category: 'VALIDATION_ERROR',
+      message: 'Invalid email `cli@example.com`',
+      match: { email: 'cli@example.com' },
+    });
     relay = await spawnRelay(['serve', '--config', file]);
     const body = JSON.stringify(registrationEvent('created', '77', { email: 'cli@example.com' }));
     await (await request(`${relay.url}/webhooks/zoom`, { method: 'POST', headers: zoomHeaders(SECRET, body), body })).body.dump();

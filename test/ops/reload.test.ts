@@ -8,7 +8,15 @@ const WEBINAR = { source: 'zoom', sourceEventId: '9001', hubspot: { objectId: '1
 
 /** A relay configuration as the loader makes it, with `change` laid over the base document. */
 function config(change: Record<string, unknown> = {}): RelayConfig {
-  return parseConfig({ sources: [{ id: 'zoom', type: 'zoom', secretToken: '${ZOOM_SECRET}' }], hubspot: { accessToken: 'pat-old' }, events: [WEBINAR], ...change }, ENV);
+  return parseConfig(
+    {
+      sources: [{ id: 'zoom', type: 'zoom', secretToken: '${ZOOM_SECRET}' }],
+      hubspot: { accessToken: 'pat-old' },
+      events: [WEBINAR],
+      ...change,
+    },
+    ENV,
+  );
 }
 
 /** Reload targets that remember what they were given; new mappings map `mapped` records. */
@@ -35,7 +43,17 @@ describe('applyReload', () => {
     ['the batch size changed', { hubspot: { accessToken: 'pat-old', batchSize: 50 } }, [], ['hubspot']],
     ['the token and the batch size changed', { hubspot: { accessToken: 'pat-new', batchSize: 50 } }, ['hubspot.accessToken'], ['hubspot']],
     ['the log level changed', { logging: { level: 'debug' } }, [], ['logging']],
-    ['a source was added', { sources: [{ id: 'zoom', type: 'zoom', secretToken: '${ZOOM_SECRET}' }, { id: 'zoom2', type: 'zoom', secretToken: '${ZOOM_SECRET}' }] }, [], ['sources']],
+    [
+      'a source was added',
+      {
+        sources: [
+          { id: 'zoom', type: 'zoom', secretToken: '${ZOOM_SECRET}' },
+          { id: 'zoom2', type: 'zoom', secretToken: '${ZOOM_SECRET}' },
+        ],
+      },
+      [],
+      ['sources'],
+    ],
   ])('when %s then the reload applies %j and names %j as needing a restart', async (_what, change, applied, needsRestart) => {
     const { targets: to } = targets();
     const { result } = await applyReload(config(), config(change), to);
@@ -55,7 +73,11 @@ describe('applyReload', () => {
   it('when the token changes along with settings needing a restart then only the token is taken on now', async () => {
     const { given, targets: to } = targets();
     const before = config();
-    const { config: running } = await applyReload(before, config({ hubspot: { accessToken: 'pat-new', batchSize: 50 }, logging: { level: 'debug' } }), to);
+    const { config: running } = await applyReload(
+      before,
+      config({ hubspot: { accessToken: 'pat-new', batchSize: 50 }, logging: { level: 'debug' } }),
+      to,
+    );
     expect(given.tokens).toEqual(['pat-new']);
     expect(running.hubspot).toEqual({ ...before.hubspot, accessToken: 'pat-new' });
     expect(running.logging).toEqual(before.logging);

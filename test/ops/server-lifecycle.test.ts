@@ -31,7 +31,11 @@ function trickleHeaders(port: number): Promise<string> {
 describe('the server and its plugins', () => {
   it('when server timeouts are configured, then the HTTP server uses them and cuts off a client that never finishes its headers', async () => {
     const server = { headersTimeoutMs: 1000, requestTimeoutMs: 1500, connectionsCheckingIntervalMs: 100 };
-    const relay = await startRelay({ dir: temp.dir, hubspotUrl: hubspot.url, config: { server: { port: 0, host: '127.0.0.1', ...server } } });
+    const relay = await startRelay({
+      dir: temp.dir,
+      hubspotUrl: hubspot.url,
+      config: { server: { port: 0, host: '127.0.0.1', ...server } },
+    });
     try {
       expect(relay.app.server).toMatchObject({ headersTimeout: 1000, requestTimeout: 1500 });
       const port = Number(new URL(relay.url).port);
@@ -45,7 +49,9 @@ describe('the server and its plugins', () => {
     const relay = await startRelay({ dir: temp.dir, hubspotUrl: hubspot.url });
     try {
       const tree = relay.app.printPlugins();
-      const order = ['store', 'processing', 'delivery', 'retention', 'ingest', 'hubspot-compat', 'ops'].map((name) => tree.indexOf(`${name} `));
+      const order = ['store', 'processing', 'delivery', 'retention', 'ingest', 'hubspot-compat', 'ops'].map((name) =>
+        tree.indexOf(`${name} `),
+      );
       expect(order.every((at) => at >= 0)).toBe(true);
       expect([...order].sort((a, b) => a - b)).toEqual(order);
     } finally {

@@ -58,12 +58,20 @@ function processor(sources: Source[] = [zoom()]): WebhookProcessor {
 }
 
 function zoom(sessionTimeoutHours = 12): Source {
-  return createZoomSource({ id: SOURCE, type: 'zoom', secretToken: 'processor-secret', timestampToleranceSeconds: 5400, sessionTimeoutHours });
+  return createZoomSource({
+    id: SOURCE,
+    type: 'zoom',
+    secretToken: 'processor-secret',
+    timestampToleranceSeconds: 5400,
+    sessionTimeoutHours,
+  });
 }
 
 /** Stores Zoom webhook bodies in the inbox, in order, as the intake would. */
 async function receive(...bodies: unknown[]): Promise<void> {
-  await store.insertWebhooks(bodies.map((body) => ({ sourceId: SOURCE, dedupKey: `webhook-${++dedup}`, receivedAt: now, body: JSON.stringify(body) })));
+  await store.insertWebhooks(
+    bodies.map((body) => ({ sourceId: SOURCE, dedupKey: `webhook-${++dedup}`, receivedAt: now, body: JSON.stringify(body) })),
+  );
 }
 
 /** Stores the webhooks and runs one processing round over them. */
@@ -83,10 +91,12 @@ function query<T>(sql: string): T[] {
 
 /** Every record, as stored for delivery to HubSpot. */
 function records(): Row[] {
-  return query<Omit<Row, 'input'> & { input: string }>('SELECT state, email, status, input, target_key FROM records ORDER BY id').map((r) => ({
-    ...r,
-    input: JSON.parse(r.input) as AttendanceInput,
-  }));
+  return query<Omit<Row, 'input'> & { input: string }>('SELECT state, email, status, input, target_key FROM records ORDER BY id').map(
+    (r) => ({
+      ...r,
+      input: JSON.parse(r.input) as AttendanceInput,
+    }),
+  );
 }
 
 /** Records that would still be sent to HubSpot. */
@@ -131,14 +141,26 @@ describe('registrations', () => {
         email: 'ada@example.com',
         status: 'pending',
         target_key: TARGET,
-        input: { email: 'ada@example.com', interactionDateTime: eventTs, properties: {}, contactProperties: { firstname: 'Ada', lastname: 'Lovelace' } },
+        input: {
+          email: 'ada@example.com',
+          interactionDateTime: eventTs,
+          properties: {},
+          contactProperties: { firstname: 'Ada', lastname: 'Lovelace' },
+        },
       },
     ]);
     expect(notified).toContainEqual({ targetKey: TARGET, state });
   });
 
   it('when a registrant gives company, job title, phone, city and country, then they are sent as string contact properties', async () => {
-    const full: Person = { ...ada, org: 'Analytical Engines Ltd', jobTitle: 'Programmer', phone: '+44 20 7946 0000', city: 'London', country: 'GB' };
+    const full: Person = {
+      ...ada,
+      org: 'Analytical Engines Ltd',
+      jobTitle: 'Programmer',
+      phone: '+44 20 7946 0000',
+      city: 'London',
+      country: 'GB',
+    };
     await round(registrationEvent('created', WEBINAR, full));
     expect(records()[0]?.input.contactProperties).toEqual({
       firstname: 'Ada',
@@ -181,7 +203,11 @@ describe('attendance (join and leave)', () => {
   it('when the join and the leave are processed in the same round, then they pair into one attend', async () => {
     await round(joined('grace@example.com', '15:05'), left('grace@example.com', '15:50'));
     expect(records()).toEqual([
-      expect.objectContaining({ state: 'attend', status: 'pending', input: expect.objectContaining({ properties: { joinedAt: iso('15:05'), leftAt: iso('15:50') } }) }),
+      expect.objectContaining({
+        state: 'attend',
+        status: 'pending',
+        input: expect.objectContaining({ properties: { joinedAt: iso('15:05'), leftAt: iso('15:50') } }),
+      }),
     ]);
   });
 
@@ -223,7 +249,10 @@ describe('attendance (join and leave)', () => {
     await round(joined('grace@example.com', '15:05'), left('grace@example.com', '15:20'));
     const claim = await store.claimBatch({ targetKey: TARGET, state: 'attend' }, { now, batchSize: 100, batchWaitMs: 0, leaseMs: 60_000 });
     if (claim.kind !== 'claimed') throw new Error(`expected a claimed batch, got ${claim.kind}`);
-    await store.completeDeliveries(claim.records.map((r) => ({ id: r.id, kind: 'delivered' as const })), now);
+    await store.completeDeliveries(
+      claim.records.map((r) => ({ id: r.id, kind: 'delivered' as const })),
+      now,
+    );
 
     await round(joined('grace@example.com', '15:30'), left('grace@example.com', '15:55'));
     expect(records().map((r) => [r.status, r.input.properties])).toEqual([
@@ -233,9 +262,18 @@ describe('attendance (join and leave)', () => {
   });
 
   it("when two people attend, then a rejoin by one does not supersede the other's attend", async () => {
-    await round(joined('grace@example.com', '15:05'), left('grace@example.com', '15:20'), joined('ada@example.com', '15:06'), left('ada@example.com', '15:21'));
+    await round(
+      joined('grace@example.com', '15:05'),
+      left('grace@example.com', '15:20'),
+      joined('ada@example.com', '15:06'),
+      left('ada@example.com', '15:21'),
+    );
     await round(joined('grace@example.com', '15:30'), left('grace@example.com', '15:55'));
-    expect(pending().map((r) => [r.email, r.input.properties.leftAt]).sort()).toEqual([
+    expect(
+      pending()
+        .map((r) => [r.email, r.input.properties.leftAt])
+        .sort(),
+    ).toEqual([
       ['ada@example.com', iso('15:21')],
       ['grace@example.com', iso('15:55')],
     ]);
@@ -301,7 +339,11 @@ describe('event end and stale sessions', () => {
     await processor([zoom(2)]).processRound();
     now = ms('15:05') + 3 * HOUR;
     await processor([zoom(2)]).closeStaleSessions();
-    expect(records().filter((r) => r.state === 'attend').map((r) => r.input.properties)).toEqual([{ joinedAt: iso('15:05'), leftAt: SCHEDULED_END }]);
+    expect(
+      records()
+        .filter((r) => r.state === 'attend')
+        .map((r) => r.input.properties),
+    ).toEqual([{ joinedAt: iso('15:05'), leftAt: SCHEDULED_END }]);
   });
 
   it('when a session was closed by its leave, then the stale sweep sends nothing more', async () => {
@@ -344,7 +386,10 @@ describe('participants without an email', () => {
       participantEvent('left', WEBINAR, { userName: 'Guest' }, at('15:45')),
     );
     expect(records()).toEqual([]);
-    expect(inboxOutcomes()).toEqual([expect.objectContaining({ records: 0, guests: 1 }), expect.objectContaining({ records: 0, guests: 1 })]);
+    expect(inboxOutcomes()).toEqual([
+      expect.objectContaining({ records: 0, guests: 1 }),
+      expect.objectContaining({ records: 0, guests: 1 }),
+    ]);
   });
 
   it('when a participant has an unknown registrant_id and no email, then it is a guest', async () => {
@@ -359,7 +404,12 @@ describe('participants without an email', () => {
 
 describe('webhooks of sources this relay does not have', () => {
   it('when hundreds of them lead the inbox, then a round still processes its own behind them and leaves them unprocessed', async () => {
-    const foreign = Array.from({ length: 250 }, (_, i) => ({ sourceId: 'zoom2', dedupKey: `foreign-${i}`, receivedAt: now, body: JSON.stringify(registrationEvent('created', WEBINAR, { email: `f${i}@example.com` })) }));
+    const foreign = Array.from({ length: 250 }, (_, i) => ({
+      sourceId: 'zoom2',
+      dedupKey: `foreign-${i}`,
+      receivedAt: now,
+      body: JSON.stringify(registrationEvent('created', WEBINAR, { email: `f${i}@example.com` })),
+    }));
     await store.insertWebhooks(foreign);
     await round(registrationEvent('created', WEBINAR, ada));
     expect(records().map((r) => r.email)).toEqual(['ada@example.com']);
@@ -368,8 +418,19 @@ describe('webhooks of sources this relay does not have', () => {
   });
 
   it('when an earlier relay dropped some for want of their source, then the sweep makes them unprocessed again and a relay with the source processes them', async () => {
-    const [dropped] = await store.insertWebhooks([{ sourceId: SOURCE, dedupKey: 'dropped', receivedAt: now, body: JSON.stringify(registrationEvent('created', WEBINAR, ada)) }]);
-    await store.commitEffects({ processed: [{ inboxId: dropped!.id, outcome: JSON.stringify({ error: `source ${SOURCE} is not configured` }) }], contacts: [], sessions: [], sourceEvents: [], records: [] }, now);
+    const [dropped] = await store.insertWebhooks([
+      { sourceId: SOURCE, dedupKey: 'dropped', receivedAt: now, body: JSON.stringify(registrationEvent('created', WEBINAR, ada)) },
+    ]);
+    await store.commitEffects(
+      {
+        processed: [{ inboxId: dropped!.id, outcome: JSON.stringify({ error: `source ${SOURCE} is not configured` }) }],
+        contacts: [],
+        sessions: [],
+        sourceEvents: [],
+        records: [],
+      },
+      now,
+    );
     await processor().sweep();
     await processor().processRound();
     expect(records().map((r) => [r.state, r.email])).toEqual([['register', 'ada@example.com']]);
@@ -378,7 +439,11 @@ describe('webhooks of sources this relay does not have', () => {
 
 describe('unmapped and ignored events', () => {
   it('when an event has no mapping, then its records are kept as unmapped with no target', async () => {
-    await round(registrationEvent('created', UNMAPPED, ada), joined('grace@example.com', '15:05', UNMAPPED), left('grace@example.com', '15:45', UNMAPPED));
+    await round(
+      registrationEvent('created', UNMAPPED, ada),
+      joined('grace@example.com', '15:05', UNMAPPED),
+      left('grace@example.com', '15:45', UNMAPPED),
+    );
     expect(records().map((r) => [r.state, r.status, r.target_key])).toEqual([
       ['register', 'unmapped', null],
       ['attend', 'unmapped', null],
@@ -389,7 +454,11 @@ describe('unmapped and ignored events', () => {
   it.each(['meeting.sharing_started', 'webinar.updated', 'recording.completed', 'webinar.participant_joined_breakout_room'])(
     'when %s is processed, then nothing is sent and the webhook is marked processed',
     async (event) => {
-      await round({ event, event_ts: ms('15:00'), payload: { account_id: 'a', object: { id: WEBINAR, participant: { email: 'grace@example.com', join_time: at('15:00') } } } });
+      await round({
+        event,
+        event_ts: ms('15:00'),
+        payload: { account_id: 'a', object: { id: WEBINAR, participant: { email: 'grace@example.com', join_time: at('15:00') } } },
+      });
       expect(records()).toEqual([]);
       expect(inboxOutcomes()).toEqual([expect.objectContaining({ records: 0 })]);
       expect(await store.unprocessedWebhooks(10)).toEqual([]);

@@ -35,7 +35,13 @@ describe('a store worker spawned before the app takes it over', () => {
 
     const lines: string[] = [];
     worker = await startStoreWorker(
-      { config, log: quietLog, logLine: (line) => lines.push(line), onRecords: () => {}, onCrash: (error) => lines.push(`crash ${error.message}`) },
+      {
+        config,
+        log: quietLog,
+        logLine: (line) => lines.push(line),
+        onRecords: () => {},
+        onCrash: (error) => lines.push(`crash ${error.message}`),
+      },
       spawned,
     );
     const [accepted] = await worker.store.insertWebhooks([{ sourceId: 'zoom', dedupKey: 'k-1', receivedAt: Date.now(), body: '{}' }]);

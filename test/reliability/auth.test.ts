@@ -15,7 +15,9 @@ let relay: RelayProcess | undefined;
 
 beforeEach(async () => {
   temp = tempDir();
-  hubspot = await startHubspotSimulator({ tokens: { 'good-token': { scopes: [WRITE_SCOPE] }, 'read-only-token': { scopes: ['crm.objects.marketing_events.read'] } } });
+  hubspot = await startHubspotSimulator({
+    tokens: { 'good-token': { scopes: [WRITE_SCOPE] }, 'read-only-token': { scopes: ['crm.objects.marketing_events.read'] } },
+  });
 });
 
 afterEach(async () => {
@@ -48,8 +50,22 @@ async function register(url: string, count: number): Promise<string[]> {
 }
 
 describe.each([
-  { name: 'a revoked token (401)', token: 'revoked-token', status: 401, code: 'HUBSPOT_UNAUTHORIZED', category: 'INVALID_AUTHENTICATION', scopes: [] as string[] },
-  { name: 'a token missing the write scope (403)', token: 'read-only-token', status: 403, code: 'HUBSPOT_FORBIDDEN', category: 'MISSING_SCOPES', scopes: [WRITE_SCOPE] },
+  {
+    name: 'a revoked token (401)',
+    token: 'revoked-token',
+    status: 401,
+    code: 'HUBSPOT_UNAUTHORIZED',
+    category: 'INVALID_AUTHENTICATION',
+    scopes: [] as string[],
+  },
+  {
+    name: 'a token missing the write scope (403)',
+    token: 'read-only-token',
+    status: 403,
+    code: 'HUBSPOT_FORBIDDEN',
+    category: 'MISSING_SCOPES',
+    scopes: [WRITE_SCOPE],
+  },
 ])('auth failure: $name', ({ token, status, code, category, scopes }) => {
   it('when HubSpot refuses the token, then delivery pauses with a clear log line, a /readyz code and /status detail, and after a restart with a good token everything queued is delivered', async () => {
     relay = await startWithToken(token);
@@ -63,9 +79,14 @@ describe.each([
     expect(readiness).toEqual({ code: 200, pauses: [code] }); // webhooks are still taken and stored
     const detail = await request(`${relay.url}/status`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     const { pauses } = (await detail.body.json()) as { pauses: Array<Record<string, unknown>> };
-    expect(pauses).toEqual([expect.objectContaining({ cause: 'auth', reason: expect.stringContaining(`${status} ${category}`), missingScopes: scopes })]);
+    expect(pauses).toEqual([
+      expect.objectContaining({ cause: 'auth', reason: expect.stringContaining(`${status} ${category}`), missingScopes: scopes }),
+    ]);
     // The log arrives through a pipe, not in step with the HTTP answer: wait for it.
-    const line = await waitFor(() => relay!.logs.find((l) => String(l.msg).startsWith('HubSpot refused the access token')), 'the refusal log line');
+    const line = await waitFor(
+      () => relay!.logs.find((l) => String(l.msg).startsWith('HubSpot refused the access token')),
+      'the refusal log line',
+    );
     expect(line).toMatchObject({ level: 50, httpStatus: status, category, missingScopes: scopes });
 
     // Probes continue but nothing is lost and no attempt is spent.

@@ -14,7 +14,10 @@ import { waitFor } from '../support/wait.js';
 const TITO_TOKEN = 'tito-security-token-0123';
 const HMAC_SECRET = 'checkin-app-hmac-secret-0123';
 const ADA = { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' };
-const running = relayForTests({ sources: [{ id: 'tito', type: 'tito', secret: TITO_TOKEN }], events: [{ source: 'tito', sourceEventId: '*', hubspot: { objectId: '77' } }] });
+const running = relayForTests({
+  sources: [{ id: 'tito', type: 'tito', secret: TITO_TOKEN }],
+  events: [{ source: 'tito', sourceEventId: '*', hubspot: { objectId: '77' } }],
+});
 
 async function post(url: string, path: string, text: string, headers: Record<string, string>) {
   const res = await request(url + path, { method: 'POST', headers, body: text });
@@ -64,7 +67,14 @@ describe('a generic hmac-sha256 source signing only the body: the same rules', (
             id: 'checkin-app',
             type: 'generic',
             verify: { scheme: 'hmac-sha256', secret: HMAC_SECRET, header: 'X-Signature', maxBodyAgeHours: 2 },
-            map: { eventType: 'header:X-Event', bodyType: 'kind', states: { 'guest.registered': 'register', 'guest.cancelled': 'cancel' }, email: 'email', occurredAt: 'at', sourceEventId: 'event' },
+            map: {
+              eventType: 'header:X-Event',
+              bodyType: 'kind',
+              states: { 'guest.registered': 'register', 'guest.cancelled': 'cancel' },
+              email: 'email',
+              occurredAt: 'at',
+              sourceEventId: 'event',
+            },
           },
         ],
         events: [{ source: 'checkin-app', sourceEventId: '*', hubspot: { objectId: '78' } }],
@@ -72,15 +82,27 @@ describe('a generic hmac-sha256 source signing only the body: the same rules', (
     });
     const send = (event: string, body: Record<string, unknown>) => {
       const text = JSON.stringify(body);
-      return post(generic.url, '/webhooks/checkin-app', text, { 'content-type': 'application/json', 'x-signature': createHmac('sha256', HMAC_SECRET).update(text).digest('hex'), 'x-event': event });
+      return post(generic.url, '/webhooks/checkin-app', text, {
+        'content-type': 'application/json',
+        'x-signature': createHmac('sha256', HMAC_SECRET).update(text).digest('hex'),
+        'x-event': event,
+      });
     };
     const guest = { kind: 'guest', email: 'grace@example.com', event: 'ev-1', at: minutesAgo(5) };
     expect((await send('guest.registered', guest)).status).toBe(200);
     expect(await send('guest.cancelled', guest)).toMatchObject({ status: 200, body: { duplicate: true } });
     expect(await send('guest.cancelled', { ...guest, kind: 'ticket' })).toMatchObject({ status: 401, body: { code: 'SIGNATURE_INVALID' } });
-    expect(await send('guest.cancelled', { ...guest, at: minutesAgo(3 * 60) })).toMatchObject({ status: 401, body: { code: 'TIMESTAMP_OUT_OF_RANGE' } });
+    expect(await send('guest.cancelled', { ...guest, at: minutesAgo(3 * 60) })).toMatchObject({
+      status: 401,
+      body: { code: 'TIMESTAMP_OUT_OF_RANGE' },
+    });
     expect(queryDb<{ n: number }>(`${running.dir}/generic.db`, 'SELECT COUNT(*) AS n FROM inbox')[0]?.n).toBe(1);
     await waitFor(() => running.hubspot.attendance().some((r) => r.email === 'grace@example.com'), 'the registration at HubSpot');
-    expect(running.hubspot.attendance().filter((r) => r.email === 'grace@example.com').map((r) => r.state)).toEqual(['register']);
+    expect(
+      running.hubspot
+        .attendance()
+        .filter((r) => r.email === 'grace@example.com')
+        .map((r) => r.state),
+    ).toEqual(['register']);
   });
 });

@@ -40,7 +40,14 @@ describe('crash: SIGKILL three times while 5,000 webhooks arrive', () => {
     const file = writeConfig(temp.dir, {
       server: { host: '127.0.0.1', port },
       store: { url: `sqlite:${temp.dir}/relay.db` },
-      hubspot: { baseUrl: hubspot.url, accessToken: 'sim-token', batchSize: BATCH_SIZE, batchWaitMs: 20, requestsPerTenSeconds: 1000, maxConcurrentRequests: CONCURRENT_CALLS },
+      hubspot: {
+        baseUrl: hubspot.url,
+        accessToken: 'sim-token',
+        batchSize: BATCH_SIZE,
+        batchWaitMs: 20,
+        requestsPerTenSeconds: 1000,
+        maxConcurrentRequests: CONCURRENT_CALLS,
+      },
       logging: { level: 'warn' },
       sources: [{ id: 'zoom', type: 'zoom', secretToken: SECRET }],
       events: [{ source: 'zoom', sourceEventId: '*', hubspot: { objectId: '9001' } }],
@@ -59,7 +66,12 @@ describe('crash: SIGKILL three times while 5,000 webhooks arrive', () => {
       const body = JSON.stringify(registrationEvent('created', '4242', { email }));
       attempts++;
       try {
-        const res = await request(`http://127.0.0.1:${port}/webhooks/zoom`, { method: 'POST', headers: zoomHeaders(SECRET, body), body, dispatcher: agent });
+        const res = await request(`http://127.0.0.1:${port}/webhooks/zoom`, {
+          method: 'POST',
+          headers: zoomHeaders(SECRET, body),
+          body,
+          dispatcher: agent,
+        });
         await res.body.dump();
         return res.statusCode === 200;
       } catch {
@@ -89,18 +101,24 @@ describe('crash: SIGKILL three times while 5,000 webhooks arrive', () => {
 
     // Wait for the relay to have nothing left to do (every webhook processed, every record answered),
     // then count what HubSpot holds: a lost webhook shows as a shortfall, not as a timeout.
-    await waitFor(() => {
-      const [left] = queryDb<{ n: number }>(
-        `${temp.dir}/relay.db`,
-        "SELECT (SELECT COUNT(*) FROM inbox WHERE processed_at IS NULL) + (SELECT COUNT(*) FROM records WHERE status IN ('pending', 'inflight')) AS n",
-      );
-      return left?.n === 0;
-    }, 'the relay to process and deliver everything it acknowledged', 40_000);
+    await waitFor(
+      () => {
+        const [left] = queryDb<{ n: number }>(
+          `${temp.dir}/relay.db`,
+          "SELECT (SELECT COUNT(*) FROM inbox WHERE processed_at IS NULL) + (SELECT COUNT(*) FROM records WHERE status IN ('pending', 'inflight')) AS n",
+        );
+        return left?.n === 0;
+      },
+      'the relay to process and deliver everything it acknowledged',
+      40_000,
+    );
     const seen = new Set(hubspot.attendance().map((r) => r.email));
     const inputs = hubspot.attendance().length;
     const lost = emails.filter((e) => !seen.has(e)).length;
     const resent = inputs - seen.size;
-    console.log(`crash figures: sent ${attempts} requests, acknowledged ${acknowledged.size}, delivered ${seen.size}, re-sent ${resent}, lost ${lost}, kills ${KILLS}`);
+    console.log(
+      `crash figures: sent ${attempts} requests, acknowledged ${acknowledged.size}, delivered ${seen.size}, re-sent ${resent}, lost ${lost}, kills ${KILLS}`,
+    );
     expect(lost).toBe(0);
     // At most the batches in flight at each kill come again.
     expect(resent).toBeLessThanOrEqual(KILLS * CONCURRENT_CALLS * BATCH_SIZE);

@@ -31,7 +31,11 @@ function serve(hubspot: Record<string, unknown>, env: NodeJS.ProcessEnv) {
     hubspot: { accessToken: 'a-real-looking-hubspot-token', ...hubspot },
     sources: [{ id: 'zoom', type: 'zoom', secretToken: 'deploy-zoom-secret-0123' }],
   });
-  return spawnSync(process.execPath, [MAIN_JS, 'serve', '--config', file], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 15_000 });
+  return spawnSync(process.execPath, [MAIN_JS, 'serve', '--config', file], {
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+    timeout: 15_000,
+  });
 }
 
 describe('HubSpot over plain http', () => {
@@ -46,13 +50,19 @@ describe('HubSpot over plain http', () => {
   it('when the host is listed in hubspot.allowHttpHosts, or loopback, or NODE_ENV is not production, then it is accepted', () => {
     const accepts = (hubspot: Record<string, unknown>, env: NodeJS.ProcessEnv) =>
       parseConfig({ hubspot: { accessToken: 'a-real-looking-hubspot-token', ...hubspot } }, env).hubspot.baseUrl;
-    expect(accepts({ baseUrl: 'http://hubspot-simulator:4010', allowHttpHosts: ['hubspot-simulator'] }, { NODE_ENV: 'production' })).toBe('http://hubspot-simulator:4010');
+    expect(accepts({ baseUrl: 'http://hubspot-simulator:4010', allowHttpHosts: ['hubspot-simulator'] }, { NODE_ENV: 'production' })).toBe(
+      'http://hubspot-simulator:4010',
+    );
     expect(accepts({ baseUrl: 'http://127.0.0.1:4010' }, { NODE_ENV: 'production' })).toBe('http://127.0.0.1:4010');
     expect(accepts({ baseUrl: 'http://hubspot-proxy.internal:8080' }, {})).toBe('http://hubspot-proxy.internal:8080');
   });
 
   it('when docker/relay.yaml is used without HUBSPOT_BASE_URL, then HubSpot is its real https API', () => {
-    const config = parseConfig(parse(read('docker/relay.yaml')), { HUBSPOT_ACCESS_TOKEN: 'a-real-looking-hubspot-token', ZOOM_WEBHOOK_SECRET_TOKEN: 'deploy-zoom-secret-0123', NODE_ENV: 'production' });
+    const config = parseConfig(parse(read('docker/relay.yaml')), {
+      HUBSPOT_ACCESS_TOKEN: 'a-real-looking-hubspot-token',
+      ZOOM_WEBHOOK_SECRET_TOKEN: 'deploy-zoom-secret-0123',
+      NODE_ENV: 'production',
+    });
     expect(config.hubspot.baseUrl).toBe('https://api.hubapi.com');
   });
 });
@@ -62,7 +72,9 @@ describe('the Kubernetes example', () => {
     automountServiceAccountToken?: boolean;
     securityContext?: { seccompProfile?: { type: string } };
   }
-  const docs = parseAllDocuments(read('docker/k8s/deployment.yaml')).map((d) => d.toJS() as { kind: string; spec: { template: { spec: PodSpec } } });
+  const docs = parseAllDocuments(read('docker/k8s/deployment.yaml')).map(
+    (d) => d.toJS() as { kind: string; spec: { template: { spec: PodSpec } } },
+  );
 
   it('when read, then the pod runs with the RuntimeDefault seccomp profile, without a service account token, and a NetworkPolicy is part of the kustomization', () => {
     const pod = docs.find((d) => d.kind === 'Deployment')?.spec.template.spec;
@@ -83,7 +95,10 @@ describe.skipIf(!base)('the sandbox banner', () => {
     const schema = await freshSchema(base as string);
     const url = new URL(schema.url);
     url.password = 'banner-password-never-printed';
-    const relay = await spawnRelay(['serve'], { env: { STORE_URL: url.toString(), HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info' }, cwd: temp.dir });
+    const relay = await spawnRelay(['serve'], {
+      env: { STORE_URL: url.toString(), HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info' },
+      cwd: temp.dir,
+    });
     try {
       const banner = await waitFor(() => relay.stderr.join('').includes('SANDBOX MODE') && relay.stderr.join(''), 'the sandbox banner');
       expect(banner).toContain('Store: postgres');

@@ -58,15 +58,21 @@ describe('"." and ".." are never ids', () => {
         return (error as ConfigError).problems;
       }
     };
-    expect(problems([{ source: 'zoom', sourceEventId: '1', hubspot: { objectId: '..' } }])).toEqual(['events[0].hubspot.objectId: must not be "." or ".." (URLs drop such path segments)']);
+    expect(problems([{ source: 'zoom', sourceEventId: '1', hubspot: { objectId: '..' } }])).toEqual([
+      'events[0].hubspot.objectId: must not be "." or ".." (URLs drop such path segments)',
+    ]);
     expect(problems([{ source: 'zoom', sourceEventId: '*', hubspot: { externalAccountId: 'a', externalEventId: '.' } }])).toEqual([
       'events[0].hubspot.externalEventId: must not be "." or ".." (URLs drop such path segments)',
     ]);
-    expect(problems([{ source: 'zoom', sourceEventId: '.', hubspot: { objectId: '5' } }])).toEqual([expect.stringMatching(/^events\[0\]\.sourceEventId: must not be "\." or "\.\."/)]);
+    expect(problems([{ source: 'zoom', sourceEventId: '.', hubspot: { objectId: '5' } }])).toEqual([
+      expect.stringMatching(/^events\[0\]\.sourceEventId: must not be "\." or "\.\."/),
+    ]);
   });
 
   it('when a HubSpot path is built for such an id anyway (a record stored before), then the dots are escaped, never dropped', () => {
     expect(attendancePath({ objectId: '..' }, 'register')).toBe('/marketing/v3/marketing-events/%2E%2E/attendance/register/email-create');
-    expect(attendancePath({ externalAccountId: 'a', externalEventId: '.' }, 'attend')).toBe('/marketing/v3/marketing-events/attendance/%2E/attend/email-create?externalAccountId=a');
+    expect(attendancePath({ externalAccountId: 'a', externalEventId: '.' }, 'attend')).toBe(
+      '/marketing/v3/marketing-events/attendance/%2E/attend/email-create?externalAccountId=a',
+    );
   });
 });

@@ -32,7 +32,11 @@ async function register(registrant: Record<string, unknown>): Promise<{ status: 
 
 describe('emails and property values', () => {
   it('when emails are mixed case, padded or Unicode, then HubSpot receives them trimmed and lower-cased', async () => {
-    const cases = { '  Mixed.Case@Example.COM ': 'mixed.case@example.com', 'Jöhn.Dœ@Exämple.org': 'jöhn.dœ@exämple.org', '\tTAB@example.com\n': 'tab@example.com' };
+    const cases = {
+      '  Mixed.Case@Example.COM ': 'mixed.case@example.com',
+      'Jöhn.Dœ@Exämple.org': 'jöhn.dœ@exämple.org',
+      '\tTAB@example.com\n': 'tab@example.com',
+    };
     for (const raw of Object.keys(cases)) expect((await register({ email: raw })).status).toBe(200);
     await waitFor(() => Object.values(cases).every((e) => hubspot.attendance().some((r) => r.email === e)), 'all three at HubSpot');
   });

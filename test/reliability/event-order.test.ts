@@ -58,9 +58,14 @@ describe.each(STORE_KINDS)('on %s, a relay process', (kind) => {
   const fresh = (name: string) => ({ eventId: String(nextEvent++), email: `${name}.${kind}@example.com` });
   const post = async (event: unknown) => expect(await postZoom(relay, 'zoom', SECRET, event)).toBe(200);
   const rowsOf = (email: string) => hubspot.attendance().filter((r) => r.email === email);
-  const spans = (email: string) => rowsOf(email).filter((r) => r.state === 'attend').map((r) => [r.properties.joinedAt, r.properties.leftAt]);
-  const join = (eventId: string, email: string, minute: number, uuid?: string) => participantEvent('joined', eventId, { email }, at(minute), 'meeting', uuid);
-  const leave = (eventId: string, email: string, minute: number, uuid?: string) => participantEvent('left', eventId, { email }, at(minute), 'meeting', uuid);
+  const spans = (email: string) =>
+    rowsOf(email)
+      .filter((r) => r.state === 'attend')
+      .map((r) => [r.properties.joinedAt, r.properties.leftAt]);
+  const join = (eventId: string, email: string, minute: number, uuid?: string) =>
+    participantEvent('joined', eventId, { email }, at(minute), 'meeting', uuid);
+  const leave = (eventId: string, email: string, minute: number, uuid?: string) =>
+    participantEvent('left', eventId, { email }, at(minute), 'meeting', uuid);
 
   describe.skipIf(kind === 'postgres' && !pgBase)('meets Zoom out of order', () => {
     it('when a registration arrives after its newer cancel was delivered, then it is not sent: HubSpot keeps the cancel (item 3)', async () => {
@@ -70,10 +75,16 @@ describe.each(STORE_KINDS)('on %s, a relay process', (kind) => {
       await waitFor(() => rowsOf(email).length === 1, 'the cancel at HubSpot');
       await post(registrationEvent('created', eventId, { email }, registeredAt));
       const records = await waitFor(async () => {
-        const page = await adminGet<{ records: Array<{ state: string; status: string; lastError?: string }> }>(relay, `/admin/records?email=${email}`);
+        const page = await adminGet<{ records: Array<{ state: string; status: string; lastError?: string }> }>(
+          relay,
+          `/admin/records?email=${email}`,
+        );
         return page.records.find((r) => r.state === 'register' && r.status !== 'pending') ? page.records : undefined;
       }, 'the late register settled');
-      expect(records.find((r) => r.state === 'register')).toMatchObject({ status: 'superseded', lastError: expect.stringContaining('newer cancel') });
+      expect(records.find((r) => r.state === 'register')).toMatchObject({
+        status: 'superseded',
+        lastError: expect.stringContaining('newer cancel'),
+      });
       expect(rowsOf(email).map((r) => r.state)).toEqual(['cancel']);
     });
 
@@ -116,12 +127,17 @@ describe.each(STORE_KINDS)('on %s, a relay process', (kind) => {
 
     it("when 500 joins and leaves of one person arrive at once, in any order, then HubSpot's last attend spans the first join to the last leave (what held)", async () => {
       const { eventId, email } = fresh('burst');
-      const minutes = shuffled(Array.from({ length: 250 }, (_, i) => i), random);
+      const minutes = shuffled(
+        Array.from({ length: 250 }, (_, i) => i),
+        random,
+      );
       const events = minutes.flatMap((m) => [join(eventId, email, 2 * m), leave(eventId, email, 2 * m + 1)]);
       await Promise.all(shuffled(events, random).map((e) => post(e)));
       await waitFor(() => spans(email).some(([joined, left]) => joined === at(0) && left === at(499)), 'the full span at HubSpot', 20_000);
       expect(spans(email).at(-1)).toEqual([at(0), at(499)]);
-      console.log(`burst figures (${kind}): 500 joins and leaves of one person, ${spans(email).length} attend(s) reached HubSpot, the last one spanning all`);
+      console.log(
+        `burst figures (${kind}): 500 joins and leaves of one person, ${spans(email).length} attend(s) reached HubSpot, the last one spanning all`,
+      );
     });
 
     it('when event times lie far ahead of the request (a join 400 days away), then the arrival time is used: nothing reaches HubSpot dated in the future (item 9)', async () => {

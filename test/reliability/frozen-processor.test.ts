@@ -65,11 +65,18 @@ describe.skipIf(!world.available)('a replica frozen inside a processing round', 
     for (const email of emails) expect(await postZoom(alive, 'zoom', SECRET, registrationEvent('created', '4004', { email }))).toBe(200);
     const started = Date.now();
     const everyone = ['first@example.com', ...emails];
-    await waitFor(() => {
-      const seen = new Set(hubspot.attendance().map((r) => r.email));
-      return everyone.every((e) => seen.has(e));
-    }, 'every webhook processed and delivered while one replica is frozen', 25_000, 100);
-    console.log(`frozen-processor figures: ${frozen.name} frozen in a round; ${everyone.length} webhooks delivered by ${alive.name} ${Date.now() - started} ms after they were taken (bound ${IDLE_IN_TRANSACTION_MS} ms)`);
+    await waitFor(
+      () => {
+        const seen = new Set(hubspot.attendance().map((r) => r.email));
+        return everyone.every((e) => seen.has(e));
+      },
+      'every webhook processed and delivered while one replica is frozen',
+      25_000,
+      100,
+    );
+    console.log(
+      `frozen-processor figures: ${frozen.name} frozen in a round; ${everyone.length} webhooks delivered by ${alive.name} ${Date.now() - started} ms after they were taken (bound ${IDLE_IN_TRANSACTION_MS} ms)`,
+    );
 
     // The frozen one wakes to a session PostgreSQL ended: its round failed and rolled back, nothing doubled.
     thaw(frozen);

@@ -40,7 +40,11 @@ function replica(name: string, hubspotUrl = world.hubspot.url, requestTimeoutMs 
 }
 
 /** The states HubSpot stored for one email, in the order they arrived. */
-const statesOf = (email: string) => world.hubspot.attendance().filter((r) => r.email === email).map((r) => r.state);
+const statesOf = (email: string) =>
+  world.hubspot
+    .attendance()
+    .filter((r) => r.email === email)
+    .map((r) => r.state);
 
 /** A register and, a little later by event time, its cancel. */
 function registration(email: string) {
@@ -64,7 +68,11 @@ describe.skipIf(!world.available)('a replica frozen while delivering', () => {
     freeze(a);
 
     const b = await replica('b');
-    await waitFor(() => statesOf(email).includes('register'), 'the register delivered by the other replica after the lease ran out', 20_000);
+    await waitFor(
+      () => statesOf(email).includes('register'),
+      'the register delivered by the other replica after the lease ran out',
+      20_000,
+    );
     expect(await postZoom(b, 'zoom', SECRET, cancel)).toBe(200);
     await waitFor(() => statesOf(email).length === 2, 'the cancel delivered', 40_000);
 
@@ -90,7 +98,11 @@ describe.skipIf(!world.available)('a replica frozen while delivering', () => {
     freeze(a);
 
     const b = await replica('b');
-    await waitFor(() => statesOf(email).includes('register'), 'the register delivered by the other replica after the lease ran out', 20_000);
+    await waitFor(
+      () => statesOf(email).includes('register'),
+      'the register delivered by the other replica after the lease ran out',
+      20_000,
+    );
     expect(await postZoom(b, 'zoom', SECRET, cancel)).toBe(200);
     await waitFor(() => statesOf(email).length === 2, 'the cancel delivered', 40_000);
 

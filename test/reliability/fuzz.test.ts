@@ -30,8 +30,19 @@ beforeAll(async () => {
       intake: { tokens: ['fuzz-intake-token-0123456789'] },
       sources: [
         { id: 'zoom', type: 'zoom', secretToken: ZOOM_SECRET },
-        { id: 'eventbrite', type: 'eventbrite', webhookToken: 'fuzz-eventbrite-token-0123', apiToken: 'x', apiBaseUrl: 'http://127.0.0.1:9/v3' },
-        { id: 'kiosk', type: 'generic', verify: { scheme: 'bearer', token: 'fuzz-kiosk-token-0123456789' }, map: { eventType: 'type', states: { in: 'attend' }, email: 'email', sourceEventId: 'event' } },
+        {
+          id: 'eventbrite',
+          type: 'eventbrite',
+          webhookToken: 'fuzz-eventbrite-token-0123',
+          apiToken: 'x',
+          apiBaseUrl: 'http://127.0.0.1:9/v3',
+        },
+        {
+          id: 'kiosk',
+          type: 'generic',
+          verify: { scheme: 'bearer', token: 'fuzz-kiosk-token-0123456789' },
+          map: { eventType: 'type', states: { in: 'attend' }, email: 'email', sourceEventId: 'event' },
+        },
         { id: 'tito', type: 'tito', secret: 'fuzz-tito-secret-0123456789' },
       ],
     },
@@ -51,12 +62,24 @@ const stored = () => queryDb<{ n: number }>(relay.dbFile, 'SELECT COUNT(*) AS n 
 const anyJson = fc.oneof(
   fc.json({ depthSize: 'large' }),
   fc.integer({ min: 1, max: 3000 }).map((depth) => '['.repeat(depth) + ']'.repeat(depth)),
-  fc.integer({ min: 1, max: 200_000 }).map((n) => JSON.stringify({ event: 'webinar.registration_created', event_ts: 1, payload: { s: 'x'.repeat(n) } })),
+  fc
+    .integer({ min: 1, max: 200_000 })
+    .map((n) => JSON.stringify({ event: 'webinar.registration_created', event_ts: 1, payload: { s: 'x'.repeat(n) } })),
   fc.array(fc.integer(), { maxLength: 20_000 }).map((a) => JSON.stringify(a)),
 );
 /** Bytes that are often not even UTF-8. */
 const anyBytes = fc.uint8Array({ maxLength: 4096 }).map((b) => Buffer.from(b));
-const contentTypes = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', '', 'application/json; charset=latin1', 'APPLICATION/JSON');
+const contentTypes = fc.constantFrom(
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/xml',
+  '',
+  'application/json; charset=latin1',
+  'APPLICATION/JSON',
+);
 
 async function send(path: string, body: Buffer | string, headers: string[]): Promise<number> {
   const res = await request(relay.url + path, { method: 'POST', headers, body });
@@ -76,7 +99,10 @@ describe('bad input: property-based fuzzing of the webhook routes', () => {
     const before = stored();
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(anyJson.map((s) => Buffer.from(s)), anyBytes),
+        fc.oneof(
+          anyJson.map((s) => Buffer.from(s)),
+          anyBytes,
+        ),
         contentTypes,
         // Every source route, unsigned or with a wrong credential, and HubSpot's intake route.
         fc.constantFrom(
@@ -91,7 +117,10 @@ describe('bad input: property-based fuzzing of the webhook routes', () => {
           '/marketing/v3/marketing-events/1/attendance/register/email-create',
           '/marketing/v3/marketing-events/attendance/ev/attend/email-create?externalAccountId=a',
         ),
-        fc.array(fc.tuple(fc.constantFrom('x-zm-signature', 'x-zm-request-timestamp', 'content-type', 'x-other'), fc.string({ maxLength: 80 })), { maxLength: 6 }),
+        fc.array(
+          fc.tuple(fc.constantFrom('x-zm-signature', 'x-zm-request-timestamp', 'content-type', 'x-other'), fc.string({ maxLength: 80 })),
+          { maxLength: 6 },
+        ),
         async (body, contentType, path, extra) => {
           const headers = ['content-type', contentType, ...extra.flat().map((v) => v.replace(/[\r\n\0]/g, ''))];
           const status = await send(path, body, headers);

@@ -45,7 +45,12 @@ describe('HubSpot misbehaving for 30 s', () => {
     while (Date.now() - started < CHAOS_MS) {
       if (Date.now() - started > burst * 10_000) {
         // 429 bursts, alternately with and without Retry-After.
-        hubspot.inject({ kind: 'rate-limit', policy: 'TEN_SECONDLY_ROLLING', count: 2, ...(burst % 2 === 0 ? { retryAfterSeconds: 1 } : {}) });
+        hubspot.inject({
+          kind: 'rate-limit',
+          policy: 'TEN_SECONDLY_ROLLING',
+          count: 2,
+          ...(burst % 2 === 0 ? { retryAfterSeconds: 1 } : {}),
+        });
         burst++;
       }
       const batch = Array.from({ length: 10 }, (_, i) => `chaos${emails.length + i}@example.com`);
@@ -67,14 +72,20 @@ describe('HubSpot misbehaving for 30 s', () => {
 
     // HubSpot can hold every email while some records still wait for a retry: a reset or a stall
     // after HubSpot applied the batch looks like a failure to the relay, which sends it again.
-    await waitFor(() => {
-      const seen = new Set(hubspot.attendance().map((r) => r.email));
-      const open = countByStatus(relay.dbFile);
-      return emails.every((e) => seen.has(e)) && !open.pending && !open.inflight;
-    }, 'every webhook delivered and no record left pending after the chaos', 45_000); // a record that failed two rounds waits up to 20 s for its next
+    await waitFor(
+      () => {
+        const seen = new Set(hubspot.attendance().map((r) => r.email));
+        const open = countByStatus(relay.dbFile);
+        return emails.every((e) => seen.has(e)) && !open.pending && !open.inflight;
+      },
+      'every webhook delivered and no record left pending after the chaos',
+      45_000,
+    ); // a record that failed two rounds waits up to 20 s for its next
     const statuses = countByStatus(relay.dbFile);
     const realRateLimited = hubspot.requests().filter((r) => r.status === 429 && !r.fault).length;
-    console.log(`chaos figures: ${emails.length} webhooks, ${hubspot.requests().length} HubSpot requests (${injected} with injected faults), records ${JSON.stringify(statuses)}, 429s from the real window ${realRateLimited}, peak ${hubspot.stats().peakInWindow}/${LIMIT.max}`);
+    console.log(
+      `chaos figures: ${emails.length} webhooks, ${hubspot.requests().length} HubSpot requests (${injected} with injected faults), records ${JSON.stringify(statuses)}, 429s from the real window ${realRateLimited}, peak ${hubspot.stats().peakInWindow}/${LIMIT.max}`,
+    );
     expect(injected).toBeGreaterThan(10);
     expect(faults).toContain('429');
     expect([...faults].some((s) => s.startsWith('5'))).toBe(true);

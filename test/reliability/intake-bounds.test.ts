@@ -10,10 +10,17 @@ const TOKEN = 'bounds-intake-token-0123456789';
 const HEAP_FLAGS = '--max-old-space-size=128 --max-semi-space-size=2';
 const PATH = '/marketing/v3/marketing-events/1/attendance/register/email-create';
 
-const running = relayProcessForTests({ intake: { tokens: [TOKEN] }, sources: [{ id: 'zoom', type: 'zoom', secretToken: 'bounds-zoom-secret-0123' }] }, { env: { NODE_OPTIONS: HEAP_FLAGS } });
+const running = relayProcessForTests(
+  { intake: { tokens: [TOKEN] }, sources: [{ id: 'zoom', type: 'zoom', secretToken: 'bounds-zoom-secret-0123' }] },
+  { env: { NODE_OPTIONS: HEAP_FLAGS } },
+);
 
 async function post(body: string) {
-  const res = await request(running.relay.url + PATH, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body });
+  const res = await request(running.relay.url + PATH, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body,
+  });
   return { status: res.statusCode, body: (await res.body.json()) as { category?: string; errors?: Array<{ in: string; code: string }> } };
 }
 

@@ -37,7 +37,12 @@ describe('patterns run in linear time on what senders control', () => {
   });
 
   it('when HubSpot refuses an input with a 1 MB message without "@", then the dead-letter is logged (masked, cut) and /healthz keeps answering meanwhile', async () => {
-    running.hubspot.inject({ kind: 'input-error', category: 'VALIDATION_ERROR', message: 'x'.repeat(1_000_000), match: { email: 'long-message@example.com' } });
+    running.hubspot.inject({
+      kind: 'input-error',
+      category: 'VALIDATION_ERROR',
+      message: 'x'.repeat(1_000_000),
+      match: { email: 'long-message@example.com' },
+    });
     const body = JSON.stringify(registrationEvent('created', '7', { email: 'long-message@example.com' }));
     const res = await request(`${running.relay.url}/webhooks/zoom`, { method: 'POST', headers: zoomHeaders(SECRET, body), body });
     expect(res.statusCode).toBe(200);
@@ -52,6 +57,8 @@ describe('patterns run in linear time on what senders control', () => {
     expect(normalizeEmail(' Ada@Example.com ')).toBe('ada@example.com');
     expect(normalizeEmail('a@b')).toBeUndefined();
     expect(maskEmailsIn(`${'y'.repeat(5000)} ada@example.com`)).toBe(`${'y'.repeat(2000)}… (3016 more characters)`);
-    expect(maskEmailsIn('write to ada.lovelace@example.com or grace@navy.mil today')).toBe('write to a***@example.com or g***@navy.mil today');
+    expect(maskEmailsIn('write to ada.lovelace@example.com or grace@navy.mil today')).toBe(
+      'write to a***@example.com or g***@navy.mil today',
+    );
   });
 });

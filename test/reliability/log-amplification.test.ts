@@ -17,7 +17,12 @@ describe('shed refusals are counted and sampled, not logged one by one', () => {
     const statuses = await Promise.all(
       Array.from({ length: 3000 }, async (_, i) => {
         const body = JSON.stringify(registrationEvent('created', '3', { email: `flood${i}@example.com` }));
-        const res = await request(`${running.relay.url}/webhooks/zoom`, { method: 'POST', headers: zoomHeaders(SECRET, body), body, dispatcher: agent }).catch(() => undefined);
+        const res = await request(`${running.relay.url}/webhooks/zoom`, {
+          method: 'POST',
+          headers: zoomHeaders(SECRET, body),
+          body,
+          dispatcher: agent,
+        }).catch(() => undefined);
         await res?.body.dump();
         return res?.statusCode ?? 0;
       }),
@@ -26,8 +31,15 @@ describe('shed refusals are counted and sampled, not logged one by one', () => {
     const shed = statuses.filter((s) => s === 503).length;
     expect(shed).toBeGreaterThan(100);
     // Log lines arrive through a pipe: a last refusal, logged at info, marks the end of the flood's lines.
-    await request(`${running.relay.url}/webhooks/zoom`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.body.dump());
-    await waitFor(() => running.relay.logs.some((l) => l.code === 'SIGNATURE_MISSING' || l.code === 'BODY_INVALID'), 'the marker refusal logged');
+    await request(`${running.relay.url}/webhooks/zoom`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    }).then((r) => r.body.dump());
+    await waitFor(
+      () => running.relay.logs.some((l) => l.code === 'SIGNATURE_MISSING' || l.code === 'BODY_INVALID'),
+      'the marker refusal logged',
+    );
 
     const lines = running.relay.logs.filter((l) => JSON.stringify(l).includes('OVERLOADED'));
     expect(lines.every((l) => l.level === 40 && l.err === undefined)).toBe(true);

@@ -15,7 +15,11 @@ describe('metric labels and logs take no text from unauthenticated requests', ()
     const before = (await metrics()).length;
     const ids = Array.from({ length: 300 }, (_, i) => `attacker-chosen-${i}-${'z'.repeat(40)}`);
     for (const id of ids) {
-      const res = await request(`${running.relay.url}/webhooks/${id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const res = await request(`${running.relay.url}/webhooks/${id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(res.statusCode).toBe(404);
       expect(await res.body.json()).toEqual({ code: 'SOURCE_NOT_FOUND', message: expect.any(String) });
     }
@@ -24,8 +28,15 @@ describe('metric labels and logs take no text from unauthenticated requests', ()
     expect(after).not.toContain('attacker-chosen');
     expect(after.length - before).toBeLessThan(2000); // one new series, not 300
     // Log lines arrive through a pipe: a known line after the requests shows the earlier ones are in.
-    await request(`${running.relay.url}/webhooks/zoom`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.body.dump());
-    await waitFor(() => running.relay.logs.some((l) => l.code === 'SIGNATURE_MISSING' || l.code === 'BODY_INVALID'), 'the refusal of the unsigned zoom webhook logged');
+    await request(`${running.relay.url}/webhooks/zoom`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    }).then((r) => r.body.dump());
+    await waitFor(
+      () => running.relay.logs.some((l) => l.code === 'SIGNATURE_MISSING' || l.code === 'BODY_INVALID'),
+      'the refusal of the unsigned zoom webhook logged',
+    );
     expect(running.relay.logs.map((l) => JSON.stringify(l)).join('\n')).not.toContain('attacker-chosen');
   });
 });

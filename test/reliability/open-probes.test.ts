@@ -66,7 +66,12 @@ describe.skipIf(!base)('the open probes say what is wrong in codes; /status says
 
   it('when HubSpot refuses the token and then the database goes away, then /readyz names both with codes only, and /status has the detail', async () => {
     const refusal = 'This oauth-token (probes-refused) is expired! expiresAt: 1700000000000';
-    hubspot.inject({ kind: 'status', status: 401, body: { status: 'error', message: refusal, category: 'EXPIRED_AUTHENTICATION', correlationId: 'c-1' }, count: 1000 });
+    hubspot.inject({
+      kind: 'status',
+      status: 401,
+      body: { status: 'error', message: refusal, category: 'EXPIRED_AUTHENTICATION', correlationId: 'c-1' },
+      count: 1000,
+    });
     const body = JSON.stringify(registrationEvent('created', '9', { email: 'probe@example.com' }));
     await (await request(`${relay.url}/webhooks/zoom`, { method: 'POST', headers: zoomHeaders(SECRET, body), body })).body.dump();
     const paused = await waitFor(async () => {
@@ -75,16 +80,25 @@ describe.skipIf(!base)('the open probes say what is wrong in codes; /status says
     }, 'the auth pause on /readyz');
     expect(paused.status).toBe(200);
     expect(paused.text).not.toContain('probes-refused');
-    expect(JSON.parse(paused.text)).toEqual({ status: 'ready', checks: { store: 'ok' }, delivery: { paused: true, pauses: ['HUBSPOT_UNAUTHORIZED'] } });
+    expect(JSON.parse(paused.text)).toEqual({
+      status: 'ready',
+      checks: { store: 'ok' },
+      delivery: { paused: true, pauses: ['HUBSPOT_UNAUTHORIZED'] },
+    });
 
     await proxy.stop();
     const down = await waitFor(async () => {
       const answer = await json(`${relay.url}/readyz`);
       return answer.status === 503 ? answer : undefined;
     }, '/readyz 503 with the database away');
-    expect(JSON.parse(down.text)).toEqual({ status: 'unavailable', checks: { store: 'STORE_UNREACHABLE' }, delivery: { paused: true, pauses: ['HUBSPOT_UNAUTHORIZED'] } });
+    expect(JSON.parse(down.text)).toEqual({
+      status: 'unavailable',
+      checks: { store: 'STORE_UNREACHABLE' },
+      delivery: { paused: true, pauses: ['HUBSPOT_UNAUTHORIZED'] },
+    });
     const { hostname, port, username } = new URL(schema.url);
-    for (const leak of [hostname, String(proxy.port), port, username, 'ECONNREFUSED', 'expired', 'probes-refused']) expect(down.text).not.toContain(leak);
+    for (const leak of [hostname, String(proxy.port), port, username, 'ECONNREFUSED', 'expired', 'probes-refused'])
+      expect(down.text).not.toContain(leak);
     expect((await json(`${relay.url}/healthz`)).text).toBe('{"status":"ok"}');
 
     const status = await json(`${relay.url}/status`, { authorization: `Bearer ${ADMIN}` });
@@ -100,7 +114,12 @@ describe.skipIf(!base)('the open probes say what is wrong in codes; /status says
 describe('/metrics off the public port', () => {
   it('when server.metricsPort is set, then /metrics answers there and the public port has no /metrics', async () => {
     const metricsPort = await freePort();
-    const relay = await spawnTestRelay(temp.dir, hubspot.url, { server: { metricsPort }, sources: [{ id: 'zoom', type: 'zoom', secretToken: SECRET }] }, { name: 'metrics.yaml' });
+    const relay = await spawnTestRelay(
+      temp.dir,
+      hubspot.url,
+      { server: { metricsPort }, sources: [{ id: 'zoom', type: 'zoom', secretToken: SECRET }] },
+      { name: 'metrics.yaml' },
+    );
     try {
       expect((await json(`${relay.url}/metrics`)).status).toBe(404);
       const scraped = await json(`http://127.0.0.1:${metricsPort}/metrics`);

@@ -37,7 +37,7 @@ afterEach(async () => {
 
 async function healthy(): Promise<boolean> {
   const res = await request(`${relay.url}/healthz`, { headersTimeout: 5000, bodyTimeout: 5000 });
-  return res.statusCode === 200 && (await res.body.json() as { status: string }).status === 'ok';
+  return res.statusCode === 200 && ((await res.body.json()) as { status: string }).status === 'ok';
 }
 
 describe('slow senders and floods', () => {
@@ -66,12 +66,19 @@ describe('slow senders and floods', () => {
 
   it('when a burst far over capacity arrives, then the relay sheds load with 503 + Retry-After and every 200 was stored', async () => {
     const agent = new Agent({ connections: 400, pipelining: 1 });
-    const bodies = Array.from({ length: 4000 }, (_, i) => JSON.stringify(registrationEvent('created', '99', { email: `flood${i}@example.com` })));
+    const bodies = Array.from({ length: 4000 }, (_, i) =>
+      JSON.stringify(registrationEvent('created', '99', { email: `flood${i}@example.com` })),
+    );
     const healthDuringFlood = healthy();
     const answers = await Promise.all(
       bodies.map(async (body) => {
         try {
-          const res = await request(`${relay.url}/webhooks/zoom`, { method: 'POST', headers: zoomHeaders(SECRET, body), body, dispatcher: agent });
+          const res = await request(`${relay.url}/webhooks/zoom`, {
+            method: 'POST',
+            headers: zoomHeaders(SECRET, body),
+            body,
+            dispatcher: agent,
+          });
           const json = (await res.body.json()) as { code?: string };
           return { status: res.statusCode, code: json.code, retryAfter: res.headers['retry-after'] };
         } catch {
@@ -83,7 +90,9 @@ describe('slow senders and floods', () => {
     expect(await healthDuringFlood).toBe(true);
     const ok = answers.filter((a) => a.status === 200).length;
     const shed = answers.filter((a) => a.status === 503);
-    console.log(`flood figures: ${bodies.length} webhooks, ${ok} accepted, ${shed.length} shed with 503, ${answers.filter((a) => a.status === 0).length} connection errors`);
+    console.log(
+      `flood figures: ${bodies.length} webhooks, ${ok} accepted, ${shed.length} shed with 503, ${answers.filter((a) => a.status === 0).length} connection errors`,
+    );
     expect(shed.length).toBeGreaterThan(0);
     expect(shed.every((a) => 'code' in a && a.code === 'OVERLOADED' && a.retryAfter === '1')).toBe(true);
     expect(answers.every((a) => a.status === 200 || a.status === 503)).toBe(true);

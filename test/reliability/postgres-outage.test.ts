@@ -27,7 +27,11 @@ beforeAll(async () => {
   const viaProxy = new URL(schema.url);
   viaProxy.port = String(proxy.port);
   hubspot = await startHubspotSimulator();
-  relay = await startRelay({ dir: temp.dir, hubspotUrl: hubspot.url, config: { store: { url: viaProxy.toString() }, logging: { level: 'error' } } });
+  relay = await startRelay({
+    dir: temp.dir,
+    hubspotUrl: hubspot.url,
+    config: { store: { url: viaProxy.toString() }, logging: { level: 'error' } },
+  });
 });
 
 afterAll(async () => {
@@ -70,10 +74,14 @@ describe.skipIf(!base)('PostgreSQL goes away and comes back', () => {
       expect(res.status).toBe(200);
       accepted.push(res.email);
     }
-    await waitFor(() => {
-      const seen = new Set(hubspot.attendance().map((r) => r.email));
-      return accepted.every((e) => seen.has(e));
-    }, 'webhooks accepted after the outage delivered', 15_000);
+    await waitFor(
+      () => {
+        const seen = new Set(hubspot.attendance().map((r) => r.email));
+        return accepted.every((e) => seen.has(e));
+      },
+      'webhooks accepted after the outage delivered',
+      15_000,
+    );
     expect(hubspot.attendance().some((r) => during.some((d) => d.email === r.email))).toBe(false);
   }, 45_000);
 });

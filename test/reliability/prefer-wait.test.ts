@@ -58,7 +58,11 @@ describe('Prefer: wait is woken by settlement, not by polling', () => {
 
 describe('Prefer: wait is capped per token and in all', () => {
   it('when more requests wait than the caps allow, then the others are answered at once without Preference-Applied', async () => {
-    relay = await startRelay({ dir: temp.dir, hubspotUrl: hubspot.url, config: { intake: { tokens: [KIOSK_TOKEN, CRM_TOKEN], maxWaiters: 3, maxWaitersPerToken: 2 } } });
+    relay = await startRelay({
+      dir: temp.dir,
+      hubspotUrl: hubspot.url,
+      config: { intake: { tokens: [KIOSK_TOKEN, CRM_TOKEN], maxWaiters: 3, maxWaitersPerToken: 2 } },
+    });
     hubspot.inject({ kind: 'latency', ms: 2000, count: 10 });
     const settled: string[] = [];
     const track = (name: string, answer: Promise<Answer>) => answer.then((a) => (settled.push(name), a));

@@ -41,7 +41,15 @@ describe.skipIf(!base)('three replicas on one PostgreSQL', () => {
     const file = writeConfig(temp.dir, {
       server: { host: '127.0.0.1', port: 0 },
       store: { url: schema.url },
-      hubspot: { baseUrl: hubspot.url, accessToken: 'sim-token', batchSize: BATCH, batchWaitMs: 50, requestsPerTenSeconds: LIMIT, maxConcurrentRequests: CONCURRENT, batchLeaseMs: 3000 },
+      hubspot: {
+        baseUrl: hubspot.url,
+        accessToken: 'sim-token',
+        batchSize: BATCH,
+        batchWaitMs: 50,
+        requestsPerTenSeconds: LIMIT,
+        maxConcurrentRequests: CONCURRENT,
+        batchLeaseMs: 3000,
+      },
       sources: [{ id: 'zoom', type: 'zoom', secretToken: SECRET }],
       events: [{ source: 'zoom', sourceEventId: '*', hubspot: { objectId: '3003' } }],
     });
@@ -74,14 +82,21 @@ describe.skipIf(!base)('three replicas on one PostgreSQL', () => {
     }
     expect(acknowledged.size).toBe(emails.length);
 
-    await waitFor(() => {
-      const seen = new Set(hubspot.attendance().map((r) => r.email));
-      return emails.every((e) => seen.has(e));
-    }, 'every acknowledged record at HubSpot', 45_000, 200);
+    await waitFor(
+      () => {
+        const seen = new Set(hubspot.attendance().map((r) => r.email));
+        return emails.every((e) => seen.has(e));
+      },
+      'every acknowledged record at HubSpot',
+      45_000,
+      200,
+    );
     const inputs = hubspot.attendance().length;
     const resent = inputs - emails.length;
     const stats = hubspot.stats();
-    console.log(`replica figures: ${emails.length} acknowledged, ${inputs} inputs at HubSpot (${resent} re-sent after the kill), ${stats.requests} requests, peak ${stats.peakInWindow}/${LIMIT} per 10 s, 429s ${stats.rateLimited}`);
+    console.log(
+      `replica figures: ${emails.length} acknowledged, ${inputs} inputs at HubSpot (${resent} re-sent after the kill), ${stats.requests} requests, peak ${stats.peakInWindow}/${LIMIT} per 10 s, 429s ${stats.rateLimited}`,
+    );
     expect(stats.duplicateEmailRequests).toBe(0);
     expect(resent).toBeLessThanOrEqual(CONCURRENT * BATCH); // only the dead replica's batches in flight come again
     expect(stats.peakInWindow).toBeLessThanOrEqual(LIMIT);

@@ -19,7 +19,7 @@ const random = seededRandom('rolling-deploy');
 const world = replicaWorld();
 
 describe.skipIf(!world.available)('a rolling deploy that adds a source', () => {
-  it('when the old replica processes while the new one is away, then it leaves the new source\'s webhooks waiting (listed, counted) and the new one delivers every one', async () => {
+  it("when the old replica processes while the new one is away, then it leaves the new source's webhooks waiting (listed, counted) and the new one delivers every one", async () => {
     const zoom = { id: 'zoom', type: 'zoom', secretToken: SECRET };
     const zoom2 = { id: 'zoom2', type: 'zoom', secretToken: SECRET2 };
     const zoomEvents = { source: 'zoom', sourceEventId: '*', hubspot: { objectId: '1001' } };
@@ -35,7 +35,10 @@ describe.skipIf(!world.available)('a rolling deploy that adds a source', () => {
     await holder.connect();
     await holder.query(`SELECT pg_advisory_lock(hashtext(current_schema() || ':processing'))`);
     const count = 20 + Math.floor(random() * 21);
-    const emails = shuffled(Array.from({ length: count }, (_, i) => `rollout${i}@example.com`), random);
+    const emails = shuffled(
+      Array.from({ length: count }, (_, i) => `rollout${i}@example.com`),
+      random,
+    );
     for (const email of emails) expect(await postZoom(next, 'zoom2', SECRET2, registrationEvent('created', '777', { email }))).toBe(200);
     freeze(next);
     await holder.query(`SELECT pg_advisory_unlock(hashtext(current_schema() || ':processing'))`);
@@ -46,24 +49,51 @@ describe.skipIf(!world.available)('a rolling deploy that adds a source', () => {
     expect(await postZoom(old, 'zoom', SECRET, registrationEvent('created', '555', { email: 'marker@example.com' }))).toBe(200);
     await waitFor(() => hubspot.attendance().some((r) => r.email === 'marker@example.com'), 'the old replica processing its own source');
 
-    const waiting = await waitFor(async () => {
-      const page = await adminGet<{ webhooks: Array<{ source: string; state: string; reason: string }> }>(old, '/admin/webhooks?state=waiting&limit=500');
-      return page.webhooks?.length === count ? page.webhooks : undefined;
-    }, `the old replica listing ${count} webhooks as waiting`, 10_000);
-    expect(waiting.every((w) => w.source === 'zoom2' && w.state === 'waiting' && w.reason.includes('"zoom2" is not configured'))).toBe(true);
+    const waiting = await waitFor(
+      async () => {
+        const page = await adminGet<{ webhooks: Array<{ source: string; state: string; reason: string }> }>(
+          old,
+          '/admin/webhooks?state=waiting&limit=500',
+        );
+        return page.webhooks?.length === count ? page.webhooks : undefined;
+      },
+      `the old replica listing ${count} webhooks as waiting`,
+      10_000,
+    );
+    expect(waiting.every((w) => w.source === 'zoom2' && w.state === 'waiting' && w.reason.includes('"zoom2" is not configured'))).toBe(
+      true,
+    );
     const metrics = await (await request(`${old.url}/metrics`)).body.text();
     expect(metrics).toContain(`relay_webhooks_waiting{source="zoom2"} ${count}`);
-    const unprocessed = await queryPg<{ n: number }>(schema.url, `SELECT COUNT(*)::int AS n FROM inbox WHERE source_id = 'zoom2' AND processed_at IS NULL`);
+    const unprocessed = await queryPg<{ n: number }>(
+      schema.url,
+      `SELECT COUNT(*)::int AS n FROM inbox WHERE source_id = 'zoom2' AND processed_at IS NULL`,
+    );
     expect(unprocessed[0]?.n).toBe(count);
     expect(hubspot.attendance().filter((r) => r.eventKey === 'object:2002')).toHaveLength(0);
 
     // The new replica comes back: every acknowledged webhook is delivered, nobody intervening.
     thaw(next);
-    await waitFor(() => {
-      const seen = new Set(hubspot.attendance().filter((r) => r.eventKey === 'object:2002').map((r) => r.email));
-      return emails.every((e) => seen.has(e));
-    }, `all ${count} zoom2 registrations at HubSpot`, 30_000, 100);
-    await waitFor(async () => (await adminGet<{ webhooks: unknown[] }>(old, '/admin/webhooks?state=waiting')).webhooks.length === 0, 'nothing waiting any more');
-    console.log(`rolling deploy figures: ${count} zoom2 webhooks acknowledged by the new replica, all waited while it was away and reached HubSpot after`);
+    await waitFor(
+      () => {
+        const seen = new Set(
+          hubspot
+            .attendance()
+            .filter((r) => r.eventKey === 'object:2002')
+            .map((r) => r.email),
+        );
+        return emails.every((e) => seen.has(e));
+      },
+      `all ${count} zoom2 registrations at HubSpot`,
+      30_000,
+      100,
+    );
+    await waitFor(
+      async () => (await adminGet<{ webhooks: unknown[] }>(old, '/admin/webhooks?state=waiting')).webhooks.length === 0,
+      'nothing waiting any more',
+    );
+    console.log(
+      `rolling deploy figures: ${count} zoom2 webhooks acknowledged by the new replica, all waited while it was away and reached HubSpot after`,
+    );
   }, 60_000);
 });

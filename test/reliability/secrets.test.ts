@@ -43,7 +43,14 @@ describe('secrets never reach logs or responses', () => {
       sources: [
         { id: 'zoom', type: 'zoom', secretToken: '${SECRET_ZOOM}' },
         // An unreachable Eventbrite: fetches fail and are retried, which logs.
-        { id: 'eventbrite', type: 'eventbrite', webhookToken: '${SECRET_EB_WEBHOOK}', apiToken: '${SECRET_EB_API}', apiBaseUrl: 'http://127.0.0.1:9/v3', requestTimeoutMs: 500 },
+        {
+          id: 'eventbrite',
+          type: 'eventbrite',
+          webhookToken: '${SECRET_EB_WEBHOOK}',
+          apiToken: '${SECRET_EB_API}',
+          apiBaseUrl: 'http://127.0.0.1:9/v3',
+          requestTimeoutMs: 500,
+        },
         {
           id: 'kiosk',
           type: 'generic',
@@ -66,7 +73,11 @@ describe('secrets never reach logs or responses', () => {
     });
     const responses: string[] = [];
     const send = async (path: string, body: string, headers: Record<string, string>) => {
-      const res = await request(relay.url + path, { method: 'POST', headers: { ...headers, authorization: `Bearer ${HUBSPOT_TOKEN}` }, body });
+      const res = await request(relay.url + path, {
+        method: 'POST',
+        headers: { ...headers, authorization: `Bearer ${HUBSPOT_TOKEN}` },
+        body,
+      });
       responses.push(await res.body.text());
     };
     // HubSpot first fails, then answers with an error that names the email: retried, then dead-lettered.
@@ -79,10 +90,15 @@ describe('secrets never reach logs or responses', () => {
     await send(`/webhooks/unknown?token=${QUERY_TOKEN}`, good, zoomHeaders(ZOOM_SECRET, good));
     await waitFor(() => relay.logs.some((l) => l.msg === 'record dead-lettered'), 'the registration dead-lettered');
     // The other secrets: right and wrong, where they travel (query, bearer, admin, intake).
-    const notice = JSON.stringify({ config: { action: 'order.placed', endpoint_url: `https://relay/webhooks/eventbrite?token=${EVENTBRITE_WEBHOOK_TOKEN}` }, api_url: 'http://127.0.0.1:9/v3/orders/1/' });
+    const notice = JSON.stringify({
+      config: { action: 'order.placed', endpoint_url: `https://relay/webhooks/eventbrite?token=${EVENTBRITE_WEBHOOK_TOKEN}` },
+      api_url: 'http://127.0.0.1:9/v3/orders/1/',
+    });
     await send(`/webhooks/eventbrite?token=${EVENTBRITE_WEBHOOK_TOKEN}`, notice, { 'content-type': 'application/json' });
     await send(`/webhooks/eventbrite?token=wrong-${EVENTBRITE_WEBHOOK_TOKEN}`, notice, { 'content-type': 'application/json' });
-    await send('/webhooks/kiosk', JSON.stringify({ type: 'checkin', email: EMAIL, at: '2026-11-20T15:00:00Z', event: '7' }), { 'content-type': 'application/json' });
+    await send('/webhooks/kiosk', JSON.stringify({ type: 'checkin', email: EMAIL, at: '2026-11-20T15:00:00Z', event: '7' }), {
+      'content-type': 'application/json',
+    });
     for (const token of [ADMIN_TOKEN, `${ADMIN_TOKEN}x`]) {
       const res = await request(`${relay.url}/admin/records?state=dead`, { headers: { authorization: `Bearer ${token}` } });
       responses.push(await res.body.text());
@@ -98,20 +114,38 @@ describe('secrets never reach logs or responses', () => {
     await waitFor(() => relay.logs.some((l) => l.msg === 'webhook details fetch failed; will retry'), 'an Eventbrite fetch retried');
     // Then the token is refused.
     hubspot.setTokens({});
-    for (const event of [participantEvent('joined', '7', { email: EMAIL }, '2026-11-20T15:00:00Z'), participantEvent('left', '7', { email: EMAIL }, '2026-11-20T15:30:00Z')]) {
+    for (const event of [
+      participantEvent('joined', '7', { email: EMAIL }, '2026-11-20T15:00:00Z'),
+      participantEvent('left', '7', { email: EMAIL }, '2026-11-20T15:30:00Z'),
+    ]) {
       const body = JSON.stringify(event);
       await send('/webhooks/zoom', body, zoomHeaders(ZOOM_SECRET, body));
     }
     await waitFor(() => relay.logs.some((l) => String(l.msg).startsWith('HubSpot refused the access token')), 'the refusal logged');
-    await request(`${relay.url}/readyz`).then((r) => r.body.text()).then((t) => responses.push(t));
+    await request(`${relay.url}/readyz`)
+      .then((r) => r.body.text())
+      .then((t) => responses.push(t));
     relay.child.kill('SIGTERM');
     await relay.exited;
 
     const everything = [...relay.logs.map((l) => JSON.stringify(l)), ...relay.stderr, ...responses].join('\n');
     // The admin API shows emails to the operator who holds its token: only logs and other answers must not.
-    const unauthenticated = [...relay.logs.map((l) => JSON.stringify(l)), ...relay.stderr, ...responses.filter((r) => !r.startsWith('{"records"'))].join('\n');
+    const unauthenticated = [
+      ...relay.logs.map((l) => JSON.stringify(l)),
+      ...relay.stderr,
+      ...responses.filter((r) => !r.startsWith('{"records"')),
+    ].join('\n');
     expect(relay.logs.length).toBeGreaterThan(10);
-    for (const secret of [HUBSPOT_TOKEN, ZOOM_SECRET, QUERY_TOKEN, EVENTBRITE_WEBHOOK_TOKEN, EVENTBRITE_API_TOKEN, ADMIN_TOKEN, INTAKE_TOKEN, GENERIC_SECRET]) {
+    for (const secret of [
+      HUBSPOT_TOKEN,
+      ZOOM_SECRET,
+      QUERY_TOKEN,
+      EVENTBRITE_WEBHOOK_TOKEN,
+      EVENTBRITE_API_TOKEN,
+      ADMIN_TOKEN,
+      INTAKE_TOKEN,
+      GENERIC_SECRET,
+    ]) {
       expect(everything).not.toContain(secret);
     }
     expect(everything).not.toMatch(/Bearer [A-Za-z0-9._-]{8,}/); // "Bearer <token>" in a hint is fine, a real one is not

@@ -48,7 +48,9 @@ describe('a source removed from the configuration (SQLite)', () => {
     await store.migrate();
     const now = Date.now();
     await store.insertWebhooks(waiting.map((email) => ({ sourceId: 'zoom2', dedupKey: email, receivedAt: now, body: body(email) })));
-    const old = await store.insertWebhooks(dropped.map((email) => ({ sourceId: 'zoom2', dedupKey: email, receivedAt: now, body: body(email) })));
+    const old = await store.insertWebhooks(
+      dropped.map((email) => ({ sourceId: 'zoom2', dedupKey: email, receivedAt: now, body: body(email) })),
+    );
     const processed = old.map((w) => ({ inboxId: w.id, outcome: JSON.stringify({ error: 'source zoom2 is not configured' }) }));
     await store.commitEffects({ processed, contacts: [], sessions: [], sourceEvents: [], records: [] }, now);
     await store.close();
@@ -60,7 +62,10 @@ describe('a source removed from the configuration (SQLite)', () => {
         store: { url: `sqlite:${dbFile}` },
         hubspot: { baseUrl: hubspot.url, accessToken: 'sim-token', batchWaitMs: 20 },
         admin: { token: ADMIN_TOKEN },
-        sources: [{ id: 'zoom', type: 'zoom', secretToken: SECRET }, ...(withZoom2 ? [{ id: 'zoom2', type: 'zoom', secretToken: SECRET }] : [])],
+        sources: [
+          { id: 'zoom', type: 'zoom', secretToken: SECRET },
+          ...(withZoom2 ? [{ id: 'zoom2', type: 'zoom', secretToken: SECRET }] : []),
+        ],
         events: [
           { source: 'zoom', sourceEventId: '*', hubspot: { objectId: '1' } },
           ...(withZoom2 ? [{ source: 'zoom2', sourceEventId: '*', hubspot: { objectId: '2' } }] : []),
@@ -71,10 +76,14 @@ describe('a source removed from the configuration (SQLite)', () => {
     relay = await spawnRelay(['serve', '--config', config(false)], { port });
     expect(await postZoom(relay, 'zoom', SECRET, registrationEvent('created', '555', { email: 'marker@example.com' }))).toBe(200);
     await waitFor(() => hubspot.attendance().some((r) => r.email === 'marker@example.com'), 'a round over the inbox');
-    const listed = await waitFor(async () => {
-      const page = await adminGet<{ webhooks?: Array<{ source: string }> }>(relay as RelayProcess, '/admin/webhooks?state=waiting');
-      return page.webhooks?.length === all.length ? page.webhooks : undefined;
-    }, `${all.length} webhooks listed as waiting`, 10_000);
+    const listed = await waitFor(
+      async () => {
+        const page = await adminGet<{ webhooks?: Array<{ source: string }> }>(relay as RelayProcess, '/admin/webhooks?state=waiting');
+        return page.webhooks?.length === all.length ? page.webhooks : undefined;
+      },
+      `${all.length} webhooks listed as waiting`,
+      10_000,
+    );
     expect(listed.every((w) => w.source === 'zoom2')).toBe(true);
     expect(await (await request(`${relay.url}/metrics`)).body.text()).toContain(`relay_webhooks_waiting{source="zoom2"} ${all.length}`);
     expect(hubspot.attendance().filter((r) => all.includes(r.email))).toEqual([]);
@@ -83,9 +92,12 @@ describe('a source removed from the configuration (SQLite)', () => {
 
     const cli = await runCli(['webhooks', 'list', '--state', 'waiting', '--json', '--config', config(false)]);
     expect(cli.code).toBe(0);
-    expect((JSON.parse(cli.stdout) as Array<{ sourceId: string; why: string }>).map((w) => [w.sourceId, w.why.startsWith('source "zoom2" is not configured')])).toEqual(
-      all.map(() => ['zoom2', true]),
-    );
+    expect(
+      (JSON.parse(cli.stdout) as Array<{ sourceId: string; why: string }>).map((w) => [
+        w.sourceId,
+        w.why.startsWith('source "zoom2" is not configured'),
+      ]),
+    ).toEqual(all.map(() => ['zoom2', true]));
 
     relay = await spawnRelay(['serve', '--config', config(true)], { port });
     await waitFor(() => {

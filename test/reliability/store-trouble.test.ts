@@ -55,7 +55,11 @@ beforeEach(async () => {
   mkdirSync(disk);
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', disk]);
   hubspot = await startHubspotSimulator();
-  relay = await startRelay({ dir: temp.dir, hubspotUrl: hubspot.url, config: { store: { url: `sqlite:${disk}/relay.db` }, logging: { level: 'fatal' } } });
+  relay = await startRelay({
+    dir: temp.dir,
+    hubspotUrl: hubspot.url,
+    config: { store: { url: `sqlite:${disk}/relay.db` }, logging: { level: 'fatal' } },
+  });
 });
 
 afterEach(async () => {
@@ -95,9 +99,13 @@ describe.skipIf(!mountable)('store trouble (SQLite)', () => {
     rmSync(filler);
     await waitFor(async () => (await post().then((r) => (r.status === 200 ? accepted.push(r.email) : 0))) > 0, 'webhooks accepted again');
     await waitFor(async () => (await readiness()).status === 200, '/readyz back to 200', 15_000);
-    await waitFor(() => {
-      const seen = new Set(hubspot.attendance().map((r) => r.email));
-      return accepted.every((e) => seen.has(e));
-    }, 'every acknowledged webhook delivered', 15_000);
+    await waitFor(
+      () => {
+        const seen = new Set(hubspot.attendance().map((r) => r.email));
+        return accepted.every((e) => seen.has(e));
+      },
+      'every acknowledged webhook delivered',
+      15_000,
+    );
   }, 45_000);
 });

@@ -9,7 +9,10 @@ import { registrationEvent, zoomHeaders } from '../support/zoom.js';
 // verified, even for unknown source ids; ten 1 MiB deeply nested bodies to /webhooks/nope made the
 // load shedder answer correctly signed Zoom webhooks with 503.
 const SECRET = 'unauthenticated-zoom-secret';
-const running = relayProcessForTests({ sources: [{ id: 'zoom', type: 'zoom', secretToken: SECRET }] }, { env: { NODE_OPTIONS: '--max-old-space-size=128 --max-semi-space-size=2' } });
+const running = relayProcessForTests(
+  { sources: [{ id: 'zoom', type: 'zoom', secretToken: SECRET }] },
+  { env: { NODE_OPTIONS: '--max-old-space-size=128 --max-semi-space-size=2' } },
+);
 
 const stored = () => queryDb<{ n: number }>(`${running.dir}/relay.db`, 'SELECT COUNT(*) AS n FROM inbox')[0]?.n ?? 0;
 
@@ -42,7 +45,10 @@ describe('verification comes first; refused requests cost little', () => {
   it('when an unsigned body is not JSON, then 401: the signature is checked before anything is parsed', async () => {
     expect(await post('/webhooks/zoom', '{"event": "webinar.')).toMatchObject({ status: 401, body: { code: 'SIGNATURE_MISSING' } });
     const signed = '{"event": "webinar.';
-    expect(await post('/webhooks/zoom', signed, zoomHeaders(SECRET, signed))).toMatchObject({ status: 400, body: { code: 'BODY_NOT_JSON' } });
+    expect(await post('/webhooks/zoom', signed, zoomHeaders(SECRET, signed))).toMatchObject({
+      status: 400,
+      body: { code: 'BODY_NOT_JSON' },
+    });
   });
 
   it('when a correctly signed body nests deeper than 32 levels, then 400 BODY_INVALID and nothing is stored', async () => {
@@ -62,14 +68,26 @@ describe('verification comes first; refused requests cost little', () => {
     const agent = new Agent({ connections: 64 });
     const nested = '['.repeat(524_000) + ']'.repeat(524_000);
     const unsigned = JSON.stringify({ event: 'x', pad: 'y'.repeat(60_000) });
-    const attack = Array.from({ length: 30 }, (_, i) =>
-      request(`${running.relay.url}${i % 2 === 0 ? '/webhooks/nope' : '/webhooks/zoom'}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: i % 2 === 0 ? nested : unsigned, dispatcher: agent })
-        .then(async (res) => (await res.body.dump(), res.statusCode))
-        .catch(() => 0), // the relay may close a connection whose body it will not read
+    const attack = Array.from(
+      { length: 30 },
+      (_, i) =>
+        request(`${running.relay.url}${i % 2 === 0 ? '/webhooks/nope' : '/webhooks/zoom'}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: i % 2 === 0 ? nested : unsigned,
+          dispatcher: agent,
+        })
+          .then(async (res) => (await res.body.dump(), res.statusCode))
+          .catch(() => 0), // the relay may close a connection whose body it will not read
     );
     const good = Array.from({ length: 40 }, async (_, i) => {
       const body = JSON.stringify(registrationEvent('created', '1', { email: `good${i}@example.com` }));
-      const res = await request(`${running.relay.url}/webhooks/zoom`, { method: 'POST', headers: zoomHeaders(SECRET, body), body, dispatcher: agent });
+      const res = await request(`${running.relay.url}/webhooks/zoom`, {
+        method: 'POST',
+        headers: zoomHeaders(SECRET, body),
+        body,
+        dispatcher: agent,
+      });
       await res.body.dump();
       return res.statusCode;
     });

@@ -27,8 +27,15 @@ afterEach(async () => {
 
 /** Runs `serve` with `config` until it exits (a refused configuration exits at once, status 78). */
 function serve(config: Record<string, unknown> | string, env: NodeJS.ProcessEnv = {}) {
-  const file = typeof config === 'string' ? config : writeConfig(temp.dir, { server: { host: '127.0.0.1', port: 0 }, store: { url: `sqlite:${temp.dir}/relay.db` }, ...config });
-  const run = spawnSync(process.execPath, [MAIN_JS, 'serve', '--config', file], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 15_000 });
+  const file =
+    typeof config === 'string'
+      ? config
+      : writeConfig(temp.dir, { server: { host: '127.0.0.1', port: 0 }, store: { url: `sqlite:${temp.dir}/relay.db` }, ...config });
+  const run = spawnSync(process.execPath, [MAIN_JS, 'serve', '--config', file], {
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+    timeout: 15_000,
+  });
   return { status: run.status, stderr: run.stderr };
 }
 
@@ -58,7 +65,17 @@ describe('weak secrets are refused at start-up', () => {
       ],
     });
     expect(status).toBe(78);
-    for (const key of ['admin.token', 'intake.tokens[0]', 'sources[0].secretToken', 'sources[1].verify.secret', 'sources[3].verify.secret', 'sources[4].verify.token', 'sources[5].secret', 'sources[6].secret', 'sources[7].webhookToken']) {
+    for (const key of [
+      'admin.token',
+      'intake.tokens[0]',
+      'sources[0].secretToken',
+      'sources[1].verify.secret',
+      'sources[3].verify.secret',
+      'sources[4].verify.token',
+      'sources[5].secret',
+      'sources[6].secret',
+      'sources[7].webhookToken',
+    ]) {
       expect(stderr).toMatch(new RegExp(`${key.replace(/[.[\]]/g, '\\$&')}: must not have fewer than 16 characters`));
     }
     expect(stderr).toContain('sources[8].verify.secret: must decode to at least 24 bytes (it decodes to 9)');
@@ -85,8 +102,11 @@ describe('weak secrets are refused at start-up', () => {
 });
 
 describe('the values this repository publishes are refused, saying where they come from', () => {
-  const k8sSecret = (parse(readFileSync(resolve(ROOT, 'docker/k8s/secret.yaml'), 'utf8')) as { stringData: Record<string, string> }).stringData;
-  const compose = parse(readFileSync(resolve(ROOT, 'docker-compose.yml'), 'utf8')) as { services: { relay: { environment: Record<string, string> } } };
+  const k8sSecret = (parse(readFileSync(resolve(ROOT, 'docker/k8s/secret.yaml'), 'utf8')) as { stringData: Record<string, string> })
+    .stringData;
+  const compose = parse(readFileSync(resolve(ROOT, 'docker-compose.yml'), 'utf8')) as {
+    services: { relay: { environment: Record<string, string> } };
+  };
   const composeEnv = compose.services.relay.environment;
   const relayYaml = resolve(ROOT, 'docker/relay.yaml');
 
@@ -103,7 +123,9 @@ describe('the values this repository publishes are refused, saying where they co
     const { status, stderr } = serve(relayYaml, { ...env, NODE_ENV: 'production' });
     expect(status).toBe(78);
     for (const key of ['store.url', 'sources[0].secretToken', 'admin.token']) {
-      expect(stderr).toContain(`${key}: is the placeholder published in docker-compose.yml (the demo) and is accepted only while HubSpot is a simulator reached over plain http`);
+      expect(stderr).toContain(
+        `${key}: is the placeholder published in docker-compose.yml (the demo) and is accepted only while HubSpot is a simulator reached over plain http`,
+      );
     }
   });
 
@@ -111,7 +133,14 @@ describe('the values this repository publishes are refused, saying where they co
     const { CONFIG_FILE: _file, STORE_URL: _postgres, ...env } = composeEnv;
     // The demo's own network is not here: the same values, with the simulator on loopback and SQLite.
     const relay = await spawnRelay(['serve', '--config', relayYaml], {
-      env: { ...env, HUBSPOT_BASE_URL: hubspot.url, STORE_URL: `sqlite:${temp.dir}/demo.db`, HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'production' },
+      env: {
+        ...env,
+        HUBSPOT_BASE_URL: hubspot.url,
+        STORE_URL: `sqlite:${temp.dir}/demo.db`,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        NODE_ENV: 'production',
+      },
     });
     relay.child.kill('SIGTERM');
     expect((await relay.exited).code).toBe(0);

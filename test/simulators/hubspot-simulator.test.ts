@@ -136,9 +136,17 @@ describe('attendance endpoints', () => {
   });
 
   it.each([
-    ['a non-string property value', { inputs: [input('a@example.com'), { ...input('b@example.com'), properties: { joinedAt: 5 } }] }, 'inputs[1].properties.joinedAt'],
+    [
+      'a non-string property value',
+      { inputs: [input('a@example.com'), { ...input('b@example.com'), properties: { joinedAt: 5 } }] },
+      'inputs[1].properties.joinedAt',
+    ],
     ['an input without email', { inputs: [{ interactionDateTime: 1, properties: {}, contactProperties: {} }] }, 'inputs[0].email'],
-    ['an input without contactProperties', { inputs: [{ email: 'a@example.com', interactionDateTime: 1, properties: {} }] }, 'inputs[0].contactProperties'],
+    [
+      'an input without contactProperties',
+      { inputs: [{ email: 'a@example.com', interactionDateTime: 1, properties: {} }] },
+      'inputs[0].contactProperties',
+    ],
     ['a body without inputs', { records: [] }, 'inputs'],
     ['a body that is not JSON', '{"inputs": [', 'Invalid input JSON'],
   ])('when the body has %s then it answers 400 VALIDATION_ERROR naming the field and stores nothing', async (_case, body, field) => {

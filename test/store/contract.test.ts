@@ -132,14 +132,7 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
 
     describe('recording attendance', () => {
       it('when a record has a target then it is pending, and without one it is unmapped until its event is mapped', async () => {
-        await addRecords(
-          store,
-          [
-            { email: 'ada@example.com' },
-            { email: 'bob@example.com', targetKey: null, sourceEventId: '777' },
-          ],
-          T0,
-        );
+        await addRecords(store, [{ email: 'ada@example.com' }, { email: 'bob@example.com', targetKey: null, sourceEventId: '777' }], T0);
         expect(await store.countByStatus()).toMatchObject({ pending: 1, unmapped: 1 });
         expect(await store.unmappedEvents()).toEqual([{ sourceId: 'zoom', sourceEventId: '777' }]);
         expect(await store.pendingGroups()).toEqual([REGISTER_A]);
@@ -221,7 +214,13 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       });
 
       it('when a contact, a session and event times are committed again then the newer values replace the old and known event times stay', async () => {
-        const session = { sourceId: 'zoom', sourceEventId: '9001', occurrence: '', email: 'ada@example.com', contact: { email: 'ada@example.com' } };
+        const session = {
+          sourceId: 'zoom',
+          sourceEventId: '9001',
+          occurrence: '',
+          email: 'ada@example.com',
+          contact: { email: 'ada@example.com' },
+        };
         await store.commitEffects(
           {
             ...noEffects,
@@ -306,7 +305,13 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
         const first = claimedBatch(await store.claimBatch(REGISTER_A, options({ batchSize: 3 })));
         expect(first.records.map((r) => r.email)).toEqual([people[4], people[3], people[2]]);
         expect(first.records.every((r) => r.targetKey === EVENT_A && r.state === 'register')).toBe(true);
-        expect(first.records[0]).toMatchObject({ sourceId: 'zoom', sourceEventId: '9001', attempts: 0, createdAt: T0, occurredAt: T0 - 4000 });
+        expect(first.records[0]).toMatchObject({
+          sourceId: 'zoom',
+          sourceEventId: '9001',
+          attempts: 0,
+          createdAt: T0,
+          occurredAt: T0 - 4000,
+        });
         expect(first.records[0]?.input).toMatchObject({ email: people[4], interactionDateTime: T0 - 4000 });
 
         const second = claimedBatch(await store.claimBatch(REGISTER_A, options({ batchSize: 3 })));
@@ -320,7 +325,10 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
         expect(await store.claimBatch(REGISTER_A, options())).toEqual({ kind: 'empty', nextAt: undefined, drained: false });
 
         const all = [...first.records, ...second.records];
-        await store.completeDeliveries(all.map((r) => ({ id: r.id, kind: 'delivered' as const })), T0);
+        await store.completeDeliveries(
+          all.map((r) => ({ id: r.id, kind: 'delivered' as const })),
+          T0,
+        );
         expect(await store.claimBatch(REGISTER_A, options())).toEqual({ kind: 'empty', nextAt: undefined, drained: true });
       });
 
@@ -335,7 +343,11 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       });
 
       it('when a young batch is already full then it is claimed without waiting', async () => {
-        await addRecords(store, emails(4).map((email) => ({ email })), T0);
+        await addRecords(
+          store,
+          emails(4).map((email) => ({ email })),
+          T0,
+        );
         const batch = claimed(await store.claimBatch(REGISTER_A, options({ now: T0, batchWaitMs: 60_000, batchSize: 4 })));
         expect(batch).toHaveLength(4);
       });
@@ -343,7 +355,10 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       it('when a record waits for its retry then the group is empty but says when the retry is due', async () => {
         await addRecords(store, [{ email: 'ada@example.com' }], T0);
         const [record] = claimed(await store.claimBatch(REGISTER_A, options()));
-        await store.completeDeliveries([{ id: record!.id, kind: 'retry', error: 'HTTP 503: down', notBefore: T0 + 5000, countAttempt: true }], T0);
+        await store.completeDeliveries(
+          [{ id: record!.id, kind: 'retry', error: 'HTTP 503: down', notBefore: T0 + 5000, countAttempt: true }],
+          T0,
+        );
 
         expect(await store.claimBatch(REGISTER_A, options({ now: T0 + 10 }))).toEqual({ kind: 'empty', nextAt: T0 + 5000, drained: false });
         const retried = claimed(await store.claimBatch(REGISTER_A, options({ now: T0 + 5000, batchWaitMs: 60_000 })));
@@ -369,7 +384,10 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
         expect(new Set(batch.map((r) => r.email)).size).toBe(batch.length);
         expect(await store.claimBatch(REGISTER_A, options())).toMatchObject({ kind: 'empty', drained: false });
 
-        await store.completeDeliveries(batch.map((r) => ({ id: r.id, kind: 'delivered' as const })), T0);
+        await store.completeDeliveries(
+          batch.map((r) => ({ id: r.id, kind: 'delivered' as const })),
+          T0,
+        );
         const next = claimed(await store.claimBatch(REGISTER_A, options()));
         expect(next.map((r) => [r.email, r.occurredAt])).toEqual([['ada@example.com', T0 + 2000]]);
       });
@@ -390,7 +408,10 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
         const [register] = claimed(await store.claimBatch(REGISTER_A, options()));
         expect(await store.claimBatch(CANCEL_A, options())).toMatchObject({ kind: 'empty' });
         // waiting for a retry
-        await store.completeDeliveries([{ id: register!.id, kind: 'retry', error: 'HTTP 502', notBefore: T0 + 60_000, countAttempt: true }], T0);
+        await store.completeDeliveries(
+          [{ id: register!.id, kind: 'retry', error: 'HTTP 502', notBefore: T0 + 60_000, countAttempt: true }],
+          T0,
+        );
         expect(await store.claimBatch(CANCEL_A, options({ now: T0 + 30_000 }))).toMatchObject({ kind: 'empty' });
         // done
         await store.claimBatch(REGISTER_A, options({ now: T0 + 60_000 }));
@@ -427,13 +448,23 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
 
     describe('recording outcomes', () => {
       it('when outcomes are recorded then the store holds vid, attempts, next attempt and the last error', async () => {
-        await addRecords(store, emails(4).map((email) => ({ email })), T0);
+        await addRecords(
+          store,
+          emails(4).map((email) => ({ email })),
+          T0,
+        );
         const [a, b, c, d] = claimed(await store.claimBatch(REGISTER_A, options()));
         await store.completeDeliveries(
           [
             { id: a!.id, kind: 'delivered', vid: 100001 },
             { id: b!.id, kind: 'retry', error: 'HTTP 503: Service Unavailable', notBefore: T0 + 7000, countAttempt: true },
-            { id: c!.id, kind: 'retry', error: 'HTTP 429: You have reached your ten_secondly_rolling limit.', notBefore: T0, countAttempt: false },
+            {
+              id: c!.id,
+              kind: 'retry',
+              error: 'HTTP 429: You have reached your ten_secondly_rolling limit.',
+              notBefore: T0,
+              countAttempt: false,
+            },
             { id: d!.id, kind: 'dead', error: 'VALIDATION_ERROR: Invalid email' },
           ],
           T0 + 1,
@@ -461,7 +492,11 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
 
     describe('claims and leases', () => {
       it('when a claim is made then its records carry the claim token and a lease of leaseMs', async () => {
-        await addRecords(store, emails(2).map((email) => ({ email })), T0);
+        await addRecords(
+          store,
+          emails(2).map((email) => ({ email })),
+          T0,
+        );
         const { claimToken } = claimedBatch(await store.claimBatch(REGISTER_A, options({ leaseMs: 30_000 })));
         expect((await s.records()).map((r) => [r.status, r.claim_token, r.lease_until])).toEqual([
           ['inflight', claimToken, T0 + 30_000],
@@ -503,7 +538,11 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       });
 
       it('when a claim was released and claimed again under another token then outcomes sent with the old token change nothing', async () => {
-        await addRecords(store, emails(3).map((email) => ({ email })), T0);
+        await addRecords(
+          store,
+          emails(3).map((email) => ({ email })),
+          T0,
+        );
         const old = claimedBatch(await store.claimBatch(REGISTER_A, options({ leaseMs: 1_000 })));
         expect(await store.releaseExpiredLeases(T0 + 2_000)).toBe(3);
         const current = claimedBatch(await store.claimBatch(REGISTER_A, options({ now: T0 + 2_000, leaseMs: 60_000 })));
@@ -523,8 +562,14 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
         expect(await s.records()).toEqual(before);
         expect(before.every((r) => r.status === 'inflight' && r.claim_token === current.claimToken)).toBe(true);
 
-        await store.completeDeliveries(current.records.map((r) => ({ id: r.id, kind: 'delivered' as const, vid: r.id })), T0 + 3_000, current.claimToken);
-        expect((await s.records()).map((r) => [r.status, r.vid, r.claim_token])).toEqual(current.records.map((r) => ['delivered', r.id, null]));
+        await store.completeDeliveries(
+          current.records.map((r) => ({ id: r.id, kind: 'delivered' as const, vid: r.id })),
+          T0 + 3_000,
+          current.claimToken,
+        );
+        expect((await s.records()).map((r) => [r.status, r.vid, r.claim_token])).toEqual(
+          current.records.map((r) => ['delivered', r.id, null]),
+        );
       });
 
       it('when a claim was released but not yet claimed again then outcomes sent with its token leave the records pending', async () => {
@@ -539,7 +584,11 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
 
     describe('restart safety', () => {
       it('when records were left in flight by a stopped process and their lease ran out then releaseInflight at start-up makes them claimable again', async () => {
-        await addRecords(store, emails(3).map((email) => ({ email })), T0);
+        await addRecords(
+          store,
+          emails(3).map((email) => ({ email })),
+          T0,
+        );
         const batch = claimed(await store.claimBatch(REGISTER_A, options({ leaseMs: 60_000 })));
         expect(batch).toHaveLength(3);
 
@@ -553,12 +602,18 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
           ['pending', null],
         ]);
         expect(await store.pendingGroups()).toEqual([REGISTER_A]);
-        expect(claimed(await store.claimBatch(REGISTER_A, options({ now: T0 + 120_000 }))).map((r) => r.id)).toEqual(batch.map((r) => r.id));
+        expect(claimed(await store.claimBatch(REGISTER_A, options({ now: T0 + 120_000 }))).map((r) => r.id)).toEqual(
+          batch.map((r) => r.id),
+        );
       });
 
       if (kind === 'sqlite') {
         it('on SQLite, when the process starts then releaseInflight releases every in-flight record, even with an unexpired lease (one process owns the file)', async () => {
-          await addRecords(store, emails(3).map((email) => ({ email })), T0);
+          await addRecords(
+            store,
+            emails(3).map((email) => ({ email })),
+            T0,
+          );
           claimed(await store.claimBatch(REGISTER_A, options({ leaseMs: 60_000 })));
           store = await s.reopen();
           expect(await store.releaseInflight(T0 + 1)).toBe(3);
@@ -591,9 +646,19 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       }
 
       it('when releaseInflight runs then delivered and dead records stay as they are', async () => {
-        await addRecords(store, emails(2).map((email) => ({ email })), T0);
+        await addRecords(
+          store,
+          emails(2).map((email) => ({ email })),
+          T0,
+        );
         const [a, b] = claimed(await store.claimBatch(REGISTER_A, options()));
-        await store.completeDeliveries([{ id: a!.id, kind: 'delivered' }, { id: b!.id, kind: 'dead', error: 'x' }], T0);
+        await store.completeDeliveries(
+          [
+            { id: a!.id, kind: 'delivered' },
+            { id: b!.id, kind: 'dead', error: 'x' },
+          ],
+          T0,
+        );
         expect(await store.releaseInflight(T0 + 120_000)).toBe(0);
         expect((await s.records()).map((r) => r.status)).toEqual(['delivered', 'dead']);
       });
@@ -608,7 +673,13 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
         await addRecords(store, [{ email: 'd@example.com', state: 'attend' }], T0);
         await addRecords(store, [{ email: 'd@example.com', state: 'attend', occurredAt: T0 + 1 }], T0);
         const [a, b] = claimed(await store.claimBatch(REGISTER_A, options({ batchSize: 2 })));
-        await store.completeDeliveries([{ id: a!.id, kind: 'delivered' }, { id: b!.id, kind: 'dead', error: 'x' }], T0);
+        await store.completeDeliveries(
+          [
+            { id: a!.id, kind: 'delivered' },
+            { id: b!.id, kind: 'dead', error: 'x' },
+          ],
+          T0,
+        );
 
         // Nothing is old enough yet.
         expect(await store.prune(T0, T0)).toEqual({ records: 0, webhooks: 0 });

@@ -43,18 +43,21 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
 
     const detailsColumns = async (id: number) =>
       (
-        await querySql<{ details_status: string | null; details_attempts: number; details_next_at: number | null; details_error: string | null }>(
-          kind,
-          s.location,
-          `SELECT details_status, details_attempts, details_next_at, details_error FROM inbox WHERE id = ${Number(id)}`,
-        )
+        await querySql<{
+          details_status: string | null;
+          details_attempts: number;
+          details_next_at: number | null;
+          details_error: string | null;
+        }>(kind, s.location, `SELECT details_status, details_attempts, details_next_at, details_error FROM inbox WHERE id = ${Number(id)}`)
       )[0];
 
     it('when a thin notice is stored, then it waits for its details: claimable, not yet processable', async () => {
       const [stored] = await store.insertWebhooks([notice(1)]);
       expect(await store.unprocessedWebhooks(10)).toEqual([]);
       const claimed = await store.claimWebhooksNeedingDetails(T0, 10, LEASE);
-      expect(claimed).toEqual([expect.objectContaining({ id: stored?.id, sourceId: SOURCE, receivedAt: T0, body: notice(1).body, detailsAttempts: 0 })]);
+      expect(claimed).toEqual([
+        expect.objectContaining({ id: stored?.id, sourceId: SOURCE, receivedAt: T0, body: notice(1).body, detailsAttempts: 0 }),
+      ]);
     });
 
     it('when a notice needs no details, then it is processable at once and never claimed for a fetch', async () => {
@@ -98,7 +101,9 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       const id = stored?.id ?? 0;
       await store.claimWebhooksNeedingDetails(T0, 10, LEASE);
       await store.saveDetails(id, JSON.stringify({ resource: 'order', attendees: [] }));
-      expect(await store.unprocessedWebhooks(10)).toEqual([expect.objectContaining({ id, details: '{"resource":"order","attendees":[]}' })]);
+      expect(await store.unprocessedWebhooks(10)).toEqual([
+        expect.objectContaining({ id, details: '{"resource":"order","attendees":[]}' }),
+      ]);
       expect(await store.claimWebhooksNeedingDetails(T0 + 10 * LEASE, 10, LEASE)).toEqual([]);
       expect(await detailsColumns(id)).toMatchObject({ details_status: 'ready', details_error: null });
       await store.commitEffects({ ...noEffects, processed: [{ inboxId: id, outcome: '{"records":0}' }] }, T0);
@@ -112,7 +117,11 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       await store.retryDetails(id, T0 + 5000, 'Eventbrite GET /v3/orders/1/: 503');
       expect(await store.claimWebhooksNeedingDetails(T0 + 4999, 10, LEASE)).toEqual([]);
       expect(await store.unprocessedWebhooks(10)).toEqual([]);
-      expect(await detailsColumns(id)).toMatchObject({ details_status: 'pending', details_attempts: 1, details_error: 'Eventbrite GET /v3/orders/1/: 503' });
+      expect(await detailsColumns(id)).toMatchObject({
+        details_status: 'pending',
+        details_attempts: 1,
+        details_error: 'Eventbrite GET /v3/orders/1/: 503',
+      });
       const [again] = await store.claimWebhooksNeedingDetails(T0 + 5000, 10, LEASE);
       expect(again).toMatchObject({ id, detailsAttempts: 1 });
       await store.saveDetails(id, '{}');
@@ -124,7 +133,12 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       const id = stored?.id ?? 0;
       await store.claimWebhooksNeedingDetails(T0, 10, LEASE);
       await store.retryDetails(id, T0 + 60_000, 'Eventbrite answered 429', false);
-      expect(await detailsColumns(id)).toMatchObject({ details_status: 'pending', details_attempts: 0, details_next_at: T0 + 60_000, details_error: 'Eventbrite answered 429' });
+      expect(await detailsColumns(id)).toMatchObject({
+        details_status: 'pending',
+        details_attempts: 0,
+        details_next_at: T0 + 60_000,
+        details_error: 'Eventbrite answered 429',
+      });
     });
 
     it('when a fetch fails for good, then the notice stays in the inbox, dead with the reason: never claimed, never processed, never lost', async () => {
@@ -134,7 +148,11 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       await store.failDetails(id, 'Eventbrite GET /v3/orders/1/: 404 NOT_FOUND');
       expect(await store.claimWebhooksNeedingDetails(T0 + 100 * LEASE, 10, LEASE)).toEqual([]);
       expect(await store.unprocessedWebhooks(10)).toEqual([]);
-      expect(await detailsColumns(id)).toMatchObject({ details_status: 'dead', details_attempts: 1, details_error: 'Eventbrite GET /v3/orders/1/: 404 NOT_FOUND' });
+      expect(await detailsColumns(id)).toMatchObject({
+        details_status: 'dead',
+        details_attempts: 1,
+        details_error: 'Eventbrite GET /v3/orders/1/: 404 NOT_FOUND',
+      });
       expect(await store.webhookStatus(id)).toMatchObject({ id, processedAt: undefined, records: [] });
       await store.prune(T0 + 365 * 86_400_000, T0 + 365 * 86_400_000);
       expect(await detailsColumns(id)).toMatchObject({ details_status: 'dead' }); // pruning keeps what was never processed
@@ -149,7 +167,9 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     it('when two replicas claim at the same moment, then each notice is claimed by exactly one', async () => {
       await store.insertWebhooks(Array.from({ length: 40 }, (_, i) => notice(i)));
       const other = await s.open();
-      const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? store : other).claimWebhooksNeedingDetails(T0, 7, LEASE)));
+      const claims = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? store : other).claimWebhooksNeedingDetails(T0, 7, LEASE)),
+      );
       const ids = claims.flat().map((r) => r.id);
       expect(new Set(ids).size).toBe(ids.length);
       expect(ids.length).toBe(40);
@@ -158,7 +178,10 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
     it('when once-keys are committed, then they are seen for their source only, idempotently, and survive a restart', async () => {
       expect(await store.hasOnceKey(SOURCE, 'attendee:1:2026-10-01T12:00:00Z:registered')).toBe(false);
       await store.commitEffects({ ...noEffects, onceKeys: [{ sourceId: SOURCE, key: 'attendee:1:2026-10-01T12:00:00Z:registered' }] }, T0);
-      await store.commitEffects({ ...noEffects, onceKeys: [{ sourceId: SOURCE, key: 'attendee:1:2026-10-01T12:00:00Z:registered' }] }, T0 + 1);
+      await store.commitEffects(
+        { ...noEffects, onceKeys: [{ sourceId: SOURCE, key: 'attendee:1:2026-10-01T12:00:00Z:registered' }] },
+        T0 + 1,
+      );
       expect(await store.hasOnceKey(SOURCE, 'attendee:1:2026-10-01T12:00:00Z:registered')).toBe(true);
       expect(await store.hasOnceKey('other-source', 'attendee:1:2026-10-01T12:00:00Z:registered')).toBe(false);
       expect(await store.hasOnceKey(SOURCE, 'attendee:1:2026-10-01T12:00:01Z:registered')).toBe(false);
@@ -168,7 +191,17 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
 
     it('when once-keys and a processed notice are committed together, then both or neither are visible (one round, one commit)', async () => {
       const [stored] = await store.insertWebhooks([notice(1, { needsDetails: false })]);
-      await store.commitEffects({ ...noEffects, processed: [{ inboxId: stored?.id ?? 0, outcome: '{}' }], onceKeys: [{ sourceId: SOURCE, key: 'k1' }, { sourceId: SOURCE, key: 'k2' }] }, T0);
+      await store.commitEffects(
+        {
+          ...noEffects,
+          processed: [{ inboxId: stored?.id ?? 0, outcome: '{}' }],
+          onceKeys: [
+            { sourceId: SOURCE, key: 'k1' },
+            { sourceId: SOURCE, key: 'k2' },
+          ],
+        },
+        T0,
+      );
       expect(await store.unprocessedWebhooks(10)).toEqual([]);
       expect([await store.hasOnceKey(SOURCE, 'k1'), await store.hasOnceKey(SOURCE, 'k2')]).toEqual([true, true]);
     });

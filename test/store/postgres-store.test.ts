@@ -89,7 +89,10 @@ describe.skipIf(!pgUrl)('PostgreSQL store shared by replicas', () => {
     it('when replicas start again on a migrated schema then nothing is re-applied and the data stays', async () => {
       const first = await replica();
       await addRecords(first, [{ email: 'ada@example.com' }], T0);
-      const before = await queryPg<{ version: number; applied_at: Date }>(schema.url, 'SELECT version, applied_at FROM schema_migrations ORDER BY version');
+      const before = await queryPg<{ version: number; applied_at: Date }>(
+        schema.url,
+        'SELECT version, applied_at FROM schema_migrations ORDER BY version',
+      );
 
       const later = await Promise.all([replica(false), replica(false), replica(false)]);
       await Promise.all(later.map((store) => store.migrate()));
@@ -146,14 +149,24 @@ describe.skipIf(!pgUrl)('PostgreSQL store shared by replicas', () => {
         // The previous round's batches finish only now, so claims always meet batches in flight.
         await Promise.all(
           previous.map(({ store, token, records: done }) =>
-            store.completeDeliveries(done.map((r) => ({ id: r.id, kind: 'delivered' as const })), T0, token),
+            store.completeDeliveries(
+              done.map((r) => ({ id: r.id, kind: 'delivered' as const })),
+              T0,
+              token,
+            ),
           ),
         );
         for (const { records: done } of previous) for (const r of done) inFlight.delete(r.email);
         previous = batches;
       }
       await Promise.all(
-        previous.map(({ store, token, records: done }) => store.completeDeliveries(done.map((r) => ({ id: r.id, kind: 'delivered' as const })), T0, token)),
+        previous.map(({ store, token, records: done }) =>
+          store.completeDeliveries(
+            done.map((r) => ({ id: r.id, kind: 'delivered' as const })),
+            T0,
+            token,
+          ),
+        ),
       );
 
       expect(everClaimed.size).toBe(total);
@@ -176,7 +189,11 @@ describe.skipIf(!pgUrl)('PostgreSQL store shared by replicas', () => {
       expect(await b.claimBatch(CANCEL_A, options())).toMatchObject({ kind: 'empty', drained: false });
 
       // A's attempt fails and waits for a retry: still not B's turn.
-      await a.completeDeliveries([{ id: register.records[0]!.id, kind: 'retry', error: 'HTTP 503', notBefore: T0 + 5_000, countAttempt: true }], T0, register.claimToken);
+      await a.completeDeliveries(
+        [{ id: register.records[0]!.id, kind: 'retry', error: 'HTTP 503', notBefore: T0 + 5_000, countAttempt: true }],
+        T0,
+        register.claimToken,
+      );
       expect(await b.claimBatch(CANCEL_A, options({ now: T0 + 1_000 }))).toMatchObject({ kind: 'empty' });
 
       const retry = claimedBatch(await b.claimBatch(REGISTER_A, options({ now: T0 + 5_000 })));
@@ -205,7 +222,11 @@ describe.skipIf(!pgUrl)('PostgreSQL store shared by replicas', () => {
   describe('leases across replicas', () => {
     it('when a replica dies mid-batch then its lease runs out and another replica delivers the batch', async () => {
       const [a, b] = [await replica(), await replica()];
-      await addRecords(a, emails(3).map((email) => ({ email })), T0);
+      await addRecords(
+        a,
+        emails(3).map((email) => ({ email })),
+        T0,
+      );
       const lost = claimedBatch(await a.claimBatch(REGISTER_A, options({ leaseMs: 30_000 })));
       await a.close(); // the replica is gone, its batch still in flight
 
@@ -214,13 +235,21 @@ describe.skipIf(!pgUrl)('PostgreSQL store shared by replicas', () => {
       expect(await b.releaseExpiredLeases(T0 + 30_001)).toBe(3);
       const taken = claimedBatch(await b.claimBatch(REGISTER_A, options({ now: T0 + 30_001 })));
       expect(taken.records.map((r) => r.id)).toEqual(lost.records.map((r) => r.id));
-      await b.completeDeliveries(taken.records.map((r) => ({ id: r.id, kind: 'delivered' as const, vid: r.id })), T0 + 30_002, taken.claimToken);
+      await b.completeDeliveries(
+        taken.records.map((r) => ({ id: r.id, kind: 'delivered' as const, vid: r.id })),
+        T0 + 30_002,
+        taken.claimToken,
+      );
       expect(await b.countByStatus()).toMatchObject({ delivered: 3, inflight: 0, pending: 0 });
     });
 
     it('when a slow replica lost its lease to another then its late renewal and outcomes change nothing', async () => {
       const [a, b] = [await replica(), await replica()];
-      await addRecords(a, emails(2).map((email) => ({ email })), T0);
+      await addRecords(
+        a,
+        emails(2).map((email) => ({ email })),
+        T0,
+      );
       const slow = claimedBatch(await a.claimBatch(REGISTER_A, options({ leaseMs: 1_000 })));
       expect(await b.releaseExpiredLeases(T0 + 500)).toBe(0);
       expect(await b.releaseExpiredLeases(T0 + 1_001)).toBe(2);
@@ -243,7 +272,11 @@ describe.skipIf(!pgUrl)('PostgreSQL store shared by replicas', () => {
         ['inflight', taken.claimToken, T0 + 61_001],
       ]);
 
-      await b.completeDeliveries(taken.records.map((r) => ({ id: r.id, kind: 'delivered' as const, vid: 100 + r.id })), T0 + 2_000, taken.claimToken);
+      await b.completeDeliveries(
+        taken.records.map((r) => ({ id: r.id, kind: 'delivered' as const, vid: 100 + r.id })),
+        T0 + 2_000,
+        taken.claimToken,
+      );
       expect((await records()).map((r) => [r.status, r.vid])).toEqual(taken.records.map((r) => ['delivered', 100 + r.id]));
     });
   });
@@ -257,7 +290,16 @@ describe.skipIf(!pgUrl)('PostgreSQL store shared by replicas', () => {
       const running = new Promise<void>((resolve) => (inRound = resolve));
 
       const first = a.processExclusively(async (view) => {
-        await view.commitEffects({ processed: [], contacts: [{ sourceId: 'zoom', contactKey: 'reg-1', contact: { email: 'ada@example.com' } }], sessions: [], sourceEvents: [], records: [] }, T0);
+        await view.commitEffects(
+          {
+            processed: [],
+            contacts: [{ sourceId: 'zoom', contactKey: 'reg-1', contact: { email: 'ada@example.com' } }],
+            sessions: [],
+            sourceEvents: [],
+            records: [],
+          },
+          T0,
+        );
         inRound();
         await gate;
         return 'a';
@@ -371,10 +413,14 @@ describe.skipIf(!pgUrl)('PostgreSQL store shared by replicas', () => {
 
       // The next probe is due now: the auth pause is still in force (only remainingMs says "probe now").
       await sharedOf(b).setPause({ kind: 'auth', remainingMs: 0, reason: 'HTTP 403 from HubSpot', details: { status: 403 } });
-      expect(await sharedOf(a).readPauses()).toEqual([{ kind: 'auth', remainingMs: 0, reason: 'HTTP 403 from HubSpot', details: { status: 403 } }]);
+      expect(await sharedOf(a).readPauses()).toEqual([
+        { kind: 'auth', remainingMs: 0, reason: 'HTTP 403 from HubSpot', details: { status: 403 } },
+      ]);
 
       await sharedOf(a).setPause({ kind: 'auth', remainingMs: 5_000, reason: 'HTTP 401 from HubSpot' });
-      expect(await sharedOf(b).readPauses()).toEqual([{ kind: 'auth', remainingMs: expect.any(Number), reason: 'HTTP 401 from HubSpot', details: undefined }]);
+      expect(await sharedOf(b).readPauses()).toEqual([
+        { kind: 'auth', remainingMs: expect.any(Number), reason: 'HTTP 401 from HubSpot', details: undefined },
+      ]);
 
       await sharedOf(b).clearPause('auth');
       expect(await sharedOf(a).readPauses()).toEqual([]);
@@ -407,10 +453,18 @@ describe.skipIf(!pgUrl)('PostgreSQL store shared by replicas', () => {
       try {
         expect(await store.pendingGroups()).toEqual([REGISTER_A]);
         batch = claimedBatch(await store.claimBatch(REGISTER_A, options({ batchSize: 10 })));
-        expect(await store.claimBatch(REGISTER_A, options({ batchSize: 10 }))).toEqual({ kind: 'empty', nextAt: undefined, drained: false });
+        expect(await store.claimBatch(REGISTER_A, options({ batchSize: 10 }))).toEqual({
+          kind: 'empty',
+          nextAt: undefined,
+          drained: false,
+        });
         await store.renewLease(batch.claimToken, T0 + 120_000);
         expect(await store.releaseExpiredLeases(T0 + 1)).toBe(0);
-        await store.completeDeliveries(batch.records.map((r) => ({ id: r.id, kind: 'delivered' as const, vid: r.id })), T0 + 1, batch.claimToken);
+        await store.completeDeliveries(
+          batch.records.map((r) => ({ id: r.id, kind: 'delivered' as const, vid: r.id })),
+          T0 + 1,
+          batch.claimToken,
+        );
         captured = clientQuery.mock.calls.map(statementOf).filter((s) => !/^\s*(BEGIN|COMMIT|ROLLBACK)\b/i.test(s.text));
       } finally {
         clientQuery.mockRestore();
@@ -462,7 +516,8 @@ async function explain(url: string, statement: { text: string; values: unknown[]
     };
     await client.query(`PREPARE under_test AS ${statement.text}`);
     const execute = statement.values.length > 0 ? `EXECUTE under_test(${statement.values.map(literal).join(', ')})` : 'EXECUTE under_test';
-    const plan = async () => (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${execute}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+    const plan = async () =>
+      (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${execute}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
     await client.query('SET plan_cache_mode = force_custom_plan');
     const custom = await plan();
     await client.query('SET plan_cache_mode = force_generic_plan');

@@ -52,7 +52,9 @@ async function sqliteSchema(): Promise<Schema> {
   await store.close();
   const db = new Database(file, { readonly: true });
   cleanups.push(() => void db.close());
-  const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as Array<{ name: string }>).map((t) => t.name);
+  const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as Array<{ name: string }>).map(
+    (t) => t.name,
+  );
   const columns: Record<string, string> = {};
   for (const table of tables) {
     for (const c of db.pragma(`table_info(${table})`) as Array<{ name: string; notnull: number; pk: number }>) {
@@ -61,7 +63,10 @@ async function sqliteSchema(): Promise<Schema> {
     }
   }
   const indexes: Record<string, string> = {};
-  const named = db.prepare(`SELECT name, tbl_name AS "table" FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL`).all() as Array<{ name: string; table: string }>;
+  const named = db.prepare(`SELECT name, tbl_name AS "table" FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL`).all() as Array<{
+    name: string;
+    table: string;
+  }>;
   for (const { name, table } of named) {
     const unique = (db.pragma(`index_list(${table})`) as Array<{ name: string; unique: number }>).find((i) => i.name === name)?.unique;
     const cols = (db.pragma(`index_info(${name})`) as Array<{ name: string }>).map((c) => c.name);
@@ -77,9 +82,11 @@ async function postgresSchema(baseUrl: string): Promise<Schema> {
   await store.migrate();
   await store.close();
   const q = <T extends Record<string, unknown>>(sql: string) => queryPg<T>(schema.url, sql);
-  const tables = (await q<{ name: string }>(
-    `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`,
-  )).map((t) => t.name);
+  const tables = (
+    await q<{ name: string }>(
+      `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`,
+    )
+  ).map((t) => t.name);
   const columns: Record<string, string> = {};
   const cols = await q<{ t: string; c: string; nullable: string }>(
     `SELECT table_name AS t, column_name AS c, is_nullable AS nullable FROM information_schema.columns WHERE table_schema = current_schema()`,
@@ -119,6 +126,10 @@ describe('schema parity between the SQLite and PostgreSQL migrations', () => {
     expect(lite.columns).toEqual(without(pg.columns, (key) => pgOnlyTable(key.split('.')[0] as string)));
 
     expect(lite.indexes).toEqual(without(pg.indexes, (name) => INTENDED.indexesOnlyInPostgres.includes(name)));
-    expect(Object.keys(pg.indexes).filter((name) => INTENDED.indexesOnlyInPostgres.includes(name)).sort()).toEqual(INTENDED.indexesOnlyInPostgres);
+    expect(
+      Object.keys(pg.indexes)
+        .filter((name) => INTENDED.indexesOnlyInPostgres.includes(name))
+        .sort(),
+    ).toEqual(INTENDED.indexesOnlyInPostgres);
   });
 });

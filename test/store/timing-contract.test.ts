@@ -28,12 +28,21 @@ describeEachStore('meets the timing contract', (harness) => {
   /** Claims and delivers the group's ready records under their claim. */
   async function deliver(group: DeliveryGroup, now = T0): Promise<void> {
     const { records, claimToken } = claimedBatch(await store.claimBatch(group, options(now)));
-    await store.completeDeliveries(records.map((r) => ({ id: r.id, kind: 'delivered' as const })), now, claimToken);
+    await store.completeDeliveries(
+      records.map((r) => ({ id: r.id, kind: 'delivered' as const })),
+      now,
+      claimToken,
+    );
   }
 
   describe('webhooks of sources a relay lacks', () => {
     it('when webhooks of an unknown source lead the inbox then a round asked for its own sources gets the rest, and the others are listed and counted as waiting', async () => {
-      const rows = ['zoom2', 'zoom2', 'zoom', 'eventbrite', 'zoom2'].map((sourceId, i) => ({ sourceId, dedupKey: `k${i}`, receivedAt: T0 + i, body: `{"n":${i}}` }));
+      const rows = ['zoom2', 'zoom2', 'zoom', 'eventbrite', 'zoom2'].map((sourceId, i) => ({
+        sourceId,
+        dedupKey: `k${i}`,
+        receivedAt: T0 + i,
+        body: `{"n":${i}}`,
+      }));
       const ids = (await store.insertWebhooks(rows)).map((w) => w.id);
       expect((await store.unprocessedWebhooks(2, ['zoom', 'eventbrite'])).map((w) => w.id)).toEqual([ids[2], ids[3]]);
       expect((await store.unprocessedWebhooks(10)).map((w) => w.id)).toEqual(ids);
@@ -92,7 +101,10 @@ describeEachStore('meets the timing contract', (harness) => {
         T0,
       );
       expect((await store.findSession('zoom', '9001', 'w1', 'ada@example.com'))?.times).toMatchObject({ closedAt: T0 + 3_600_000 });
-      expect((await store.findSession('zoom', '9001', 'w2', 'ada@example.com'))?.times).toMatchObject({ firstJoin: T0 + week, closedAt: undefined });
+      expect((await store.findSession('zoom', '9001', 'w2', 'ada@example.com'))?.times).toMatchObject({
+        firstJoin: T0 + week,
+        closedAt: undefined,
+      });
       expect(await store.findSession('zoom', '9001', '', 'ada@example.com')).toBeUndefined();
       expect((await store.openSessionsOfEvent('zoom', '9001', 'w1')).map((x) => x.occurrence)).toEqual([]);
       expect((await store.openSessionsOfEvent('zoom', '9001', 'w2')).map((x) => x.occurrence)).toEqual(['w2']);
@@ -102,7 +114,10 @@ describeEachStore('meets the timing contract', (harness) => {
 
     it('when a newer attend of another occurrence arrives then the unsent attend of the first occurrence is kept', async () => {
       await addRecords(store, [{ email: 'ada@example.com', state: 'attend' }], T0);
-      const secondOccurrence = { ...newRecord({ email: 'ada@example.com', state: 'attend', occurredAt: T0 + 7 * 86_400_000 }), occurrence: 'w2' };
+      const secondOccurrence = {
+        ...newRecord({ email: 'ada@example.com', state: 'attend', occurredAt: T0 + 7 * 86_400_000 }),
+        occurrence: 'w2',
+      };
       await store.commitEffects({ ...noEffects, records: [secondOccurrence] }, T0 + 1);
       expect((await s.recordsOf('ada@example.com')).map((r) => r.status)).toEqual(['pending', 'pending']);
     });
@@ -114,13 +129,24 @@ describeEachStore('meets the timing contract', (harness) => {
       const cancel = claimedBatch(await store.claimBatch(CANCEL_A, options()));
       await addRecords(store, [{ email: 'ada@example.com', state: 'register', occurredAt: T0 + 1000 }], T0);
       expect(await store.claimBatch(REGISTER_A, options())).toMatchObject({ kind: 'empty' });
-      await store.completeDeliveries([{ id: cancel.records[0]!.id, kind: 'retry', error: 'HTTP 503', notBefore: T0, countAttempt: true }], T0, cancel.claimToken);
+      await store.completeDeliveries(
+        [{ id: cancel.records[0]!.id, kind: 'retry', error: 'HTTP 503', notBefore: T0, countAttempt: true }],
+        T0,
+        cancel.claimToken,
+      );
       // Back to pending: event time order decides again, and the register is the earlier one.
       expect(claimedBatch(await store.claimBatch(REGISTER_A, options())).records).toHaveLength(1);
     });
 
     it('when a record is older than a delivered record of another state for the same contact then it is superseded with the reason, never handed out', async () => {
-      await addRecords(store, [{ email: 'ada@example.com', state: 'cancel', occurredAt: T0 + 5000 }, { email: 'bob@example.com', state: 'cancel', occurredAt: T0 + 5000 }], T0);
+      await addRecords(
+        store,
+        [
+          { email: 'ada@example.com', state: 'cancel', occurredAt: T0 + 5000 },
+          { email: 'bob@example.com', state: 'cancel', occurredAt: T0 + 5000 },
+        ],
+        T0,
+      );
       await deliver(CANCEL_A);
       await addRecords(
         store,
@@ -147,7 +173,14 @@ describeEachStore('meets the timing contract', (harness) => {
 
   describe('fencing and late landings', () => {
     it('when a record older than a delivered newer state lands late (its lease lost, HubSpot answered 200) then the newer state is queued again, once', async () => {
-      await addRecords(store, [{ email: 'ada@example.com', state: 'register', occurredAt: T0 + 1000 }, { email: 'ada@example.com', state: 'cancel', occurredAt: T0 + 2000 }], T0);
+      await addRecords(
+        store,
+        [
+          { email: 'ada@example.com', state: 'register', occurredAt: T0 + 1000 },
+          { email: 'ada@example.com', state: 'cancel', occurredAt: T0 + 2000 },
+        ],
+        T0,
+      );
       const lost = claimedBatch(await store.claimBatch(REGISTER_A, options(T0, 1000)));
       expect(await store.releaseExpiredLeases(T0 + 2000)).toBe(1);
       expect(await store.renewLease(lost.claimToken, T0 + 60_000)).toBe(false); // the fence: this try would not go out
@@ -162,13 +195,24 @@ describeEachStore('meets the timing contract', (harness) => {
         ['cancel', 'delivered'],
         ['cancel', 'pending'],
       ]);
-      expect(rows[2]).toMatchObject({ occurred_at: T0 + 2000, created_at: T0 + 3000, last_error: expect.stringContaining('an older register reached HubSpot after it') });
+      expect(rows[2]).toMatchObject({
+        occurred_at: T0 + 2000,
+        created_at: T0 + 3000,
+        last_error: expect.stringContaining('an older register reached HubSpot after it'),
+      });
       const again = claimedBatch(await store.claimBatch(CANCEL_A, options(T0 + 3000)));
       expect(again.records[0]?.input).toMatchObject({ email: 'ada@example.com', interactionDateTime: T0 + 2000 });
     });
 
     it('when the late record is the newest one, or a newer one is still pending, then nothing is queued again', async () => {
-      await addRecords(store, [{ email: 'ada@example.com', occurredAt: T0 + 1000 }, { email: 'bob@example.com', occurredAt: T0 + 1000 }], T0);
+      await addRecords(
+        store,
+        [
+          { email: 'ada@example.com', occurredAt: T0 + 1000 },
+          { email: 'bob@example.com', occurredAt: T0 + 1000 },
+        ],
+        T0,
+      );
       const lost = claimedBatch(await store.claimBatch(REGISTER_A, options(T0, 1000)));
       await store.releaseExpiredLeases(T0 + 2000);
       await deliver(REGISTER_A, T0 + 2000);

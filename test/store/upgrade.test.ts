@@ -28,9 +28,18 @@ afterEach(async () => {
 
 async function expectUpgraded(store: Store): Promise<void> {
   await store.migrate();
-  expect((await store.findSession('zoom', '9001', '', 'ada@example.com'))?.times).toMatchObject({ firstJoin: T0, lastJoin: T0, closedAt: undefined });
+  expect((await store.findSession('zoom', '9001', '', 'ada@example.com'))?.times).toMatchObject({
+    firstJoin: T0,
+    lastJoin: T0,
+    closedAt: undefined,
+  });
   expect((await store.openSessionsOfEvent('zoom', '9001', '')).map((s) => s.email)).toEqual(['ada@example.com']);
-  expect(await store.findSourceEvent('zoom', '9001')).toMatchObject({ occurrence: '', startsAt: T0, endsAt: T0 + 3_600_000, endedAt: undefined });
+  expect(await store.findSourceEvent('zoom', '9001')).toMatchObject({
+    occurrence: '',
+    startsAt: T0,
+    endsAt: T0 + 3_600_000,
+    endedAt: undefined,
+  });
 }
 
 describe('upgrading a store from schema version 1', () => {
@@ -48,17 +57,23 @@ describe('upgrading a store from schema version 1', () => {
     await expectUpgraded(store);
   });
 
-  it.skipIf(!pgUrl)('when a PostgreSQL schema of version 1 is opened then its sessions and event times are kept, as the occurrence ""', async () => {
-    const schema = await freshSchema(pgUrl as string);
-    cleanups.push(() => schema.drop());
-    await queryPg(schema.url, POSTGRES_MIGRATIONS[0] as string);
-    await queryPg(schema.url, 'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
-    await queryPg(schema.url, 'INSERT INTO schema_migrations (version) VALUES (1)');
-    for (const sql of V1_ROWS) await queryPg(schema.url, sql);
-    const store = openStore(schema.url);
-    cleanups.push(() => store.close());
-    await expectUpgraded(store);
-  });
+  it.skipIf(!pgUrl)(
+    'when a PostgreSQL schema of version 1 is opened then its sessions and event times are kept, as the occurrence ""',
+    async () => {
+      const schema = await freshSchema(pgUrl as string);
+      cleanups.push(() => schema.drop());
+      await queryPg(schema.url, POSTGRES_MIGRATIONS[0] as string);
+      await queryPg(
+        schema.url,
+        'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+      );
+      await queryPg(schema.url, 'INSERT INTO schema_migrations (version) VALUES (1)');
+      for (const sql of V1_ROWS) await queryPg(schema.url, sql);
+      const store = openStore(schema.url);
+      cleanups.push(() => store.close());
+      await expectUpgraded(store);
+    },
+  );
 });
 
 /** Stores written by the release before the migrations became files (version 2) gain records_lease in SQLite. */
@@ -87,14 +102,19 @@ describe('upgrading a store from schema version 2', () => {
     await expectAtLatest('sqlite', file, store, SQLITE_MIGRATIONS.length);
     const check = new Database(file, { readonly: true });
     cleanups.push(() => void check.close());
-    expect(check.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'records_lease'`).get()).toEqual({ name: 'records_lease' });
+    expect(check.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'records_lease'`).get()).toEqual({
+      name: 'records_lease',
+    });
   });
 
   it.skipIf(!pgUrl)('when a PostgreSQL schema of version 2 is opened then it reaches the latest version with its records', async () => {
     const schema = await freshSchema(pgUrl as string);
     cleanups.push(() => schema.drop());
     for (const sql of POSTGRES_MIGRATIONS.slice(0, 2)) await queryPg(schema.url, sql);
-    await queryPg(schema.url, 'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+    await queryPg(
+      schema.url,
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+    );
     await queryPg(schema.url, 'INSERT INTO schema_migrations (version) VALUES (1), (2)');
     await queryPg(schema.url, V2_RECORD);
     const store = openStore(schema.url);

@@ -24,7 +24,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     why = 'TEST_DATABASE_URL is not set and no Docker engine is available';
   }
   project.provide('postgresUrl', url ?? '');
-  project.provide('postgresSkipReason', url ? '' : `${why}. Set TEST_DATABASE_URL=postgres://user@host:5432/db (or start Docker) to run them.`);
+  project.provide(
+    'postgresSkipReason',
+    url ? '' : `${why}. Set TEST_DATABASE_URL=postgres://user@host:5432/db (or start Docker) to run them.`,
+  );
   return async () => {
     await stop?.();
   };

@@ -41,7 +41,10 @@ export async function freshSchema(baseUrl: string): Promise<TestSchema> {
 
 /** One query against a test schema, outside the relay. */
 export async function queryPg<T extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url, types: { getTypeParser: (oid: number, format?: string) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text')) } });
+  const client = new pg.Client({
+    connectionString: url,
+    types: { getTypeParser: (oid: number, format?: string) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text')) },
+  });
   await client.connect();
   try {
     return (await client.query<T>(sql, values)).rows;

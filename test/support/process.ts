@@ -27,7 +27,10 @@ export function writeConfig(dir: string, config: Record<string, unknown>, name =
  * Starts `node dist/src/main.js <args>` and resolves once it is ready: on `port` when given (polling
  * /readyz), else on the port its "Server listening" log line names (needs log level info).
  */
-export async function spawnRelay(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; port?: number } = {}): Promise<RelayProcess> {
+export async function spawnRelay(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; port?: number } = {},
+): Promise<RelayProcess> {
   const child = spawn(process.execPath, [MAIN_JS, ...args], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH, ...options.env },
@@ -98,7 +101,12 @@ export function relayConfig(dir: string, hubspotUrl: string, config: Record<stri
 }
 
 /** `serve` with relayConfig(dir, hubspotUrl, config), written to `dir/<name>`. */
-export function spawnTestRelay(dir: string, hubspotUrl: string, config: Record<string, unknown>, options: { env?: NodeJS.ProcessEnv; name?: string } = {}): Promise<RelayProcess> {
+export function spawnTestRelay(
+  dir: string,
+  hubspotUrl: string,
+  config: Record<string, unknown>,
+  options: { env?: NodeJS.ProcessEnv; name?: string } = {},
+): Promise<RelayProcess> {
   return spawnRelay(['serve', '--config', writeConfig(dir, relayConfig(dir, hubspotUrl, config), options.name)], { env: options.env });
 }
 

@@ -26,9 +26,7 @@ export function newRecord(spec: RecordSpec, index = 0): NewRecord {
   const occurredAt = spec.occurredAt ?? BASE_TIME + index * 1000;
   const properties =
     spec.properties ??
-    (state === 'attend'
-      ? { joinedAt: new Date(occurredAt).toISOString(), leftAt: new Date(occurredAt + 30 * 60_000).toISOString() }
-      : {});
+    (state === 'attend' ? { joinedAt: new Date(occurredAt).toISOString(), leftAt: new Date(occurredAt + 30 * 60_000).toISOString() } : {});
   const input: AttendanceInput = {
     email: spec.email,
     interactionDateTime: occurredAt,

@@ -72,7 +72,11 @@ export function testConfig(options: RelayOptions): RelayConfig {
 export async function startRelay(options: RelayOptions): Promise<TestRelay> {
   const config = testConfig(options);
   const capture = logCapture();
-  const app = await buildApp(config, { logger: createLogger(config.logging, capture.stream), logDestination: capture.stream, loadConfig: options.loadConfig });
+  const app = await buildApp(config, {
+    logger: createLogger(config.logging, capture.stream),
+    logDestination: capture.stream,
+    loadConfig: options.loadConfig,
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

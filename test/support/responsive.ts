@@ -5,7 +5,13 @@ import { request } from 'undici';
  * a request thread blocked for longer (a slow pattern, a huge allocation) fails the test. Nothing
  * here measures a duration; the wait is the limit. Returns the number of probes answered.
  */
-export async function staysResponsive(url: string, done: () => boolean | Promise<boolean>, what: string, withinMs = 5000, overallMs = 30_000): Promise<number> {
+export async function staysResponsive(
+  url: string,
+  done: () => boolean | Promise<boolean>,
+  what: string,
+  withinMs = 5000,
+  overallMs = 30_000,
+): Promise<number> {
   const deadline = Date.now() + overallMs;
   let answered = 0;
   for (;;) {

@@ -26,7 +26,13 @@ export interface Person {
 type Scope = 'webinar' | 'meeting';
 
 /** A `{scope}.registration_*` webhook body (object.id is a number in these events). */
-export function registrationEvent(action: 'created' | 'approved' | 'cancelled' | 'denied', eventId: string, person: Person, eventTs = Date.now(), scope: Scope = 'webinar') {
+export function registrationEvent(
+  action: 'created' | 'approved' | 'cancelled' | 'denied',
+  eventId: string,
+  person: Person,
+  eventTs = Date.now(),
+  scope: Scope = 'webinar',
+) {
   return {
     event: `${scope}.registration_${action}`,
     event_ts: eventTs,

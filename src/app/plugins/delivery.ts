@@ -19,7 +19,13 @@ declare module 'fastify' {
 /** Records into HubSpot: the send gate, the HubSpot client and the dispatcher, woken as records are queued. */
 const delivery: FastifyPluginAsync<{ config: RelayConfig }> = async (app, { config }) => {
   const { store, metrics, pipeline } = app;
-  const { limiter, client, dispatcher } = createDelivery({ config, store, metrics, log: app.log, onSettled: (ids) => pipeline.settled.emit(ids) });
+  const { limiter, client, dispatcher } = createDelivery({
+    config,
+    store,
+    metrics,
+    log: app.log,
+    onSettled: (ids) => pipeline.settled.emit(ids),
+  });
   pipeline.queued.on((groups) => dispatcher.wake(groups));
   app.decorate('delivery', {
     dispatcher,

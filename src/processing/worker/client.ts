@@ -68,7 +68,10 @@ export function spawnStoreWorker(): SpawnedStoreWorker {
 }
 
 /** Starts the store worker (or takes over one already spawned) and resolves once its store is open and migrated. */
-export async function startStoreWorker(options: StoreWorkerOptions, spawned: SpawnedStoreWorker = spawnStoreWorker()): Promise<StoreWorker> {
+export async function startStoreWorker(
+  options: StoreWorkerOptions,
+  spawned: SpawnedStoreWorker = spawnStoreWorker(),
+): Promise<StoreWorker> {
   const { worker } = spawned;
   worker.postMessage({ type: 'init', config: options.config } satisfies ToWorker);
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
@@ -124,7 +127,9 @@ export async function startStoreWorker(options: StoreWorkerOptions, spawned: Spa
   const store = Object.fromEntries(STORE_METHODS.map((m) => [m, (...args: unknown[]) => call(m, args)])) as unknown as RequestThreadStore;
   Object.assign(store, {
     shared: shared
-      ? (Object.fromEntries(SHARED_METHODS.map((m) => [m, (...args: unknown[]) => call(sharedCallName(m), args)])) as unknown as SharedDeliveryState)
+      ? (Object.fromEntries(
+          SHARED_METHODS.map((m) => [m, (...args: unknown[]) => call(sharedCallName(m), args)]),
+        ) as unknown as SharedDeliveryState)
       : undefined,
   });
   return {

@@ -11,7 +11,12 @@ import type {
 } from '../../store/ports.js';
 
 /** The store as the request thread sees it, through the worker: processing lives with the store in its worker. */
-export type RequestThreadStore = InboxStore & WebhookLookup & DeliveryQueue & RecordMapping & AdminQueries & Pick<Maintenance, 'ping' | 'countByStatus' | 'prune'>;
+export type RequestThreadStore = InboxStore &
+  WebhookLookup &
+  DeliveryQueue &
+  RecordMapping &
+  AdminQueries &
+  Pick<Maintenance, 'ping' | 'countByStatus' | 'prune'>;
 
 export type ToWorker =
   /** The first message: the thread starts before the configuration is read, so it comes this way. */

@@ -23,7 +23,9 @@ const { config } = await new Promise<Extract<ToWorker, { type: 'init' }>>((resol
 const log = createLogger(config.logging, { write: (line: string) => post({ type: 'log', line: line.trimEnd() }) }) as unknown as Log;
 
 async function start(): Promise<void> {
-  const store = openStore(config.store.url, log.child({ component: 'store' }), { idleInTransactionTimeoutMs: config.store.idleInTransactionTimeoutMs });
+  const store = openStore(config.store.url, log.child({ component: 'store' }), {
+    idleInTransactionTimeoutMs: config.store.idleInTransactionTimeoutMs,
+  });
   await store.migrate();
   let mappings = new EventMappings(config.events);
   let lastInsertAt = 0;
@@ -60,7 +62,12 @@ async function start(): Promise<void> {
             fetcher?.wake();
           }
         } catch (error) {
-          post({ type: 'error', id: message.id, message: error instanceof Error ? error.message : String(error), code: (error as { code?: string }).code });
+          post({
+            type: 'error',
+            id: message.id,
+            message: error instanceof Error ? error.message : String(error),
+            code: (error as { code?: string }).code,
+          });
         }
         return;
       }

@@ -62,7 +62,12 @@ export class EventbriteClient {
 
   private dispatcher(): Agent {
     // Made on first use: the copy of the source in the request thread never fetches.
-    this.agent ??= new Agent({ connections: 8, keepAliveTimeout: 10_000, headersTimeout: this.options.requestTimeoutMs, bodyTimeout: this.options.requestTimeoutMs });
+    this.agent ??= new Agent({
+      connections: 8,
+      keepAliveTimeout: 10_000,
+      headersTimeout: this.options.requestTimeoutMs,
+      bodyTimeout: this.options.requestTimeoutMs,
+    });
     return this.agent;
   }
 
@@ -70,10 +75,16 @@ export class EventbriteClient {
     const what = `Eventbrite GET ${url.pathname}`;
     const paused = this.budget.pausedForMs();
     // Waiting out a rate limit is nobody's failure: it does not count toward the attempt limit.
-    if (paused > 0) throw new DetailsFetchError(`${what}: paused after Eventbrite's 429 for ${Math.ceil(paused / 1000)} s more`, true, paused, false);
+    if (paused > 0)
+      throw new DetailsFetchError(`${what}: paused after Eventbrite's 429 for ${Math.ceil(paused / 1000)} s more`, true, paused, false);
     await this.budget.acquire(this.options.maxSlotWaitMs ?? 5000, signal, (retryInMs) => {
       const limits = `${this.options.requestsPerHour} per hour, ${this.options.requestsPerDay} per day`;
-      return new DetailsFetchError(`${what}: Eventbrite call budget used up (${limits}); next call in ${Math.ceil(retryInMs / 1000)} s`, true, retryInMs, false);
+      return new DetailsFetchError(
+        `${what}: Eventbrite call budget used up (${limits}); next call in ${Math.ceil(retryInMs / 1000)} s`,
+        true,
+        retryInMs,
+        false,
+      );
     });
 
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
@@ -121,7 +132,10 @@ export class EventbriteClient {
   }
 }
 
-async function readCapped(body: AsyncIterable<Buffer | string> & { destroy?: (error?: Error) => unknown }, maxBytes: number): Promise<string> {
+async function readCapped(
+  body: AsyncIterable<Buffer | string> & { destroy?: (error?: Error) => unknown },
+  maxBytes: number,
+): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {

@@ -11,7 +11,10 @@ export const EventbriteSourceConfig = Type.Object(
      * Eventbrite signs nothing: the delivery URL carries this secret (`/webhooks/<id>?token=...`), so it
      * must be long enough not to be guessed.
      */
-    webhookToken: Type.String({ minLength: MIN_SECRET_LENGTH, description: 'The secret in the delivery URL: /webhooks/<id>?token=<webhookToken>' }),
+    webhookToken: Type.String({
+      minLength: MIN_SECRET_LENGTH,
+      description: 'The secret in the delivery URL: /webhooks/<id>?token=<webhookToken>',
+    }),
     /** The organizer's OAuth token (private token): reads orders, attendees and events. */
     apiToken: Type.String({ minLength: 1, description: "The organizer's Eventbrite OAuth token (sent as Authorization: Bearer)" }),
     /** Only `api_url`s under this origin and path are fetched (everything else is refused with 400). */

@@ -78,7 +78,11 @@ export interface FetchContext {
  * for check-ins also the attendee's event, for its end. Runs in the background, never inside the
  * request; every failure is a DetailsFetchError (retryable or not).
  */
-export async function fetchEventbriteDetails(envelope: EventbriteEnvelope, ctx: FetchContext, signal: AbortSignal): Promise<EventbriteDetails> {
+export async function fetchEventbriteDetails(
+  envelope: EventbriteEnvelope,
+  ctx: FetchContext,
+  signal: AbortSignal,
+): Promise<EventbriteDetails> {
   const kind = eventbriteActionKind(envelope.config.action);
   if (kind !== 'state' && kind !== 'check-in') throw new DetailsFetchError(`action ${envelope.config.action} has nothing to fetch`, false);
   // Checked again here: a notice stored under another apiBaseUrl (then replayed) is never fetched elsewhere.

@@ -39,7 +39,9 @@ export function checkedInAt(attendee: AttendeeSnapshot): number | undefined {
 /** HubSpot contact details from the attendee's profile. */
 export function attendeeContact(attendee: AttendeeSnapshot): ContactDetails {
   const p = attendee.profile;
-  const address = ADDRESS_ORDER.map((kind) => p.addresses?.[kind]).find((a) => a !== undefined && (a.city !== undefined || a.country !== undefined));
+  const address = ADDRESS_ORDER.map((kind) => p.addresses?.[kind]).find(
+    (a) => a !== undefined && (a.city !== undefined || a.country !== undefined),
+  );
   return {
     email: p.email,
     firstName: p.first_name,
@@ -92,7 +94,15 @@ export function eventbriteFacts(envelope: EventbriteEnvelope, details: Eventbrit
     const joinedAt = checkedInAt(attendee);
     if (joinedAt === undefined) continue;
     const leftAt = time(details.events?.[sourceEventId]?.end);
-    facts.push({ kind: 'attended', sourceEventId, occurredAt: joinedAt, joinedAt, leftAt, contact, onceKey: onceKey(attendee, 'attended') });
+    facts.push({
+      kind: 'attended',
+      sourceEventId,
+      occurredAt: joinedAt,
+      joinedAt,
+      leftAt,
+      contact,
+      onceKey: onceKey(attendee, 'attended'),
+    });
   }
   return facts;
 }

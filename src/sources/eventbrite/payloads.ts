@@ -16,7 +16,11 @@ export const EventbriteEnvelope = Type.Object(
       },
       { additionalProperties: true },
     ),
-    api_url: Type.String({ minLength: 1, maxLength: 2048, description: 'The Eventbrite API object that changed; fetched only when under apiBaseUrl' }),
+    api_url: Type.String({
+      minLength: 1,
+      maxLength: 2048,
+      description: 'The Eventbrite API object that changed; fetched only when under apiBaseUrl',
+    }),
   },
   { additionalProperties: true },
 );
@@ -34,10 +38,7 @@ const Id = Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Intege
 const Text = Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Null()]));
 const Flag = Type.Optional(Type.Union([Type.Boolean(), Type.Null()]));
 
-const FetchedAddress = Type.Union([
-  Type.Object({ city: Text, region: Text, country: Text }, { additionalProperties: true }),
-  Type.Null(),
-]);
+const FetchedAddress = Type.Union([Type.Object({ city: Text, region: Text, country: Text }, { additionalProperties: true }), Type.Null()]);
 
 export const FetchedAttendee = Type.Object(
   {
@@ -64,7 +65,12 @@ export const FetchedAttendee = Type.Object(
         addresses: Type.Optional(
           Type.Union([
             Type.Object(
-              { home: Type.Optional(FetchedAddress), work: Type.Optional(FetchedAddress), bill: Type.Optional(FetchedAddress), ship: Type.Optional(FetchedAddress) },
+              {
+                home: Type.Optional(FetchedAddress),
+                work: Type.Optional(FetchedAddress),
+                bill: Type.Optional(FetchedAddress),
+                ship: Type.Optional(FetchedAddress),
+              },
               { additionalProperties: true },
             ),
             Type.Null(),
@@ -90,7 +96,9 @@ export const FetchedOrder = Type.Object(
 );
 export type FetchedOrder = Static<typeof FetchedOrder>;
 
-const EventTime = Type.Optional(Type.Union([Type.Object({ utc: Text, timezone: Text, local: Text }, { additionalProperties: true }), Type.Null()]));
+const EventTime = Type.Optional(
+  Type.Union([Type.Object({ utc: Text, timezone: Text, local: Text }, { additionalProperties: true }), Type.Null()]),
+);
 export const FetchedEvent = Type.Object({ id: Id, start: EventTime, end: EventTime }, { additionalProperties: true });
 export type FetchedEvent = Static<typeof FetchedEvent>;
 

@@ -11,7 +11,11 @@ import { standardWebhooksSecretProblem } from './verify.js';
 
 /** A string that must be one of `values`; the message lists them (TypeBox's enum message does not). */
 function oneOf<const T extends readonly string[]>(values: T, options: { default?: T[number]; description?: string } = {}) {
-  const schema = Type.Refine(Type.String(options), (value: string) => values.includes(value), () => `must be one of: ${values.join(', ')}`);
+  const schema = Type.Refine(
+    Type.String(options),
+    (value: string) => values.includes(value),
+    () => `must be one of: ${values.join(', ')}`,
+  );
   return Type.Unsafe<T[number]>(schema);
 }
 
@@ -90,10 +94,12 @@ const PROPERTY_NAME = /^[A-Za-z][A-Za-z0-9_]{0,99}$/u;
 
 /** Why `value` is not a map of HubSpot contact property → path. */
 function contactPropertiesProblem(value: unknown): string | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'must be an object of HubSpot contact property name → path';
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return 'must be an object of HubSpot contact property name → path';
   for (const [name, spec] of Object.entries(value)) {
     if (name === 'email') return '"email" identifies the contact: map it with map.email';
-    if (!PROPERTY_NAME.test(name)) return `"${name}" is not a HubSpot property internal name (letters, digits and _, starting with a letter)`;
+    if (!PROPERTY_NAME.test(name))
+      return `"${name}" is not a HubSpot property internal name (letters, digits and _, starting with a letter)`;
     const problem = pathSpecProblem(spec);
     if (problem) return `${name}: ${problem}`;
   }
@@ -154,7 +160,15 @@ export const VERIFY_SCHEMES = ['standard-webhooks', 'hmac-sha256', 'bearer', 'li
 function requires(key: string, value: string, keys: string[]): TSchema {
   return {
     anyOf: [
-      { properties: { [key]: Type.Refine(Type.Unknown(), (v: unknown) => v !== value, () => `${key} ${value} also needs ${keys.join(' and ')}`) } },
+      {
+        properties: {
+          [key]: Type.Refine(
+            Type.Unknown(),
+            (v: unknown) => v !== value,
+            () => `${key} ${value} also needs ${keys.join(' and ')}`,
+          ),
+        },
+      },
       { required: keys },
     ],
   } as unknown as TSchema;
@@ -194,7 +208,15 @@ export const VerifyConfig = Type.Object(
       requires('scheme', 'standard-webhooks', ['secret']),
       {
         anyOf: [
-          { properties: { scheme: Type.Refine(Type.Unknown(), (v: unknown) => v !== 'standard-webhooks', () => 'scheme standard-webhooks needs a base64 secret') } },
+          {
+            properties: {
+              scheme: Type.Refine(
+                Type.Unknown(),
+                (v: unknown) => v !== 'standard-webhooks',
+                () => 'scheme standard-webhooks needs a base64 secret',
+              ),
+            },
+          },
           { properties: { secret: StandardWebhooksSecret } },
         ],
       } as unknown as TSchema,
@@ -241,7 +263,9 @@ export function genericSourceProblems(source: GenericSourceConfig, at: string): 
     return []; // a malformed path is reported by the schema
   }
   return fromHeader
-    ? [`${at}.map.bodyType: is required: map.eventType reads a header, which an hmac-sha256 signature of the body does not cover, so the body must say what it is (e.g. bodyType: _type)`]
+    ? [
+        `${at}.map.bodyType: is required: map.eventType reads a header, which an hmac-sha256 signature of the body does not cover, so the body must say what it is (e.g. bodyType: _type)`,
+      ]
     : [];
 }
 

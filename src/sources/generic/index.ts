@@ -31,7 +31,14 @@ export interface GenericEnvelope {
 
 function isEnvelope(value: unknown): value is GenericEnvelope {
   const v = value as Partial<GenericEnvelope> | null;
-  return v !== null && typeof v === 'object' && v.$envelope === ENVELOPE_MARK && typeof v.body === 'string' && typeof v.headers === 'object' && v.headers !== null;
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    v.$envelope === ENVELOPE_MARK &&
+    typeof v.body === 'string' &&
+    typeof v.headers === 'object' &&
+    v.headers !== null
+  );
 }
 
 export interface GenericSourceSettings {
@@ -62,7 +69,8 @@ export function verifySettings(verify: VerifyConfig): VerifySettings {
         encoding: verify.encoding,
         prefix: verify.prefix,
         signedPayload: verify.signedPayload,
-        timestampHeader: verify.signedPayload === 'timestamp.body' ? need(verify.timestampHeader, 'timestampHeader').toLowerCase() : undefined,
+        timestampHeader:
+          verify.signedPayload === 'timestamp.body' ? need(verify.timestampHeader, 'timestampHeader').toLowerCase() : undefined,
         toleranceSeconds: verify.toleranceSeconds,
         maxBodyAgeHours: verify.maxBodyAgeHours,
       };
@@ -91,7 +99,10 @@ function bodyOnlyReplayRules(verify: VerifySettings): { maxAgeMs: number } | und
 function refuseStale(facts: AttendanceFact[], receivedAt: number, maxAgeMs: number): void {
   const oldest = Math.min(...facts.map((f) => ('occurredAt' in f ? f.occurredAt : receivedAt)));
   if (oldest < receivedAt - maxAgeMs) {
-    throw new RelayError('TIMESTAMP_OUT_OF_RANGE', `The webhook's own time is more than ${maxAgeMs / 3_600_000} h old; an old signed body is not accepted again`);
+    throw new RelayError(
+      'TIMESTAMP_OUT_OF_RANGE',
+      `The webhook's own time is more than ${maxAgeMs / 3_600_000} h old; an old signed body is not accepted again`,
+    );
   }
 }
 
@@ -120,9 +131,13 @@ export function createGenericSource(settings: GenericSourceSettings): Source {
       // Reading the facts now refuses (400, naming the path) what could never be turned into attendance.
       const facts = mapper.facts(payload, state);
       if (bodyOnly) refuseStale(facts, request.receivedAt, bodyOnly.maxAgeMs);
-      const storedBody = needsEnvelope ? JSON.stringify(envelope(request, mapper.storedHeaders, request.rawBody.toString('utf8'))) : undefined;
+      const storedBody = needsEnvelope
+        ? JSON.stringify(envelope(request, mapper.storedHeaders, request.rawBody.toString('utf8')))
+        : undefined;
       // Only what is signed identifies a delivery: under a body-only signature, no header.
-      const id = bodyOnly ? mapper.deliveryId({ body: request.body, headers: {} }) : (mapper.deliveryId(payload) ?? request.verified.deliveryId);
+      const id = bodyOnly
+        ? mapper.deliveryId({ body: request.body, headers: {} })
+        : (mapper.deliveryId(payload) ?? request.verified.deliveryId);
       // Without a delivery id, the content identifies it (a replayed request is a duplicate): the body
       // alone when only the body is signed, else what is stored (with the headers the mapping reads).
       const content = bodyOnly ? request.rawBody : (storedBody ?? request.rawBody);

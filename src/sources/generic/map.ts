@@ -20,8 +20,29 @@ interface CompiledRule {
   equals?: string;
 }
 
-type Field = 'email' | 'firstName' | 'lastName' | 'fullName' | 'occurredAt' | 'sourceEventId' | 'deliveryId' | 'joinedAt' | 'leftAt' | 'durationSeconds';
-const FIELDS: readonly Field[] = ['email', 'firstName', 'lastName', 'fullName', 'occurredAt', 'sourceEventId', 'deliveryId', 'joinedAt', 'leftAt', 'durationSeconds'];
+type Field =
+  | 'email'
+  | 'firstName'
+  | 'lastName'
+  | 'fullName'
+  | 'occurredAt'
+  | 'sourceEventId'
+  | 'deliveryId'
+  | 'joinedAt'
+  | 'leftAt'
+  | 'durationSeconds';
+const FIELDS: readonly Field[] = [
+  'email',
+  'firstName',
+  'lastName',
+  'fullName',
+  'occurredAt',
+  'sourceEventId',
+  'deliveryId',
+  'joinedAt',
+  'leftAt',
+  'durationSeconds',
+];
 
 /** The HubSpot contact properties that are ContactDetails fields; any other goes to `otherProperties`. */
 const CONTACT_FIELD: Record<string, Exclude<keyof ContactDetails, 'otherProperties'> | undefined> = {
@@ -69,7 +90,8 @@ export class Mapper {
       if (spec !== undefined) this.fields[field] = parseSpec(spec);
     }
     for (const [name, spec] of Object.entries(map.contactProperties ?? {}) as Array<[string, PathSpec | undefined]>) {
-      if (spec !== undefined) this.contact.push([Object.hasOwn(CONTACT_FIELD, name) ? CONTACT_FIELD[name] : undefined, name, parseSpec(spec)]);
+      if (spec !== undefined)
+        this.contact.push([Object.hasOwn(CONTACT_FIELD, name) ? CONTACT_FIELD[name] : undefined, name, parseSpec(spec)]);
     }
     const all = [
       ...this.eventType,
@@ -108,7 +130,10 @@ export class Mapper {
     const claimed = this.eventTypeOf(payload)?.split('.')[0];
     const kind = scalarText(resolve(this.bodyType, payload));
     if (kind === undefined || kind !== claimed) {
-      throw new RelayError('SIGNATURE_INVALID', `${this.sourceName}: the event type does not agree with the signed body's ${specText(this.bodyType)}`);
+      throw new RelayError(
+        'SIGNATURE_INVALID',
+        `${this.sourceName}: the event type does not agree with the signed body's ${specText(this.bodyType)}`,
+      );
     }
   }
 
@@ -170,7 +195,8 @@ export class Mapper {
   facts(payload: Payload, state: StateName): AttendanceFact[] {
     const contact = this.contactOf(payload);
     const sourceEventId = this.required('sourceEventId', this.text('sourceEventId', payload), payload);
-    if (isDotSegment(sourceEventId)) this.fail('sourceEventId', this.fields.sourceEventId ?? [], 'must not be "." or ".." (URLs drop such segments)', sourceEventId);
+    if (isDotSegment(sourceEventId))
+      this.fail('sourceEventId', this.fields.sourceEventId ?? [], 'must not be "." or ".." (URLs drop such segments)', sourceEventId);
     // An email that is missing or implausible is not a mapping error: the fact is kept and the
     // attendance domain counts and logs it as skipped (nothing is sent to HubSpot).
     const person = normalizeEmail(contact.email) ?? contact.email ?? '';
@@ -179,7 +205,8 @@ export class Mapper {
       const joinedAt = this.time('joinedAt', payload) ?? occurredAt;
       if (joinedAt === undefined) {
         const paths = [...(this.fields.joinedAt ?? []), ...(this.fields.occurredAt ?? [])];
-        if (paths.length === 0) throw new MappingError(`${this.sourceName}: map.joinedAt or map.occurredAt is needed for attend but neither is configured`);
+        if (paths.length === 0)
+          throw new MappingError(`${this.sourceName}: map.joinedAt or map.occurredAt is needed for attend but neither is configured`);
         this.fail('joinedAt', paths, 'has no value (nor has map.occurredAt)', rawAt(paths, payload));
       }
       let leftAt = this.time('leftAt', payload);

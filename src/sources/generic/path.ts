@@ -5,10 +5,7 @@
  */
 
 export type Step =
-  | { kind: 'key'; key: string }
-  | { kind: 'index'; index: number }
-  | { kind: 'any' }
-  | { kind: 'where'; key: string; value: string };
+  { kind: 'key'; key: string } | { kind: 'index'; index: number } | { kind: 'any' } | { kind: 'where'; key: string; value: string };
 
 export type ParsedPath = { kind: 'header'; name: string; text: string } | { kind: 'body'; steps: Step[]; text: string };
 

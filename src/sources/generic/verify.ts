@@ -35,7 +35,6 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return value?.trim() || undefined;
 }
 
-
 function checkTimestamp(raw: string, nowMs: number, toleranceSeconds: number, name: string): void {
   // Checked after the signature, so the timestamp is known to be the sender's own.
   const at = /^\d{1,13}$/.test(raw) ? parseTime(raw) : undefined;
@@ -63,7 +62,9 @@ export function standardWebhooksSecretProblem(secret: string): string | undefine
     return 'must be the signing secret: base64, optionally after whsec_';
   }
   const bytes = Buffer.from(text, 'base64').length;
-  return bytes < MIN_STANDARD_WEBHOOKS_KEY_BYTES ? `must decode to at least ${MIN_STANDARD_WEBHOOKS_KEY_BYTES} bytes (it decodes to ${bytes})` : undefined;
+  return bytes < MIN_STANDARD_WEBHOOKS_KEY_BYTES
+    ? `must decode to at least ${MIN_STANDARD_WEBHOOKS_KEY_BYTES} bytes (it decodes to ${bytes})`
+    : undefined;
 }
 
 /** base64 HMAC-SHA256(key, `{webhook-id}.{webhook-timestamp}.{body}`). */
@@ -116,7 +117,10 @@ function verifyHmac(settings: Extract<VerifySettings, { scheme: 'hmac-sha256' }>
   const signature = header(input.headers, settings.header);
   const timestamp = settings.signedPayload === 'timestamp.body' ? header(input.headers, settings.timestampHeader ?? '') : undefined;
   if (!signature || (settings.signedPayload === 'timestamp.body' && !timestamp)) {
-    const names = settings.signedPayload === 'timestamp.body' ? `${settings.header} and ${settings.timestampHeader} headers are` : `the ${settings.header} header is`;
+    const names =
+      settings.signedPayload === 'timestamp.body'
+        ? `${settings.header} and ${settings.timestampHeader} headers are`
+        : `the ${settings.header} header is`;
     throw new RelayError('SIGNATURE_MISSING', `${names} required`);
   }
   const expected = hmacSignature(settings, input.rawBody, timestamp);
@@ -147,7 +151,8 @@ export function livestormSignature(secret: string, timestamp: string, body: Buff
 function verifyLivestorm(settings: { secret: string; toleranceSeconds: number }, input: VerifyInput): Verified {
   const value = header(input.headers, 'x-livestorm-signature');
   const comma = value?.indexOf(',') ?? -1;
-  if (!value || comma < 0) throw new RelayError('SIGNATURE_MISSING', 'the x-livestorm-signature header ({timestamp},{signature}) is required');
+  if (!value || comma < 0)
+    throw new RelayError('SIGNATURE_MISSING', 'the x-livestorm-signature header ({timestamp},{signature}) is required');
   const timestamp = value.slice(0, comma).trim();
   const expected = livestormSignature(settings.secret, timestamp, input.rawBody);
   if (!constantTimeEqual(value.toLowerCase().replace(/\s+/g, ''), expected)) throw new RelayError('SIGNATURE_INVALID');

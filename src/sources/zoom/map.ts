@@ -112,7 +112,14 @@ export function zoomFacts(envelope: ZoomEnvelope): AttendanceFact[] {
       return [participantFact(kind, payload)];
     case 'ended': {
       const { object } = payload as Static<typeof EndedPayload>;
-      return [{ kind: 'event-ended', sourceEventId: String(object.id), occurrence: object.uuid, occurredAt: parseTime(object.end_time, 'end_time') }];
+      return [
+        {
+          kind: 'event-ended',
+          sourceEventId: String(object.id),
+          occurrence: object.uuid,
+          occurredAt: parseTime(object.end_time, 'end_time'),
+        },
+      ];
     }
     case 'started': {
       const { object } = payload as { object: { id: string | number; start_time: string; duration?: number } };

@@ -24,7 +24,6 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(value) ? undefined : value; // a repeated signature header is never valid
 }
 
-
 /**
  * Throws unless the request carries a valid `x-zm-signature` for its raw bytes
  * and a `x-zm-request-timestamp` within `toleranceSeconds` of now (either way).

@@ -4,7 +4,16 @@ import type { ClaimOptions, ClaimResult, DeliveryGroup, DeliveryOutcome } from '
 import { REASSERT_SQL, SETTLE, stillHeld } from '../queries/delivery-queue.js';
 import { reassertAfter, reassertedAfter, type RecordPosition } from '../../domain/delivery-order.js';
 import { postgresDialect } from '../dialect.js';
-import { batchReadiness, claimSql, emptyGroup, GROUP_DUE_SQL, readySql, splitOvertaken, SUPERSEDE_OVERTAKEN_SQL, type ReadyRow } from '../queries/claim-batch.js';
+import {
+  batchReadiness,
+  claimSql,
+  emptyGroup,
+  GROUP_DUE_SQL,
+  readySql,
+  splitOvertaken,
+  SUPERSEDE_OVERTAKEN_SQL,
+  type ReadyRow,
+} from '../queries/claim-batch.js';
 import { toDeliveryRecord, type RecordRow } from '../rows.js';
 import { inTransaction } from './pool.js';
 
@@ -14,7 +23,11 @@ const READY = readySql(postgresDialect);
 /** The ready records of a group, after superseding those HubSpot already has a newer state for. */
 async function readyRows(client: pg.PoolClient, group: DeliveryGroup, o: ClaimOptions): Promise<RecordRow[]> {
   for (;;) {
-    const { rows } = await client.query<ReadyRow>({ name: 'claim-ready', text: READY, values: [group.targetKey, group.state, o.now, o.batchSize] });
+    const { rows } = await client.query<ReadyRow>({
+      name: 'claim-ready',
+      text: READY,
+      values: [group.targetKey, group.state, o.now, o.batchSize],
+    });
     const { fresh, overtaken } = splitOvertaken(rows);
     for (const row of overtaken) await client.query(SUPERSEDE_OVERTAKEN_SQL, [row.error, o.now, row.id]);
     if (fresh.length > 0 || overtaken.length === 0) return fresh;
@@ -24,7 +37,11 @@ async function readyRows(client: pg.PoolClient, group: DeliveryGroup, o: ClaimOp
 export async function claimBatch(pool: pg.Pool, group: DeliveryGroup, o: ClaimOptions): Promise<ClaimResult> {
   return inTransaction(pool, async (client) => {
     const rows = await readyRows(client, group, o);
-    if (rows.length === 0) return emptyGroup((await client.query<{ next: number | null; inflight: boolean }>(GROUP_DUE_SQL, [group.targetKey, group.state])).rows[0], o.now);
+    if (rows.length === 0)
+      return emptyGroup(
+        (await client.query<{ next: number | null; inflight: boolean }>(GROUP_DUE_SQL, [group.targetKey, group.state])).rows[0],
+        o.now,
+      );
     const readiness = batchReadiness(rows, o);
     if (readiness.kind === 'waiting') return readiness;
     const claimToken = randomUUID();
@@ -35,15 +52,22 @@ export async function claimBatch(pool: pg.Pool, group: DeliveryGroup, o: ClaimOp
 
 /** An older record landed at HubSpot after its lease ran out: the contact's newest record is sent again. */
 async function reassert(client: pg.PoolClient, lateId: number, now: number): Promise<number> {
-  const late = (await client.query<RecordPosition & { targetKey: string; email: string; state: string }>(REASSERT_SQL.late, [lateId])).rows[0];
+  const late = (await client.query<RecordPosition & { targetKey: string; email: string; state: string }>(REASSERT_SQL.late, [lateId]))
+    .rows[0];
   if (!late) return 0;
-  const newest = async (statuses: string) => (await client.query<RecordPosition>(REASSERT_SQL.newest(statuses), [late.targetKey, late.email])).rows[0];
+  const newest = async (statuses: string) =>
+    (await client.query<RecordPosition>(REASSERT_SQL.newest(statuses), [late.targetKey, late.email])).rows[0];
   const id = reassertAfter(late, [await newest(`'pending', 'inflight'`), await newest(`'delivered'`)]);
   if (id === undefined) return 0;
   return (await client.query(REASSERT_SQL.copyAsPending, [id, now, reassertedAfter(late.state)])).rowCount ?? 0;
 }
 
-export async function completeDeliveries(pool: pg.Pool, outcomes: DeliveryOutcome[], now: number, claimToken?: string): Promise<{ reasserted: number }> {
+export async function completeDeliveries(
+  pool: pg.Pool,
+  outcomes: DeliveryOutcome[],
+  now: number,
+  claimToken?: string,
+): Promise<{ reasserted: number }> {
   const token = claimToken ?? null;
   const delivered = outcomes.filter((o) => o.kind === 'delivered');
   const retried = outcomes.filter((o) => o.kind === 'retry');
@@ -67,7 +91,14 @@ export async function completeDeliveries(pool: pg.Pool, outcomes: DeliveryOutcom
         `UPDATE records SET ${SETTLE.retry('u.not_before', 'u.spent', 'u.error', '$5')}
          FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::text[]) AS u(id, not_before, spent, error)
          WHERE records.id = u.id AND ${stillHeld(postgresDialect, '$6')}`,
-        [retried.map((o) => o.id), retried.map((o) => o.notBefore), retried.map((o) => (o.countAttempt ? 1 : 0)), retried.map((o) => o.error), now, token],
+        [
+          retried.map((o) => o.id),
+          retried.map((o) => o.notBefore),
+          retried.map((o) => (o.countAttempt ? 1 : 0)),
+          retried.map((o) => o.error),
+          now,
+          token,
+        ],
       );
     }
     if (dead.length > 0) {
@@ -82,7 +113,11 @@ export async function completeDeliveries(pool: pg.Pool, outcomes: DeliveryOutcom
 }
 
 /** Deletes in chunks so a large prune never holds long locks. */
-export async function prune(pool: pg.Pool, deliveredBefore: number, webhooksBefore: number): Promise<{ records: number; webhooks: number }> {
+export async function prune(
+  pool: pg.Pool,
+  deliveredBefore: number,
+  webhooksBefore: number,
+): Promise<{ records: number; webhooks: number }> {
   const chunked = async (sql: string, before: number) => {
     let total = 0;
     for (;;) {

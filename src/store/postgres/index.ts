@@ -22,7 +22,10 @@ export function openPostgresStore(url: string, log?: Log, bounds?: SessionBounds
   return {
     kind: 'postgres',
     migrate: async () => void (await migratePostgres(pool)),
-    ping: async () => void (await pool.query('INSERT INTO heartbeat (id, at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET at = excluded.at', [Date.now()])),
+    ping: async () =>
+      void (await pool.query('INSERT INTO heartbeat (id, at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET at = excluded.at', [
+        Date.now(),
+      ])),
     close: () => pool.end(),
 
     insertWebhooks: (rows) => insertWebhooks(pool, rows),
@@ -31,7 +34,9 @@ export function openPostgresStore(url: string, log?: Log, bounds?: SessionBounds
     // Another replica holding the lock means this round is theirs; the empty transaction just ends.
     processExclusively: (round) =>
       inTransaction(pool, async (client) => {
-        const lock = await client.query<{ mine: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || ':processing')) AS mine`);
+        const lock = await client.query<{ mine: boolean }>(
+          `SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || ':processing')) AS mine`,
+        );
         if (!lock.rows[0]?.mine) return { ran: false as const };
         return { ran: true as const, value: await round(processingRound(client)) };
       }),
@@ -41,8 +46,7 @@ export function openPostgresStore(url: string, log?: Log, bounds?: SessionBounds
     releaseExpiredLeases: queue.releaseExpiredLeases,
     // The fence before every HubSpot try: one indexed statement (records_claim).
     renewLease: async (token, until) =>
-      ((await pool.query({ name: 'renew-lease', text: RENEW_LEASE_SQL, values: [token, until] }))
-        .rowCount ?? 0) > 0,
+      ((await pool.query({ name: 'renew-lease', text: RENEW_LEASE_SQL, values: [token, until] })).rowCount ?? 0) > 0,
     reopenUnconfiguredWebhooks: queue.reopenUnconfiguredWebhooks,
     pendingGroups: queue.pendingGroups,
     claimBatch: (group, options) => claimBatch(pool, group, options),

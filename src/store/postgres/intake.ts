@@ -31,7 +31,13 @@ async function insertGroup(db: Queryable, rows: NewWebhook[]): Promise<AcceptedW
            ORDER BY n
            ON CONFLICT (source_id, dedup_key) DO NOTHING
            RETURNING id, source_id, dedup_key`,
-    values: [rows.map((r) => r.sourceId), rows.map((r) => r.dedupKey), rows.map((r) => r.receivedAt), rows.map((r) => r.body), rows.map((r) => Boolean(r.needsDetails))],
+    values: [
+      rows.map((r) => r.sourceId),
+      rows.map((r) => r.dedupKey),
+      rows.map((r) => r.receivedAt),
+      rows.map((r) => r.body),
+      rows.map((r) => Boolean(r.needsDetails)),
+    ],
   });
   const key = (sourceId: string, dedupKey: string) => `${sourceId}\u0000${dedupKey}`;
   const fresh = new Map(inserted.rows.map((r) => [key(r.source_id, r.dedup_key), r.id]));
@@ -58,7 +64,8 @@ async function insertGroup(db: Queryable, rows: NewWebhook[]): Promise<AcceptedW
   });
 }
 
-const SESSION_COLUMNS = 'source_id, source_event_id, occurrence, email, first_join, last_join, last_leave, closed_at, sent_join, sent_leave, contact';
+const SESSION_COLUMNS =
+  'source_id, source_event_id, occurrence, email, first_join, last_join, last_leave, closed_at, sent_join, sent_leave, contact';
 
 /** The reads and the commit of one processing round, on `db` (a client inside the round's transaction). */
 export function processingRound(db: Queryable): ProcessingRound {
@@ -92,8 +99,20 @@ async function writeEffects(db: Queryable, effects: InboxEffects, now: number): 
        ON CONFLICT (source_id, source_event_id, occurrence, email) DO UPDATE SET first_join = excluded.first_join,
          last_join = excluded.last_join, last_leave = excluded.last_leave, closed_at = excluded.closed_at,
          sent_join = excluded.sent_join, sent_leave = excluded.sent_leave, contact = excluded.contact, open_since = excluded.open_since`,
-      [s.sourceId, s.sourceEventId, s.occurrence, s.email, t.firstJoin ?? null, t.lastJoin ?? null, t.lastLeave ?? null, t.closedAt ?? null,
-        t.sentJoin ?? null, t.sentLeave ?? null, JSON.stringify(s.contact), isOpen(t) ? (t.lastJoin ?? null) : null],
+      [
+        s.sourceId,
+        s.sourceEventId,
+        s.occurrence,
+        s.email,
+        t.firstJoin ?? null,
+        t.lastJoin ?? null,
+        t.lastLeave ?? null,
+        t.closedAt ?? null,
+        t.sentJoin ?? null,
+        t.sentLeave ?? null,
+        JSON.stringify(s.contact),
+        isOpen(t) ? (t.lastJoin ?? null) : null,
+      ],
     );
   }
   await writeRecords(db, effects.records, now);
@@ -121,7 +140,13 @@ async function writeRecords(db: Queryable, records: NewRecord[], now: number): P
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(s, e, m, oc)
        WHERE records.source_id = u.s AND records.source_event_id = u.e AND records.email = u.m AND records.occurrence = u.oc
          AND ${ATTEND_NOT_YET_SENT}`,
-      [supersedes.map((k) => k.sourceId), supersedes.map((k) => k.sourceEventId), supersedes.map((k) => k.email), supersedes.map((k) => k.occurrence), now],
+      [
+        supersedes.map((k) => k.sourceId),
+        supersedes.map((k) => k.sourceEventId),
+        supersedes.map((k) => k.email),
+        supersedes.map((k) => k.occurrence),
+        now,
+      ],
     );
   }
   await db.query(

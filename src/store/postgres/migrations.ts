@@ -12,7 +12,9 @@ export async function migratePostgres(pool: pg.Pool): Promise<number[]> {
     // Waiting for another replica's migration, or a long migration, must not hit the pool's statement timeout.
     await client.query('SET statement_timeout = 0');
     await client.query(`SELECT pg_advisory_lock(hashtext(current_schema() || ':migrations'))`);
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+    );
     const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
     const done = new Set(rows.map((r) => r.version));
     for (let version = 1; version <= POSTGRES_MIGRATIONS.length; version++) {

@@ -40,7 +40,10 @@ export function createPool(url: string, log?: Log, bounds: SessionBounds = {}): 
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
     // Ids and epoch-millisecond times are BIGINT; all of them fit in a JS number.
-    types: { getTypeParser: (oid: number, format?: string) => (oid === INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) },
+    types: {
+      getTypeParser: (oid: number, format?: string) =>
+        oid === INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'),
+    },
   });
   // A connection lost must never crash the process (an unhandled 'error' event would): idle clients
   // report through the pool, checked-out ones through their own listener; the query in hand fails.

@@ -19,13 +19,19 @@ export function sharedDeliveryState(pool: pg.Pool): SharedDeliveryState {
       return row?.slot_id ? { granted: true, slotId: row.slot_id } : { granted: false, retryInMs: row?.wait_ms ?? 1000 };
     },
     async settleSendSlot(slotId) {
-      await pool.query({ name: 'settle-send-slot', text: `UPDATE hubspot_sends SET at = GREATEST(at, ${DB_NOW}) WHERE id = $1`, values: [slotId] });
+      await pool.query({
+        name: 'settle-send-slot',
+        text: `UPDATE hubspot_sends SET at = GREATEST(at, ${DB_NOW}) WHERE id = $1`,
+        values: [slotId],
+      });
     },
     async addPhantomSends(count) {
       if (count > 0) await pool.query(`INSERT INTO hubspot_sends (at) SELECT ${DB_NOW} FROM generate_series(1, $1)`, [count]);
     },
     async sendsInWindow(windowMs) {
-      const { rows } = await pool.query<{ n: number }>(`SELECT COUNT(*)::bigint AS n FROM hubspot_sends WHERE at > ${DB_NOW} - $1`, [windowMs]);
+      const { rows } = await pool.query<{ n: number }>(`SELECT COUNT(*)::bigint AS n FROM hubspot_sends WHERE at > ${DB_NOW} - $1`, [
+        windowMs,
+      ]);
       return rows[0]?.n ?? 0;
     },
     async setPause(pause: SharedPause) {
@@ -34,7 +40,12 @@ export function sharedDeliveryState(pool: pg.Pool): SharedDeliveryState {
       await pool.query(
         `INSERT INTO hubspot_pauses (kind, until, reason, details) VALUES ($1, ${DB_NOW} + $2, $3, $4)
          ON CONFLICT (kind) DO UPDATE SET until = ${until}, reason = excluded.reason, details = excluded.details`,
-        [pause.kind, Math.max(0, Math.round(pause.remainingMs)), pause.reason, pause.details === undefined ? null : JSON.stringify(pause.details)],
+        [
+          pause.kind,
+          Math.max(0, Math.round(pause.remainingMs)),
+          pause.reason,
+          pause.details === undefined ? null : JSON.stringify(pause.details),
+        ],
       );
     },
     async clearPause(kind: PauseKind) {
@@ -46,7 +57,12 @@ export function sharedDeliveryState(pool: pg.Pool): SharedDeliveryState {
       );
       return rows
         .filter((r) => r.kind === 'auth' || r.remaining > 0)
-        .map((r) => ({ kind: r.kind, remainingMs: Math.max(0, r.remaining), reason: r.reason, details: r.details ? JSON.parse(r.details) : undefined }));
+        .map((r) => ({
+          kind: r.kind,
+          remainingMs: Math.max(0, r.remaining),
+          reason: r.reason,
+          details: r.details ? JSON.parse(r.details) : undefined,
+        }));
     },
   };
 }

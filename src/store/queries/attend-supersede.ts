@@ -16,7 +16,12 @@ export interface AttendKey {
 
 /** Each new record's status, and the people whose stored attends the round supersedes. */
 export function attendSupersede(records: readonly NewRecord[]): { statuses: string[]; supersedes: AttendKey[] } {
-  const keyOf = (r: NewRecord): AttendKey => ({ sourceId: r.sourceId, sourceEventId: r.sourceEventId, email: r.email, occurrence: r.occurrence ?? '' });
+  const keyOf = (r: NewRecord): AttendKey => ({
+    sourceId: r.sourceId,
+    sourceEventId: r.sourceEventId,
+    email: r.email,
+    occurrence: r.occurrence ?? '',
+  });
   const text = (k: AttendKey) => [k.sourceId, k.sourceEventId, k.occurrence, k.email].join('\u0000');
   const newest = new Map<string, number>();
   const supersedes = new Map<string, AttendKey>();

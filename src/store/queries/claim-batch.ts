@@ -48,7 +48,9 @@ export const claimSql = (d: Dialect) =>
 export function splitOvertaken(rows: ReadyRow[]): { fresh: RecordRow[]; overtaken: Array<{ id: number; error: string }> } {
   return {
     fresh: rows.filter((row) => row.overtaken_by === null),
-    overtaken: rows.filter((row) => row.overtaken_by !== null).map((row) => ({ id: row.id, error: overtakenBy(row.overtaken_by as string) })),
+    overtaken: rows
+      .filter((row) => row.overtaken_by !== null)
+      .map((row) => ({ id: row.id, error: overtakenBy(row.overtaken_by as string) })),
   };
 }
 

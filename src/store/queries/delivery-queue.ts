@@ -11,7 +11,8 @@ export const RENEW_LEASE_SQL = `UPDATE records SET lease_until = $2 WHERE claim_
  * expressions for the values: each store feeds them from one row's parameters or from arrays.
  */
 export const SETTLE = {
-  delivered: (vid: string, now: string) => `status = 'delivered', vid = ${vid}, lease_until = NULL, claim_token = NULL, last_error = NULL, updated_at = ${now}`,
+  delivered: (vid: string, now: string) =>
+    `status = 'delivered', vid = ${vid}, lease_until = NULL, claim_token = NULL, last_error = NULL, updated_at = ${now}`,
   retry: (notBefore: string, spent: string, error: string, now: string) =>
     `status = 'pending', next_attempt_at = ${notBefore}, attempts = records.attempts + ${spent}, last_error = ${error},
      lease_until = NULL, claim_token = NULL, updated_at = ${now}`,
@@ -45,11 +46,14 @@ export const REASSERT_SQL = {
 export function deliveryStatements(db: SqlRunner) {
   return {
     releaseExpiredLeases: (now: number) =>
-      db.changes(`UPDATE records SET status = 'pending', lease_until = NULL, claim_token = NULL, updated_at = $1 WHERE status = 'inflight' AND lease_until < $1`, [
-        now,
-      ]),
+      db.changes(
+        `UPDATE records SET status = 'pending', lease_until = NULL, claim_token = NULL, updated_at = $1 WHERE status = 'inflight' AND lease_until < $1`,
+        [now],
+      ),
     async pendingGroups(): Promise<DeliveryGroup[]> {
-      const rows = await db.rows<{ target_key: string; state: SubscriberState }>(`SELECT DISTINCT target_key, state FROM records WHERE status = 'pending'`);
+      const rows = await db.rows<{ target_key: string; state: SubscriberState }>(
+        `SELECT DISTINCT target_key, state FROM records WHERE status = 'pending'`,
+      );
       return rows.map((row) => ({ targetKey: row.target_key, state: row.state }));
     },
     unmappedEvents: () =>

@@ -12,7 +12,8 @@ import {
   type WebhookRecordDbRow,
 } from '../rows.js';
 
-const SESSION_COLUMNS = 'source_id, source_event_id, occurrence, email, first_join, last_join, last_leave, closed_at, sent_join, sent_leave, contact';
+const SESSION_COLUMNS =
+  'source_id, source_event_id, occurrence, email, first_join, last_join, last_leave, closed_at, sent_join, sent_leave, contact';
 
 /** What a processing round reads, the same for both stores (each writes the round's effects its own way). */
 export function inboxReads(db: SqlRunner, d: Dialect): Omit<ProcessingRound, 'commitEffects'> {
@@ -27,11 +28,21 @@ export function inboxReads(db: SqlRunner, d: Dialect): Omit<ProcessingRound, 'co
         [limit, sources ? d.list(sources) : null],
       ),
     async findContact(sourceId, contactKey): Promise<ContactDetails | undefined> {
-      const [row] = await db.rows<{ contact: string }>('SELECT contact FROM contacts WHERE source_id = $1 AND contact_key = $2', [sourceId, contactKey]);
+      const [row] = await db.rows<{ contact: string }>('SELECT contact FROM contacts WHERE source_id = $1 AND contact_key = $2', [
+        sourceId,
+        contactKey,
+      ]);
       return row ? JSON.parse(row.contact) : undefined;
     },
     findSession: async (sourceId, sourceEventId, occurrence, email) =>
-      (await sessions('source_id = $1 AND source_event_id = $2 AND occurrence = $3 AND email = $4', [sourceId, sourceEventId, occurrence, email]))[0],
+      (
+        await sessions('source_id = $1 AND source_event_id = $2 AND occurrence = $3 AND email = $4', [
+          sourceId,
+          sourceEventId,
+          occurrence,
+          email,
+        ])
+      )[0],
     async findSourceEvent(sourceId, sourceEventId, occurrence = '') {
       const [row] = await db.rows<SourceEventDbRow>(
         'SELECT starts_at, ends_at, ended_at FROM source_events WHERE source_id = $1 AND source_event_id = $2 AND occurrence = $3',
@@ -39,9 +50,14 @@ export function inboxReads(db: SqlRunner, d: Dialect): Omit<ProcessingRound, 'co
       );
       return row ? toSourceEventRow(sourceId, sourceEventId, occurrence, row) : undefined;
     },
-    openSessionsJoinedBefore: (cutoff, limit) => sessions('open_since IS NOT NULL AND open_since < $1 ORDER BY open_since LIMIT $2', [cutoff, limit]),
+    openSessionsJoinedBefore: (cutoff, limit) =>
+      sessions('open_since IS NOT NULL AND open_since < $1 ORDER BY open_since LIMIT $2', [cutoff, limit]),
     openSessionsOfEvent: (sourceId, sourceEventId, occurrence) =>
-      sessions('source_id = $1 AND source_event_id = $2 AND occurrence = $3 AND open_since IS NOT NULL', [sourceId, sourceEventId, occurrence]),
+      sessions('source_id = $1 AND source_event_id = $2 AND occurrence = $3 AND open_since IS NOT NULL', [
+        sourceId,
+        sourceEventId,
+        occurrence,
+      ]),
     hasOnceKey: async (sourceId, key) =>
       (await db.rows('SELECT 1 AS yes FROM once_keys WHERE source_id = $1 AND once_key = $2', [sourceId, key])).length > 0,
   };
@@ -64,14 +80,15 @@ export function detailsQueue(db: SqlRunner, d: Dialect): DetailsQueue & { webhoo
     saveDetails: async (id, details) =>
       void (await db.changes(`UPDATE inbox SET details_status = 'ready', details = $2, details_error = NULL WHERE id = $1`, [id, details])),
     retryDetails: async (id, notBefore, error, countAttempt = true) =>
-      void (await db.changes('UPDATE inbox SET details_attempts = details_attempts + $4, details_next_at = $2, details_error = $3 WHERE id = $1', [
-        id,
-        notBefore,
-        error,
-        countAttempt ? 1 : 0,
-      ])),
+      void (await db.changes(
+        'UPDATE inbox SET details_attempts = details_attempts + $4, details_next_at = $2, details_error = $3 WHERE id = $1',
+        [id, notBefore, error, countAttempt ? 1 : 0],
+      )),
     failDetails: async (id, error) =>
-      void (await db.changes(`UPDATE inbox SET details_status = 'dead', details_attempts = details_attempts + 1, details_error = $2 WHERE id = $1`, [id, error])),
+      void (await db.changes(
+        `UPDATE inbox SET details_status = 'dead', details_attempts = details_attempts + 1, details_error = $2 WHERE id = $1`,
+        [id, error],
+      )),
     async webhookStatus(id) {
       const [row] = await db.rows<WebhookDbRow>('SELECT id, source_id, received_at, processed_at, outcome FROM inbox WHERE id = $1', [id]);
       if (!row) return undefined;

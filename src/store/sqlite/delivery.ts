@@ -3,7 +3,16 @@ import type Database from 'better-sqlite3';
 import type { ClaimOptions, ClaimResult, DeliveryGroup, DeliveryOutcome } from '../ports.js';
 import { reassertAfter, reassertedAfter, type RecordPosition } from '../../domain/delivery-order.js';
 import { sqliteDialect, sqliteParams } from '../dialect.js';
-import { batchReadiness, claimSql, emptyGroup, GROUP_DUE_SQL, readySql, splitOvertaken, SUPERSEDE_OVERTAKEN_SQL, type ReadyRow } from '../queries/claim-batch.js';
+import {
+  batchReadiness,
+  claimSql,
+  emptyGroup,
+  GROUP_DUE_SQL,
+  readySql,
+  splitOvertaken,
+  SUPERSEDE_OVERTAKEN_SQL,
+  type ReadyRow,
+} from '../queries/claim-batch.js';
 import { toDeliveryRecord, type RecordRow } from '../rows.js';
 import { REASSERT_SQL, RENEW_LEASE_SQL, SETTLE, stillHeld } from '../queries/delivery-queue.js';
 
@@ -15,13 +24,17 @@ export function sqliteDeliveryQueries(db: Database.Database) {
   const groupDue = db.prepare(GROUP_DUE_SQL);
   const claim = db.prepare(claimSql(sqliteDialect));
   const delivered = db.prepare(`UPDATE records SET ${SETTLE.delivered('$2', '$3')} WHERE id = $1 AND ${stillHeld(sqliteDialect, '$4')}`);
-  const retry = db.prepare(`UPDATE records SET ${SETTLE.retry('$2', '$3', '$4', '$5')} WHERE id = $1 AND ${stillHeld(sqliteDialect, '$6')}`);
+  const retry = db.prepare(
+    `UPDATE records SET ${SETTLE.retry('$2', '$3', '$4', '$5')} WHERE id = $1 AND ${stillHeld(sqliteDialect, '$6')}`,
+  );
   const dead = db.prepare(`UPDATE records SET ${SETTLE.dead('$2', '$3')} WHERE id = $1 AND ${stillHeld(sqliteDialect, '$4')}`);
 
   /** The ready records of a group, after superseding those HubSpot already has a newer state for. */
   const readyRows = (group: DeliveryGroup, o: ClaimOptions): RecordRow[] => {
     for (;;) {
-      const { fresh, overtaken } = splitOvertaken(ready.all(sqliteParams([group.targetKey, group.state, o.now, o.batchSize])) as ReadyRow[]);
+      const { fresh, overtaken } = splitOvertaken(
+        ready.all(sqliteParams([group.targetKey, group.state, o.now, o.batchSize])) as ReadyRow[],
+      );
       for (const row of overtaken) supersede.run(sqliteParams([row.error, o.now, row.id]));
       if (fresh.length > 0 || overtaken.length === 0) return fresh;
     }
@@ -29,7 +42,8 @@ export function sqliteDeliveryQueries(db: Database.Database) {
 
   const claimBatch = db.transaction((group: DeliveryGroup, o: ClaimOptions): ClaimResult => {
     const rows = readyRows(group, o);
-    if (rows.length === 0) return emptyGroup(groupDue.get(sqliteParams([group.targetKey, group.state])) as { next: number | null; inflight: number }, o.now);
+    if (rows.length === 0)
+      return emptyGroup(groupDue.get(sqliteParams([group.targetKey, group.state])) as { next: number | null; inflight: number }, o.now);
     const readiness = batchReadiness(rows, o);
     if (readiness.kind === 'waiting') return readiness;
     const claimToken = randomUUID();
@@ -44,7 +58,8 @@ export function sqliteDeliveryQueries(db: Database.Database) {
 
   /** An older record landed at HubSpot after its lease ran out: the contact's newest record is sent again. */
   const reassert = (lateId: number, now: number): number => {
-    const late = lateRecord.get(sqliteParams([lateId])) as (RecordPosition & { targetKey: string; email: string; state: string }) | undefined;
+    const late = lateRecord.get(sqliteParams([lateId])) as
+      (RecordPosition & { targetKey: string; email: string; state: string }) | undefined;
     if (!late) return 0;
     const newest = reassertAfter(late, [
       newestActive.get(sqliteParams([late.targetKey, late.email])) as RecordPosition | undefined,
@@ -75,7 +90,8 @@ export function sqliteDeliveryQueries(db: Database.Database) {
     completeDeliveries: (outcomes: DeliveryOutcome[], now: number, claimToken?: string) =>
       completeDeliveries.immediate(outcomes, now, claimToken ?? null),
     prune: db.transaction((deliveredBefore: number, webhooksBefore: number) => ({
-      records: db.prepare(`DELETE FROM records WHERE status IN ('delivered', 'superseded') AND updated_at < ?`).run(deliveredBefore).changes,
+      records: db.prepare(`DELETE FROM records WHERE status IN ('delivered', 'superseded') AND updated_at < ?`).run(deliveredBefore)
+        .changes,
       webhooks: db.prepare('DELETE FROM inbox WHERE processed_at IS NOT NULL AND processed_at < ?').run(webhooksBefore).changes,
     })),
   };

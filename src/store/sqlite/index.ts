@@ -59,7 +59,11 @@ export function openSqliteStore(url: string): Store {
       admin = adminQueries(runner, sqliteDialect);
     },
     // A small write: a full disk or a read-only file shows here, not just a missing file.
-    ping: () => run(() => void db.prepare('INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at').run(Date.now())),
+    ping: () =>
+      run(
+        () =>
+          void db.prepare('INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at').run(Date.now()),
+      ),
     async close() {
       if (db.open) db.close();
     },
@@ -71,7 +75,8 @@ export function openSqliteStore(url: string): Store {
     findSourceEvent: (sourceId, eventId, occurrence) => run(() => ready().reads.findSourceEvent(sourceId, eventId, occurrence)),
     openSessionsJoinedBefore: (cutoff, limit) => run(() => ready().reads.openSessionsJoinedBefore(cutoff, limit)),
     hasOnceKey: (sourceId, key) => run(() => ready().reads.hasOnceKey(sourceId, key)),
-    claimWebhooksNeedingDetails: (now, limit, leaseMs, sources) => run(() => ready().details.claimWebhooksNeedingDetails(now, limit, leaseMs, sources)),
+    claimWebhooksNeedingDetails: (now, limit, leaseMs, sources) =>
+      run(() => ready().details.claimWebhooksNeedingDetails(now, limit, leaseMs, sources)),
     saveDetails: (id, json) => run(() => ready().details.saveDetails(id, json)),
     retryDetails: (id, notBefore, error, countAttempt) => run(() => ready().details.retryDetails(id, notBefore, error, countAttempt)),
     failDetails: (id, error) => run(() => ready().details.failDetails(id, error)),

@@ -40,9 +40,14 @@ export function sqliteIntakeQueries(db: Database.Database) {
 
   const insertWebhooks = db.transaction((rows: NewWebhook[]): AcceptedWebhook[] =>
     rows.map((row) => {
-      const inserted = insertInbox.get(row.sourceId, row.dedupKey, row.receivedAt, row.body, row.needsDetails ? 'pending' : null, row.needsDetails ? row.receivedAt : null) as
-        | { id: number }
-        | undefined;
+      const inserted = insertInbox.get(
+        row.sourceId,
+        row.dedupKey,
+        row.receivedAt,
+        row.body,
+        row.needsDetails ? 'pending' : null,
+        row.needsDetails ? row.receivedAt : null,
+      ) as { id: number } | undefined;
       if (inserted) return { id: inserted.id, duplicate: false };
       const existing = existingInbox.get(row.sourceId, row.dedupKey) as { id: number };
       return { id: existing.id, duplicate: true };
@@ -74,8 +79,22 @@ export function sqliteIntakeQueries(db: Database.Database) {
     const { statuses, supersedes } = attendSupersede(effects.records);
     for (const key of supersedes) supersedeAttend.run({ ...key, now });
     effects.records.forEach((r, i) =>
-      insertRecord.run(r.inboxId ?? null, r.sourceId, r.sourceEventId, r.occurrence ?? '', r.targetKey, r.state, r.email, r.occurredAt,
-        JSON.stringify(r.input), statuses[i], now, r.receivedAt, now, now),
+      insertRecord.run(
+        r.inboxId ?? null,
+        r.sourceId,
+        r.sourceEventId,
+        r.occurrence ?? '',
+        r.targetKey,
+        r.state,
+        r.email,
+        r.occurredAt,
+        JSON.stringify(r.input),
+        statuses[i],
+        now,
+        r.receivedAt,
+        now,
+        now,
+      ),
     );
     for (const k of effects.onceKeys ?? []) insertOnceKey.run(k.sourceId, k.key, now);
     for (const p of effects.processed) markProcessed.run(now, p.outcome, p.inboxId);

@@ -1,16 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import type {
-  EventInput,
-  EventbriteSimulatorOptions,
-  Fault,
-  OrderInput,
-  RecordedCall,
-  SimAttendee,
-  SimEvent,
-  SimOrder,
-} from './types.js';
+import type { EventInput, EventbriteSimulatorOptions, Fault, OrderInput, RecordedCall, SimAttendee, SimEvent, SimOrder } from './types.js';
 
 export type * from './types.js';
 export { eventbriteNotice, noticeHeaders, testPing } from './notices.js';
@@ -111,7 +102,11 @@ export async function startEventbriteSimulator(options: EventbriteSimulatorOptio
       at: Date.now(),
       method: request.method,
       path,
-      query: Object.fromEntries(Object.entries(request.query as Record<string, unknown>).filter(([k]) => k !== 'token').map(([k, v]) => [k, String(v)])),
+      query: Object.fromEntries(
+        Object.entries(request.query as Record<string, unknown>)
+          .filter(([k]) => k !== 'token')
+          .map(([k, v]) => [k, String(v)]),
+      ),
       token: tokenOf(request),
       status: 0,
     };
@@ -140,7 +135,8 @@ export async function startEventbriteSimulator(options: EventbriteSimulatorOptio
     if (fault?.kind === 'status' || fault?.kind === 'rate-limit') {
       const status = fault.kind === 'status' ? fault.status : 429;
       const [error, description] = ERRORS[status] ?? ['ERROR', `HTTP ${status}`];
-      const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
+      const headers: Record<string, string> =
+        fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
       return void send(status, errorBody(status, error, description), headers);
     }
     if (body === undefined) return void send(404, errorBody(404, ...(ERRORS[404] as [string, string])));
@@ -154,7 +150,10 @@ export async function startEventbriteSimulator(options: EventbriteSimulatorOptio
     if (expand.includes('attendees')) json.attendees = attendeeIds.map((id) => attendeeJson(attendees.get(id) as SimAttendee));
     return json;
   };
-  const expandOf = (request: FastifyRequest) => String((request.query as Record<string, unknown>).expand ?? '').split(',').filter(Boolean);
+  const expandOf = (request: FastifyRequest) =>
+    String((request.query as Record<string, unknown>).expand ?? '')
+      .split(',')
+      .filter(Boolean);
 
   app.get<{ Params: { orderId: string } }>('/v3/orders/:orderId/', (request, reply) =>
     serve(request, reply, () => {
@@ -181,7 +180,14 @@ export async function startEventbriteSimulator(options: EventbriteSimulatorOptio
     }),
   );
   app.setNotFoundHandler((request, reply) => {
-    recorded.push({ at: Date.now(), method: request.method, path: request.url.split('?')[0] ?? request.url, query: {}, token: undefined, status: 404 });
+    recorded.push({
+      at: Date.now(),
+      method: request.method,
+      path: request.url.split('?')[0] ?? request.url,
+      query: {},
+      token: undefined,
+      status: 404,
+    });
     reply.code(404).send(errorBody(404, 'NOT_FOUND', 'The path you requested does not exist.'));
   });
 
@@ -258,7 +264,16 @@ export async function startEventbriteSimulator(options: EventbriteSimulatorOptio
             work_phone: person.workPhone,
             addresses: structuredClone(person.addresses ?? {}),
           },
-          barcodes: [{ status: 'unused', barcode: `${id}${attendeeId}${String(i + 1).padStart(3, '0')}`, created: at, changed: at, checkin_type: 0, is_printed: false }],
+          barcodes: [
+            {
+              status: 'unused',
+              barcode: `${id}${attendeeId}${String(i + 1).padStart(3, '0')}`,
+              created: at,
+              changed: at,
+              checkin_type: 0,
+              is_printed: false,
+            },
+          ],
           answers: [],
           costs: { base_price: free, eventbrite_fee: free, gross: free, payment_fee: free, tax: free },
           checked_in: false,

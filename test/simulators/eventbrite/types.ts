@@ -68,7 +68,14 @@ export interface SimAttendee {
     work_phone?: string;
     addresses: Partial<Record<'home' | 'work' | 'bill' | 'ship', AddressInput>>;
   };
-  barcodes: Array<{ status: 'unused' | 'used' | 'refunded'; barcode: string; created: string; changed: string; checkin_type: number; is_printed: boolean }>;
+  barcodes: Array<{
+    status: 'unused' | 'used' | 'refunded';
+    barcode: string;
+    created: string;
+    changed: string;
+    checkin_type: number;
+    is_printed: boolean;
+  }>;
   answers: unknown[];
   costs: Record<string, { display: string; currency: string; value: number; major_value: string }>;
   checked_in: boolean;

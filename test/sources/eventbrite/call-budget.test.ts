@@ -39,7 +39,13 @@ describe('CallBudget (Eventbrite: 2,000 calls per hour and 48,000 per day per to
 
   it('when the day is used up but the hour is not, then the daily limit holds calls back', () => {
     const c = clock();
-    const budget = new CallBudget([{ max: 2000, windowMs: HOUR }, { max: 3, windowMs: DAY }], c.now);
+    const budget = new CallBudget(
+      [
+        { max: 2000, windowMs: HOUR },
+        { max: 3, windowMs: DAY },
+      ],
+      c.now,
+    );
     for (let i = 0; i < 3; i++) {
       expect(budget.take(0).granted).toBe(true);
       c.advance(2 * HOUR);
@@ -59,7 +65,13 @@ describe('CallBudget (Eventbrite: 2,000 calls per hour and 48,000 per day per to
 
   it('when 2,000 calls a minute are attempted for two hours, then no rolling hour ever holds more than 2,000', () => {
     const c = clock();
-    const budget = new CallBudget([{ max: 2000, windowMs: HOUR }, { max: 48_000, windowMs: DAY }], c.now);
+    const budget = new CallBudget(
+      [
+        { max: 2000, windowMs: HOUR },
+        { max: 48_000, windowMs: DAY },
+      ],
+      c.now,
+    );
     const made: number[] = [];
     for (let minute = 0; minute < 120; minute++) {
       for (let i = 0; i < 2000; i++) {

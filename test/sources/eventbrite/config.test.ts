@@ -56,14 +56,18 @@ describe('Eventbrite source configuration', () => {
     expect(problems(YAML, { ...ENV, EVENTBRITE_WEBHOOK_TOKEN: 'short' }).join('\n')).toContain('sources[0].webhookToken');
   });
 
-  it.each(['ftp://www.eventbriteapi.com/v3', 'www.eventbriteapi.com/v3', 'https://user@www.eventbriteapi.com/v3', 'https://www.eventbriteapi.com/v3?x=1'])(
-    'when apiBaseUrl is %s, then the problem names sources[0].apiBaseUrl',
-    (url) => {
-      expect(problems(YAML.replace('https://www.eventbriteapi.com/v3', url)).join('\n')).toContain('sources[0].apiBaseUrl');
-    },
-  );
+  it.each([
+    'ftp://www.eventbriteapi.com/v3',
+    'www.eventbriteapi.com/v3',
+    'https://user@www.eventbriteapi.com/v3',
+    'https://www.eventbriteapi.com/v3?x=1',
+  ])('when apiBaseUrl is %s, then the problem names sources[0].apiBaseUrl', (url) => {
+    expect(problems(YAML.replace('https://www.eventbriteapi.com/v3', url)).join('\n')).toContain('sources[0].apiBaseUrl');
+  });
 
   it('when a key is misspelled, then it is reported as unknown', () => {
-    expect(problems(YAML.replace('apiToken:', 'apiTokn:'))).toEqual(expect.arrayContaining(['sources[0].apiTokn: unknown key', 'sources[0].apiToken: is required']));
+    expect(problems(YAML.replace('apiToken:', 'apiTokn:'))).toEqual(
+      expect.arrayContaining(['sources[0].apiTokn: unknown key', 'sources[0].apiToken: is required']),
+    );
   });
 });

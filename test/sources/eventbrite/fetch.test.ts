@@ -5,7 +5,12 @@ import type { EventbriteSourceConfig } from '../../../src/sources/eventbrite/con
 import { createEventbriteSource } from '../../../src/sources/eventbrite/index.js';
 import type { EventbriteDetails } from '../../../src/sources/eventbrite/payloads.js';
 import { DetailsFetchError, type Source } from '../../../src/sources/types.js';
-import { DEFAULT_EVENTBRITE_TOKEN, eventbriteNotice, startEventbriteSimulator, type EventbriteSimulator } from '../../simulators/eventbrite/index.js';
+import {
+  DEFAULT_EVENTBRITE_TOKEN,
+  eventbriteNotice,
+  startEventbriteSimulator,
+  type EventbriteSimulator,
+} from '../../simulators/eventbrite/index.js';
 import { waitFor } from '../../support/wait.js';
 
 const EVENT = '717926867587';
@@ -55,14 +60,24 @@ afterEach(async () => {
 
 describe('Eventbrite details fetch', () => {
   it('when order.placed names an order, then the order is fetched once with expand=attendees and the Bearer token', async () => {
-    const { order } = sim.addOrder({ eventId: EVENT, attendees: [{ email: 'a@example.com', firstName: 'Ann' }, { email: 'b@example.com' }] });
+    const { order } = sim.addOrder({
+      eventId: EVENT,
+      attendees: [{ email: 'a@example.com', firstName: 'Ann' }, { email: 'b@example.com' }],
+    });
     const details = await fetchDetails('order.placed', sim.orderUrl(order.id));
     expect(details).toMatchObject({ resource: 'order', orderStatus: 'placed' });
     expect(details.attendees.map((a) => [a.profile.email, a.event_id])).toEqual([
       ['a@example.com', EVENT],
       ['b@example.com', EVENT],
     ]);
-    expect(sim.calls()).toEqual([expect.objectContaining({ path: `/v3/orders/${order.id}/`, query: { expand: 'attendees' }, token: DEFAULT_EVENTBRITE_TOKEN, status: 200 })]);
+    expect(sim.calls()).toEqual([
+      expect.objectContaining({
+        path: `/v3/orders/${order.id}/`,
+        query: { expand: 'attendees' },
+        token: DEFAULT_EVENTBRITE_TOKEN,
+        status: 200,
+      }),
+    ]);
   });
 
   it('when attendee.updated names an attendee, then only the attendee is fetched (no event)', async () => {
@@ -74,7 +89,10 @@ describe('Eventbrite details fetch', () => {
   });
 
   it('when check-ins of one event arrive together, then the event is fetched once and cached', async () => {
-    const { attendees } = sim.addOrder({ eventId: EVENT, attendees: [{ email: 'a@example.com' }, { email: 'b@example.com' }, { email: 'c@example.com' }] });
+    const { attendees } = sim.addOrder({
+      eventId: EVENT,
+      attendees: [{ email: 'a@example.com' }, { email: 'b@example.com' }, { email: 'c@example.com' }],
+    });
     for (const a of attendees) sim.checkIn(a.id, '2026-11-20T15:10:00Z');
     const all = await Promise.all(attendees.map((a) => fetchDetails('barcode.checked_in', sim.attendeeUrl(a.id))));
     for (const details of all) expect(details.events).toEqual({ [EVENT]: { start: '2026-11-20T15:00:00Z', end: '2026-11-20T17:00:00Z' } });
@@ -205,7 +223,12 @@ describe('Retry-After', () => {
   });
 
   it('when the client is asked how many calls it made, then it counts the last hour', async () => {
-    const client = new EventbriteClient({ apiToken: DEFAULT_EVENTBRITE_TOKEN, requestTimeoutMs: 1000, requestsPerHour: 10, requestsPerDay: 100 });
+    const client = new EventbriteClient({
+      apiToken: DEFAULT_EVENTBRITE_TOKEN,
+      requestTimeoutMs: 1000,
+      requestsPerHour: 10,
+      requestsPerDay: 100,
+    });
     await client.getJson(new URL(`${sim.apiBaseUrl}/events/${EVENT}/`), signal);
     expect(client.callsInLastHour()).toBe(1);
   });

@@ -19,7 +19,16 @@ function fetched(overrides: Record<string, unknown> = {}, profile: Record<string
     quantity: 1,
     variant_id: null,
     profile: { first_name: 'Tunde', last_name: 'Akeju', email: 'Tunde.Akeju@Example.com', name: 'Tunde Akeju', addresses: {}, ...profile },
-    barcodes: [{ status: 'unused', barcode: '929081958915352852869001', created: '2026-10-01T12:46:35Z', changed: '2026-10-01T12:46:35Z', checkin_type: 0, is_printed: false }],
+    barcodes: [
+      {
+        status: 'unused',
+        barcode: '929081958915352852869001',
+        created: '2026-10-01T12:46:35Z',
+        changed: '2026-10-01T12:46:35Z',
+        checkin_type: 0,
+        is_printed: false,
+      },
+    ],
     answers: [],
     checked_in: false,
     cancelled: false,
@@ -43,13 +52,20 @@ function snapshot(overrides: Record<string, unknown> = {}, profile: Record<strin
 }
 
 const notice = (action: string, path = `/events/${EVENT}/attendees/15352852869/`) => eventbriteNotice(action, `${BASE}${path}`);
-const details = (attendees: AttendeeSnapshot[], extra: Partial<EventbriteDetails> = {}): EventbriteDetails => ({ resource: 'attendee', attendees, ...extra });
+const details = (attendees: AttendeeSnapshot[], extra: Partial<EventbriteDetails> = {}): EventbriteDetails => ({
+  resource: 'attendee',
+  attendees,
+  ...extra,
+});
 
 describe('Eventbrite facts: register and cancel are decided from the fetched attendee', () => {
   it('when order.placed fetched an order of two attendees, then one register each, at their creation, from the event of each attendee', () => {
     const a = snapshot();
     const b = snapshot({ id: '15352852870' }, { email: 'b@example.com', first_name: 'B', last_name: 'Person', name: 'B Person' });
-    const facts = eventbriteFacts(notice('order.placed', '/orders/9290819589/'), details([a, b], { resource: 'order', orderStatus: 'placed' }));
+    const facts = eventbriteFacts(
+      notice('order.placed', '/orders/9290819589/'),
+      details([a, b], { resource: 'order', orderStatus: 'placed' }),
+    );
     expect(facts).toEqual([
       {
         kind: 'registered',
@@ -69,7 +85,13 @@ describe('Eventbrite facts: register and cancel are decided from the fetched att
     ['status "Deleted"', { status: 'Deleted' }],
   ])('when attendee.updated fetched an attendee %s, then cancel at its change time', (_what, overrides) => {
     const facts = eventbriteFacts(notice('attendee.updated'), details([snapshot({ ...overrides, changed: '2026-10-02T09:00:00Z' })]));
-    expect(facts).toEqual([expect.objectContaining({ kind: 'cancelled', occurredAt: Date.parse('2026-10-02T09:00:00Z'), onceKey: 'attendee:15352852869:2026-10-02T09:00:00Z:cancelled' })]);
+    expect(facts).toEqual([
+      expect.objectContaining({
+        kind: 'cancelled',
+        occurredAt: Date.parse('2026-10-02T09:00:00Z'),
+        onceKey: 'attendee:15352852869:2026-10-02T09:00:00Z:cancelled',
+      }),
+    ]);
   });
 
   it('when order.refunded fetched the order, then cancel for each attendee the refund covers', () => {
@@ -81,12 +103,20 @@ describe('Eventbrite facts: register and cancel are decided from the fetched att
   });
 
   it('when the order is refunded but its attendees do not say so yet, then the order status decides: cancel', () => {
-    const facts = eventbriteFacts(notice('order.refunded', '/orders/9290819589/'), details([snapshot()], { resource: 'order', orderStatus: 'refunded' }));
+    const facts = eventbriteFacts(
+      notice('order.refunded', '/orders/9290819589/'),
+      details([snapshot()], { resource: 'order', orderStatus: 'refunded' }),
+    );
     expect(facts.map((f) => f.kind)).toEqual(['cancelled']);
   });
 
   it('when order.placed fetched an attendee already cancelled, then cancel, not register (the object decides, not the action)', () => {
-    expect(eventbriteFacts(notice('order.placed', '/orders/1/'), details([snapshot({ cancelled: true })], { resource: 'order', orderStatus: 'placed' }))[0]?.kind).toBe('cancelled');
+    expect(
+      eventbriteFacts(
+        notice('order.placed', '/orders/1/'),
+        details([snapshot({ cancelled: true })], { resource: 'order', orderStatus: 'placed' }),
+      )[0]?.kind,
+    ).toBe('cancelled');
   });
 
   it('when the same attendee state is read twice, then the once-key is the same; a new change gives a new key', () => {
@@ -120,9 +150,17 @@ describe('Eventbrite facts: check-ins', () => {
     });
 
   it('when barcode.checked_in fetched a checked-in attendee and the event, then attend from the scan to the event end', () => {
-    const facts = eventbriteFacts(notice('barcode.checked_in'), details([checkedIn()], { events: { [EVENT]: { start: '2026-11-20T15:00:00Z', end: '2026-11-20T17:00:00Z' } } }));
+    const facts = eventbriteFacts(
+      notice('barcode.checked_in'),
+      details([checkedIn()], { events: { [EVENT]: { start: '2026-11-20T15:00:00Z', end: '2026-11-20T17:00:00Z' } } }),
+    );
     expect(facts).toEqual([
-      { kind: 'event-scheduled', sourceEventId: EVENT, startsAt: Date.parse('2026-11-20T15:00:00Z'), endsAt: Date.parse('2026-11-20T17:00:00Z') },
+      {
+        kind: 'event-scheduled',
+        sourceEventId: EVENT,
+        startsAt: Date.parse('2026-11-20T15:00:00Z'),
+        endsAt: Date.parse('2026-11-20T17:00:00Z'),
+      },
       {
         kind: 'attended',
         sourceEventId: EVENT,
@@ -151,7 +189,9 @@ describe('Eventbrite facts: check-ins', () => {
   });
 
   it('when the checked-in attendee was refunded since, then cancel', () => {
-    expect(eventbriteFacts(notice('barcode.checked_in'), details([snapshot({ checked_in: true, refunded: true })]))[0]?.kind).toBe('cancelled');
+    expect(eventbriteFacts(notice('barcode.checked_in'), details([snapshot({ checked_in: true, refunded: true })]))[0]?.kind).toBe(
+      'cancelled',
+    );
   });
 
   it('when checked in without a used barcode, then the attendee change time is the check-in time', () => {
@@ -166,13 +206,16 @@ describe('Eventbrite facts: check-ins', () => {
 describe('Eventbrite contact properties', () => {
   it('when the profile has names, company, job title, phones and addresses, then they are read from it', () => {
     const contact = attendeeContact(
-      snapshot({}, {
-        company: 'Acme',
-        job_title: 'CTO',
-        cell_phone: '+1 555 0100',
-        work_phone: '+1 555 0199',
-        addresses: { bill: { city: 'Bayside', region: 'NY', country: 'US' }, ship: { city: 'Elsewhere', country: 'CA' }, work: {} },
-      }),
+      snapshot(
+        {},
+        {
+          company: 'Acme',
+          job_title: 'CTO',
+          cell_phone: '+1 555 0100',
+          work_phone: '+1 555 0199',
+          addresses: { bill: { city: 'Bayside', region: 'NY', country: 'US' }, ship: { city: 'Elsewhere', country: 'CA' }, work: {} },
+        },
+      ),
     );
     expect(contact).toEqual({
       email: 'Tunde.Akeju@Example.com',

@@ -66,7 +66,11 @@ describe('Eventbrite receive: the token in the delivery URL', () => {
 
 describe('Eventbrite receive: what each notice becomes', () => {
   it('when the dashboard sends its test ping (placeholder api_url), then 200 ignored, nothing stored or fetched', () => {
-    expect(receiveWebhook(source, request(testPing()))).toEqual({ kind: 'respond', statusCode: 200, body: { received: true, ignored: true } });
+    expect(receiveWebhook(source, request(testPing()))).toEqual({
+      kind: 'respond',
+      statusCode: 200,
+      body: { received: true, ignored: true },
+    });
   });
 
   it('when the test ping has no token, then it is refused like any notice', () => {
@@ -76,16 +80,28 @@ describe('Eventbrite receive: what each notice becomes', () => {
   it.each(['order.placed', 'order.refunded', 'attendee.updated', 'attendee.checked_in', 'barcode.checked_in'])(
     'when %s arrives, then it is stored and its details are fetched in the background',
     (action) => {
-      expect(receiveWebhook(source, request(eventbriteNotice(action, `${BASE}/events/1/attendees/2/`)))).toMatchObject({ kind: 'store', needsDetails: true });
+      expect(receiveWebhook(source, request(eventbriteNotice(action, `${BASE}/events/1/attendees/2/`)))).toMatchObject({
+        kind: 'store',
+        needsDetails: true,
+      });
     },
   );
 
-  it.each(['attendee.checked_out', 'barcode.un_checked_in'])('when %s arrives, then it is stored as a trace and nothing is fetched', (action) => {
-    expect(receiveWebhook(source, request(eventbriteNotice(action, `${BASE}/events/1/attendees/2/`)))).toMatchObject({ kind: 'store', needsDetails: false });
-  });
+  it.each(['attendee.checked_out', 'barcode.un_checked_in'])(
+    'when %s arrives, then it is stored as a trace and nothing is fetched',
+    (action) => {
+      expect(receiveWebhook(source, request(eventbriteNotice(action, `${BASE}/events/1/attendees/2/`)))).toMatchObject({
+        kind: 'store',
+        needsDetails: false,
+      });
+    },
+  );
 
   it.each(['event.created', 'order.updated', 'venue.updated', 'organizer.updated'])('when %s arrives, then 200 ignored', (action) => {
-    expect(receiveWebhook(source, request(eventbriteNotice(action, `${BASE}/orders/1/`)))).toMatchObject({ kind: 'respond', statusCode: 200 });
+    expect(receiveWebhook(source, request(eventbriteNotice(action, `${BASE}/orders/1/`)))).toMatchObject({
+      kind: 'respond',
+      statusCode: 200,
+    });
   });
 
   it('when two identical notices arrive, then each is stored (a later change of one attendee has the same body)', () => {
@@ -133,14 +149,22 @@ describe('Eventbrite receive: the SSRF guard', () => {
   });
 
   it('when an ignored action points elsewhere, then it is refused too (every notice but the test ping must point under apiBaseUrl)', () => {
-    expect(refusal(() => receiveWebhook(source, request(eventbriteNotice('event.created', 'https://evil.example.com/v3/events/1/')))).code).toBe('BODY_INVALID');
+    expect(
+      refusal(() => receiveWebhook(source, request(eventbriteNotice('event.created', 'https://evil.example.com/v3/events/1/')))).code,
+    ).toBe('BODY_INVALID');
   });
 
   it('when api_url is under the base, then the URL fetched is rebuilt from the base origin and the path only', () => {
     const base = new URL(BASE);
-    expect(apiUrlUnderBase('https://www.eventbriteapi.com/v3/orders/1034608029/', base)?.href).toBe('https://www.eventbriteapi.com/v3/orders/1034608029/');
-    expect(apiUrlUnderBase('https://WWW.EventbriteAPI.com:443/v3/orders/1/?token=x#frag', base)?.href).toBe('https://www.eventbriteapi.com/v3/orders/1/');
-    expect(apiUrlUnderBase('http://127.0.0.1:4000/v3/events/1/attendees/2/', new URL('http://127.0.0.1:4000/v3/'))?.pathname).toBe('/v3/events/1/attendees/2/');
+    expect(apiUrlUnderBase('https://www.eventbriteapi.com/v3/orders/1034608029/', base)?.href).toBe(
+      'https://www.eventbriteapi.com/v3/orders/1034608029/',
+    );
+    expect(apiUrlUnderBase('https://WWW.EventbriteAPI.com:443/v3/orders/1/?token=x#frag', base)?.href).toBe(
+      'https://www.eventbriteapi.com/v3/orders/1/',
+    );
+    expect(apiUrlUnderBase('http://127.0.0.1:4000/v3/events/1/attendees/2/', new URL('http://127.0.0.1:4000/v3/'))?.pathname).toBe(
+      '/v3/events/1/attendees/2/',
+    );
   });
 
   it('when the path names an order, then it is fetched with its attendees', () => {

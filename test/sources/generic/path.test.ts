@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parsePath, parseSpec, pathProblem, resolve, type Payload } from '../../../src/sources/generic/path.js';
 
 const payload = (body: unknown, headers: Record<string, string> = {}): Payload => ({ body, headers });
-const at = (spec: string | string[], body: unknown, headers: Record<string, string> = {}) => resolve(parseSpec(spec), payload(body, headers));
+const at = (spec: string | string[], body: unknown, headers: Record<string, string> = {}) =>
+  resolve(parseSpec(spec), payload(body, headers));
 
 describe('path syntax', () => {
   it('when a path uses keys, indexes, [*], [key=value] and header:, then it parses into steps', () => {

@@ -29,7 +29,15 @@ export function titoRegistration(eventSlug: string, person: Person, at: string) 
     updated_at: at,
     paid: true,
     tickets: [{ reference: 'E9IM-1', email: person.email, first_name: person.firstName, last_name: person.lastName }],
-    event: { _type: 'event', id: 1058621, title: 'Caramel', account_slug: 'biscuit-box', slug: eventSlug, start_date: null, end_date: null },
+    event: {
+      _type: 'event',
+      id: 1058621,
+      title: 'Caramel',
+      account_slug: 'biscuit-box',
+      slug: eventSlug,
+      start_date: null,
+      end_date: null,
+    },
   };
 }
 
@@ -50,7 +58,15 @@ export function titoTicket(eventSlug: string, person: Person, at: string, state:
     updated_at: at,
     release_title: 'Early Bird',
     registration_id: 3509443,
-    event: { _type: 'event', id: 1058621, title: 'Caramel', account_slug: 'biscuit-box', slug: eventSlug, start_date: null, end_date: null },
+    event: {
+      _type: 'event',
+      id: 1058621,
+      title: 'Caramel',
+      account_slug: 'biscuit-box',
+      slug: eventSlug,
+      start_date: null,
+      end_date: null,
+    },
   };
 }
 
@@ -67,7 +83,13 @@ export function titoCheckin(eventSlug: string, person: Person, at: string) {
 }
 
 /** Luma: guest.registered / guest.updated (`{ type, data: guest }`). */
-export function lumaGuest(type: 'guest.registered' | 'guest.updated', eventId: string, person: Person, registeredAt: string, checkedInAt: string | null = null) {
+export function lumaGuest(
+  type: 'guest.registered' | 'guest.updated',
+  eventId: string,
+  person: Person,
+  registeredAt: string,
+  checkedInAt: string | null = null,
+) {
   return {
     type,
     data: {
@@ -82,13 +104,25 @@ export function lumaGuest(type: 'guest.registered' | 'guest.updated', eventId: s
       joined_at: null,
       phone_number: null,
       event_tickets: [{ id: 'tkt-1', name: 'Standard', amount: 0, currency: null, checked_in_at: checkedInAt, is_captured: true }],
-      event: { id: eventId, name: 'Caramel meetup', start_at: '2026-11-20T15:00:00.000Z', end_at: '2026-11-20T17:00:00.000Z', timezone: 'Europe/Dublin' },
+      event: {
+        id: eventId,
+        name: 'Caramel meetup',
+        start_at: '2026-11-20T15:00:00.000Z',
+        end_at: '2026-11-20T17:00:00.000Z',
+        timezone: 'Europe/Dublin',
+      },
     },
   };
 }
 
 /** Livestorm: people.registered / people.attended (JSON:API `people` resource, event name in `meta`). */
-export function livestormPeople(event: 'people.registered' | 'people.attended', eventId: string, person: Person, registeredAtSeconds: number, session?: { startedAt: number; endedAt: number }) {
+export function livestormPeople(
+  event: 'people.registered' | 'people.attended',
+  eventId: string,
+  person: Person,
+  registeredAtSeconds: number,
+  session?: { startedAt: number; endedAt: number },
+) {
   return {
     data: {
       id: 'a1b2c3d4-people',
@@ -113,7 +147,9 @@ export function livestormPeople(event: 'people.registered' | 'people.attended', 
         },
       },
     },
-    included: session ? [{ id: 'sess-1', type: 'sessions', attributes: { started_at: session.startedAt, ended_at: session.endedAt, status: 'past' } }] : [],
+    included: session
+      ? [{ id: 'sess-1', type: 'sessions', attributes: { started_at: session.startedAt, ended_at: session.endedAt, status: 'past' } }]
+      : [],
     meta: { event },
   };
 }

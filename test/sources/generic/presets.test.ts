@@ -10,7 +10,12 @@ const ADA = { email: 'Ada.Lovelace@Example.com', firstName: 'Ada', lastName: 'Lo
 const at = (iso: string) => Date.parse(iso);
 
 /** Receives `body` and reads the facts from what would be stored (envelope or raw body). */
-function roundTrip(source: ReturnType<typeof createPresetSource>, body: unknown, headers: (text: string) => Record<string, string>, receivedAt = Date.now()): AttendanceFact[] | 'ignored' {
+function roundTrip(
+  source: ReturnType<typeof createPresetSource>,
+  body: unknown,
+  headers: (text: string) => Record<string, string>,
+  receivedAt = Date.now(),
+): AttendanceFact[] | 'ignored' {
   const text = JSON.stringify(body);
   const verdict = receiveWebhook(source, webhookRequest(text, headers(text), receivedAt));
   if (verdict.kind === 'respond') return 'ignored';
@@ -22,7 +27,12 @@ describe('Tito preset', () => {
   const tito = createPresetSource({ id: 'tito', type: 'tito', secret: 'tito-security-token', defaultAttendMinutes: 60 });
   // Received a minute after the payload's own time (older bodies are refused as replays, see below).
   const send = (name: string, body: { updated_at?: string; created_at?: string }) =>
-    roundTrip(tito, body, (text) => titoHeaders('tito-security-token', text, name), Date.parse(body.updated_at ?? body.created_at ?? '') + 60_000);
+    roundTrip(
+      tito,
+      body,
+      (text) => titoHeaders('tito-security-token', text, name),
+      Date.parse(body.updated_at ?? body.created_at ?? '') + 60_000,
+    );
 
   it('when a registration is finished or a ticket completed, then the person is registered for the event slug', () => {
     expect(send('registration.finished', titoRegistration('caramel', ADA, '2026-11-01T10:00:00.000Z'))).toEqual([
@@ -30,22 +40,41 @@ describe('Tito preset', () => {
         kind: 'registered',
         sourceEventId: 'caramel',
         occurredAt: at('2026-11-01T10:00:00Z'),
-        contact: { email: 'Ada.Lovelace@Example.com', firstName: 'Ada', lastName: 'Lovelace', fullName: 'Ada Lovelace', company: 'Analytical Engines', phone: undefined },
+        contact: {
+          email: 'Ada.Lovelace@Example.com',
+          firstName: 'Ada',
+          lastName: 'Lovelace',
+          fullName: 'Ada Lovelace',
+          company: 'Analytical Engines',
+          phone: undefined,
+        },
         onceKey: `register:caramel:ada.lovelace@example.com:${at('2026-11-01T10:00:00Z')}`,
       },
     ]);
-    expect(send('ticket.completed', titoTicket('caramel', ADA, '2026-11-01T10:05:00Z'))).toEqual([expect.objectContaining({ kind: 'registered', sourceEventId: 'caramel' })]);
+    expect(send('ticket.completed', titoTicket('caramel', ADA, '2026-11-01T10:05:00Z'))).toEqual([
+      expect.objectContaining({ kind: 'registered', sourceEventId: 'caramel' }),
+    ]);
   });
 
   it('when a check-in is created, then one attended fact starts at the check-in (person read from the nested ticket)', () => {
     expect(send('checkin.created', titoCheckin('caramel', ADA, '2026-11-20T15:02:00Z'))).toEqual([
-      expect.objectContaining({ kind: 'attended', sourceEventId: 'caramel', joinedAt: at('2026-11-20T15:02:00Z'), leftAt: undefined, contact: expect.objectContaining({ email: ADA.email }) }),
+      expect.objectContaining({
+        kind: 'attended',
+        sourceEventId: 'caramel',
+        joinedAt: at('2026-11-20T15:02:00Z'),
+        leftAt: undefined,
+        contact: expect.objectContaining({ email: ADA.email }),
+      }),
     ]);
   });
 
   it('when a ticket is voided or a registration cancelled, then the person is cancelled', () => {
-    expect(send('ticket.voided', titoTicket('caramel', ADA, '2026-11-05T09:00:00Z', 'void'))).toEqual([expect.objectContaining({ kind: 'cancelled', occurredAt: at('2026-11-05T09:00:00Z') })]);
-    expect(send('registration.cancelled', titoRegistration('caramel', ADA, '2026-11-06T09:00:00Z'))).toEqual([expect.objectContaining({ kind: 'cancelled' })]);
+    expect(send('ticket.voided', titoTicket('caramel', ADA, '2026-11-05T09:00:00Z', 'void'))).toEqual([
+      expect.objectContaining({ kind: 'cancelled', occurredAt: at('2026-11-05T09:00:00Z') }),
+    ]);
+    expect(send('registration.cancelled', titoRegistration('caramel', ADA, '2026-11-06T09:00:00Z'))).toEqual([
+      expect.objectContaining({ kind: 'cancelled' }),
+    ]);
   });
 
   it('when another webhook comes (ticket.updated, checkin.deleted), then it is acknowledged and ignored', () => {
@@ -56,7 +85,8 @@ describe('Tito preset', () => {
   it('when a captured registration is posted again as a check-in or days later, then it is refused; under another registration name it is the same delivery', () => {
     const text = JSON.stringify(titoRegistration('caramel', ADA, '2026-11-01T10:00:00Z'));
     const justAfter = at('2026-11-01T10:01:00Z');
-    const post = (name: string, receivedAt = justAfter) => receiveWebhook(tito, webhookRequest(text, titoHeaders('tito-security-token', text, name), receivedAt));
+    const post = (name: string, receivedAt = justAfter) =>
+      receiveWebhook(tito, webhookRequest(text, titoHeaders('tito-security-token', text, name), receivedAt));
     const finished = post('registration.finished') as { dedupKey: string };
     expect((post('registration.cancelled') as { dedupKey: string }).dedupKey).toBe(finished.dedupKey);
     expect(refusal(() => post('checkin.created')).code).toBe('SIGNATURE_INVALID'); // _type registration
@@ -66,8 +96,12 @@ describe('Tito preset', () => {
 
   it('when Tito-Signature is missing or made with another token, then 401', () => {
     const text = JSON.stringify(titoTicket('caramel', ADA, '2026-11-05T09:00:00Z'));
-    expect(refusal(() => receiveWebhook(tito, webhookRequest(text, { 'x-webhook-name': 'ticket.completed' }))).code).toBe('SIGNATURE_MISSING');
-    expect(refusal(() => receiveWebhook(tito, webhookRequest(text, titoHeaders('another-token', text, 'ticket.completed')))).code).toBe('SIGNATURE_INVALID');
+    expect(refusal(() => receiveWebhook(tito, webhookRequest(text, { 'x-webhook-name': 'ticket.completed' }))).code).toBe(
+      'SIGNATURE_MISSING',
+    );
+    expect(refusal(() => receiveWebhook(tito, webhookRequest(text, titoHeaders('another-token', text, 'ticket.completed')))).code).toBe(
+      'SIGNATURE_INVALID',
+    );
   });
 });
 
@@ -78,7 +112,12 @@ describe('Luma preset', () => {
 
   it('when a guest registers, then the guest is registered for the event id at registered_at', () => {
     expect(send(lumaGuest('guest.registered', 'evt-Caramel1', ADA, '2026-11-01T10:00:00.000Z'))).toEqual([
-      expect.objectContaining({ kind: 'registered', sourceEventId: 'evt-Caramel1', occurredAt: at('2026-11-01T10:00:00Z'), contact: expect.objectContaining({ email: ADA.email, firstName: 'Ada', lastName: 'Lovelace' }) }),
+      expect.objectContaining({
+        kind: 'registered',
+        sourceEventId: 'evt-Caramel1',
+        occurredAt: at('2026-11-01T10:00:00Z'),
+        contact: expect.objectContaining({ email: ADA.email, firstName: 'Ada', lastName: 'Lovelace' }),
+      }),
     ]);
   });
 
@@ -97,13 +136,24 @@ describe('Luma preset', () => {
 });
 
 describe('Livestorm preset', () => {
-  const livestorm = createPresetSource({ id: 'livestorm', type: 'livestorm', secret: 'livestorm-secret', toleranceSeconds: 300, defaultAttendMinutes: 60 });
+  const livestorm = createPresetSource({
+    id: 'livestorm',
+    type: 'livestorm',
+    secret: 'livestorm-secret',
+    toleranceSeconds: 300,
+    defaultAttendMinutes: 60,
+  });
   const send = (body: unknown) => roundTrip(livestorm, body, (text) => livestormHeaders('livestorm-secret', text));
   const registered = at('2026-11-01T10:00:00Z') / 1000;
 
   it('when someone registers, then they are registered for the event at registrant_detail.created_at (epoch seconds)', () => {
     expect(send(livestormPeople('people.registered', 'ev-ls-1', ADA, registered))).toEqual([
-      expect.objectContaining({ kind: 'registered', sourceEventId: 'ev-ls-1', occurredAt: registered * 1000, contact: expect.objectContaining({ email: ADA.email, firstName: 'Ada' }) }),
+      expect.objectContaining({
+        kind: 'registered',
+        sourceEventId: 'ev-ls-1',
+        occurredAt: registered * 1000,
+        contact: expect.objectContaining({ email: ADA.email, firstName: 'Ada' }),
+      }),
     ]);
   });
 

@@ -43,7 +43,9 @@ describe('receiving a generic webhook', () => {
 
   it('when the signature is wrong, then 401 before anything is read', () => {
     const text = body('guest.registered');
-    expect(refusal(() => receive(source(), text, { ...standardWebhooksHeaders(SECRET, text), 'webhook-signature': 'v1,AAAA' })).code).toBe('SIGNATURE_INVALID');
+    expect(refusal(() => receive(source(), text, { ...standardWebhooksHeaders(SECRET, text), 'webhook-signature': 'v1,AAAA' })).code).toBe(
+      'SIGNATURE_INVALID',
+    );
     expect(refusal(() => receive(source(), text, { 'content-type': 'application/json' })).code).toBe('SIGNATURE_MISSING');
     const old = standardWebhooksHeaders(SECRET, text, { timestampSeconds: Math.floor(Date.now() / 1000) - 3600 });
     expect(refusal(() => receive(source(), text, old)).code).toBe('TIMESTAMP_OUT_OF_RANGE');
@@ -60,11 +62,18 @@ describe('receiving a generic webhook', () => {
   });
 
   it('when the mapping names a delivery id, then it is the dedup key; without any id, the body hash is', () => {
-    expect(receive(source({ map: { ...baseMap(), deliveryId: 'data.id' } }), body('guest.registered'))).toMatchObject({ kind: 'store', dedupKey: 'id:g-1' });
+    expect(receive(source({ map: { ...baseMap(), deliveryId: 'data.id' } }), body('guest.registered'))).toMatchObject({
+      kind: 'store',
+      dedupKey: 'id:g-1',
+    });
     const bearer = source({ verify: { scheme: 'bearer', token: 'checkin-token-0123456789' } });
     const text = body('guest.registered');
     const hash = createHash('sha256').update(text).digest('base64url');
-    expect(receive(bearer, text, { authorization: 'Bearer checkin-token-0123456789' })).toEqual({ kind: 'store', dedupKey: `sha256:${hash}`, storedBody: text });
+    expect(receive(bearer, text, { authorization: 'Bearer checkin-token-0123456789' })).toEqual({
+      kind: 'store',
+      dedupKey: `sha256:${hash}`,
+      storedBody: text,
+    });
   });
 
   it('when the stored body is interpreted, then it gives the same facts, and unmapped ones give none', () => {
@@ -96,19 +105,28 @@ describe('a mapping that reads headers', () => {
     const stored = JSON.parse((verdict as { storedBody: string }).storedBody);
     expect(stored).toEqual({ $envelope: 'generic-webhook/1', headers: { 'x-event': 'guest.registered' }, body: text });
     // The dedup key covers the header: the same body under another event name is another delivery.
-    expect((verdict as { dedupKey: string }).dedupKey).toBe(`sha256:${createHash('sha256').update((verdict as { storedBody: string }).storedBody).digest('base64url')}`);
+    expect((verdict as { dedupKey: string }).dedupKey).toBe(
+      `sha256:${createHash('sha256')
+        .update((verdict as { storedBody: string }).storedBody)
+        .digest('base64url')}`,
+    );
     expect(headed().interpret(stored)).toEqual([expect.objectContaining({ kind: 'registered', sourceEventId: 'ev-1' })]);
   });
 
   it('when the stored body is the bare payload (a route that ignores storedBody), then interpreting it fails loudly, never silently', () => {
-    expect(() => headed().interpret({ data: { email: 'ada@example.com' } })).toThrow(/lacks the headers its mapping reads \(x-event\).*storedBody/);
+    expect(() => headed().interpret({ data: { email: 'ada@example.com' } })).toThrow(
+      /lacks the headers its mapping reads \(x-event\).*storedBody/,
+    );
   });
 });
 
 describe('a signature over the body alone (hmac-sha256, signedPayload body): replays', () => {
   const SECRET_TEXT = 'hmac-secret-0123456789';
   const signed = (overrides: Record<string, unknown> = {}) =>
-    source({ verify: { scheme: 'hmac-sha256', secret: SECRET_TEXT, header: 'X-Signature', ...overrides }, map: { ...baseMap(), eventType: 'header:X-Event', bodyType: 'kind' } });
+    source({
+      verify: { scheme: 'hmac-sha256', secret: SECRET_TEXT, header: 'X-Signature', ...overrides },
+      map: { ...baseMap(), eventType: 'header:X-Event', bodyType: 'kind' },
+    });
   const sign = (text: string) => createHmac('sha256', SECRET_TEXT).update(text).digest('hex');
   const CREATED = Date.parse('2026-11-20T14:00:00Z');
   const text = JSON.stringify({ kind: 'guest', data: { email: 'ada@example.com', event_id: 'ev-1', created_at: '2026-11-20T14:00:00Z' } });
@@ -123,7 +141,10 @@ describe('a signature over the body alone (hmac-sha256, signedPayload body): rep
   });
 
   it('when the event name does not agree with the body (map.bodyType), then 401 SIGNATURE_INVALID', () => {
-    const other = JSON.stringify({ kind: 'ticket', data: { email: 'ada@example.com', event_id: 'ev-1', created_at: '2026-11-20T14:00:00Z' } });
+    const other = JSON.stringify({
+      kind: 'ticket',
+      data: { email: 'ada@example.com', event_id: 'ev-1', created_at: '2026-11-20T14:00:00Z' },
+    });
     expect(refusal(() => send(signed(), 'guest.registered', CREATED + 60_000, other)).code).toBe('SIGNATURE_INVALID');
     const untyped = JSON.stringify({ data: { email: 'ada@example.com', event_id: 'ev-1', created_at: '2026-11-20T14:00:00Z' } });
     expect(refusal(() => send(signed(), 'guest.registered', CREATED + 60_000, untyped)).code).toBe('SIGNATURE_INVALID');
@@ -136,9 +157,12 @@ describe('a signature over the body alone (hmac-sha256, signedPayload body): rep
   });
 
   it('when the event type is read from a header and map.bodyType is missing, then the configuration is refused', () => {
-    expect(() => source({ verify: { scheme: 'hmac-sha256', secret: SECRET_TEXT, header: 'X-Signature' }, map: { ...baseMap(), eventType: 'header:X-Event' } })).toThrow(
-      /sources\[0\]\.map\.bodyType: is required/,
-    );
+    expect(() =>
+      source({
+        verify: { scheme: 'hmac-sha256', secret: SECRET_TEXT, header: 'X-Signature' },
+        map: { ...baseMap(), eventType: 'header:X-Event' },
+      }),
+    ).toThrow(/sources\[0\]\.map\.bodyType: is required/);
   });
 });
 

@@ -6,7 +6,11 @@ import { livestormSignature, standardWebhooksSignature } from '../../../src/sour
 let messages = 0;
 
 /** Headers a Standard Webhooks sender would send with `body`. */
-export function standardWebhooksHeaders(secret: string, body: string, options: { id?: string; timestampSeconds?: number } = {}): Record<string, string> {
+export function standardWebhooksHeaders(
+  secret: string,
+  body: string,
+  options: { id?: string; timestampSeconds?: number } = {},
+): Record<string, string> {
   const id = options.id ?? `msg_${++messages}`;
   const timestamp = String(options.timestampSeconds ?? Math.floor(Date.now() / 1000));
   return {

@@ -22,12 +22,21 @@ describe('reading times', () => {
     expect(parseTime(value)).toBe(expected);
   });
 
-  it.each([['yesterday'], ['20/11/2026'], ['Fri, 20 Nov 2026 15:00:00 GMT'], [''], [null], [true], [{}], [-5], [0], ['2026-13-45T99:00:00Z'], [1e20]])(
-    'when the value is %j, then it is not a time',
-    (value) => {
-      expect(parseTime(value)).toBeUndefined();
-    },
-  );
+  it.each([
+    ['yesterday'],
+    ['20/11/2026'],
+    ['Fri, 20 Nov 2026 15:00:00 GMT'],
+    [''],
+    [null],
+    [true],
+    [{}],
+    [-5],
+    [0],
+    ['2026-13-45T99:00:00Z'],
+    [1e20],
+  ])('when the value is %j, then it is not a time', (value) => {
+    expect(parseTime(value)).toBeUndefined();
+  });
 });
 
 describe('values as HubSpot property text', () => {

@@ -25,7 +25,11 @@ const SPEC = {
 };
 const specNow = Number(SPEC.timestamp) * 1000;
 const sw: VerifySettings = { scheme: 'standard-webhooks', secret: SPEC.secret, toleranceSeconds: 300 };
-const swHeaders = (signature = SPEC.signature, timestamp = SPEC.timestamp) => ({ 'webhook-id': SPEC.id, 'webhook-timestamp': timestamp, 'webhook-signature': signature });
+const swHeaders = (signature = SPEC.signature, timestamp = SPEC.timestamp) => ({
+  'webhook-id': SPEC.id,
+  'webhook-timestamp': timestamp,
+  'webhook-signature': signature,
+});
 
 describe('Standard Webhooks', () => {
   it('when signing the published test vector, then the published signature comes out', () => {
@@ -37,23 +41,36 @@ describe('Standard Webhooks', () => {
   });
 
   it('when the secret is given without its whsec_ prefix, then the same key is used', () => {
-    expect(verify({ ...sw, secret: SPEC.secret.slice('whsec_'.length) }, SPEC.payload, swHeaders(), specNow)).toEqual({ deliveryId: SPEC.id });
+    expect(verify({ ...sw, secret: SPEC.secret.slice('whsec_'.length) }, SPEC.payload, swHeaders(), specNow)).toEqual({
+      deliveryId: SPEC.id,
+    });
   });
 
   it('when our own vector (computed with Python hmac) is verified, then it passes', () => {
     const secret = 'whsec_cmVsYXktdGVzdC1zaWduaW5nLXNlY3JldC0zMi1ieXRlcyE='; // base64("relay-test-signing-secret-32-bytes!")
     const body = '{"type":"guest.registered","data":{"email":"ada@example.com"}}';
-    const headers = { 'webhook-id': 'msg_own_1', 'webhook-timestamp': '1767225600', 'webhook-signature': 'v1,Qt03o8XZu5vxUqVNH3wtrjrfbPgoRTEFP196vLcz1i8=' };
+    const headers = {
+      'webhook-id': 'msg_own_1',
+      'webhook-timestamp': '1767225600',
+      'webhook-signature': 'v1,Qt03o8XZu5vxUqVNH3wtrjrfbPgoRTEFP196vLcz1i8=',
+    };
     expect(verify({ ...sw, secret }, body, headers, 1767225600_000)).toEqual({ deliveryId: 'msg_own_1' });
   });
 
   it('when the header holds several signatures (v1 ones that do not match, a v2, then the valid one), then any v1 match passes', () => {
-    const signatures = ['v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=', 'v2,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=', SPEC.signature, 'v1a,hnO3f9T8Ytu9HwrX'].join(' ');
+    const signatures = [
+      'v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=',
+      'v2,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=',
+      SPEC.signature,
+      'v1a,hnO3f9T8Ytu9HwrX',
+    ].join(' ');
     expect(verify(sw, SPEC.payload, swHeaders(signatures), specNow)).toEqual({ deliveryId: SPEC.id });
   });
 
   it('when the right signature is labelled other than v1, then it does not count', () => {
-    expect(refusal(() => verify(sw, SPEC.payload, swHeaders(SPEC.signature.replace('v1,', 'v2,')), specNow)).code).toBe('SIGNATURE_INVALID');
+    expect(refusal(() => verify(sw, SPEC.payload, swHeaders(SPEC.signature.replace('v1,', 'v2,')), specNow)).code).toBe(
+      'SIGNATURE_INVALID',
+    );
   });
 
   it.each([['webhook-id'], ['webhook-timestamp'], ['webhook-signature']])('when %s is missing, then 401 SIGNATURE_MISSING', (name) => {
@@ -72,7 +89,9 @@ describe('Standard Webhooks', () => {
   it('when the body, the id or the secret differs from what was signed, then 401 SIGNATURE_INVALID', () => {
     expect(refusal(() => verify(sw, '{"test": 2432232315}', swHeaders(), specNow)).code).toBe('SIGNATURE_INVALID');
     expect(refusal(() => verify(sw, SPEC.payload, { ...swHeaders(), 'webhook-id': 'msg_other' }, specNow)).code).toBe('SIGNATURE_INVALID');
-    expect(refusal(() => verify({ ...sw, secret: 'whsec_b3RoZXItc2VjcmV0LW90aGVyLXNlY3JldA==' }, SPEC.payload, swHeaders(), specNow)).code).toBe('SIGNATURE_INVALID');
+    expect(
+      refusal(() => verify({ ...sw, secret: 'whsec_b3RoZXItc2VjcmV0LW90aGVyLXNlY3JldA==' }, SPEC.payload, swHeaders(), specNow)).code,
+    ).toBe('SIGNATURE_INVALID');
   });
 
   it('when the timestamp is more than the tolerance away (past or future), then 401 TIMESTAMP_OUT_OF_RANGE', () => {
@@ -87,7 +106,9 @@ describe('Standard Webhooks', () => {
   });
 
   it('when a signature header is repeated (an array), then it counts as missing', () => {
-    expect(refusal(() => verify(sw, SPEC.payload, { ...swHeaders(), 'webhook-signature': [SPEC.signature, SPEC.signature] }, specNow)).code).toBe('SIGNATURE_MISSING');
+    expect(
+      refusal(() => verify(sw, SPEC.payload, { ...swHeaders(), 'webhook-signature': [SPEC.signature, SPEC.signature] }, specNow)).code,
+    ).toBe('SIGNATURE_MISSING');
   });
 });
 
@@ -95,7 +116,15 @@ describe('HMAC-SHA256 in a configured header', () => {
   // Vectors computed with Python's hmac module (secret "hmac-secret"); the body holds a non-ASCII character.
   const body = '{"event":"checked_in","email":"Zoë@example.com"}';
   const hex = 'ad578d26f018f32302a8bc1ef55e89488ed2841af0abf91fdf089fd85fb5be1d';
-  const base = { scheme: 'hmac-sha256', secret: 'hmac-secret', header: 'x-signature', encoding: 'hex', prefix: '', signedPayload: 'body', toleranceSeconds: 300 } as const;
+  const base = {
+    scheme: 'hmac-sha256',
+    secret: 'hmac-secret',
+    header: 'x-signature',
+    encoding: 'hex',
+    prefix: '',
+    signedPayload: 'body',
+    toleranceSeconds: 300,
+  } as const;
 
   it('when the body is signed in hex, then the signature (any case) passes', () => {
     expect(hmacSignature(base, body)).toBe(hex);
@@ -106,7 +135,9 @@ describe('HMAC-SHA256 in a configured header', () => {
   it('when the body is signed in base64 with a prefix, then it passes, and without the prefix it does not', () => {
     const settings = { ...base, encoding: 'base64', prefix: 'sha256=' } as const;
     expect(verify(settings, body, { 'x-signature': 'sha256=rVeNJvAY8yMCqLwe9V6JSI7ShBrwq/kf3wif2F+1vh0=' })).toEqual({});
-    expect(refusal(() => verify(settings, body, { 'x-signature': 'rVeNJvAY8yMCqLwe9V6JSI7ShBrwq/kf3wif2F+1vh0=' })).code).toBe('SIGNATURE_INVALID');
+    expect(refusal(() => verify(settings, body, { 'x-signature': 'rVeNJvAY8yMCqLwe9V6JSI7ShBrwq/kf3wif2F+1vh0=' })).code).toBe(
+      'SIGNATURE_INVALID',
+    );
   });
 
   it('when timestamp.body is signed, then the timestamp header is needed, checked and within tolerance', () => {
@@ -114,7 +145,9 @@ describe('HMAC-SHA256 in a configured header', () => {
     const headers = { 'x-signature': '333456db1398a711c14935d9b825292cf83b5b016e19b1554e926d491b2c2d55', 'x-timestamp': '1767225600' };
     expect(verify(settings, body, headers, 1767225600_000)).toEqual({});
     expect(refusal(() => verify(settings, body, headers, 1767225600_000 + 600_000)).code).toBe('TIMESTAMP_OUT_OF_RANGE');
-    expect(refusal(() => verify(settings, body, { ...headers, 'x-timestamp': '1767225601' }, 1767225600_000)).code).toBe('SIGNATURE_INVALID');
+    expect(refusal(() => verify(settings, body, { ...headers, 'x-timestamp': '1767225601' }, 1767225600_000)).code).toBe(
+      'SIGNATURE_INVALID',
+    );
     expect(refusal(() => verify(settings, body, { 'x-signature': headers['x-signature'] }, 1767225600_000)).code).toBe('SIGNATURE_MISSING');
   });
 
@@ -126,7 +159,11 @@ describe('HMAC-SHA256 in a configured header', () => {
 
   it("when Tito's scheme is used (base64 of the raw body in Tito-Signature), then our vector passes", () => {
     const tito = { ...base, header: 'tito-signature', encoding: 'base64' } as const;
-    expect(verify({ ...tito, secret: 'tito-security-token' }, '{"_type":"ticket","email":"john@example.com"}', { 'tito-signature': 'd3U593hVoY/kwTtPWNTWvh1VBxI11/DqLTr652j9Ks4=' })).toEqual({});
+    expect(
+      verify({ ...tito, secret: 'tito-security-token' }, '{"_type":"ticket","email":"john@example.com"}', {
+        'tito-signature': 'd3U593hVoY/kwTtPWNTWvh1VBxI11/DqLTr652j9Ks4=',
+      }),
+    ).toEqual({});
   });
 });
 
@@ -159,8 +196,12 @@ describe('Livestorm', () => {
 
   it('when it is missing, wrong or old, then 401', () => {
     expect(refusal(() => verify(settings, body, {}, 1767225600_000)).code).toBe('SIGNATURE_MISSING');
-    expect(refusal(() => verify(settings, body, { 'x-livestorm-signature': header.replace('1767225600', '1767225601') }, 1767225600_000)).code).toBe('SIGNATURE_INVALID');
-    expect(refusal(() => verify(settings, body, { 'x-livestorm-signature': header }, 1767225600_000 + 3_600_000)).code).toBe('TIMESTAMP_OUT_OF_RANGE');
+    expect(
+      refusal(() => verify(settings, body, { 'x-livestorm-signature': header.replace('1767225600', '1767225601') }, 1767225600_000)).code,
+    ).toBe('SIGNATURE_INVALID');
+    expect(refusal(() => verify(settings, body, { 'x-livestorm-signature': header }, 1767225600_000 + 3_600_000)).code).toBe(
+      'TIMESTAMP_OUT_OF_RANGE',
+    );
   });
 });
 

@@ -8,7 +8,13 @@ import { endedEvent, participantEvent, registrationEvent, zoomHeaders } from '..
 import { refusal } from '../../support/refusal.js';
 
 const SECRET = 'map-test-secret';
-const source = createZoomSource({ id: 'zoom', type: 'zoom', secretToken: SECRET, timestampToleranceSeconds: 5400, sessionTimeoutHours: 12 });
+const source = createZoomSource({
+  id: 'zoom',
+  type: 'zoom',
+  secretToken: SECRET,
+  timestampToleranceSeconds: 5400,
+  sessionTimeoutHours: 12,
+});
 
 const EVENT = '81234567890';
 const START = Date.parse('2026-11-20T15:00:00Z'); // registrationEvent's start_time (duration 60)
@@ -19,7 +25,6 @@ function receive(body: unknown): WebhookVerdict {
   const headers: IncomingHttpHeaders = zoomHeaders(SECRET, raw);
   return receiveWebhook(source, { rawBody: Buffer.from(raw), headers, query: {}, receivedAt: Date.now() });
 }
-
 
 function facts(body: unknown): AttendanceFact[] {
   return source.interpret(JSON.parse(JSON.stringify(body)));
@@ -49,26 +54,29 @@ describe.each(['webinar', 'meeting'] as const)('Zoom %s.* mapping', (scope) => {
     ['approved', 'registered'],
     ['cancelled', 'cancelled'],
     ['denied', 'cancelled'],
-  ] as const)(`when ${scope}.registration_%s arrives, then it reads as %s with the registrant's details and the time it happened`, (action, kind) => {
-    const eventTs = Date.parse('2026-11-01T09:30:00Z');
-    const fact = factOf(registrationEvent(action, EVENT, ada, eventTs, scope), kind);
-    expect(fact).toEqual({
-      kind,
-      sourceEventId: EVENT,
-      occurredAt: eventTs,
-      contactKey: expect.stringContaining('reg-ada'),
-      contact: expect.objectContaining({
-        email: 'Ada@Example.com',
-        firstName: 'Ada',
-        lastName: 'Lovelace',
-        company: 'Analytical Engines Ltd',
-        jobTitle: 'Programmer',
-        phone: '+44 20 7946 0000',
-        city: 'London',
-        country: 'GB',
-      }),
-    });
-  });
+  ] as const)(
+    `when ${scope}.registration_%s arrives, then it reads as %s with the registrant's details and the time it happened`,
+    (action, kind) => {
+      const eventTs = Date.parse('2026-11-01T09:30:00Z');
+      const fact = factOf(registrationEvent(action, EVENT, ada, eventTs, scope), kind);
+      expect(fact).toEqual({
+        kind,
+        sourceEventId: EVENT,
+        occurredAt: eventTs,
+        contactKey: expect.stringContaining('reg-ada'),
+        contact: expect.objectContaining({
+          email: 'Ada@Example.com',
+          firstName: 'Ada',
+          lastName: 'Lovelace',
+          company: 'Analytical Engines Ltd',
+          jobTitle: 'Programmer',
+          phone: '+44 20 7946 0000',
+          city: 'London',
+          country: 'GB',
+        }),
+      });
+    },
+  );
 
   it(`when ${scope}.registration_created carries start_time and duration, then the scheduled end is start + duration minutes`, () => {
     const scheduled = factOf(registrationEvent('created', EVENT, ada, START, scope), 'event-scheduled');
@@ -77,7 +85,14 @@ describe.each(['webinar', 'meeting'] as const)('Zoom %s.* mapping', (scope) => {
 
   it(`when ${scope}.participant_joined arrives, then it opens a session at join_time for that participant in that occurrence (object.uuid)`, () => {
     const at = '2026-11-20T15:02:03Z';
-    const body = participantEvent('joined', EVENT, { email: 'grace@example.com', userName: 'Grace Hopper', registrantId: 'reg-g' }, at, scope, 'occurrence-w2');
+    const body = participantEvent(
+      'joined',
+      EVENT,
+      { email: 'grace@example.com', userName: 'Grace Hopper', registrantId: 'reg-g' },
+      at,
+      scope,
+      'occurrence-w2',
+    );
     expect(facts(body)).toEqual([
       {
         kind: 'joined',
@@ -98,7 +113,9 @@ describe.each(['webinar', 'meeting'] as const)('Zoom %s.* mapping', (scope) => {
 
   it(`when ${scope}.ended arrives, then it closes that occurrence of the event at end_time`, () => {
     const body = endedEvent(EVENT, '2026-11-20T15:00:00Z', '2026-11-20T16:05:00Z', scope, 'occurrence-w2');
-    expect(facts(body)).toEqual([{ kind: 'event-ended', sourceEventId: EVENT, occurrence: 'occurrence-w2', occurredAt: Date.parse('2026-11-20T16:05:00Z') }]);
+    expect(facts(body)).toEqual([
+      { kind: 'event-ended', sourceEventId: EVENT, occurrence: 'occurrence-w2', occurredAt: Date.parse('2026-11-20T16:05:00Z') },
+    ]);
   });
 
   it(`when ${scope} participant and end events carry no uuid (older captures), then they read as the event's one occurrence`, () => {
@@ -154,19 +171,28 @@ describe('Zoom malformed payloads', () => {
 
   it.each<[string, unknown]>([
     ['a registration without a registrant', { ...registration, payload: { object: { id: Number(EVENT) } } }],
-    ['a registration whose registrant has no email', {
-      ...registration,
-      payload: { object: { ...registration.payload.object, registrant: { first_name: 'Ada' } } },
-    }],
-    ['a registration with an unreadable start_time', {
-      ...registration,
-      payload: { object: { ...registration.payload.object, start_time: 'next tuesday, 3pm' } },
-    }],
-    ['a join without join_time', {
-      event: 'webinar.participant_joined',
-      event_ts: START,
-      payload: { object: { id: EVENT, participant: { email: 'ada@example.com' } } },
-    }],
+    [
+      'a registration whose registrant has no email',
+      {
+        ...registration,
+        payload: { object: { ...registration.payload.object, registrant: { first_name: 'Ada' } } },
+      },
+    ],
+    [
+      'a registration with an unreadable start_time',
+      {
+        ...registration,
+        payload: { object: { ...registration.payload.object, start_time: 'next tuesday, 3pm' } },
+      },
+    ],
+    [
+      'a join without join_time',
+      {
+        event: 'webinar.participant_joined',
+        event_ts: START,
+        payload: { object: { id: EVENT, participant: { email: 'ada@example.com' } } },
+      },
+    ],
     ['a join whose join_time is not a time', participantEvent('joined', EVENT, { email: 'ada@example.com' }, 'not-a-time-at-all')],
     ['a leave without a participant', { event: 'meeting.participant_left', event_ts: START, payload: { object: { id: EVENT } } }],
     ['an end without end_time', { event: 'webinar.ended', event_ts: START, payload: { object: { id: EVENT } } }],

@@ -29,7 +29,6 @@ function verify(headers: IncomingHttpHeaders, rawBody: Buffer | string = BODY, t
   verifyZoomSignature({ secret: SECRET, headers, rawBody: Buffer.from(rawBody), nowMs: NOW_MS, toleranceSeconds });
 }
 
-
 /** A Zoom source built the way the relay builds it: from a validated configuration. */
 function zoomSource(secretToken: string, extra: Record<string, unknown> = {}): Source {
   const config = parseConfig({ sources: [{ id: 'zoom', type: 'zoom', secretToken, ...extra }] }, {});
@@ -145,7 +144,8 @@ describe('Zoom source timestamp tolerance (configuration)', () => {
 describe('Zoom endpoint.url_validation', () => {
   // The published vector's secret has 15 characters, which configuration now refuses (16 at least):
   // its source is built directly, the way the registry builds one from a validated configuration.
-  const zoomSource = (secretToken: string): Source => createZoomSource({ id: 'zoom', type: 'zoom', secretToken, timestampToleranceSeconds: 5400, sessionTimeoutHours: 12 });
+  const zoomSource = (secretToken: string): Source =>
+    createZoomSource({ id: 'zoom', type: 'zoom', secretToken, timestampToleranceSeconds: 5400, sessionTimeoutHours: 12 });
   // Published test vector: elastic/beats x-pack/filebeat/input/http_endpoint/handler_test.go,
   // test "validate_CRC_request" (copied from /work/shared/fixtures/zoom/test-vectors.json).
   const VECTOR = {
@@ -154,7 +154,11 @@ describe('Zoom endpoint.url_validation', () => {
     encryptedToken: '70c1f2e2e6ca2d39297490d1f9142c7d701415ea8e6151f6562a08fa657a40ff',
   };
   // Zoom's example challenge body ("Using webhooks" docs), event_ts as published.
-  const challenge = JSON.stringify({ payload: { plainToken: VECTOR.plainToken }, event_ts: 1654503849680, event: 'endpoint.url_validation' });
+  const challenge = JSON.stringify({
+    payload: { plainToken: VECTOR.plainToken },
+    event_ts: 1654503849680,
+    event: 'endpoint.url_validation',
+  });
 
   it('when the answer is computed for the published vector, then encryptedToken is the published hex HMAC', () => {
     expect(urlValidationAnswer(VECTOR.secretToken, VECTOR.plainToken)).toEqual({

@@ -16,7 +16,11 @@ export const livestorm: Preset = {
     occurredAt: ['data.attributes.registrant_detail.created_at', 'data.attributes.created_at'],
     // people.attended comes after the session ended and names no join time: the session's start when
     // the payload includes the session, else the time Livestorm updated the registrant.
-    joinedAt: ['included[type=sessions].attributes.started_at', 'data.attributes.registrant_detail.updated_at', 'data.attributes.updated_at'],
+    joinedAt: [
+      'included[type=sessions].attributes.started_at',
+      'data.attributes.registrant_detail.updated_at',
+      'data.attributes.updated_at',
+    ],
     // How long they stayed; without it the end is the event's (events[].endsAt) or defaultAttendMinutes.
     durationSeconds: 'data.attributes.registrant_detail.attendance_duration',
     sourceEventId: ['data.attributes.registrant_detail.event_id', 'data.relationships.event.data.id'],
