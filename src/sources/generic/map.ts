@@ -2,7 +2,7 @@ import type { AttendanceFact, ContactDetails } from '../../domain/facts.js';
 import { normalizeEmail } from '../../domain/contact.js';
 import { isDotSegment } from '../../domain/event-mappings.js';
 import { RelayError } from '../../http/errors.js';
-import type { MapConfig, StateName } from './config.js';
+import { CONST_PREFIX, type MapConfig, type StateName } from './config.js';
 import { isPresent, parseSpec, resolve, specText, type ParsedPath, type PathSpec, type Payload } from './path.js';
 import { describeFound, parseTime, propertyText, scalarText } from './values.js';
 
@@ -38,9 +38,26 @@ const CONTACT_FIELD: Record<string, Exclude<keyof ContactDetails, 'otherProperti
  * A mapping compiled once: paths parsed, states resolved. `decide` says whether a payload is one
  * the relay maps; `facts` reads it (throwing a MappingError when a needed value is missing or malformed).
  */
+interface CompiledBodyKind {
+  kind: string;
+  when: ParsedPath[];
+  equals?: string;
+}
+
+interface CompiledPeople {
+  list: ParsedPath[];
+  email: ParsedPath[];
+  firstName?: ParsedPath[];
+  lastName?: ParsedPath[];
+  fullName?: ParsedPath[];
+}
+
 export class Mapper {
   private readonly eventType: ParsedPath[];
-  private readonly bodyType: ParsedPath[] | undefined;
+  /** `map.eventType: const:<type>`: the one event type of every webhook. */
+  private readonly constantEventType: string | undefined;
+  private readonly bodyType: ParsedPath[] | CompiledBodyKind[] | undefined;
+  private readonly people: CompiledPeople | undefined;
   private readonly states = new Map<string, CompiledRule[]>();
   private readonly fields: Partial<Record<Field, ParsedPath[]>> = {};
   private readonly contact: Array<[Exclude<keyof ContactDetails, 'otherProperties'> | undefined, string, ParsedPath[]]> = [];
@@ -51,8 +68,18 @@ export class Mapper {
     private readonly sourceName: string,
     map: MapConfig,
   ) {
-    this.eventType = parseSpec(map.eventType);
-    this.bodyType = map.bodyType === undefined ? undefined : parseSpec(map.bodyType);
+    const constant = typeof map.eventType === 'string' && map.eventType.startsWith(CONST_PREFIX);
+    this.constantEventType = constant ? (map.eventType as string).slice(CONST_PREFIX.length).trim() : undefined;
+    this.eventType = constant ? [] : parseSpec(map.eventType);
+    this.bodyType = compileBodyType(map.bodyType);
+    const people = map.people;
+    this.people = people && {
+      list: parseSpec(people.list),
+      email: parseSpec(people.email),
+      firstName: people.firstName === undefined ? undefined : parseSpec(people.firstName),
+      lastName: people.lastName === undefined ? undefined : parseSpec(people.lastName),
+      fullName: people.fullName === undefined ? undefined : parseSpec(people.fullName),
+    };
     for (const [type, spec] of Object.entries(map.states)) {
       const rules = typeof spec === 'string' ? [{ state: spec }] : Array.isArray(spec) ? spec : [spec];
       this.states.set(
@@ -82,7 +109,7 @@ export class Mapper {
 
   /** The event type found in the payload (text), if any. */
   eventTypeOf(payload: Payload): string | undefined {
-    return scalarText(resolve(this.eventType, payload));
+    return this.constantEventType ?? scalarText(resolve(this.eventType, payload));
   }
 
   /** The state this payload maps to, or undefined (acknowledged and ignored). */
@@ -99,17 +126,39 @@ export class Mapper {
   }
 
   /**
-   * Refuses (401) a payload whose body does not say it is what the event type claims: map.bodyType
-   * must equal the event type up to its first "." (Tito: `_type` registration for registration.*).
+   * Refuses (401) a payload whose body does not say it is what the event type claims: the body's
+   * kind must equal the event type up to its first "." (Tito: `_type` registration for
+   * registration.*; a check-in, which has no `_type`, by its own fields). The body's kind is the
+   * value at map.bodyType, or the kind of the first of its rules the body matches.
    * The message repeats neither value: both are the sender's text.
    */
   checkBodyType(payload: Payload): void {
     if (!this.bodyType) return;
     const claimed = this.eventTypeOf(payload)?.split('.')[0];
-    const kind = scalarText(resolve(this.bodyType, payload));
+    const kind = this.bodyKindOf(payload);
     if (kind === undefined || kind !== claimed) {
-      throw new RelayError('SIGNATURE_INVALID', `${this.sourceName}: the event type does not agree with the signed body's ${specText(this.bodyType)}`);
+      throw new RelayError('SIGNATURE_INVALID', `${this.sourceName}: the event type does not agree with what the signed body says it is (${this.bodyTypeText()})`);
     }
+  }
+
+  private bodyKindOf(payload: Payload): string | undefined {
+    const bodyType = this.bodyType ?? [];
+    if (bodyType.length > 0 && 'when' in bodyType[0]!) {
+      for (const rule of bodyType as CompiledBodyKind[]) {
+        const value = resolve(rule.when, payload);
+        if (isPresent(value) && (rule.equals === undefined || scalarText(value) === rule.equals)) return rule.kind;
+      }
+      return undefined;
+    }
+    return scalarText(resolve(bodyType as ParsedPath[], payload));
+  }
+
+  private bodyTypeText(): string {
+    const bodyType = this.bodyType ?? [];
+    if (bodyType.length > 0 && 'when' in bodyType[0]!) {
+      return (bodyType as CompiledBodyKind[]).map((r) => `${r.kind}: ${specText(r.when)}${r.equals === undefined ? '' : `=${r.equals}`}`).join('; ');
+    }
+    return specText(bodyType as ParsedPath[]);
   }
 
   /** The delivery id the mapping names, when it has one in this payload. */
@@ -166,14 +215,41 @@ export class Mapper {
     return contact;
   }
 
+  /**
+   * The people a webhook is about: with map.people, each element of its list that has an email
+   * (one per address, names from that element); when none has one (or there is no list), the
+   * webhook's own person.
+   */
+  private peopleOf(payload: Payload): ContactDetails[] {
+    const own = this.contactOf(payload);
+    if (!this.people) return [own];
+    const list = resolve(this.people.list, payload);
+    if (!Array.isArray(list)) return [own];
+    const found = new Map<string, ContactDetails>();
+    for (const element of list) {
+      const item: Payload = { body: element, headers: {} };
+      const email = scalarText(resolve(this.people.email, item))?.normalize('NFC');
+      if (email === undefined) continue;
+      const key = normalizeEmail(email) ?? email;
+      if (found.has(key)) continue;
+      const text = (paths: ParsedPath[] | undefined) => (paths ? scalarText(resolve(paths, item)) : undefined);
+      const person: ContactDetails = { email, firstName: text(this.people.firstName), lastName: text(this.people.lastName), fullName: text(this.people.fullName) };
+      // The webhook's own person holding a ticket too (a buyer who bought for themselves): their
+      // details (company, phone, ...) are theirs, the element's names win.
+      const isOwn = normalizeEmail(own.email) !== undefined && normalizeEmail(own.email) === key;
+      found.set(key, isOwn ? { ...own, ...definedOnly(person) } : person);
+    }
+    return found.size > 0 ? [...found.values()] : [own];
+  }
+
   /** The facts in a payload whose state is `state` (see decide). Throws a MappingError when it cannot be read. */
   facts(payload: Payload, state: StateName): AttendanceFact[] {
-    const contact = this.contactOf(payload);
+    const people = this.peopleOf(payload);
     const sourceEventId = this.required('sourceEventId', this.text('sourceEventId', payload), payload);
     if (isDotSegment(sourceEventId)) this.fail('sourceEventId', this.fields.sourceEventId ?? [], 'must not be "." or ".." (URLs drop such segments)', sourceEventId);
     // An email that is missing or implausible is not a mapping error: the fact is kept and the
     // attendance domain counts and logs it as skipped (nothing is sent to HubSpot).
-    const person = normalizeEmail(contact.email) ?? contact.email ?? '';
+    const personOf = (contact: ContactDetails) => normalizeEmail(contact.email) ?? contact.email ?? '';
     if (state === 'attend') {
       const occurredAt = this.time('occurredAt', payload);
       const joinedAt = this.time('joinedAt', payload) ?? occurredAt;
@@ -192,23 +268,37 @@ export class Mapper {
           if (seconds > 0) leftAt = joinedAt + seconds * 1000;
         }
       }
-      return [
-        {
-          kind: 'attended',
-          sourceEventId,
-          occurredAt: joinedAt,
-          joinedAt,
-          leftAt,
-          contact,
-          onceKey: `attend:${sourceEventId}:${person}:${joinedAt}`,
-        },
-      ];
+      return people.map((contact) => ({
+        kind: 'attended',
+        sourceEventId,
+        occurredAt: joinedAt,
+        joinedAt,
+        leftAt,
+        contact,
+        onceKey: `attend:${sourceEventId}:${personOf(contact)}:${joinedAt}`,
+      }));
     }
     const occurredAt = this.required('occurredAt', this.time('occurredAt', payload), payload);
     const kind = state === 'register' ? 'registered' : 'cancelled';
     // The same notice sent again (a new delivery of an unchanged fact) is applied once.
-    return [{ kind, sourceEventId, occurredAt, contact, onceKey: `${state}:${sourceEventId}:${person}:${occurredAt}` }];
+    return people.map((contact) => ({ kind, sourceEventId, occurredAt, contact, onceKey: `${state}:${sourceEventId}:${personOf(contact)}:${occurredAt}` }));
   }
+}
+
+function definedOnly(contact: ContactDetails): ContactDetails {
+  return Object.fromEntries(Object.entries(contact).filter(([, value]) => value !== undefined)) as ContactDetails;
+}
+
+function compileBodyType(spec: MapConfig['bodyType']): ParsedPath[] | CompiledBodyKind[] | undefined {
+  if (spec === undefined) return undefined;
+  if (Array.isArray(spec) && spec.some((item) => typeof item !== 'string')) {
+    return (spec as Array<Exclude<(typeof spec)[number], string>>).map((rule) => ({
+      kind: rule.kind,
+      when: parseSpec(rule.when),
+      equals: rule.equals === undefined ? undefined : String(rule.equals),
+    }));
+  }
+  return parseSpec(spec as string | string[]);
 }
 
 /** What is at the first of `paths`, unfiltered (for messages: null, "", or nothing). */
