@@ -69,6 +69,11 @@ const BodyKindRule = Type.Object(
 );
 export type BodyKindRule = Static<typeof BodyKindRule>;
 
+/** The path form of map.bodyType; for a list of rules it names both forms (a bad rule also gets its own errors). */
+const BodyTypePath = refinedBy<string | string[]>((value) =>
+  Array.isArray(value) && value.some((item) => typeof item !== 'string') ? 'must be a path, a list of paths, or a list of rules { kind, when, equals }' : pathSpecProblem(value),
+);
+
 /**
  * Several people in one webhook (Tito: a registration's `tickets[]`): `list` is where the list is,
  * the other paths are read from each element. Each element with an email is one person; when none
@@ -162,7 +167,7 @@ export const MapConfig = Type.Object(
      * the event type is read from a header that the signature does not cover. A path (Tito's
      * `_type`), or rules `[{ kind, when, equals }]` for bodies that say it in different ways.
      */
-    bodyType: Type.Optional(Type.Union([Path, Type.Array(BodyKindRule, { minItems: 1 })])),
+    bodyType: Type.Optional(Type.Union([BodyTypePath, Type.Array(BodyKindRule, { minItems: 1 })])),
     /** Several people in one webhook (see PeopleMap). */
     people: Type.Optional(PeopleMap),
     /** Event type → state; types not listed are acknowledged and ignored. */

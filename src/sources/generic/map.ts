@@ -4,6 +4,7 @@ import { isDotSegment } from '../../domain/event-mappings.js';
 import { RelayError } from '../../http/errors.js';
 import { CONST_PREFIX, type MapConfig, type StateName } from './config.js';
 import { isPresent, parseSpec, resolve, specText, type ParsedPath, type PathSpec, type Payload } from './path.js';
+import { BodyKind, PeopleReader } from './body-parts.js';
 import { describeFound, parseTime, propertyText, scalarText } from './values.js';
 
 /** A webhook the mapping cannot read: names the source, the key and path, and what was found. */
@@ -38,26 +39,12 @@ const CONTACT_FIELD: Record<string, Exclude<keyof ContactDetails, 'otherProperti
  * A mapping compiled once: paths parsed, states resolved. `decide` says whether a payload is one
  * the relay maps; `facts` reads it (throwing a MappingError when a needed value is missing or malformed).
  */
-interface CompiledBodyKind {
-  kind: string;
-  when: ParsedPath[];
-  equals?: string;
-}
-
-interface CompiledPeople {
-  list: ParsedPath[];
-  email: ParsedPath[];
-  firstName?: ParsedPath[];
-  lastName?: ParsedPath[];
-  fullName?: ParsedPath[];
-}
-
 export class Mapper {
   private readonly eventType: ParsedPath[];
   /** `map.eventType: const:<type>`: the one event type of every webhook. */
   private readonly constantEventType: string | undefined;
-  private readonly bodyType: ParsedPath[] | CompiledBodyKind[] | undefined;
-  private readonly people: CompiledPeople | undefined;
+  private readonly bodyKind: BodyKind | undefined;
+  private readonly people: PeopleReader | undefined;
   private readonly states = new Map<string, CompiledRule[]>();
   private readonly fields: Partial<Record<Field, ParsedPath[]>> = {};
   private readonly contact: Array<[Exclude<keyof ContactDetails, 'otherProperties'> | undefined, string, ParsedPath[]]> = [];
@@ -71,15 +58,8 @@ export class Mapper {
     const constant = typeof map.eventType === 'string' && map.eventType.startsWith(CONST_PREFIX);
     this.constantEventType = constant ? (map.eventType as string).slice(CONST_PREFIX.length).trim() : undefined;
     this.eventType = constant ? [] : parseSpec(map.eventType);
-    this.bodyType = compileBodyType(map.bodyType);
-    const people = map.people;
-    this.people = people && {
-      list: parseSpec(people.list),
-      email: parseSpec(people.email),
-      firstName: people.firstName === undefined ? undefined : parseSpec(people.firstName),
-      lastName: people.lastName === undefined ? undefined : parseSpec(people.lastName),
-      fullName: people.fullName === undefined ? undefined : parseSpec(people.fullName),
-    };
+    this.bodyKind = map.bodyType === undefined ? undefined : new BodyKind(map.bodyType);
+    this.people = map.people && new PeopleReader(map.people);
     for (const [type, spec] of Object.entries(map.states)) {
       const rules = typeof spec === 'string' ? [{ state: spec }] : Array.isArray(spec) ? spec : [spec];
       this.states.set(
@@ -133,32 +113,12 @@ export class Mapper {
    * The message repeats neither value: both are the sender's text.
    */
   checkBodyType(payload: Payload): void {
-    if (!this.bodyType) return;
+    if (!this.bodyKind) return;
     const claimed = this.eventTypeOf(payload)?.split('.')[0];
-    const kind = this.bodyKindOf(payload);
+    const kind = this.bodyKind.of(payload);
     if (kind === undefined || kind !== claimed) {
-      throw new RelayError('SIGNATURE_INVALID', `${this.sourceName}: the event type does not agree with what the signed body says it is (${this.bodyTypeText()})`);
+      throw new RelayError('SIGNATURE_INVALID', `${this.sourceName}: the event type does not agree with what the signed body says it is (${this.bodyKind.text})`);
     }
-  }
-
-  private bodyKindOf(payload: Payload): string | undefined {
-    const bodyType = this.bodyType ?? [];
-    if (bodyType.length > 0 && 'when' in bodyType[0]!) {
-      for (const rule of bodyType as CompiledBodyKind[]) {
-        const value = resolve(rule.when, payload);
-        if (isPresent(value) && (rule.equals === undefined || scalarText(value) === rule.equals)) return rule.kind;
-      }
-      return undefined;
-    }
-    return scalarText(resolve(bodyType as ParsedPath[], payload));
-  }
-
-  private bodyTypeText(): string {
-    const bodyType = this.bodyType ?? [];
-    if (bodyType.length > 0 && 'when' in bodyType[0]!) {
-      return (bodyType as CompiledBodyKind[]).map((r) => `${r.kind}: ${specText(r.when)}${r.equals === undefined ? '' : `=${r.equals}`}`).join('; ');
-    }
-    return specText(bodyType as ParsedPath[]);
   }
 
   /** The delivery id the mapping names, when it has one in this payload. */
@@ -215,36 +175,10 @@ export class Mapper {
     return contact;
   }
 
-  /**
-   * The people a webhook is about: with map.people, each element of its list that has an email
-   * (one per address, names from that element); when none has one (or there is no list), the
-   * webhook's own person.
-   */
-  private peopleOf(payload: Payload): ContactDetails[] {
-    const own = this.contactOf(payload);
-    if (!this.people) return [own];
-    const list = resolve(this.people.list, payload);
-    if (!Array.isArray(list)) return [own];
-    const found = new Map<string, ContactDetails>();
-    for (const element of list) {
-      const item: Payload = { body: element, headers: {} };
-      const email = scalarText(resolve(this.people.email, item))?.normalize('NFC');
-      if (email === undefined) continue;
-      const key = normalizeEmail(email) ?? email;
-      if (found.has(key)) continue;
-      const text = (paths: ParsedPath[] | undefined) => (paths ? scalarText(resolve(paths, item)) : undefined);
-      const person: ContactDetails = { email, firstName: text(this.people.firstName), lastName: text(this.people.lastName), fullName: text(this.people.fullName) };
-      // The webhook's own person holding a ticket too (a buyer who bought for themselves): their
-      // details (company, phone, ...) are theirs, the element's names win.
-      const isOwn = normalizeEmail(own.email) !== undefined && normalizeEmail(own.email) === key;
-      found.set(key, isOwn ? { ...own, ...definedOnly(person) } : person);
-    }
-    return found.size > 0 ? [...found.values()] : [own];
-  }
-
   /** The facts in a payload whose state is `state` (see decide). Throws a MappingError when it cannot be read. */
   facts(payload: Payload, state: StateName): AttendanceFact[] {
-    const people = this.peopleOf(payload);
+    const own = this.contactOf(payload);
+    const people = this.people?.of(payload, own) ?? [own];
     const sourceEventId = this.required('sourceEventId', this.text('sourceEventId', payload), payload);
     if (isDotSegment(sourceEventId)) this.fail('sourceEventId', this.fields.sourceEventId ?? [], 'must not be "." or ".." (URLs drop such segments)', sourceEventId);
     // An email that is missing or implausible is not a mapping error: the fact is kept and the
@@ -283,22 +217,6 @@ export class Mapper {
     // The same notice sent again (a new delivery of an unchanged fact) is applied once.
     return people.map((contact) => ({ kind, sourceEventId, occurredAt, contact, onceKey: `${state}:${sourceEventId}:${personOf(contact)}:${occurredAt}` }));
   }
-}
-
-function definedOnly(contact: ContactDetails): ContactDetails {
-  return Object.fromEntries(Object.entries(contact).filter(([, value]) => value !== undefined)) as ContactDetails;
-}
-
-function compileBodyType(spec: MapConfig['bodyType']): ParsedPath[] | CompiledBodyKind[] | undefined {
-  if (spec === undefined) return undefined;
-  if (Array.isArray(spec) && spec.some((item) => typeof item !== 'string')) {
-    return (spec as Array<Exclude<(typeof spec)[number], string>>).map((rule) => ({
-      kind: rule.kind,
-      when: parseSpec(rule.when),
-      equals: rule.equals === undefined ? undefined : String(rule.equals),
-    }));
-  }
-  return parseSpec(spec as string | string[]);
 }
 
 /** What is at the first of `paths`, unfiltered (for messages: null, "", or nothing). */
