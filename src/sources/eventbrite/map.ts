@@ -55,9 +55,21 @@ export function attendeeContact(attendee: AttendeeSnapshot): ContactDetails {
   };
 }
 
-/** One attendee state is sent once: the attendee id, its `changed` time and the state. */
-export function onceKey(attendee: AttendeeSnapshot, kind: 'registered' | 'cancelled' | 'attended'): string {
-  return `attendee:${attendee.id}:${attendee.changed ?? attendee.created ?? '-'}:${kind}`;
+/**
+ * What makes a fact about an attendee new. Eventbrite's notices repeat whole states (every notice
+ * about an order is answered with the attendee as it is when fetched), and an attendee's `changed`
+ * moves with anything (a check-in, an edit), so it cannot tell a new registration from an old one:
+ * an order notice fetched after the check-in would register the person again. So:
+ * - register and cancel: once per attendee id (an Eventbrite attendee is one ticket; a refunded or
+ *   cancelled ticket bought again is a new attendee, with a new id);
+ * - attend: once per attendee and check-in time (a check-in undone and done again is a new one).
+ * Re-registering the same attendee id after a cancel would need the last applied state, which
+ * only processing knows; see the report of issue 13.
+ */
+export function onceKey(attendee: AttendeeSnapshot, kind: 'registered' | 'cancelled'): string;
+export function onceKey(attendee: AttendeeSnapshot, kind: 'attended', checkedInAt: number): string;
+export function onceKey(attendee: AttendeeSnapshot, kind: 'registered' | 'cancelled' | 'attended', checkedInAt?: number): string {
+  return kind === 'attended' ? `attendee:${attendee.id}:attended:${checkedInAt}` : `attendee:${attendee.id}:${kind}`;
 }
 
 /**
@@ -101,7 +113,7 @@ export function eventbriteFacts(envelope: EventbriteEnvelope, details: Eventbrit
       joinedAt,
       leftAt,
       contact,
-      onceKey: onceKey(attendee, 'attended'),
+      onceKey: onceKey(attendee, 'attended', joinedAt),
     });
   }
   return facts;

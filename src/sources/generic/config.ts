@@ -47,6 +47,58 @@ function refinedBy<T>(problem: (value: unknown) => string | undefined) {
 /** A path, or several tried in order (the first with a value wins). */
 const Path = refinedBy<string | string[]>(pathSpecProblem);
 
+/** `const:<event type>`: every webhook of the source is of that type (one URL per subscription). */
+export const CONST_PREFIX = 'const:';
+
+/** Why `value` is not an event type spec: a path (or paths), or `const:<event type>`. */
+function eventTypeSpecProblem(value: unknown): string | undefined {
+  if (typeof value === 'string' && value.startsWith(CONST_PREFIX)) {
+    return value.slice(CONST_PREFIX.length).trim() === ''
+      ? `${CONST_PREFIX} needs an event type after it, e.g. "${CONST_PREFIX}people.attended"`
+      : undefined;
+  }
+  return pathSpecProblem(value);
+}
+const EventTypeSpec = refinedBy<string | string[]>(eventTypeSpecProblem);
+
+/**
+ * `{ kind: checkin, when: checkin_uuid }`: a body is of `kind` when the path has a value (equal to
+ * `equals`, if given). The first rule a body matches gives its kind.
+ */
+const BodyKindRule = Type.Object(
+  {
+    kind: Type.String({ minLength: 1 }),
+    when: Path,
+    equals: Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+  },
+  { additionalProperties: false },
+);
+export type BodyKindRule = Static<typeof BodyKindRule>;
+
+/** The path form of map.bodyType; for a list of rules it names both forms (a bad rule also gets its own errors). */
+const BodyTypePath = refinedBy<string | string[]>((value) =>
+  Array.isArray(value) && value.some((item) => typeof item !== 'string')
+    ? 'must be a path, a list of paths, or a list of rules { kind, when, equals }'
+    : pathSpecProblem(value),
+);
+
+/**
+ * Several people in one webhook (Tito: a registration's `tickets[]`): `list` is where the list is,
+ * the other paths are read from each element. Each element with an email is one person; when none
+ * has one, the webhook's own person (map.email ...) is.
+ */
+const PeopleMap = Type.Object(
+  {
+    list: Path,
+    email: Path,
+    firstName: Type.Optional(Path),
+    lastName: Type.Optional(Path),
+    fullName: Type.Optional(Path),
+  },
+  { additionalProperties: false },
+);
+export type PeopleMap = Static<typeof PeopleMap>;
+
 /** For platforms that sign only the body: how old a webhook's own time may be. */
 export const DEFAULT_MAX_BODY_AGE_HOURS = 6;
 function MaxBodyAgeHours() {
@@ -115,13 +167,19 @@ const ContactPropertyPaths = refinedBy<Record<string, string | string[]>>(contac
 
 export const MapConfig = Type.Object(
   {
-    /** Where the event type is (a body path or `header:<name>`). */
-    eventType: Path,
     /**
-     * Where the body says what it is (Tito: `_type`): it must equal the event type up to its first
-     * ".". Required when the event type is read from a header that the signature does not cover.
+     * Where the event type is (a body path or `header:<name>`), or `const:<event type>` when every
+     * webhook of this source is of one type (a platform that sends one subscription to one URL).
      */
-    bodyType: Type.Optional(Path),
+    eventType: EventTypeSpec,
+    /**
+     * What the body says it is, which must equal the event type up to its first ".". Required when
+     * the event type is read from a header that the signature does not cover. A path (Tito's
+     * `_type`), or rules `[{ kind, when, equals }]` for bodies that say it in different ways.
+     */
+    bodyType: Type.Optional(Type.Union([BodyTypePath, Type.Array(BodyKindRule, { minItems: 1 })])),
+    /** Several people in one webhook (see PeopleMap). */
+    people: Type.Optional(PeopleMap),
     /** Event type → state; types not listed are acknowledged and ignored. */
     states: Type.Record(Type.String({ minLength: 1 }), StateSpec, { minProperties: 1 }),
     email: Path,
@@ -256,6 +314,7 @@ export type GenericSourceConfig = Static<typeof GenericSourceConfig>;
 export function genericSourceProblems(source: GenericSourceConfig, at: string): string[] {
   const { verify, map } = source;
   if (verify.scheme !== 'hmac-sha256' || verify.signedPayload !== 'body' || map.bodyType !== undefined) return [];
+  if (typeof map.eventType === 'string' && map.eventType.startsWith(CONST_PREFIX)) return [];
   let fromHeader: boolean;
   try {
     fromHeader = parseSpec(map.eventType).some((path) => path.kind === 'header');

@@ -2,8 +2,9 @@ import type { AttendanceFact, ContactDetails } from '../../domain/facts.js';
 import { normalizeEmail } from '../../domain/contact.js';
 import { isDotSegment } from '../../domain/event-mappings.js';
 import { RelayError } from '../../http/errors.js';
-import type { MapConfig, StateName } from './config.js';
+import { CONST_PREFIX, type MapConfig, type StateName } from './config.js';
 import { isPresent, parseSpec, resolve, specText, type ParsedPath, type PathSpec, type Payload } from './path.js';
+import { BodyKind, PeopleReader } from './body-parts.js';
 import { describeFound, parseTime, propertyText, scalarText } from './values.js';
 
 /** A webhook the mapping cannot read: names the source, the key and path, and what was found. */
@@ -61,7 +62,10 @@ const CONTACT_FIELD: Record<string, Exclude<keyof ContactDetails, 'otherProperti
  */
 export class Mapper {
   private readonly eventType: ParsedPath[];
-  private readonly bodyType: ParsedPath[] | undefined;
+  /** `map.eventType: const:<type>`: the one event type of every webhook. */
+  private readonly constantEventType: string | undefined;
+  private readonly bodyKind: BodyKind | undefined;
+  private readonly people: PeopleReader | undefined;
   private readonly states = new Map<string, CompiledRule[]>();
   private readonly fields: Partial<Record<Field, ParsedPath[]>> = {};
   private readonly contact: Array<[Exclude<keyof ContactDetails, 'otherProperties'> | undefined, string, ParsedPath[]]> = [];
@@ -72,8 +76,11 @@ export class Mapper {
     private readonly sourceName: string,
     map: MapConfig,
   ) {
-    this.eventType = parseSpec(map.eventType);
-    this.bodyType = map.bodyType === undefined ? undefined : parseSpec(map.bodyType);
+    const constant = typeof map.eventType === 'string' && map.eventType.startsWith(CONST_PREFIX);
+    this.constantEventType = constant ? (map.eventType as string).slice(CONST_PREFIX.length).trim() : undefined;
+    this.eventType = constant ? [] : parseSpec(map.eventType);
+    this.bodyKind = map.bodyType === undefined ? undefined : new BodyKind(map.bodyType);
+    this.people = map.people && new PeopleReader(map.people);
     for (const [type, spec] of Object.entries(map.states)) {
       const rules = typeof spec === 'string' ? [{ state: spec }] : Array.isArray(spec) ? spec : [spec];
       this.states.set(
@@ -104,7 +111,7 @@ export class Mapper {
 
   /** The event type found in the payload (text), if any. */
   eventTypeOf(payload: Payload): string | undefined {
-    return scalarText(resolve(this.eventType, payload));
+    return this.constantEventType ?? scalarText(resolve(this.eventType, payload));
   }
 
   /** The state this payload maps to, or undefined (acknowledged and ignored). */
@@ -121,18 +128,20 @@ export class Mapper {
   }
 
   /**
-   * Refuses (401) a payload whose body does not say it is what the event type claims: map.bodyType
-   * must equal the event type up to its first "." (Tito: `_type` registration for registration.*).
+   * Refuses (401) a payload whose body does not say it is what the event type claims: the body's
+   * kind must equal the event type up to its first "." (Tito: `_type` registration for
+   * registration.*; a check-in, which has no `_type`, by its own fields). The body's kind is the
+   * value at map.bodyType, or the kind of the first of its rules the body matches.
    * The message repeats neither value: both are the sender's text.
    */
   checkBodyType(payload: Payload): void {
-    if (!this.bodyType) return;
+    if (!this.bodyKind) return;
     const claimed = this.eventTypeOf(payload)?.split('.')[0];
-    const kind = scalarText(resolve(this.bodyType, payload));
+    const kind = this.bodyKind.of(payload);
     if (kind === undefined || kind !== claimed) {
       throw new RelayError(
         'SIGNATURE_INVALID',
-        `${this.sourceName}: the event type does not agree with the signed body's ${specText(this.bodyType)}`,
+        `${this.sourceName}: the event type does not agree with what the signed body says it is (${this.bodyKind.text})`,
       );
     }
   }
@@ -193,13 +202,14 @@ export class Mapper {
 
   /** The facts in a payload whose state is `state` (see decide). Throws a MappingError when it cannot be read. */
   facts(payload: Payload, state: StateName): AttendanceFact[] {
-    const contact = this.contactOf(payload);
+    const own = this.contactOf(payload);
+    const people = this.people?.of(payload, own) ?? [own];
     const sourceEventId = this.required('sourceEventId', this.text('sourceEventId', payload), payload);
     if (isDotSegment(sourceEventId))
       this.fail('sourceEventId', this.fields.sourceEventId ?? [], 'must not be "." or ".." (URLs drop such segments)', sourceEventId);
     // An email that is missing or implausible is not a mapping error: the fact is kept and the
     // attendance domain counts and logs it as skipped (nothing is sent to HubSpot).
-    const person = normalizeEmail(contact.email) ?? contact.email ?? '';
+    const personOf = (contact: ContactDetails) => normalizeEmail(contact.email) ?? contact.email ?? '';
     if (state === 'attend') {
       const occurredAt = this.time('occurredAt', payload);
       const joinedAt = this.time('joinedAt', payload) ?? occurredAt;
@@ -219,22 +229,26 @@ export class Mapper {
           if (seconds > 0) leftAt = joinedAt + seconds * 1000;
         }
       }
-      return [
-        {
-          kind: 'attended',
-          sourceEventId,
-          occurredAt: joinedAt,
-          joinedAt,
-          leftAt,
-          contact,
-          onceKey: `attend:${sourceEventId}:${person}:${joinedAt}`,
-        },
-      ];
+      return people.map((contact) => ({
+        kind: 'attended',
+        sourceEventId,
+        occurredAt: joinedAt,
+        joinedAt,
+        leftAt,
+        contact,
+        onceKey: `attend:${sourceEventId}:${personOf(contact)}:${joinedAt}`,
+      }));
     }
     const occurredAt = this.required('occurredAt', this.time('occurredAt', payload), payload);
     const kind = state === 'register' ? 'registered' : 'cancelled';
     // The same notice sent again (a new delivery of an unchanged fact) is applied once.
-    return [{ kind, sourceEventId, occurredAt, contact, onceKey: `${state}:${sourceEventId}:${person}:${occurredAt}` }];
+    return people.map((contact) => ({
+      kind,
+      sourceEventId,
+      occurredAt,
+      contact,
+      onceKey: `${state}:${sourceEventId}:${personOf(contact)}:${occurredAt}`,
+    }));
   }
 }
 

@@ -1,26 +1,45 @@
 import { maskEmailsIn } from '../../support/mask.js';
 
 const NUMERIC = /^-?\d+(\.\d+)?$/;
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/i;
-const HAS_ZONE = /(Z|[+-]\d{2}(:?\d{2})?)$/i;
-/** Epoch values below this are seconds (year 5138 in seconds; 1973 in milliseconds); above, milliseconds. */
+/**
+ * A date, optionally a time, optionally a zone: `Z`, `UTC`/`GMT`, or an offset `+02:00`, `+0200`,
+ * `+02`, possibly after a space (Tito sends `2022-03-26 07:36:07 UTC`; Ruby's default form is
+ * `2022-03-26 07:36:07 +0000`). Groups: date, time, zone.
+ */
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/i;
+/**
+ * Epoch values below this are seconds, above it milliseconds: 1e11 seconds is the year 5138, 1e11
+ * milliseconds is 1973-03-03, so no time a webhook sends is misread (only milliseconds before 1973).
+ */
 const SECONDS_BELOW = 1e11;
 const MAX_EPOCH_MS = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
 
+/** A zone as ISO-8601 writes it: `Z` or `±HH:MM`. No zone at all is UTC. */
+function isoZone(zone: string | undefined): string {
+  if (zone === undefined || /^(Z|UTC|GMT)$/i.test(zone)) return 'Z';
+  const digits = zone.slice(1).replace(':', '');
+  return `${zone[0]}${digits.slice(0, 2)}:${digits.slice(2) || '00'}`;
+}
+
 /**
- * A time as epoch milliseconds: ISO-8601 (a time without a zone is read as UTC, so the result never
- * depends on the server's time zone) or epoch seconds / milliseconds, as a number or a numeric
- * string, told apart by magnitude. Undefined when the value is none of those.
+ * A time as epoch milliseconds, or undefined when the value is none of these forms:
+ * - ISO-8601 (`2026-11-20T15:00:00Z`, `...+02:00`, `...+0200`, a space for the `T`); a time
+ *   **without a zone is read as UTC**, so the result never depends on the server's time zone;
+ * - `YYYY-MM-DD HH:MM:SS UTC` and `YYYY-MM-DD HH:MM:SS ±HHMM`;
+ * - a date alone (midnight UTC);
+ * - epoch seconds or milliseconds, as a number or a numeric string, told apart by magnitude
+ *   (see SECONDS_BELOW).
  */
 export function parseTime(value: unknown): number | undefined {
   let ms: number;
   if (typeof value === 'number' || (typeof value === 'string' && NUMERIC.test(value.trim()))) {
     const n = Number(value);
     ms = Math.abs(n) < SECONDS_BELOW ? n * 1000 : n;
-  } else if (typeof value === 'string' && ISO_DATE_TIME.test(value.trim())) {
-    const text = value.trim().replace(' ', 'T');
-    const dateOnly = text.length === 10;
-    ms = Date.parse(dateOnly || HAS_ZONE.test(text) ? text : `${text}Z`);
+  } else if (typeof value === 'string') {
+    const match = DATE_TIME.exec(value.trim());
+    if (!match) return undefined;
+    const [, date, time, zone] = match;
+    ms = Date.parse(`${date}T${time ?? '00:00'}${isoZone(zone)}`);
   } else {
     return undefined;
   }

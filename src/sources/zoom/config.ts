@@ -10,6 +10,12 @@ export const ZoomSourceConfig = Type.Object(
     timestampToleranceSeconds: Type.Integer({ minimum: 1, default: 5400 }),
     /** A participant who never leaves and whose meeting never ends is closed after this long. */
     sessionTimeoutHours: Type.Number({ exclusiveMinimum: 0, default: 12 }),
+    /**
+     * A participant event without `payload.object.id` (optional in Zoom's SDK types): with `uuid`,
+     * its `object.uuid` is the source event id (map events[].sourceEventId to that uuid); without
+     * it, such a webhook cannot be read (BODY_INVALID naming the field).
+     */
+    eventIdWhenMissing: Type.Optional(Type.Literal('uuid')),
     bodyLimitBytes: WebhookBodyLimit,
   },
   { additionalProperties: false },

@@ -6,6 +6,7 @@ import { ZoomEnvelope } from './payloads.js';
 import { urlValidationAnswer, verifyZoomSignature } from './verify.js';
 
 export function createZoomSource(config: ZoomSourceConfig): Source {
+  const readOptions = { eventIdWhenMissing: config.eventIdWhenMissing };
   return {
     id: config.id,
     type: 'zoom',
@@ -28,7 +29,7 @@ export function createZoomSource(config: ZoomSourceConfig): Source {
 
     receive(request: WebhookRequest): WebhookVerdict {
       const envelope = request.body as ZoomEnvelope;
-      const kind = checkZoomPayload(envelope);
+      const kind = checkZoomPayload(envelope, readOptions);
       if (kind === 'url_validation') {
         const { plainToken } = envelope.payload as { plainToken: string };
         return { kind: 'respond', statusCode: 200, body: urlValidationAnswer(config.secretToken, plainToken) };
@@ -40,7 +41,7 @@ export function createZoomSource(config: ZoomSourceConfig): Source {
     },
 
     interpret(body: unknown) {
-      return zoomFacts(body as ZoomEnvelope);
+      return zoomFacts(body as ZoomEnvelope, readOptions);
     },
   };
 }

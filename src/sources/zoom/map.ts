@@ -49,13 +49,19 @@ function parseTime(iso: string, field: string): number {
   return ms;
 }
 
+/** How a Zoom source reads what Zoom may leave out (ZoomSourceConfig). */
+export interface ZoomReadOptions {
+  /** A participant event without object.id: its uuid is the source event id. */
+  eventIdWhenMissing?: 'uuid';
+}
+
 /** Checks the payload of the events the relay maps, so a malformed one is refused with 400 up front. */
-export function checkZoomPayload(envelope: ZoomEnvelope): ZoomEventKind {
+export function checkZoomPayload(envelope: ZoomEnvelope, options: ZoomReadOptions = {}): ZoomEventKind {
   const kind = zoomEventKind(envelope.event);
   if (kind === 'other') return kind;
   checks[kind].assert(envelope.payload, `zoom ${envelope.event} payload`);
   // Reading the facts once here proves every time parses before the webhook is stored.
-  if (kind !== 'url_validation') zoomFacts(envelope);
+  if (kind !== 'url_validation') zoomFacts(envelope, options);
   return kind;
 }
 
@@ -75,21 +81,62 @@ function registrantContact(registrant: RegistrationPayload['object']['registrant
   };
 }
 
-function participantFact(kind: 'joined' | 'left', payload: ParticipantPayload): AttendanceFact {
+/**
+ * When the participant joined or left. Zoom's SDK types require `join_time` and make `leave_time`
+ * optional (zoom/rivet-javascript meetings/meetings.d.ts: MeetingParticipantJoinedEvent
+ * `participant.join_time: string`, WebinarParticipantLeftEvent `participant.leave_time?: string`).
+ * Payloads written like Zoom's documentation examples carry `date_time` instead, so it stands in for
+ * either. A leave with neither is taken at the webhook's `event_ts` (Zoom sends participant_left
+ * as the person leaves, so event_ts is at most the delivery delay late); a join with neither
+ * cannot be placed and is BODY_INVALID, naming the fields.
+ */
+function participantTime(
+  kind: 'joined' | 'left',
+  envelope: ZoomEnvelope,
+  participant: ParticipantPayload['object']['participant'],
+): number {
+  const field = kind === 'joined' ? 'join_time' : 'leave_time';
+  const own = (participant as { join_time?: string; leave_time?: string })[field];
+  if (own !== undefined) return parseTime(own, field);
+  if (participant.date_time !== undefined) return parseTime(participant.date_time, 'date_time');
+  if (kind === 'left') return envelope.event_ts;
+  throw new RelayError(
+    'BODY_INVALID',
+    `zoom ${envelope.event}: payload.object.participant.join_time is missing (and so is date_time), found neither`,
+  );
+}
+
+/**
+ * The source event a participant event belongs to: `object.id`, which Zoom's SDK types make
+ * optional on meeting.participant_joined (zoom/rivet-javascript meetings/meetings.d.ts:
+ * MeetingParticipantJoinedEvent `object.id?: string`); without it, `object.uuid` when the source is
+ * configured with eventIdWhenMissing: uuid, else BODY_INVALID naming the field.
+ */
+function participantEventId(envelope: ZoomEnvelope, object: ParticipantPayload['object'], options: ZoomReadOptions): string {
+  if (object.id !== undefined) return String(object.id);
+  if (options.eventIdWhenMissing === 'uuid' && object.uuid !== undefined) return object.uuid;
+  const why = options.eventIdWhenMissing === 'uuid' ? 'and so is payload.object.uuid' : 'and the source has no eventIdWhenMissing: uuid';
+  throw new RelayError(
+    'BODY_INVALID',
+    `zoom ${envelope.event}: payload.object.id is missing (${why}), found ${object.uuid === undefined ? 'no id' : 'only a uuid'}`,
+  );
+}
+
+function participantFact(kind: 'joined' | 'left', envelope: ZoomEnvelope, options: ZoomReadOptions): AttendanceFact {
+  const payload = envelope.payload as unknown as ParticipantPayload;
   const { participant } = payload.object;
-  const time = 'join_time' in participant ? participant.join_time : participant.leave_time;
   return {
     kind,
-    sourceEventId: String(payload.object.id),
+    sourceEventId: participantEventId(envelope, payload.object, options),
     occurrence: payload.object.uuid,
-    occurredAt: parseTime(time, kind === 'joined' ? 'join_time' : 'leave_time'),
+    occurredAt: participantTime(kind, envelope, participant),
     contact: { email: text(participant.email), fullName: text(participant.user_name) },
     contactKey: participant.registrant_id ? `registrant:${participant.registrant_id}` : undefined,
   };
 }
 
 /** The facts in one stored Zoom webhook (already verified and checked). */
-export function zoomFacts(envelope: ZoomEnvelope): AttendanceFact[] {
+export function zoomFacts(envelope: ZoomEnvelope, options: ZoomReadOptions = {}): AttendanceFact[] {
   const kind = zoomEventKind(envelope.event);
   const payload = envelope.payload as never;
   switch (kind) {
@@ -109,17 +156,14 @@ export function zoomFacts(envelope: ZoomEnvelope): AttendanceFact[] {
     }
     case 'joined':
     case 'left':
-      return [participantFact(kind, payload)];
+      return [participantFact(kind, envelope, options)];
     case 'ended': {
       const { object } = payload as Static<typeof EndedPayload>;
-      return [
-        {
-          kind: 'event-ended',
-          sourceEventId: String(object.id),
-          occurrence: object.uuid,
-          occurredAt: parseTime(object.end_time, 'end_time'),
-        },
-      ];
+      // end_time is optional in Zoom's SDK types (zoom/rivet-javascript meetings/meetings.d.ts,
+      // WebinarEndedEvent `object.end_time?: string`): without it, the end is the webhook's event_ts
+      // (Zoom sends *.ended when the meeting or webinar ends).
+      const endedAt = object.end_time !== undefined ? parseTime(object.end_time, 'end_time') : envelope.event_ts;
+      return [{ kind: 'event-ended', sourceEventId: String(object.id), occurrence: object.uuid, occurredAt: endedAt }];
     }
     case 'started': {
       const { object } = payload as { object: { id: string | number; start_time: string; duration?: number } };

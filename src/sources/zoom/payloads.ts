@@ -48,6 +48,11 @@ const Participant = {
   user_name: Text,
   email: Text,
   registrant_id: Text,
+  /**
+   * The participant's time as Zoom's documentation examples write it, where `join_time` /
+   * `leave_time` is absent (see map.ts, participantTime).
+   */
+  date_time: Type.Optional(IsoTime),
 };
 /**
  * `object.uuid`: one per meeting or webinar instance. Occurrences of a recurring one share `id`
@@ -55,15 +60,31 @@ const Participant = {
  * `payload.object.uuid: string`); optional here, as older captures may lack it.
  */
 const Uuid = Type.Optional(Type.String({ minLength: 1 }));
+/**
+ * `object.id` is optional on participant events: Zoom's typed SDK (zoom/rivet-javascript
+ * meetings/meetings.d.ts, MeetingParticipantJoinedEvent: `object.id?: string`) says it may be
+ * missing; map.ts falls back to `uuid` when the source is configured to (eventIdWhenMissing).
+ */
+const ParticipantObject = { id: Type.Optional(ZoomId), uuid: Uuid };
+/** join_time is required by Zoom's SDK types; date_time stands in for it (checked in map.ts). */
 export const JoinedPayload = Type.Object({
-  object: Type.Object({ id: ZoomId, uuid: Uuid, participant: Type.Object({ ...Participant, join_time: IsoTime }) }),
+  object: Type.Object({ ...ParticipantObject, participant: Type.Object({ ...Participant, join_time: Type.Optional(IsoTime) }) }),
 });
+/**
+ * leave_time is optional: Zoom's SDK types, WebinarParticipantLeftEvent `participant.leave_time?: string`
+ * (zoom/rivet-javascript meetings/meetings.d.ts); map.ts falls back to date_time, then event_ts.
+ */
 export const LeftPayload = Type.Object({
-  object: Type.Object({ id: ZoomId, uuid: Uuid, participant: Type.Object({ ...Participant, leave_time: IsoTime }) }),
+  object: Type.Object({ ...ParticipantObject, participant: Type.Object({ ...Participant, leave_time: Type.Optional(IsoTime) }) }),
 });
 export type ParticipantPayload = Static<typeof JoinedPayload> | Static<typeof LeftPayload>;
 
-export const EndedPayload = Type.Object({ object: Type.Object({ id: ZoomId, uuid: Uuid, end_time: IsoTime }) });
+/**
+ * end_time is optional: Zoom's SDK types, WebinarEndedEvent `object.end_time?: string`
+ * (zoom/rivet-javascript meetings/meetings.d.ts; https://zoom.github.io/rivet-javascript/types/Meetings.WebinarEndedEvent.html);
+ * map.ts falls back to the webhook's event_ts.
+ */
+export const EndedPayload = Type.Object({ object: Type.Object({ id: ZoomId, uuid: Uuid, end_time: Type.Optional(IsoTime) }) });
 export const StartedPayload = Type.Object({
   object: Type.Object({ id: ZoomId, start_time: IsoTime, duration: Type.Optional(Type.Number({ minimum: 0 })) }),
 });

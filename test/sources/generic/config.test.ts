@@ -197,3 +197,45 @@ describe('Standard Webhooks secrets', () => {
     expect(problems(generic({ verify: { scheme: 'hmac-sha256', secret: '!!!!!!!!!!!!!!!!', header: 'X-Sig' } }))).toEqual([]);
   });
 });
+
+describe('configuring body kinds and several people per webhook (issue 13)', () => {
+  const HMAC = { scheme: 'hmac-sha256', secret: TOKEN, header: 'X-Signature' };
+  const fromHeader = { ...MAP, eventType: 'header:x-event' };
+
+  it('when bodyType is a list of rules { kind, when, equals }, then it is accepted as the body check a header event type needs', () => {
+    const bodyType = [
+      { kind: 'registration', when: '_type', equals: 'registration' },
+      { kind: 'checkin', when: ['checkin_uuid', 'checked_in_at'] },
+    ];
+    expect(problems(generic({ verify: HMAC, map: { ...fromHeader, bodyType } }))).toEqual([]);
+  });
+
+  it('when a bodyType rule has an unknown key or a bad path, then the problem names map.bodyType', () => {
+    const either = 'sources[0].map.bodyType: must be a path, a list of paths, or a list of rules { kind, when, equals }';
+    expect(problems(generic({ verify: HMAC, map: { ...fromHeader, bodyType: [{ kind: 'checkin', when: 'a..b' }] } }))).toEqual([
+      expect.stringContaining(either),
+      expect.stringMatching(/^sources\[0\]\.map\.bodyType\[0\]\.when: not a valid path: "a\.\.b"/),
+    ]);
+    expect(problems(generic({ verify: HMAC, map: { ...fromHeader, bodyType: [{ kind: 'checkin', when: 'a', whenn: 'b' }] } }))).toEqual([
+      expect.stringContaining(either),
+      'sources[0].map.bodyType[0].whenn: unknown key',
+    ]);
+  });
+
+  it('when map.people is complete, then it is accepted; without email, the problem names map.people.email', () => {
+    const people = { list: 'data.tickets', email: 'email', firstName: 'first_name' };
+    expect(problems(generic({ verify: HMAC, map: { ...MAP, people } }))).toEqual([]);
+    expect(problems(generic({ verify: HMAC, map: { ...MAP, people: { list: 'data.tickets' } } }))).toEqual([
+      'sources[0].map.people.email: is required',
+    ]);
+  });
+});
+
+describe('configuring a Zoom source (issue 13)', () => {
+  const zoom = (rest: Record<string, unknown>) => ({ id: 'zoom', type: 'zoom', secretToken: 'zoom-secret-token-0123456789', ...rest });
+
+  it('when eventIdWhenMissing is uuid, then it is accepted; any other value is a problem naming the key', () => {
+    expect(problems(zoom({ eventIdWhenMissing: 'uuid' }))).toEqual([]);
+    expect(problems(zoom({ eventIdWhenMissing: 'topic' }))).toEqual([expect.stringMatching(/^sources\[0\]\.eventIdWhenMissing/)]);
+  });
+});

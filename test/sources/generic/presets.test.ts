@@ -128,6 +128,31 @@ describe('Luma preset', () => {
     expect(send(lumaGuest('guest.updated', 'evt-Caramel1', ADA, '2026-11-01T10:00:00Z', null))).toBe('ignored');
   });
 
+  it('when a company question was answered, then company and job title are sent', () => {
+    // Field names from Luma's guest webhook schema (api-evangelist/luma json-schema/webhook_guest.updated_post_request.json):
+    // data.registration_answers[] with question_type "company", value { company, job_title }, answer_company, answer_job_title.
+    const body = lumaGuest('guest.updated', 'evt-Caramel1', ADA, '2026-11-01T10:00:00Z', '2026-11-20T15:04:00Z');
+    Object.assign(body.data, {
+      registration_answers: [
+        {
+          label: 'Company',
+          question_id: 'q1',
+          question_type: 'company',
+          value: { company: 'Analytical Engines', job_title: 'Analyst' },
+          answer_company: 'Analytical Engines',
+          answer_job_title: 'Analyst',
+        },
+      ],
+    });
+    expect(send(body)).toEqual([
+      expect.objectContaining({
+        kind: 'attended',
+        joinedAt: at('2026-11-20T15:04:00Z'),
+        contact: expect.objectContaining({ company: 'Analytical Engines', jobTitle: 'Analyst' }),
+      }),
+    ]);
+  });
+
   it('when a guest-level checked_in_at is present (older payloads), then it counts too', () => {
     const body = lumaGuest('guest.updated', 'evt-Caramel1', ADA, '2026-11-01T10:00:00Z', null);
     Object.assign(body.data, { checked_in_at: '2026-11-20T15:06:00Z' });

@@ -18,6 +18,19 @@ describe('reading times', () => {
     [String(T / 1000), T], // numbers as strings
     [` ${T} `, T],
     [T / 1000 + 0.5, T + 500],
+    // Tito's documented form (teamtito/api-docs data/3.1/registrations/webhook_payload.json: "2022-03-26 07:36:07 UTC")
+    ['2026-11-20 15:00:00 UTC', T],
+    ['2026-11-20 15:00:00 utc', T],
+    ['2026-11-20 15:00:00 GMT', T],
+    // A numeric offset after a space (Ruby's Time#to_s form), any ±HHMM
+    ['2026-11-20 15:00:00 +0000', T],
+    ['2026-11-20 17:30:00 +0230', T],
+    ['2026-11-20 10:00:00 -0500', T],
+    ['2026-11-20T17:00:00+02', T],
+    ['2026-11-20T15:00:00.250', T + 250], // no zone, fractional: UTC
+    ['2026-11-20T15:00', T],
+    [1e11 - 1, (1e11 - 1) * 1000], // the largest value read as seconds (year 5138)
+    [1e11, 1e11], // the smallest read as milliseconds (1973-03-03)
   ])('when the value is %j, then it is %d', (value, expected) => {
     expect(parseTime(value)).toBe(expected);
   });
@@ -25,6 +38,9 @@ describe('reading times', () => {
   it.each([
     ['yesterday'],
     ['20/11/2026'],
+    ['2026-11-20 15:00:00 CET'],
+    ['2026-11-20 15:00:00 +00000'],
+    ['2026-11-20 15:00:00 UTC+1'],
     ['Fri, 20 Nov 2026 15:00:00 GMT'],
     [''],
     [null],

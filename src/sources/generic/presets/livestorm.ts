@@ -8,6 +8,8 @@ import type { Preset } from './types.js';
 export const livestorm: Preset = {
   verify: { scheme: 'livestorm' },
   map: {
+    // Not documented publicly (see README.md). A user who creates one webhook per event type can
+    // configure a generic source with this map and `eventType: "const:people.attended"` instead.
     eventType: ['meta.event', 'event', 'meta.webhook.event'],
     states: { 'people.registered': 'register', 'people.attended': 'attend' },
     email: ['data.attributes.email', 'data.attributes.registrant_detail.fields[id=email].value'],

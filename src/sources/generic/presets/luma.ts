@@ -21,6 +21,17 @@ export const luma: Preset = {
     occurredAt: ['data.registered_at', 'data.created_at'],
     joinedAt: ['data.checked_in_at', 'data.event_tickets[*].checked_in_at'],
     sourceEventId: ['data.event.id', 'data.event.api_id', 'data.event_api_id'],
-    contactProperties: { phone: 'data.phone_number' },
+    contactProperties: {
+      phone: 'data.phone_number',
+      // A "company" registration question answers with both (Luma's guest webhook schema, registration_answers).
+      company: [
+        'data.registration_answers[question_type=company].answer_company',
+        'data.registration_answers[question_type=company].value.company',
+      ],
+      jobtitle: [
+        'data.registration_answers[question_type=company].answer_job_title',
+        'data.registration_answers[question_type=company].value.job_title',
+      ],
+    },
   },
 };
