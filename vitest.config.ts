@@ -12,6 +12,8 @@ const SLOW = [
   'test/e2e/**/*.test.ts',
   // Spawns the built relay's `records` CLI and a server three times.
   'test/ops/records-cli.test.ts',
+  // Fills PostgreSQL with a million rows to check the delivery path's plans and chunked retention.
+  'test/store/postgres-large.test.ts',
 ];
 
 export default defineConfig({
