@@ -6,7 +6,7 @@ export class RelayMetrics {
   readonly registry = new Registry();
   readonly webhooks = new Counter({
     name: 'relay_webhooks_total',
-    help: 'Webhooks received, by source and outcome (accepted, duplicate, ignored, challenge, rejected) and refusal code',
+    help: 'Webhooks received, by source and outcome (accepted, parked, duplicate, ignored, challenge, rejected) and refusal code',
     labelNames: ['source', 'outcome', 'reason'],
     registers: [this.registry],
   });

@@ -54,6 +54,11 @@ export interface Source {
    * RelayError (401) to refuse it. See receiveWebhook for the order of the steps.
    */
   verify(request: RawWebhook): Verified;
+  /**
+   * What a parked webhook (verified, not readable) keeps of its parsed body; by default the body
+   * as received. E.g. a secret the platform echoes in the body is removed.
+   */
+  keptBody?(body: unknown): string | undefined;
   /** Checks and decides on a verified webhook whose body matches `envelopeSchema`; throws a RelayError to refuse it. */
   receive(request: WebhookRequest): WebhookVerdict;
   /**

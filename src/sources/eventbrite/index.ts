@@ -45,7 +45,7 @@ class EventCache {
 /** The notice as stored: Eventbrite echoes our endpoint URL, token included, which must not sit in the store. */
 function withoutWebhookToken(envelope: { config: { endpoint_url?: string } }): string {
   const url = envelope.config.endpoint_url;
-  if (!url) return JSON.stringify(envelope);
+  if (typeof url !== 'string' || !url) return JSON.stringify(envelope);
   const redacted = url.replace(/([?&]token=)[^&#]*/giu, '$1[redacted]');
   return JSON.stringify({ ...envelope, config: { ...envelope.config, endpoint_url: redacted } });
 }
@@ -103,6 +103,12 @@ export function createEventbriteSource(config: EventbriteSourceConfig, options: 
     verify(request: RawWebhook) {
       verifyWebhookToken(request.query, config.webhookToken);
       return {};
+    },
+
+    // A notice that cannot be read is kept too: without the token Eventbrite echoes.
+    keptBody(body: unknown) {
+      const config = (body as { config?: unknown } | null)?.config;
+      return config !== null && typeof config === 'object' ? withoutWebhookToken(body as { config: { endpoint_url?: string } }) : undefined;
     },
 
     receive(request: WebhookRequest): WebhookVerdict {
