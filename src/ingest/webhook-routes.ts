@@ -45,12 +45,14 @@ export interface WebhookRoutesOptions {
   /** True once the server is closing: new webhooks get 503 so the sender retries elsewhere. */
   isClosing: () => boolean;
   observe?: WebhookObserver;
+  /** Told of each verified webhook answered `ignored`, with its event type. */
+  ignored?: (source: string, eventType: string) => void;
 }
 
 /** POST /webhooks/{sourceId}: verify, store durably, then answer. */
 export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = async (
   app,
-  { sources, inbox, shedder, isClosing, observe },
+  { sources, inbox, shedder, isClosing, observe, ignored },
 ) => {
   // Metric label values come from the configuration only: any other id is `unknown`.
   const observed = (source: string) => async (request: FastifyRequest, reply: FastifyReply) => {
@@ -95,6 +97,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
         if (verdict.kind === 'respond') {
           const answer = verdict.body as Record<string, unknown>;
           request.webhookOutcome = answer.ignored ? 'ignored' : 'challenge';
+          if (answer.ignored && verdict.ignoredEventType !== undefined) ignored?.(sourceId, verdict.ignoredEventType);
           return reply.code(verdict.statusCode).send(answer);
         }
         if (verdict.kind === 'park') {

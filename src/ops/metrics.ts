@@ -10,6 +10,12 @@ export class RelayMetrics {
     labelNames: ['source', 'outcome', 'reason'],
     registers: [this.registry],
   });
+  readonly webhooksIgnored = new Counter({
+    name: 'relay_webhooks_ignored_total',
+    help: 'Verified webhooks answered "ignored" (no rule maps their event type), by source and event type (at most 50 per source, the rest "other")',
+    labelNames: ['source', 'event_type'],
+    registers: [this.registry],
+  });
   readonly hubspotRequests = new Counter({
     name: 'relay_hubspot_requests_total',
     help: 'HubSpot attendance calls, by HTTP status (0 = no answer) and batch status',

@@ -34,8 +34,11 @@ export type WebhookVerdict =
       /** What to keep instead of the raw bytes (e.g. with a header the mapping reads, or a secret removed). */
       storedBody?: string;
     }
-  /** Answer at once without storing (e.g. an endpoint challenge). */
-  | { kind: 'respond'; statusCode: number; body: unknown };
+  /**
+   * Answer at once without storing (e.g. an endpoint challenge). `ignoredEventType`: for an event
+   * type no rule maps (answered `ignored`), the type as the webhook names it ('' when it names none).
+   */
+  | { kind: 'respond'; statusCode: number; body: unknown; ignoredEventType?: string };
 
 /** One configured platform: verifies its webhooks and reads facts from stored ones. */
 export interface Source {

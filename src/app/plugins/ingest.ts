@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import type { RelayConfig } from '../../config/schema.js';
+import { IgnoredEvents } from '../../ingest/ignored-events.js';
 import { InboxWriter } from '../../ingest/inbox-writer.js';
 import { LoadShedder } from '../../ingest/load-shedding.js';
 import { replayParkedWebhooks } from '../../ingest/replay-parked.js';
@@ -55,6 +56,10 @@ const ingest: FastifyPluginAsync<{ config: RelayConfig }> = async (app, { config
     replayParked: (ids: number[] | 'all') => replayParkedWebhooks(store, sources, ids, Date.now()),
   });
 
+  const ignored = new IgnoredEvents({
+    count: (source, eventType) => metrics.webhooksIgnored.inc({ source, event_type: eventType }),
+    log: app.log,
+  });
   let closing = false;
   await app.register(webhookRoutes, {
     sources,
@@ -62,6 +67,7 @@ const ingest: FastifyPluginAsync<{ config: RelayConfig }> = async (app, { config
     shedder,
     isClosing: () => closing,
     observe: (source, outcome, reason) => metrics.webhooks.inc({ source, outcome, reason }),
+    ignored: (source, eventType) => ignored.note(source, eventType),
   });
   app.addHook('preClose', async () => {
     closing = true;

@@ -119,7 +119,9 @@ export function createEventbriteSource(config: EventbriteSourceConfig, options: 
       if (!apiUrlUnderBase(envelope.api_url, base)) {
         throw new RelayError('BODY_INVALID', `api_url is not under apiBaseUrl (${base.origin}${base.pathname}): not fetched`);
       }
-      if (kind === 'other') return { kind: 'respond', statusCode: 200, body: { received: true, ignored: true } };
+      if (kind === 'other') {
+        return { kind: 'respond', statusCode: 200, body: { received: true, ignored: true }, ignoredEventType: envelope.config.action };
+      }
       // A notice has no delivery id (X-Eventbrite-Delivery is the webhook's id) and every notice about
       // one attendee has the same body, so a body hash would drop a later change as a "duplicate".
       // Each notice is stored; repeats are caught per attendee and state (map.ts, onceKey).
