@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { queryDb } from '../support/db.js';
-import { relayConfig, writeConfig } from '../support/process.js';
+import { relayConfig, runCli, writeConfig } from '../support/process.js';
 import { relayProcessForTests } from '../support/relay-fixture.js';
 import { waitFor } from '../support/wait.js';
 import { standardWebhooksHeaders } from '../sources/generic/support.js';
@@ -69,6 +69,14 @@ describe('a verified webhook the mapping cannot read, through a relay process', 
     expect(metrics).toContain('relay_webhooks_total{source="checkin",outcome="parked",reason=""} 1');
     const parkedLines = running.relay.logs.filter((l) => String(l.msg).startsWith('verified webhook its source cannot read'));
     expect(parkedLines).toEqual([expect.objectContaining({ level: 40, sourceId: 'checkin', webhookId: answer.body.id })]);
+  });
+
+  it('when the CLI lists parked webhooks, then it shows the one with its reason', async () => {
+    const cli = await runCli(['webhooks', 'list', '--state', 'parked', '--json', '--config', `${running.dir}/relay.yaml`]);
+    expect(cli.code).toBe(0);
+    expect(JSON.parse(cli.stdout)).toEqual([
+      expect.objectContaining({ sourceId: 'checkin', why: expect.stringContaining('map.sourceEventId (data.event) has no value') }),
+    ]);
   });
 
   it('when it arrives unsigned, then 401 and nothing more is stored', async () => {
