@@ -4,9 +4,10 @@ import { processedSourceIds, waitingReason } from '../sources/registry.js';
 import { openStore } from '../store/open-store.js';
 
 const USAGE = `Usage:
-  attendance-relay webhooks list [--state waiting|dead] [--limit N] [--cursor ID] [--json]
+  attendance-relay webhooks list [--state waiting|dead|parked] [--limit N] [--cursor ID] [--json]
     waiting: webhooks of sources this configuration does not have (processed once a relay has them)
     dead:    webhooks whose details could not be fetched (replay: POST /admin/webhooks/replay)
+    parked:  verified webhooks their source could not read (replay: POST /admin/webhooks/replay)
 Works on the store directly (e.g. while the server is down).
 `;
 
@@ -23,7 +24,7 @@ export async function webhooksCommand(argv: string[], config: RelayConfig, out: 
       config: { type: 'string', short: 'c' },
     },
   });
-  if (positionals[0] !== 'list' || (values.state !== 'waiting' && values.state !== 'dead')) {
+  if (positionals[0] !== 'list' || !['waiting', 'dead', 'parked'].includes(values.state)) {
     out(USAGE);
     return 2;
   }
@@ -38,7 +39,9 @@ export async function webhooksCommand(argv: string[], config: RelayConfig, out: 
             ...w,
             why: waitingReason(w.sourceId),
           }))
-        : (await store.listDeadWebhooks(limit, cursor)).map((w) => ({ ...w, why: w.error ?? '' }));
+        : values.state === 'parked'
+          ? (await store.listParkedWebhooks(limit, cursor)).map((w) => ({ ...w, why: w.reason }))
+          : (await store.listDeadWebhooks(limit, cursor)).map((w) => ({ ...w, why: w.error ?? '' }));
     if (values.json) out(JSON.stringify(rows, null, 2));
     else {
       out(['id', 'source', 'received', 'why'].join('\t'));

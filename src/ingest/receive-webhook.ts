@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { RelayError } from '../http/errors.js';
 import { checker, type Checker } from '../sources/check.js';
 import type { RawWebhook, Source, WebhookRequest, WebhookVerdict } from '../sources/types.js';
@@ -47,19 +48,57 @@ export function parseJsonBody(bytes: Buffer): { text: string; value: unknown } {
 
 const envelopes = new WeakMap<Source, Checker<Source['envelopeSchema']>>();
 
+/** A verified webhook its source cannot read: kept, answered 200, and read again by a replay. */
+export interface ParkVerdict {
+  kind: 'park';
+  /** Why (the BODY_INVALID message: source, key or path, what was found). */
+  reason: string;
+  dedupKey: string;
+  storedBody: string;
+}
+
+/** What the source cannot read in a verified body: its mapping or envelope refused it (BODY_INVALID). */
+const isUnreadable = (error: unknown): error is RelayError => error instanceof RelayError && error.code === 'BODY_INVALID';
+
 /**
  * One webhook, in the order that keeps unauthenticated work small: the signature or token is
- * checked on the raw bytes first; only then is the body decoded, its depth bounded, parsed, checked
- * against the source's envelope, and handed to the source. Each step throws a RelayError to refuse.
- * A verdict to store always names what to store (by default the body as received).
+ * checked on the raw bytes first; only then is the body decoded, its depth bounded, parsed, and read
+ * by its source (readWebhook). Each step throws a RelayError to refuse.
  */
 export function receiveWebhook(source: Source, raw: RawWebhook): WebhookVerdict {
   const verified = source.verify(raw);
   const { text, value } = parseJsonBody(raw.rawBody);
+  return readWebhook(source, { ...raw, body: value, verified }, text);
+}
+
+/**
+ * As receiveWebhook, but a verified JSON body is kept whatever its content: one its source cannot
+ * read is parked instead of refused. Only failed verification, a body that is not JSON, too deep or
+ * too large is still refused (and stored nowhere).
+ */
+export function receiveOrPark(source: Source, raw: RawWebhook): WebhookVerdict | ParkVerdict {
+  const verified = source.verify(raw);
+  const { text, value } = parseJsonBody(raw.rawBody);
+  try {
+    return readWebhook(source, { ...raw, body: value, verified }, text);
+  } catch (error) {
+    if (!isUnreadable(error)) throw error;
+    // A delivery id names a redelivery; else the bytes do: a retried delivery is one parked row.
+    const id = verified.deliveryId;
+    const dedupKey = id !== undefined ? `id:${id}` : createHash('sha256').update(raw.rawBody).digest('base64url');
+    return { kind: 'park', reason: error.message, dedupKey, storedBody: source.keptBody?.(value) ?? text };
+  }
+}
+
+/**
+ * A verified body, already parsed, read by its source: checked against the source's envelope, then
+ * handed to it. Throws BODY_INVALID when the source cannot read it. A replay of a parked webhook
+ * runs this on the stored bytes again.
+ */
+export function readWebhook(source: Source, request: WebhookRequest, text: string): WebhookVerdict {
   let envelope = envelopes.get(source);
   if (!envelope) envelopes.set(source, (envelope = checker(source.envelopeSchema)));
-  const body = envelope.assert(value, `${source.type} webhook`);
-  const request: WebhookRequest = { ...raw, body, verified };
-  const verdict = source.receive(request);
+  const body = envelope.assert(request.body, `${source.type} webhook`);
+  const verdict = source.receive({ ...request, body });
   return verdict.kind === 'store' && verdict.storedBody === undefined ? { ...verdict, storedBody: text } : verdict;
 }

@@ -7,11 +7,11 @@ import type { Source } from '../sources/types.js';
 import { ErrorResponse } from '../http/error-schema.js';
 import type { InboxWriter } from './inbox-writer.js';
 import type { LoadShedder } from './load-shedding.js';
-import { receiveWebhook } from './receive-webhook.js';
+import { receiveOrPark } from './receive-webhook.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** What became of a webhook (for metrics): accepted, duplicate, ignored, challenge; unset when refused. */
+    /** What became of a webhook (for metrics): accepted, parked, duplicate, ignored, challenge; unset when refused. */
     webhookOutcome?: string;
   }
 }
@@ -26,6 +26,11 @@ export const WebhookAnswer = Type.Object(
     id: Type.Optional(Type.Integer({ description: 'The stored webhook id' })),
     duplicate: Type.Optional(Type.Boolean({ description: 'True when this delivery was already stored; nothing was stored twice' })),
     ignored: Type.Optional(Type.Boolean({ description: 'True for events the relay does not map (nothing stored)' })),
+    parked: Type.Optional(
+      Type.Boolean({
+        description: 'True when the source cannot read this verified webhook: stored, parked with the reason, read again by a replay',
+      }),
+    ),
     plainToken: Type.Optional(Type.String({ description: 'Zoom endpoint.url_validation: the token Zoom sent' })),
     encryptedToken: Type.Optional(Type.String({ description: 'Zoom endpoint.url_validation: hex HMAC-SHA256(secret, plainToken)' })),
   },
@@ -33,18 +38,21 @@ export const WebhookAnswer = Type.Object(
 );
 
 export interface WebhookRoutesOptions {
-  sources: Map<string, Source>;
+  /** The sources by id; an entry replaced (configuration reload) is used from the next webhook on. */
+  sources: ReadonlyMap<string, Source>;
   inbox: InboxWriter;
   shedder: LoadShedder;
   /** True once the server is closing: new webhooks get 503 so the sender retries elsewhere. */
   isClosing: () => boolean;
   observe?: WebhookObserver;
+  /** Told of each verified webhook answered `ignored`, with its event type. */
+  ignored?: (source: string, eventType: string) => void;
 }
 
 /** POST /webhooks/{sourceId}: verify, store durably, then answer. */
 export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = async (
   app,
-  { sources, inbox, shedder, isClosing, observe },
+  { sources, inbox, shedder, isClosing, observe, ignored },
 ) => {
   // Metric label values come from the configuration only: any other id is `unknown`.
   const observed = (source: string) => async (request: FastifyRequest, reply: FastifyReply) => {
@@ -69,18 +77,18 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
   app.setValidatorCompiler(() => () => true);
 
   const responses = { 200: WebhookAnswer, '4xx': ErrorResponse, '5xx': ErrorResponse };
-  for (const source of sources.values()) {
+  for (const { id: sourceId, type, envelopeSchema, bodyLimitBytes } of sources.values()) {
     app.post(
-      `/webhooks/${source.id}`,
+      `/webhooks/${sourceId}`,
       {
-        bodyLimit: source.bodyLimitBytes ?? DEFAULT_WEBHOOK_BODY_LIMIT,
+        bodyLimit: bodyLimitBytes ?? DEFAULT_WEBHOOK_BODY_LIMIT,
         onRequest: admit,
-        onResponse: observed(source.id),
-        schema: { summary: `Receive a ${source.type} webhook`, tags: ['webhooks'], body: source.envelopeSchema, response: responses },
+        onResponse: observed(sourceId),
+        schema: { summary: `Receive a ${type} webhook`, tags: ['webhooks'], body: envelopeSchema, response: responses },
       },
       async (request, reply) => {
         const receivedAt = Date.now();
-        const verdict = receiveWebhook(source, {
+        const verdict = receiveOrPark(sources.get(sourceId) as Source, {
           rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
           headers: request.headers,
           query: request.query as Record<string, unknown>,
@@ -89,10 +97,28 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
         if (verdict.kind === 'respond') {
           const answer = verdict.body as Record<string, unknown>;
           request.webhookOutcome = answer.ignored ? 'ignored' : 'challenge';
+          if (answer.ignored && verdict.ignoredEventType !== undefined) ignored?.(sourceId, verdict.ignoredEventType);
           return reply.code(verdict.statusCode).send(answer);
         }
+        if (verdict.kind === 'park') {
+          const stored = await inbox.accept({
+            sourceId,
+            dedupKey: verdict.dedupKey,
+            receivedAt,
+            body: verdict.storedBody,
+            parkedReason: verdict.reason,
+          });
+          request.webhookOutcome = stored.duplicate ? 'duplicate' : 'parked';
+          if (!stored.duplicate) {
+            request.log.warn(
+              { sourceId, webhookId: stored.id, reason: verdict.reason },
+              'verified webhook its source cannot read: kept and parked (POST /admin/webhooks/replay reads it again)',
+            );
+          }
+          return { received: true as const, id: stored.id, duplicate: stored.duplicate, parked: true };
+        }
         const stored = await inbox.accept({
-          sourceId: source.id,
+          sourceId,
           dedupKey: verdict.dedupKey,
           receivedAt,
           body: verdict.storedBody ?? '',

@@ -39,6 +39,8 @@ export interface AdminOptions {
   /** Maps unmapped records matching the filter with the current mappings. */
   remap: (filter: RecordFilter) => Promise<{ mapped: number; stillUnmapped: number }>;
   reload: () => Promise<ReloadResult>;
+  /** Reads parked webhooks again through the sources as they are now. */
+  replayParked: (ids: number[] | 'all') => Promise<{ replayed: number; stillParked: number }>;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -189,7 +191,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, 
     '/admin/webhooks',
     {
       schema: {
-        summary: 'Webhooks not processed: dead (details could not be fetched) or waiting for their source, newest first',
+        summary:
+          'Webhooks not processed: dead (details could not be fetched), waiting for their source, or parked (their source could not read them), newest first',
         tags: ['admin'],
         security,
         querystring: Type.Object({
@@ -214,6 +217,12 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, 
           })),
         };
       }
+      if (state === 'parked') {
+        const parked = await options.store.listParkedWebhooks(limit, cursor);
+        return {
+          webhooks: parked.map((w) => ({ id: w.id, source: w.sourceId, receivedAt: iso(w.receivedAt), state, reason: w.reason })),
+        };
+      }
       const dead = await options.store.listDeadWebhooks(limit, cursor);
       return {
         webhooks: dead.map((w) => ({
@@ -232,14 +241,32 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, 
     '/admin/webhooks/replay',
     {
       schema: {
-        summary: 'Fetch the details of dead webhooks again',
+        summary: 'Fetch the details of dead webhooks again, and read parked webhooks again with the current sources',
         tags: ['admin'],
         security,
-        body: Type.Object({ ids: Type.Union([Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1 }), Type.Literal('all')]) }),
-        response: { 200: Type.Object({ replayed: Type.Integer() }), ...errors },
+        body: Type.Object({
+          ids: Type.Union([Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1 }), Type.Literal('all')]),
+          state: Type.Optional(
+            Type.Union([Type.Literal('dead'), Type.Literal('parked')], {
+              description: 'Only dead or only parked webhooks (default: both)',
+            }),
+          ),
+        }),
+        response: {
+          200: Type.Object({
+            replayed: Type.Integer({ description: 'Dead webhooks fetched again, and parked ones that now read (processed next)' }),
+            stillParked: Type.Integer({ description: 'Parked webhooks that still do not read: parked with the new reason' }),
+          }),
+          ...errors,
+        },
       },
     },
-    async (request) => ({ replayed: await options.store.replayDeadWebhooks(request.body.ids, Date.now()) }),
+    async (request) => {
+      const { ids, state } = request.body;
+      const dead = state === 'parked' ? 0 : await options.store.replayDeadWebhooks(ids, Date.now());
+      const parked = state === 'dead' ? { replayed: 0, stillParked: 0 } : await options.replayParked(ids);
+      return { replayed: dead + parked.replayed, stillParked: parked.stillParked };
+    },
   );
 
   app.post(

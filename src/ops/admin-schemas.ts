@@ -80,10 +80,11 @@ export const ReplayAnswer = Type.Object(
   { examples: [{ replayed: 2, stillUnmapped: 0 }] },
 );
 
-export const WebhookStateQuery = Type.Union([Type.Literal('dead'), Type.Literal('waiting')], {
+export const WebhookStateQuery = Type.Union([Type.Literal('dead'), Type.Literal('waiting'), Type.Literal('parked')], {
   default: 'dead',
   description:
-    'dead: its details could not be fetched (replayable); waiting: its source is not configured on this relay (processed once a replica has it)',
+    'dead: its details could not be fetched (replayable); waiting: its source is not configured on this relay (processed once a replica has it); ' +
+    'parked: verified, but its source could not read it (replayable after a configuration change or an upgrade)',
 });
 
 export const InboxWebhookView = Type.Object({
@@ -93,7 +94,7 @@ export const InboxWebhookView = Type.Object({
   state: WebhookStateQuery,
   attempts: Type.Optional(Type.Integer({ description: 'dead: fetch attempts made' })),
   error: Type.Optional(Type.String({ description: 'dead: why its details could not be fetched' })),
-  reason: Type.Optional(Type.String({ description: 'waiting: what it waits for' })),
+  reason: Type.Optional(Type.String({ description: 'waiting: what it waits for; parked: why its source could not read it' })),
 });
 
 export const ReloadAnswer = Type.Object(

@@ -6,8 +6,14 @@ export class RelayMetrics {
   readonly registry = new Registry();
   readonly webhooks = new Counter({
     name: 'relay_webhooks_total',
-    help: 'Webhooks received, by source and outcome (accepted, duplicate, ignored, challenge, rejected) and refusal code',
+    help: 'Webhooks received, by source and outcome (accepted, parked, duplicate, ignored, challenge, rejected) and refusal code',
     labelNames: ['source', 'outcome', 'reason'],
+    registers: [this.registry],
+  });
+  readonly webhooksIgnored = new Counter({
+    name: 'relay_webhooks_ignored_total',
+    help: 'Verified webhooks answered "ignored" (no rule maps their event type), by source and event type (at most 50 per source, the rest "other")',
+    labelNames: ['source', 'event_type'],
     registers: [this.registry],
   });
   readonly hubspotRequests = new Counter({

@@ -6,6 +6,8 @@ export interface ReloadTargets {
   /** New event mappings; resolves to how many unmapped records now map. */
   events(events: RelayConfig['events']): Promise<number>;
   accessToken(token: string): void;
+  /** New settings for the same sources; false when the set of sources, a type or a body limit changed (restart). */
+  sources(sources: RelayConfig['sources']): boolean;
 }
 
 /**
@@ -27,15 +29,20 @@ export async function applyReload(
     targets.accessToken(next.hubspot.accessToken);
     applied.push('hubspot.accessToken');
   }
+  const sourcesChanged = !isDeepStrictEqual(current.sources, next.sources);
+  const sourcesApplied = sourcesChanged && targets.sources(next.sources);
+  if (sourcesApplied) applied.push('sources');
   const { accessToken: _old, ...hubspotBefore } = current.hubspot;
   const { accessToken: _new, ...hubspotAfter } = next.hubspot;
-  const needsRestart: string[] = (['server', 'store', 'processing', 'logging', 'admin', 'intake', 'sources'] as const).filter(
+  const needsRestart: string[] = (['server', 'store', 'processing', 'logging', 'admin', 'intake'] as const).filter(
     (key) => !isDeepStrictEqual(current[key], next[key]),
   );
+  if (sourcesChanged && !sourcesApplied) needsRestart.push('sources');
   if (!isDeepStrictEqual(hubspotBefore, hubspotAfter)) needsRestart.push('hubspot');
   const config: RelayConfig = {
     ...current,
     events: next.events,
+    sources: sourcesApplied ? next.sources : current.sources,
     hubspot: { ...current.hubspot, accessToken: next.hubspot.accessToken ?? current.hubspot.accessToken },
   };
   return { result: { applied, needsRestart, mapped }, config };

@@ -34,8 +34,11 @@ export type WebhookVerdict =
       /** What to keep instead of the raw bytes (e.g. with a header the mapping reads, or a secret removed). */
       storedBody?: string;
     }
-  /** Answer at once without storing (e.g. an endpoint challenge). */
-  | { kind: 'respond'; statusCode: number; body: unknown };
+  /**
+   * Answer at once without storing (e.g. an endpoint challenge). `ignoredEventType`: for an event
+   * type no rule maps (answered `ignored`), the type as the webhook names it ('' when it names none).
+   */
+  | { kind: 'respond'; statusCode: number; body: unknown; ignoredEventType?: string };
 
 /** One configured platform: verifies its webhooks and reads facts from stored ones. */
 export interface Source {
@@ -54,6 +57,11 @@ export interface Source {
    * RelayError (401) to refuse it. See receiveWebhook for the order of the steps.
    */
   verify(request: RawWebhook): Verified;
+  /**
+   * What a parked webhook (verified, not readable) keeps of its parsed body; by default the body
+   * as received. E.g. a secret the platform echoes in the body is removed.
+   */
+  keptBody?(body: unknown): string | undefined;
   /** Checks and decides on a verified webhook whose body matches `envelopeSchema`; throws a RelayError to refuse it. */
   receive(request: WebhookRequest): WebhookVerdict;
   /**

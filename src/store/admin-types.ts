@@ -52,6 +52,26 @@ export interface WaitingWebhook {
   receivedAt: number;
 }
 
+/** A verified webhook its source could not read: kept with the reason, read again by a replay. */
+export interface ParkedWebhook {
+  id: number;
+  sourceId: string;
+  receivedAt: number;
+  reason: string;
+}
+
+/** A parked webhook's stored bytes, for a replay to read again. */
+export interface StoredParkedWebhook {
+  id: number;
+  sourceId: string;
+  receivedAt: number;
+  body: string;
+}
+
+/** What a replay made of a parked webhook: readable now (stored as a new arrival would be), or still parked. */
+export type ParkedReading =
+  { id: number; readable: true; body: string; needsDetails: boolean } | { id: number; readable: false; reason: string };
+
 export interface QueueStats {
   unprocessedWebhooks: number;
   webhooksAwaitingDetails: number;
@@ -70,6 +90,12 @@ export interface AdminQueries {
   /** Webhooks whose details could not be fetched: fetched again. */
   replayDeadWebhooks(ids: number[] | 'all', now: number): Promise<number>;
   queueStats(): Promise<QueueStats>;
+  /** Parked webhooks (verified, not readable by their source), newest first. */
+  listParkedWebhooks(limit: number, beforeId?: number): Promise<ParkedWebhook[]>;
+  /** Parked webhooks to read again, oldest first, ids above `afterId`: those in `ids`, or all. */
+  parkedWebhooksToRead(ids: number[] | 'all', limit: number, afterId?: number): Promise<StoredParkedWebhook[]>;
+  /** Applies a replay's readings: readable ones are unparked (processed next), the rest keep their new reason. */
+  settleParkedWebhooks(readings: ParkedReading[], now: number): Promise<void>;
   /** Unprocessed webhooks of sources not in `known` (the sources this relay has), newest first. */
   listWaitingWebhooks(known: readonly string[], limit: number, beforeId?: number): Promise<WaitingWebhook[]>;
   /** How many webhooks wait, by source id (sources with none are left out). */

@@ -17,6 +17,8 @@ export interface NewWebhook {
   body: string;
   /** A thin notice: its details are fetched in the background before it is processed. */
   needsDetails?: boolean;
+  /** A verified webhook its source cannot read: kept, not processed, until a replay reads it (the reason why). */
+  parkedReason?: string;
 }
 
 export interface AcceptedWebhook {

@@ -101,7 +101,7 @@ export interface WebhookRecordDbRow {
 }
 
 /** Webhooks processing still has to read: not processed, and not waiting for (or failed at) fetching details. */
-export const UNPROCESSED_INBOX = "processed_at IS NULL AND (details_status IS NULL OR details_status = 'ready')";
+export const UNPROCESSED_INBOX = "processed_at IS NULL AND parked_reason IS NULL AND (details_status IS NULL OR details_status = 'ready')";
 
 /**
  * What earlier relays wrote for a webhook whose source they did not have, marking it processed

@@ -103,18 +103,19 @@ interface InboxRow {
   details_attempts: number;
   details_error: string | null;
   outcome: string | null;
+  parked_reason: string | null;
 }
 const inbox = () =>
   queryDb<InboxRow>(
     relay.dbFile,
-    'SELECT id, processed_at, details_status, details_attempts, details_error, outcome FROM inbox ORDER BY id',
+    'SELECT id, processed_at, details_status, details_attempts, details_error, outcome, parked_reason FROM inbox ORDER BY id',
   );
 
 /** Every stored notice processed (or dead) and every record answered by HubSpot. */
 async function settled(): Promise<void> {
   await waitFor(
     () => {
-      const open = inbox().filter((r) => r.processed_at === null && r.details_status !== 'dead');
+      const open = inbox().filter((r) => r.processed_at === null && r.details_status !== 'dead' && r.parked_reason === null);
       const pending =
         queryDb<{ n: number }>(relay.dbFile, "SELECT COUNT(*) AS n FROM records WHERE status IN ('pending', 'inflight')")[0]?.n ?? 0;
       return open.length === 0 && pending === 0;
@@ -289,7 +290,7 @@ describe('Eventbrite verification and the SSRF guard', () => {
     await new Promise<void>((done) => bait.close(() => done()));
   });
 
-  it('when api_url points anywhere but under apiBaseUrl, then 400 "api_url is not under apiBaseUrl", nothing stored, nothing fetched', async () => {
+  it('when api_url points anywhere but under apiBaseUrl, then it is parked (200) with "api_url is not under apiBaseUrl", nothing fetched', async () => {
     const baitUrl = `http://127.0.0.1:${(bait.address() as AddressInfo).port}`;
     const { order } = placeOrder([{ email: 'a@example.com' }]);
     const outside = [
@@ -302,19 +303,22 @@ describe('Eventbrite verification and the SSRF guard', () => {
     ];
     for (const apiUrl of outside) {
       const res = await deliver(notice('order.placed', apiUrl));
-      expect(res.status, apiUrl).toBe(400);
-      expect(res.body).toEqual({ code: 'BODY_INVALID', message: expect.stringContaining('api_url is not under apiBaseUrl') });
+      expect(res.status, apiUrl).toBe(200);
+      expect(res.body, apiUrl).toMatchObject({ received: true, parked: true });
     }
+    const parked = queryDb<{ parked_reason: string }>(relay.dbFile, 'SELECT parked_reason FROM inbox WHERE parked_reason IS NOT NULL');
+    expect(parked).toHaveLength(outside.length);
+    for (const row of parked) expect(row.parked_reason).toContain('api_url is not under apiBaseUrl');
     // A valid notice after them: once it is fetched and delivered, whatever a refused one had set off would show.
     expect((await deliver(notice('order.placed', eventbrite.orderUrl(order.id)))).status).toBe(200);
     await waitFor(() => hubspot.attendance().length === 1, 'the valid notice delivered');
     await settled();
-    expect(inbox()).toHaveLength(1);
+    expect(inbox()).toHaveLength(1 + outside.length);
     expect(baitHits).toEqual([]);
     expect(eventbrite.calls().map((c) => c.path)).toEqual([new URL(eventbrite.orderUrl(order.id)).pathname]);
   });
 
-  it('when the token is missing or wrong, then 401 (never 410, which would unsubscribe the endpoint) and nothing is stored', async () => {
+  it('when the token is missing or wrong, then 401 (never 410, which would unsubscribe the endpoint) and nothing unverified is stored', async () => {
     const { order } = placeOrder([{ email: 'a@example.com' }]);
     const body = notice('order.placed', eventbrite.orderUrl(order.id));
     const missing = await deliver(body, { token: null });
@@ -330,7 +334,8 @@ describe('Eventbrite verification and the SSRF guard', () => {
       await deliver(body, { path: '/webhooks/eventbritex' }),
     ];
     for (const res of [missing, wrong, empty, ...others]) expect(res.status).not.toBe(410);
-    expect(inbox()).toEqual([]);
+    // Only the verified notice Eventbrite's envelope does not fit is kept, parked.
+    expect(inbox().map((r) => r.parked_reason)).toEqual([expect.stringContaining('api_url')]);
     expect(eventbrite.calls()).toEqual([]);
   });
 

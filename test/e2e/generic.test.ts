@@ -162,15 +162,20 @@ describe('a generic source (Standard Webhooks) end to end', () => {
     expect(rows[0]?.email).toBe('zoë.muller@example.com');
   });
 
-  it('when a mapped event cannot be read, then 400 BODY_INVALID names the source, the path and what was found', async () => {
+  it('when a mapped event cannot be read, then it is kept and parked (200) with a reason naming the source, the path and what was found', async () => {
     const res = await checkin(guest('guest.registered', { created_at: 'yesterday' }));
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({
-      code: 'BODY_INVALID',
-      message:
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ received: true, parked: true });
+    const [row] = queryDb<{ id: number; parked_reason: string; processed_at: number | null }>(
+      relay.dbFile,
+      "SELECT id, parked_reason, processed_at FROM inbox WHERE source_id = 'checkin-app'",
+    );
+    expect(row).toEqual({
+      id: res.body.id,
+      processed_at: null,
+      parked_reason:
         'generic source "checkin-app": map.occurredAt (data.created_at) must be an ISO-8601 time or epoch seconds/milliseconds, found "yesterday"',
     });
-    expect(inbox('checkin-app')).toHaveLength(0);
   });
 
   it('when the signature is wrong, missing or too old, then 401 and nothing is stored', async () => {

@@ -26,6 +26,17 @@ function storedWebhooks(): number {
   }
 }
 
+function parkedReasons(): string[] {
+  const db = new Database(relay.dbFile, { readonly: true });
+  try {
+    return (db.prepare('SELECT parked_reason FROM inbox WHERE parked_reason IS NOT NULL').all() as Array<{ parked_reason: string }>).map(
+      (r) => r.parked_reason,
+    );
+  } finally {
+    db.close();
+  }
+}
+
 beforeEach(async () => {
   temp = tempDir();
   hubspot = await startHubspotSimulator();
@@ -114,18 +125,18 @@ describe('Zoom webhooks end to end', () => {
     expect(storedWebhooks()).toBe(0);
   });
 
-  it('when the envelope misses event_ts, then 400 BODY_INVALID naming the field', async () => {
+  it('when the envelope misses event_ts, then it is parked (200) with a reason naming the field', async () => {
     const res = await post({ event: 'webinar.registration_created', payload: {} });
-    expect(res.status).toBe(400);
-    expect(res.body.code).toBe('BODY_INVALID');
-    expect(String(res.body.message)).toContain('event_ts');
+    expect(res).toMatchObject({ status: 200, body: { received: true, parked: true } });
+    expect(parkedReasons()).toEqual([expect.stringContaining('event_ts')]);
   });
 
-  it('when a registration has no registrant, then 400 BODY_INVALID and nothing is stored', async () => {
-    const res = await post({ event: 'webinar.registration_created', event_ts: Date.now(), payload: { object: { id: 1 } } });
-    expect(res).toMatchObject({ status: 400, body: { code: 'BODY_INVALID' } });
-    expect(String(res.body.message)).toContain('registrant');
-    expect(storedWebhooks()).toBe(0);
+  it('when a registration has no registrant, then it is parked (200) with the reason, and the same delivery again is a duplicate', async () => {
+    const body = { event: 'webinar.registration_created', event_ts: Date.now(), payload: { object: { id: 1 } } };
+    const res = await post(body);
+    expect(res).toMatchObject({ status: 200, body: { received: true, parked: true, duplicate: false } });
+    expect(await post(body)).toMatchObject({ status: 200, body: { id: res.body.id, parked: true, duplicate: true } });
+    expect(parkedReasons()).toEqual([expect.stringContaining('registrant')]);
   });
 
   it('when the source is unknown, then 404 SOURCE_NOT_FOUND', async () => {

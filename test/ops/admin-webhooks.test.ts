@@ -106,7 +106,7 @@ describe('dead webhooks: /admin/webhooks', () => {
   it('when the listed webhook is replayed by id, then its details are fetched again and the attendee reaches HubSpot, and it is no longer listed', async () => {
     const id = await deadNotice('replayed@example.com');
     expect(registered()).toEqual([]);
-    expect(await admin('POST', '/admin/webhooks/replay', { ids: [id] })).toEqual({ status: 200, body: { replayed: 1 } });
+    expect(await admin('POST', '/admin/webhooks/replay', { ids: [id] })).toEqual({ status: 200, body: { replayed: 1, stillParked: 0 } });
     await waitFor(() => registered().includes('replayed@example.com'), 'the replayed attendee registered at HubSpot');
     expect(registered()).toEqual(['replayed@example.com']);
     expect((await admin('GET', '/admin/webhooks')).body.webhooks).toEqual([]);
@@ -116,10 +116,10 @@ describe('dead webhooks: /admin/webhooks', () => {
     await deadNotice('first@example.com');
     await deadNotice('second@example.com');
     expect((await admin('GET', '/admin/webhooks')).body.webhooks).toHaveLength(2);
-    expect(await admin('POST', '/admin/webhooks/replay', { ids: 'all' })).toEqual({ status: 200, body: { replayed: 2 } });
+    expect(await admin('POST', '/admin/webhooks/replay', { ids: 'all' })).toEqual({ status: 200, body: { replayed: 2, stillParked: 0 } });
     await waitFor(() => registered().length === 2, 'both attendees registered at HubSpot');
     expect(registered()).toEqual(['first@example.com', 'second@example.com']);
-    expect(await admin('POST', '/admin/webhooks/replay', { ids: 'all' })).toEqual({ status: 200, body: { replayed: 0 } });
+    expect(await admin('POST', '/admin/webhooks/replay', { ids: 'all' })).toEqual({ status: 200, body: { replayed: 0, stillParked: 0 } });
   });
 
   it('when the body names no webhooks, then 400 and nothing is replayed', async () => {

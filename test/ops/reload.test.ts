@@ -19,9 +19,13 @@ function config(change: Record<string, unknown> = {}): RelayConfig {
   );
 }
 
-/** Reload targets that remember what they were given; new mappings map `mapped` records. */
+/**
+ * Reload targets that remember what they were given; new mappings map `mapped` records; new source
+ * settings are taken when the source ids are the same (as the ingest stage does).
+ */
 function targets(mapped = 0) {
-  const given = { events: [] as RelayConfig['events'][], tokens: [] as string[] };
+  const given = { events: [] as RelayConfig['events'][], tokens: [] as string[], sources: [] as RelayConfig['sources'][] };
+  const ids = (sources: RelayConfig['sources']) => sources.map((s) => s.id).join();
   return {
     given,
     targets: {
@@ -30,6 +34,11 @@ function targets(mapped = 0) {
         return mapped;
       },
       accessToken: (token: string) => void given.tokens.push(token),
+      sources: (sources: RelayConfig['sources']) => {
+        if (ids(sources) !== ids(config().sources)) return false;
+        given.sources.push(sources);
+        return true;
+      },
     },
   };
 }
@@ -54,6 +63,7 @@ describe('applyReload', () => {
       [],
       ['sources'],
     ],
+    ["a source's secret changed", { sources: [{ id: 'zoom', type: 'zoom', secretToken: 'zoom-token-new-0123456789' }] }, ['sources'], []],
   ])('when %s then the reload applies %j and names %j as needing a restart', async (_what, change, applied, needsRestart) => {
     const { targets: to } = targets();
     const { result } = await applyReload(config(), config(change), to);
@@ -81,6 +91,14 @@ describe('applyReload', () => {
     expect(given.tokens).toEqual(['pat-new']);
     expect(running.hubspot).toEqual({ ...before.hubspot, accessToken: 'pat-new' });
     expect(running.logging).toEqual(before.logging);
+  });
+
+  it('when a source keeps its id but its settings change then they are handed over and the running config keeps them', async () => {
+    const { given, targets: to } = targets();
+    const next = config({ sources: [{ id: 'zoom', type: 'zoom', secretToken: 'zoom-token-new-0123456789' }] });
+    const { config: running } = await applyReload(config(), next, to);
+    expect(given.sources).toEqual([next.sources]);
+    expect(running.sources).toEqual(next.sources);
   });
 
   it('when the token is removed from the file then the running token stays and nothing is handed over', async () => {

@@ -40,13 +40,18 @@ describe('"." and ".." are never ids', () => {
     expect(storedBatches(running.relay.dbFile)).toBe(0);
   });
 
-  it('when a Zoom webhook names its meeting "..", then 400 BODY_INVALID and nothing is stored', async () => {
+  it('when a Zoom webhook names its meeting "..", then it is parked (200), never processed', async () => {
     const event = registrationEvent('created', '1', { email: 'dots@example.com' });
     const body = JSON.stringify({ ...event, payload: { ...event.payload, object: { ...event.payload.object, id: '..' } } });
     const res = await request(`${running.relay.url}/webhooks/zoom`, { method: 'POST', headers: zoomHeaders(ZOOM_SECRET, body), body });
-    expect(res.statusCode).toBe(400);
-    expect(((await res.body.json()) as { code: string }).code).toBe('BODY_INVALID');
-    expect(queryDb<{ n: number }>(running.relay.dbFile, "SELECT COUNT(*) AS n FROM inbox WHERE source_id = 'zoom'")[0]?.n).toBe(0);
+    expect(res.statusCode).toBe(200);
+    expect(await res.body.json()).toMatchObject({ received: true, parked: true });
+    expect(
+      queryDb<{ parked: number; processed: number }>(
+        running.relay.dbFile,
+        "SELECT COUNT(parked_reason) AS parked, COUNT(processed_at) AS processed FROM inbox WHERE source_id = 'zoom'",
+      ),
+    ).toEqual([{ parked: 1, processed: 0 }]);
   });
 
   it('when the configuration maps to objectId ".." or a source event "..", then it is refused naming the key', () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { startHubspotSimulator, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
+import { queryDb } from '../support/db.js';
 import { startRelay, ZOOM_SECRET, type TestRelay } from '../support/relay.js';
 import { tempDir } from '../support/temp.js';
 import { waitFor } from '../support/wait.js';
@@ -59,10 +60,12 @@ describe('emails and property values', () => {
     expect(row.contactProperties).toEqual({ firstname: '42', phone: '5551234', company: long });
   });
 
-  it('when a property value has the wrong type (an object), then 400 BODY_INVALID names it and nothing is sent', async () => {
+  it('when a property value has the wrong type (an object), then the webhook is parked (200) with a reason naming it, and nothing is sent', async () => {
     const res = await register({ email: 'object@example.com', first_name: { nested: true } });
-    expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ code: 'BODY_INVALID' });
-    expect(String(res.body.message)).toContain('first_name');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ received: true, parked: true });
+    const [row] = queryDb<{ parked_reason: string }>(relay.dbFile, 'SELECT parked_reason FROM inbox WHERE id = ?', res.body.id);
+    expect(row?.parked_reason).toContain('first_name');
+    expect(hubspot.attendance().map((r) => r.email)).not.toContain('object@example.com');
   });
 });

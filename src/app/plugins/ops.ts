@@ -29,7 +29,7 @@ export interface OpsPluginOptions {
  * is ready once every stage before it has started, and draining from the first step of closing.
  */
 const ops: FastifyPluginAsync<OpsPluginOptions> = async (app, { config: initialConfig, loadConfig }) => {
-  const { store, metrics, inbox, processing, delivery } = app;
+  const { store, metrics, inbox, processing, delivery, processingThread } = app;
   let config = initialConfig;
   let phase: Phase = 'starting';
 
@@ -58,6 +58,11 @@ const ops: FastifyPluginAsync<OpsPluginOptions> = async (app, { config: initialC
     const { result, config: applied } = await applyReload(config, next, {
       events: (events) => processing.setEvents(events),
       accessToken: (token) => delivery.setAccessToken(token),
+      sources: (sources) => {
+        if (!app.webhookSources.replace(sources)) return false;
+        processingThread.setSources(sources);
+        return true;
+      },
     });
     config = applied;
     app.log.info(result, 'configuration reloaded');
@@ -76,6 +81,7 @@ const ops: FastifyPluginAsync<OpsPluginOptions> = async (app, { config: initialC
       storeFailure: () => app.storeFailure(),
       remap: processing.remap,
       reload,
+      replayParked: (ids) => app.webhookSources.replayParked(ids),
     });
   }
 

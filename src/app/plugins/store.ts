@@ -14,7 +14,7 @@ declare module 'fastify' {
     store: RelayStore;
     metrics: RelayMetrics;
     /** The store worker's processing loop (started by the processing plugin). */
-    processingThread: Pick<StoreWorker, 'startProcessing' | 'setMappings'>;
+    processingThread: Pick<StoreWorker, 'startProcessing' | 'setMappings' | 'setSources'>;
     /** Set when the store worker died: the process can no longer do its job. */
     storeFailure(): Error | undefined;
     pipeline: PipelineSignals;
@@ -56,7 +56,11 @@ const store: FastifyPluginAsync<StorePluginOptions> = async (app, { config, logL
   const metrics = new RelayMetrics(worker.store, processedSourceIds(config.sources));
   app.decorate('store', metrics.timed(worker.store));
   app.decorate('metrics', metrics);
-  app.decorate('processingThread', { startProcessing: worker.startProcessing, setMappings: worker.setMappings });
+  app.decorate('processingThread', {
+    startProcessing: worker.startProcessing,
+    setMappings: worker.setMappings,
+    setSources: worker.setSources,
+  });
   app.decorate('storeFailure', () => failure);
   app.decorate('pipeline', pipeline);
   app.addHook('onClose', async () => {

@@ -18,6 +18,8 @@ export interface StoreWorker {
   store: RequestThreadStore;
   startProcessing(): void;
   setMappings(events: RelayConfig['events']): void;
+  /** New settings for the same sources (configuration reload): processing reads with them from its next round. */
+  setSources(sources: RelayConfig['sources']): void;
   stop(): Promise<void>;
 }
 
@@ -136,6 +138,7 @@ export async function startStoreWorker(
     store,
     startProcessing: () => send({ type: 'start-processing' }),
     setMappings: (events) => send({ type: 'set-mappings', events }),
+    setSources: (sources) => send({ type: 'set-sources', sources }),
     async stop() {
       if (dead) return;
       stopping = true;

@@ -24,6 +24,7 @@ export type ToWorker =
   | { type: 'call'; id: number; method: string; args: unknown[] }
   | { type: 'start-processing' }
   | { type: 'set-mappings'; events: RelayConfig['events'] }
+  | { type: 'set-sources'; sources: RelayConfig['sources'] }
   | { type: 'stop' };
 
 export type FromWorker =
@@ -59,6 +60,9 @@ const STORE_CALLS: Record<MethodOf<RequestThreadStore>, true> = {
   replayDeadWebhooks: true,
   queueStats: true,
   listWaitingWebhooks: true,
+  listParkedWebhooks: true,
+  parkedWebhooksToRead: true,
+  settleParkedWebhooks: true,
   countWaitingWebhooks: true,
   ping: true,
   countByStatus: true,

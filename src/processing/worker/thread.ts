@@ -77,6 +77,10 @@ async function start(): Promise<void> {
       case 'set-mappings':
         mappings = new EventMappings(message.events);
         return;
+      // The same ids (the request thread checked): replaced in place, so the processor and fetcher read with them.
+      case 'set-sources':
+        for (const [id, source] of createSources(message.sources)) sources.set(id, source);
+        return;
       case 'stop':
         if (stopping) return;
         stopping = true;

@@ -45,7 +45,7 @@ class EventCache {
 /** The notice as stored: Eventbrite echoes our endpoint URL, token included, which must not sit in the store. */
 function withoutWebhookToken(envelope: { config: { endpoint_url?: string } }): string {
   const url = envelope.config.endpoint_url;
-  if (!url) return JSON.stringify(envelope);
+  if (typeof url !== 'string' || !url) return JSON.stringify(envelope);
   const redacted = url.replace(/([?&]token=)[^&#]*/giu, '$1[redacted]');
   return JSON.stringify({ ...envelope, config: { ...envelope.config, endpoint_url: redacted } });
 }
@@ -105,6 +105,12 @@ export function createEventbriteSource(config: EventbriteSourceConfig, options: 
       return {};
     },
 
+    // A notice that cannot be read is kept too: without the token Eventbrite echoes.
+    keptBody(body: unknown) {
+      const config = (body as { config?: unknown } | null)?.config;
+      return config !== null && typeof config === 'object' ? withoutWebhookToken(body as { config: { endpoint_url?: string } }) : undefined;
+    },
+
     receive(request: WebhookRequest): WebhookVerdict {
       const envelope = checkEnvelope.assert(request.body, 'eventbrite notice');
       const kind = eventbriteActionKind(envelope.config.action);
@@ -113,7 +119,9 @@ export function createEventbriteSource(config: EventbriteSourceConfig, options: 
       if (!apiUrlUnderBase(envelope.api_url, base)) {
         throw new RelayError('BODY_INVALID', `api_url is not under apiBaseUrl (${base.origin}${base.pathname}): not fetched`);
       }
-      if (kind === 'other') return { kind: 'respond', statusCode: 200, body: { received: true, ignored: true } };
+      if (kind === 'other') {
+        return { kind: 'respond', statusCode: 200, body: { received: true, ignored: true }, ignoredEventType: envelope.config.action };
+      }
       // A notice has no delivery id (X-Eventbrite-Delivery is the webhook's id) and every notice about
       // one attendee has the same body, so a body hash would drop a later change as a "duplicate".
       // Each notice is stored; repeats are caught per attendee and state (map.ts, onceKey).

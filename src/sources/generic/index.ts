@@ -126,7 +126,14 @@ export function createGenericSource(settings: GenericSourceSettings): Source {
     receive(request: WebhookRequest): WebhookVerdict {
       const payload: Payload = { body: request.body, headers: request.headers };
       const state = mapper.decide(payload);
-      if (state === undefined) return { kind: 'respond', statusCode: 200, body: { received: true, ignored: true } };
+      if (state === undefined) {
+        return {
+          kind: 'respond',
+          statusCode: 200,
+          body: { received: true, ignored: true },
+          ignoredEventType: mapper.eventTypeOf(payload) ?? '',
+        };
+      }
       if (bodyOnly) mapper.checkBodyType(payload);
       // Reading the facts now refuses (400, naming the path) what could never be turned into attendance.
       const facts = mapper.facts(payload, state);

@@ -34,7 +34,8 @@ export function createZoomSource(config: ZoomSourceConfig): Source {
         const { plainToken } = envelope.payload as { plainToken: string };
         return { kind: 'respond', statusCode: 200, body: urlValidationAnswer(config.secretToken, plainToken) };
       }
-      if (kind === 'other') return { kind: 'respond', statusCode: 200, body: { received: true, ignored: true } };
+      if (kind === 'other')
+        return { kind: 'respond', statusCode: 200, body: { received: true, ignored: true }, ignoredEventType: envelope.event };
       // Zoom's retries resend the same body (event_ts included), so the body
       // itself identifies a delivery; a replayed request is a duplicate too.
       return { kind: 'store', dedupKey: createHash('sha256').update(request.rawBody).digest('base64url') };

@@ -25,9 +25,9 @@ export async function insertWebhooks(db: Queryable, rows: NewWebhook[]): Promise
 async function insertGroup(db: Queryable, rows: NewWebhook[]): Promise<AcceptedWebhook[]> {
   const inserted = await db.query<{ id: number; source_id: string; dedup_key: string }>({
     name: 'inbox-insert',
-    text: `INSERT INTO inbox (source_id, dedup_key, received_at, body, details_status, details_next_at)
-           SELECT s, d, r, b, CASE WHEN f THEN 'pending' END, CASE WHEN f THEN r END
-           FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::boolean[]) WITH ORDINALITY AS u(s, d, r, b, f, n)
+    text: `INSERT INTO inbox (source_id, dedup_key, received_at, body, details_status, details_next_at, parked_reason)
+           SELECT s, d, r, b, CASE WHEN f THEN 'pending' END, CASE WHEN f THEN r END, p
+           FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::boolean[], $6::text[]) WITH ORDINALITY AS u(s, d, r, b, f, p, n)
            ORDER BY n
            ON CONFLICT (source_id, dedup_key) DO NOTHING
            RETURNING id, source_id, dedup_key`,
@@ -37,6 +37,7 @@ async function insertGroup(db: Queryable, rows: NewWebhook[]): Promise<AcceptedW
       rows.map((r) => r.receivedAt),
       rows.map((r) => r.body),
       rows.map((r) => Boolean(r.needsDetails)),
+      rows.map((r) => r.parkedReason ?? null),
     ],
   });
   const key = (sourceId: string, dedupKey: string) => `${sourceId}\u0000${dedupKey}`;

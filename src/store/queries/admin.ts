@@ -1,11 +1,21 @@
 import type { Dialect, SqlRunner } from '../dialect.js';
-import type { AdminQueries, AdminRecord, DeadWebhook, QueueStats, RecordFilter, RecordStatus, WaitingWebhook } from '../ports.js';
+import type {
+  AdminQueries,
+  AdminRecord,
+  DeadWebhook,
+  ParkedWebhook,
+  QueueStats,
+  RecordFilter,
+  RecordStatus,
+  StoredParkedWebhook,
+  WaitingWebhook,
+} from '../ports.js';
 import { UNPROCESSED_INBOX } from '../rows.js';
 
 /** The operator's queries, the same for both stores. */
 export function adminQueries(db: SqlRunner, d: Dialect): AdminQueries {
   // $1: the known sources.
-  const waitingForSource = `processed_at IS NULL AND NOT ${d.oneOf('source_id', '$1', 'text')}`;
+  const waitingForSource = `processed_at IS NULL AND parked_reason IS NULL AND NOT ${d.oneOf('source_id', '$1', 'text')}`;
   return {
     async listRecords(filter, limit, beforeId) {
       const { where, params } = recordFilterSql(filter, 3);
@@ -37,6 +47,32 @@ export function adminQueries(db: SqlRunner, d: Dialect): AdminQueries {
          WHERE details_status = 'dead' AND (${d.noList('$2', 'bigint')} OR ${d.oneOf('id', '$2', 'bigint')})`,
         [now, ids === 'all' ? null : d.list(ids)],
       ),
+    listParkedWebhooks: (limit, beforeId) =>
+      db.rows<ParkedWebhook>(
+        `SELECT id, source_id AS "sourceId", received_at AS "receivedAt", parked_reason AS reason FROM inbox
+         WHERE parked_reason IS NOT NULL AND id < $1 ORDER BY id DESC LIMIT $2`,
+        [beforeId ?? Number.MAX_SAFE_INTEGER, limit],
+      ),
+    parkedWebhooksToRead: (ids, limit, afterId) =>
+      db.rows<StoredParkedWebhook>(
+        `SELECT id, source_id AS "sourceId", received_at AS "receivedAt", body FROM inbox
+         WHERE parked_reason IS NOT NULL AND id > $1 AND (${d.noList('$3', 'bigint')} OR ${d.oneOf('id', '$3', 'bigint')})
+         ORDER BY id LIMIT $2`,
+        [afterId ?? 0, limit, ids === 'all' ? null : d.list(ids)],
+      ),
+    async settleParkedWebhooks(readings, now) {
+      for (const r of readings) {
+        if (r.readable) {
+          await db.changes(
+            `UPDATE inbox SET parked_reason = NULL, body = $2, details_status = $3, details_next_at = $4
+             WHERE id = $1 AND parked_reason IS NOT NULL`,
+            [r.id, r.body, r.needsDetails ? 'pending' : null, r.needsDetails ? now : null],
+          );
+        } else {
+          await db.changes('UPDATE inbox SET parked_reason = $2 WHERE id = $1 AND parked_reason IS NOT NULL', [r.id, r.reason]);
+        }
+      }
+    },
     listWaitingWebhooks: (known, limit, beforeId) =>
       db.rows<WaitingWebhook>(
         `SELECT id, source_id AS "sourceId", received_at AS "receivedAt" FROM inbox

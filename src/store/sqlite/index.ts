@@ -88,6 +88,9 @@ export function openSqliteStore(url: string): Store {
     queueStats: () => run(() => ready().admin.queueStats()),
     listWaitingWebhooks: (known, limit, beforeId) => run(() => ready().admin.listWaitingWebhooks(known, limit, beforeId)),
     countWaitingWebhooks: (known) => run(() => ready().admin.countWaitingWebhooks(known)),
+    listParkedWebhooks: (limit, beforeId) => run(() => ready().admin.listParkedWebhooks(limit, beforeId)),
+    parkedWebhooksToRead: (ids, limit, afterId) => run(() => ready().admin.parkedWebhooksToRead(ids, limit, afterId)),
+    settleParkedWebhooks: (readings, now) => run(() => ready().admin.settleParkedWebhooks(readings, now)),
     openSessionsOfEvent: (sourceId, eventId, occurrence) => run(() => ready().reads.openSessionsOfEvent(sourceId, eventId, occurrence)),
     commitEffects: (effects, now) => run(() => ready().intake.commitEffects(effects, now)),
     // One process owns the file, so a round can never meet another one.

@@ -6,7 +6,7 @@ import type { AcceptedWebhook, InboxEffects, NewWebhook } from '../ports.js';
 /** SQLite's writes of webhook intake and processing (inbox, contacts, sessions, records); the reads are ../queries/inbox.ts. */
 export function sqliteIntakeQueries(db: Database.Database) {
   const insertInbox = db.prepare(
-    `INSERT INTO inbox (source_id, dedup_key, received_at, body, details_status, details_next_at) VALUES (?, ?, ?, ?, ?, ?)
+    `INSERT INTO inbox (source_id, dedup_key, received_at, body, details_status, details_next_at, parked_reason) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (source_id, dedup_key) DO NOTHING RETURNING id`,
   );
   const existingInbox = db.prepare('SELECT id FROM inbox WHERE source_id = ? AND dedup_key = ?');
@@ -47,6 +47,7 @@ export function sqliteIntakeQueries(db: Database.Database) {
         row.body,
         row.needsDetails ? 'pending' : null,
         row.needsDetails ? row.receivedAt : null,
+        row.parkedReason ?? null,
       ) as { id: number } | undefined;
       if (inserted) return { id: inserted.id, duplicate: false };
       const existing = existingInbox.get(row.sourceId, row.dedupKey) as { id: number };

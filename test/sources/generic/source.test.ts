@@ -37,8 +37,13 @@ describe('receiving a generic webhook', () => {
     expect(receive(source(), body('guest.registered'))).toMatchObject({ kind: 'store', dedupKey: 'id:msg_1' });
   });
 
-  it('when the event type is not mapped, then it is acknowledged and ignored (nothing stored)', () => {
-    expect(receive(source(), body('guest.deleted'))).toEqual({ kind: 'respond', statusCode: 200, body: { received: true, ignored: true } });
+  it('when the event type is not mapped, then it is acknowledged and ignored (nothing stored), its event type named', () => {
+    expect(receive(source(), body('guest.deleted'))).toEqual({
+      kind: 'respond',
+      statusCode: 200,
+      body: { received: true, ignored: true },
+      ignoredEventType: 'guest.deleted',
+    });
   });
 
   it('when the signature is wrong, then 401 before anything is read', () => {

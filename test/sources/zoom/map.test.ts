@@ -147,10 +147,15 @@ describe('Zoom ids and other events', () => {
   });
 
   it.each(['meeting.sharing_started', 'webinar.updated', 'recording.completed', 'meeting.participant_joined_waiting_room', 'user.created'])(
-    'when %s arrives, then it is acknowledged and ignored, not stored',
+    'when %s arrives, then it is acknowledged and ignored, not stored, and its event type named (for the ignored count)',
     (event) => {
       const body = { event, event_ts: START, payload: { account_id: 'a', object: { id: EVENT } } };
-      expect(receive(body)).toEqual({ kind: 'respond', statusCode: 200, body: expect.objectContaining({ received: true, ignored: true }) });
+      expect(receive(body)).toEqual({
+        kind: 'respond',
+        statusCode: 200,
+        body: expect.objectContaining({ received: true, ignored: true }),
+        ignoredEventType: event,
+      });
       expect(facts(body)).toEqual([]);
     },
   );
