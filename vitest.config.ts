@@ -1,8 +1,8 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
- * Two tiers, chosen by measured duration (see README "Tests"):
- * - fast (`npm test`): unit and in-process integration tests, under 2 minutes on two cores;
+ * Two tiers, chosen by measured duration (see README "Development"):
+ * - fast (`npm test`): unit and in-process integration tests on two workers, under 2 minutes on two cores;
  * - reliability (`npm run test:reliability`): child processes, chaos, crash, flood, replicas,
  *   frozen stores, and the end-to-end files that start many relays.
  * Both use the same global PostgreSQL setup and timeouts (inherited from the root `test` below).
@@ -12,6 +12,9 @@ const SLOW = [
   'test/e2e/**/*.test.ts',
   // Spawns the built relay's `records` CLI and a server three times.
   'test/ops/records-cli.test.ts',
+  // Admin API on relays started per test (real port, worker thread, simulators): 40 s between them.
+  'test/ops/admin.test.ts',
+  'test/ops/admin-webhooks.test.ts',
   // Fills PostgreSQL with a million rows to check the delivery path's plans and chunked retention.
   'test/store/postgres-large.test.ts',
 ];
