@@ -70,8 +70,8 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
   };
 
   // Bodies stay bytes until verified: signatures cover the exact bytes sent, and nothing an
-  // unauthenticated sender wrote is decoded or parsed (see receiveWebhook). The route schemas
-  // describe the bodies (OpenAPI); receiveWebhook checks them, after verification.
+  // unauthenticated sender wrote is decoded or parsed (see receiveOrPark). The route schemas
+  // describe the bodies (OpenAPI); receiveOrPark checks them, after verification.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, raw, done) => done(null, raw));
   app.setValidatorCompiler(() => () => true);

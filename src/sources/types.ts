@@ -54,7 +54,7 @@ export interface Source {
   readonly bodyLimitBytes?: number;
   /**
    * Checks a webhook's signature or token on its raw bytes, before anything is parsed; throws a
-   * RelayError (401) to refuse it. See receiveWebhook for the order of the steps.
+   * RelayError (401) to refuse it. See receiveOrPark (src/ingest/receive-webhook.ts) for the order of the steps.
    */
   verify(request: RawWebhook): Verified;
   /**
