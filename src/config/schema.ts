@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import type { SourceConfig } from '../sources/source-configs.js';
+import type { SourceConfig } from '../sources/platforms.js';
 import { MIN_SECRET_LENGTH } from '../sources/common-config.js';
 
 export const ServerConfig = Type.Object(
@@ -147,7 +147,7 @@ export const EventMappingConfig = Type.Object(
   { additionalProperties: false },
 );
 
-export { SourceConfigByType, type SourceConfig, type SourceType } from '../sources/source-configs.js';
+export { SourceConfigByType, type SourceConfig, type SourceType } from '../sources/platforms.js';
 
 export const RelayConfigShape = Type.Object(
   {

@@ -1,4 +1,5 @@
 import type { Log } from '../support/log.js';
+import { OncePerInterval } from '../support/once-per-interval.js';
 
 /** Refusals that come in floods and are the relay protecting itself, not failing: no stack, no line per request. */
 export const FLOOD_CODES: ReadonlySet<string> = new Set(['OVERLOADED', 'SHUTTING_DOWN', 'STORE_UNAVAILABLE']);
@@ -8,25 +9,19 @@ export const FLOOD_CODES: ReadonlySet<string> = new Set(['OVERLOADED', 'SHUTTING
  * a flood of shed requests cannot flood the log too.
  */
 export class RefusalLog {
-  private readonly codes = new Map<string, { loggedAt: number; since: number }>();
+  private readonly codes: OncePerInterval<string>;
 
-  constructor(
-    private readonly intervalMs = 10_000,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(intervalMs = 10_000, now: () => number = Date.now) {
+    this.codes = new OncePerInterval(intervalMs, now);
+  }
 
   note(log: Log, code: string, cause?: unknown): void {
-    const entry = this.codes.get(code) ?? { loggedAt: Number.NEGATIVE_INFINITY, since: 0 };
-    this.codes.set(code, entry);
-    entry.since++;
-    const now = this.now();
-    if (now - entry.loggedAt < this.intervalMs) return;
+    const refused = this.codes.note(code);
+    if (refused === undefined) return;
     const reason = cause instanceof Error ? cause.message : undefined;
     log.warn(
-      { code, refused: entry.since, reason },
-      `requests refused with ${code}: ${entry.since} since the last line of this kind (at most one per ${this.intervalMs / 1000} s)`,
+      { code, refused, reason },
+      `requests refused with ${code}: ${refused} since the last line of this kind (at most one per ${this.codes.intervalMs / 1000} s)`,
     );
-    entry.loggedAt = now;
-    entry.since = 0;
   }
 }

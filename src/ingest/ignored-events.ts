@@ -1,4 +1,5 @@
 import type { Log } from '../support/log.js';
+import { OncePerInterval } from '../support/once-per-interval.js';
 
 /** Distinct event types counted per source; any further one is counted as OTHER_EVENT_TYPE. */
 export const MAX_EVENT_TYPES_PER_SOURCE = 50;
@@ -22,21 +23,16 @@ export interface IgnoredEventsOptions {
  */
 export class IgnoredEvents {
   private readonly types = new Map<string, Set<string>>();
-  private readonly loggedAt = new Map<string, number>();
-  private readonly now: () => number;
+  private readonly logLines: OncePerInterval<string>;
 
   constructor(private readonly options: IgnoredEventsOptions) {
-    this.now = options.now ?? Date.now;
+    this.logLines = new OncePerInterval(LOG_EVERY_MS, options.now);
   }
 
   note(source: string, eventType: string): void {
     const label = this.label(source, eventType.slice(0, MAX_EVENT_TYPE_LENGTH));
     this.options.count(source, label);
-    const key = `${source}\u0000${label}`;
-    const now = this.now();
-    const last = this.loggedAt.get(key);
-    if (last !== undefined && now - last < LOG_EVERY_MS) return;
-    this.loggedAt.set(key, now);
+    if (this.logLines.note(`${source}\u0000${label}`) === undefined) return;
     this.options.log.info(
       { sourceId: source, eventType: label },
       'webhook ignored: no rule maps its event type (counted in relay_webhooks_ignored_total; logged once an hour per source and type)',

@@ -1,10 +1,7 @@
-import type { SourceConfig } from './source-configs.js';
-import { createEventbriteSource } from './eventbrite/index.js';
 import { createHubspotIntakeSource, HUBSPOT_INTAKE_SOURCE_ID } from './hubspot-compat/index.js';
-import { createGenericSourceFromConfig } from './generic/index.js';
-import { createPresetSource } from './generic/presets/index.js';
+import type { SourceModule } from './module.js';
+import { SOURCE_MODULES, type SourceConfig } from './platforms.js';
 import type { Source } from './types.js';
-import { createZoomSource } from './zoom/index.js';
 
 /**
  * Builds the configured sources, keyed by id; with `internal` (the default: the store worker's
@@ -30,17 +27,11 @@ export function processedSourceIds(configs: SourceConfig[]): string[] {
 export const waitingReason = (sourceId: string) =>
   `source "${sourceId}" is not configured on this relay: processed once a replica (or this one after a restart) has it`;
 
-function createSource(config: SourceConfig): Source {
-  switch (config.type) {
-    case 'zoom':
-      return createZoomSource(config);
-    case 'generic':
-      return createGenericSourceFromConfig(config);
-    case 'tito':
-    case 'luma':
-    case 'livestorm':
-      return createPresetSource(config);
-    case 'eventbrite':
-      return createEventbriteSource(config);
-  }
+const MODULE_BY_TYPE = new Map<string, SourceModule>(SOURCE_MODULES.map((m) => [m.type, m as unknown as SourceModule]));
+
+/** A configured source, built by its platform's module (the one SOURCE_MODULES lists for its type). */
+export function createSource(config: SourceConfig): Source {
+  const module = MODULE_BY_TYPE.get(config.type);
+  if (!module) throw new Error(`unknown source type "${config.type}"`); // the config loader refuses it first
+  return module.create(config);
 }

@@ -1,8 +1,8 @@
 import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openStore } from '../../src/store/open-store.js';
-import type { ClaimOptions, DeliveryGroup, DeliveryRecord, Store } from '../../src/store/ports.js';
-import { freshSchema, postgresUrl, queryPg, type TestSchema } from '../support/postgres.js';
+import { describe, expect, it, vi } from 'vitest';
+import type { ClaimOptions, DeliveryGroup, DeliveryRecord } from '../../src/store/ports.js';
+import { postgresUrl, queryPg } from '../support/postgres.js';
+import { postgresReplicasPerTest } from '../support/postgres-replicas.js';
 import { addRecords, emails, EVENT_A } from '../support/records.js';
 import { claimedBatch, claimOptions } from '../support/stores.js';
 
@@ -24,25 +24,8 @@ function options(overrides: Partial<ClaimOptions> = {}): ClaimOptions {
 }
 
 describe.skipIf(!pgUrl)('PostgreSQL store at scale', () => {
-  let schema: TestSchema;
-  let opened: Store[];
-
-  async function replica(): Promise<Store> {
-    const store = openStore(schema.url);
-    opened.push(store);
-    await store.migrate();
-    return store;
-  }
-
-  beforeEach(async () => {
-    schema = await freshSchema(pgUrl as string);
-    opened = [];
-  });
-
-  afterEach(async () => {
-    for (const store of opened) await store.close().catch(() => undefined);
-    await schema.drop();
-  });
+  const db = postgresReplicasPerTest(pgUrl);
+  const replica = db.replica;
 
   describe('with a million delivered rows', () => {
     it('when a small group is pending among a million delivered rows then no delivery query scans the whole records table, and prune removes the old rows in chunks', async () => {
@@ -50,7 +33,7 @@ describe.skipIf(!pgUrl)('PostgreSQL store at scale', () => {
       const OLD = T0 - 90 * 86_400_000;
       // Delivered long ago, in the same HubSpot event and state as the pending group: the worst case for the indexes.
       await queryPg(
-        schema.url,
+        db.url,
         `INSERT INTO records (source_id, source_event_id, target_key, state, email, occurred_at, input, status, attempts,
                               next_attempt_at, vid, received_at, created_at, updated_at)
          SELECT 'zoom', '9001', $1, 'register', 'old' || g || '@example.com', t, '{}', 'delivered', 0, t, g, t, t, t
@@ -61,7 +44,7 @@ describe.skipIf(!pgUrl)('PostgreSQL store at scale', () => {
       const recent = claimedBatch(await store.claimBatch(CANCEL_A, options()));
       await store.completeDeliveries([{ id: recent.records[0]!.id, kind: 'delivered' }], T0, recent.claimToken);
       // Autovacuum would do this in production; a test cannot wait for it.
-      await queryPg(schema.url, 'ANALYZE records');
+      await queryPg(db.url, 'ANALYZE records');
 
       // Capture what the store sends on the delivery path.
       const clientQuery = vi.spyOn(pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown }, 'query');
@@ -91,7 +74,7 @@ describe.skipIf(!pgUrl)('PostgreSQL store at scale', () => {
       expect(captured.length).toBeGreaterThanOrEqual(7);
 
       for (const statement of captured) {
-        for (const [mode, plan] of Object.entries(await explain(schema.url, statement))) {
+        for (const [mode, plan] of Object.entries(await explain(db.url, statement))) {
           expect(plan, `${mode} plan of:\n${statement.text}\n\n${plan}`).not.toMatch(/Seq Scan on records/);
         }
       }

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openStore } from '../../src/store/open-store.js';
+import { describe, expect, it, vi } from 'vitest';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import type { ClaimOptions, ClaimResult, DeliveryGroup, DeliveryRecord, SharedDeliveryState, Store } from '../../src/store/ports.js';
-import { freshSchema, postgresUrl, queryPg, type TestSchema } from '../support/postgres.js';
+import { postgresUrl, queryPg } from '../support/postgres.js';
+import { postgresReplicasPerTest } from '../support/postgres-replicas.js';
 import { addRecords, emails, EVENT_A } from '../support/records.js';
 import { claimedBatch, claimOptions, readRecords } from '../support/stores.js';
 
@@ -48,28 +48,10 @@ async function within<T>(ms: number, what: string, promise: Promise<T>): Promise
 }
 
 describe.skipIf(!pgUrl)('PostgreSQL store shared by replicas', () => {
-  let schema: TestSchema;
-  let opened: Store[];
+  const db = postgresReplicasPerTest(pgUrl);
+  const replica = db.replica;
 
-  /** Another replica: a Store with a pool of its own on this test's schema. */
-  async function replica(migrate = true): Promise<Store> {
-    const store = openStore(schema.url);
-    opened.push(store);
-    if (migrate) await store.migrate();
-    return store;
-  }
-
-  const records = () => readRecords('postgres', schema.url);
-
-  beforeEach(async () => {
-    schema = await freshSchema(pgUrl as string);
-    opened = [];
-  });
-
-  afterEach(async () => {
-    for (const store of opened) await store.close().catch(() => undefined);
-    await schema.drop();
-  });
+  const records = () => readRecords('postgres', db.url);
 
   describe('schema migrations', () => {
     it('when five replicas start at once on an empty schema then all migrate and each version is applied exactly once', async () => {
@@ -77,7 +59,7 @@ describe.skipIf(!pgUrl)('PostgreSQL store shared by replicas', () => {
       await Promise.all(stores.map((store) => store.migrate()));
 
       const versions = await queryPg<{ version: number; n: number }>(
-        schema.url,
+        db.url,
         'SELECT version, COUNT(*)::bigint AS n FROM schema_migrations GROUP BY version ORDER BY version',
       );
       expect(versions).toEqual(POSTGRES_MIGRATIONS.map((_, i) => ({ version: i + 1, n: 1 })));
@@ -90,14 +72,14 @@ describe.skipIf(!pgUrl)('PostgreSQL store shared by replicas', () => {
       const first = await replica();
       await addRecords(first, [{ email: 'ada@example.com' }], T0);
       const before = await queryPg<{ version: number; applied_at: Date }>(
-        schema.url,
+        db.url,
         'SELECT version, applied_at FROM schema_migrations ORDER BY version',
       );
 
       const later = await Promise.all([replica(false), replica(false), replica(false)]);
       await Promise.all(later.map((store) => store.migrate()));
 
-      expect(await queryPg(schema.url, 'SELECT version, applied_at FROM schema_migrations ORDER BY version')).toEqual(before);
+      expect(await queryPg(db.url, 'SELECT version, applied_at FROM schema_migrations ORDER BY version')).toEqual(before);
       expect((await later[0]!.countByStatus()).pending).toBe(1);
     });
   });
@@ -204,7 +186,7 @@ describe.skipIf(!pgUrl)('PostgreSQL store shared by replicas', () => {
     it('when another session holds some pending rows locked then a claim skips them instead of waiting (SKIP LOCKED)', async () => {
       const store = await replica();
       await addRecords(store, [{ email: 'ada@example.com' }, { email: 'bob@example.com' }], T0);
-      const locker = new pg.Client({ connectionString: schema.url });
+      const locker = new pg.Client({ connectionString: db.url });
       await locker.connect();
       try {
         await locker.query('BEGIN');

@@ -3,7 +3,8 @@ import { RelayError } from '../../http/errors.js';
 import { checker } from '../check.js';
 import { DetailsFetchError, type RawWebhook, type Source, type WebhookRequest, type WebhookVerdict } from '../types.js';
 import { EventbriteClient } from './client.js';
-import type { EventbriteSourceConfig } from './config.js';
+import { sourceModule } from '../module.js';
+import { EventbriteSourceConfig } from './config.js';
 import { eventSchedule, fetchEventbriteDetails, type FetchContext } from './fetch.js';
 import { eventbriteFacts } from './map.js';
 import { EventbriteEnvelope, type EventbriteDetails, type EventSchedule } from './payloads.js';
@@ -145,3 +146,10 @@ export function createEventbriteSource(config: EventbriteSourceConfig, options: 
     },
   };
 }
+
+/** `type: eventbrite`: the platform module (see ../module.ts). */
+export const eventbriteModule = sourceModule({
+  type: 'eventbrite',
+  configSchema: EventbriteSourceConfig,
+  create: (config) => createEventbriteSource(config),
+});

@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox';
-import { MIN_SECRET_LENGTH, SharedSecret, SourceId, WebhookBodyLimit } from '../common-config.js';
+import { MIN_SECRET_LENGTH, SourceId, WebhookBodyLimit } from '../common-config.js';
 import { parseSpec, pathProblem } from './path.js';
 import { standardWebhooksSecretProblem } from './verify.js';
 
@@ -101,7 +101,7 @@ export type PeopleMap = Static<typeof PeopleMap>;
 
 /** For platforms that sign only the body: how old a webhook's own time may be. */
 export const DEFAULT_MAX_BODY_AGE_HOURS = 6;
-function MaxBodyAgeHours() {
+export function MaxBodyAgeHours() {
   return Type.Optional(
     Type.Number({
       exclusiveMinimum: 0,
@@ -206,7 +206,7 @@ export const MapConfig = Type.Object(
 export type MapConfig = Static<typeof MapConfig>;
 
 /** A Standard Webhooks secret: strict base64 of at least 24 bytes (a short key can be forged by trying). */
-const StandardWebhooksSecret = Type.Refine(
+export const StandardWebhooksSecret = Type.Refine(
   Type.Unknown(),
   (value: unknown) => typeof value !== 'string' || value === '' || standardWebhooksSecretProblem(value) === undefined, // '' is reported by minLength
   (value: unknown) => (typeof value === 'string' && standardWebhooksSecretProblem(value)) || '',
@@ -287,7 +287,7 @@ export const VerifyConfig = Type.Object(
 );
 export type VerifyConfig = Static<typeof VerifyConfig>;
 
-const DefaultAttendMinutes = Type.Number({
+export const DefaultAttendMinutes = Type.Number({
   exclusiveMinimum: 0,
   default: 60,
   description: 'Length of an attendance whose leave time is unknown (no leftAt, no event end)',
@@ -327,47 +327,3 @@ export function genericSourceProblems(source: GenericSourceConfig, at: string): 
       ]
     : [];
 }
-
-const Secret = SharedSecret("The platform's webhook signing secret");
-const Tolerance = Type.Integer({ minimum: 1, default: 300 });
-
-export const TitoSourceConfig = Type.Object(
-  {
-    id: SourceId,
-    type: Type.Literal('tito'),
-    secret: Secret,
-    maxBodyAgeHours: MaxBodyAgeHours(),
-    defaultAttendMinutes: DefaultAttendMinutes,
-    bodyLimitBytes: WebhookBodyLimit,
-  },
-  { additionalProperties: false },
-);
-export type TitoSourceConfig = Static<typeof TitoSourceConfig>;
-
-export const LumaSourceConfig = Type.Object(
-  {
-    id: SourceId,
-    type: Type.Literal('luma'),
-    secret: Type.Intersect([Secret, StandardWebhooksSecret]),
-    toleranceSeconds: Tolerance,
-    defaultAttendMinutes: DefaultAttendMinutes,
-    bodyLimitBytes: WebhookBodyLimit,
-  },
-  { additionalProperties: false },
-);
-export type LumaSourceConfig = Static<typeof LumaSourceConfig>;
-
-export const LivestormSourceConfig = Type.Object(
-  {
-    id: SourceId,
-    type: Type.Literal('livestorm'),
-    secret: Secret,
-    toleranceSeconds: Tolerance,
-    defaultAttendMinutes: DefaultAttendMinutes,
-    bodyLimitBytes: WebhookBodyLimit,
-  },
-  { additionalProperties: false },
-);
-export type LivestormSourceConfig = Static<typeof LivestormSourceConfig>;
-
-export type PresetSourceConfig = TitoSourceConfig | LumaSourceConfig | LivestormSourceConfig;

@@ -3,7 +3,8 @@ import { Type } from 'typebox';
 import { RelayError } from '../../http/errors.js';
 import type { AttendanceFact } from '../../domain/facts.js';
 import type { RawWebhook, Source, WebhookRequest, WebhookVerdict } from '../types.js';
-import { DEFAULT_MAX_BODY_AGE_HOURS, type GenericSourceConfig, type MapConfig, type VerifyConfig } from './config.js';
+import { sourceModule } from '../module.js';
+import { DEFAULT_MAX_BODY_AGE_HOURS, GenericSourceConfig, type MapConfig, type VerifyConfig } from './config.js';
 import { Mapper } from './map.js';
 import type { Payload } from './path.js';
 import { verifyWebhook, type VerifySettings } from './verify.js';
@@ -82,6 +83,9 @@ export function verifySettings(verify: VerifyConfig): VerifySettings {
 export function createGenericSourceFromConfig(config: GenericSourceConfig): Source {
   return createGenericSource({ ...config, verify: verifySettings(config.verify) });
 }
+
+/** `type: generic`: the platform module (see ../module.ts). */
+export const genericModule = sourceModule({ type: 'generic', configSchema: GenericSourceConfig, create: createGenericSourceFromConfig });
 
 const SESSION_TIMEOUT_MS = 12 * 3_600_000; // unused: generic facts are whole attendances, never open sessions
 

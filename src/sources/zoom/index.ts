@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RawWebhook, Source, WebhookRequest, WebhookVerdict } from '../types.js';
-import type { ZoomSourceConfig } from './config.js';
+import { sourceModule } from '../module.js';
+import { ZoomSourceConfig } from './config.js';
 import { checkZoomPayload, zoomFacts } from './map.js';
 import { ZoomEnvelope } from './payloads.js';
 import { urlValidationAnswer, verifyZoomSignature } from './verify.js';
@@ -46,3 +47,6 @@ export function createZoomSource(config: ZoomSourceConfig): Source {
     },
   };
 }
+
+/** `type: zoom`: the platform module (see ../module.ts). */
+export const zoomModule = sourceModule({ type: 'zoom', configSchema: ZoomSourceConfig, create: (config) => createZoomSource(config) });

@@ -1,3 +1,7 @@
+import { Type, type Static } from 'typebox';
+import { SourceId, WebhookBodyLimit } from '../../common-config.js';
+import { DefaultAttendMinutes } from '../config.js';
+import { PresetSecret, PresetTolerance, presetModule } from './create.js';
 import type { Preset } from './types.js';
 
 /**
@@ -28,3 +32,19 @@ export const livestorm: Preset = {
     sourceEventId: ['data.attributes.registrant_detail.event_id', 'data.relationships.event.data.id'],
   },
 };
+
+/** `type: livestorm`: the webhook's secret. */
+export const LivestormSourceConfig = Type.Object(
+  {
+    id: SourceId,
+    type: Type.Literal('livestorm'),
+    secret: PresetSecret,
+    toleranceSeconds: PresetTolerance,
+    defaultAttendMinutes: DefaultAttendMinutes,
+    bodyLimitBytes: WebhookBodyLimit,
+  },
+  { additionalProperties: false },
+);
+export type LivestormSourceConfig = Static<typeof LivestormSourceConfig>;
+
+export const livestormModule = presetModule('livestorm', livestorm, LivestormSourceConfig);

@@ -1,3 +1,7 @@
+import { Type, type Static } from 'typebox';
+import { SourceId, WebhookBodyLimit } from '../../common-config.js';
+import { DefaultAttendMinutes, StandardWebhooksSecret } from '../config.js';
+import { PresetSecret, PresetTolerance, presetModule } from './create.js';
 import type { Preset } from './types.js';
 
 /**
@@ -35,3 +39,19 @@ export const luma: Preset = {
     },
   },
 };
+
+/** `type: luma`: the webhook's Standard Webhooks secret. */
+export const LumaSourceConfig = Type.Object(
+  {
+    id: SourceId,
+    type: Type.Literal('luma'),
+    secret: Type.Intersect([PresetSecret, StandardWebhooksSecret]),
+    toleranceSeconds: PresetTolerance,
+    defaultAttendMinutes: DefaultAttendMinutes,
+    bodyLimitBytes: WebhookBodyLimit,
+  },
+  { additionalProperties: false },
+);
+export type LumaSourceConfig = Static<typeof LumaSourceConfig>;
+
+export const lumaModule = presetModule('luma', luma, LumaSourceConfig);

@@ -1,3 +1,7 @@
+import { Type, type Static } from 'typebox';
+import { SourceId, WebhookBodyLimit } from '../../common-config.js';
+import { DefaultAttendMinutes, MaxBodyAgeHours } from '../config.js';
+import { PresetSecret, presetModule } from './create.js';
 import type { Preset } from './types.js';
 
 /**
@@ -43,3 +47,19 @@ export const tito: Preset = {
     contactProperties: { company: ['company_name', 'ticket.company_name'], phone: ['phone_number', 'ticket.phone_number'] },
   },
 };
+
+/** `type: tito`: the security token; Tito signs no time, so old bodies are refused by their own time. */
+export const TitoSourceConfig = Type.Object(
+  {
+    id: SourceId,
+    type: Type.Literal('tito'),
+    secret: PresetSecret,
+    maxBodyAgeHours: MaxBodyAgeHours(),
+    defaultAttendMinutes: DefaultAttendMinutes,
+    bodyLimitBytes: WebhookBodyLimit,
+  },
+  { additionalProperties: false },
+);
+export type TitoSourceConfig = Static<typeof TitoSourceConfig>;
+
+export const titoModule = presetModule('tito', tito, TitoSourceConfig);
