@@ -50,6 +50,9 @@ export async function buildApp(config: RelayConfig, deps: AppDeps = {}): Promise
     // The webhook routes answer 503 SHUTTING_DOWN themselves, in the relay's error shape.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
+    // Opening the store (a worker thread, migrations, PostgreSQL's connect timeout) can take longer than
+    // Fastify's 10 s default on a loaded machine; the store's own timeouts bound it, and /readyz tells.
+    pluginTimeout: 60_000,
   }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandler(app);
   await registerOpenapi(app);
