@@ -91,14 +91,14 @@ describe('a relay on OAuth', () => {
   });
 
   it('when the access token expires, then the relay refreshes it: before it runs out, and once more when HubSpot answers 401', async () => {
-    hubspot = await startHubspotSimulator({ oauth: { ...DEFAULT_OAUTH_APP, expiresInSeconds: 1 } });
+    hubspot = await startHubspotSimulator({ oauth: { ...DEFAULT_OAUTH_APP, expiresInSeconds: 2 } });
     relay = await spawnRelay(['serve', '--config', writeOAuthConfig()]);
     const first = emailsOf('first', 2);
     await register(relay.url, first);
     await waitFor(() => delivered(first), 'the first batch delivered');
     const issuedAt = hubspot.oauth.requests()[0]?.at ?? 0;
-    // The first token's lifetime (1 s) has run out: the relay must not send it again.
-    await waitFor(() => Date.now() > issuedAt + 1000, 'the first access token expired');
+    // The first token's lifetime (2 s) has run out: the relay must not send it again (it refreshes at half-life).
+    await waitFor(() => Date.now() > issuedAt + 2000, 'the first access token expired');
     const second = emailsOf('second', 2);
     await register(relay.url, second);
     await waitFor(() => delivered(second), 'the second batch delivered with a refreshed token');
