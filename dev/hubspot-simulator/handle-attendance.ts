@@ -2,6 +2,8 @@ import { processBatch } from './attendance.js';
 import type { FaultSubject } from './faults.js';
 import * as body from './responses.js';
 import type { SimulatorState } from './state.js';
+import type { SpecVersion } from './spec-schema.js';
+import { expiredAuthentication } from './oauth.js';
 import { WRITE_SCOPE, type GateFault } from './types.js';
 import { bearerToken, isSubscriberState, parseJsonBody, summarizeInputs, validateBatch } from './validate.js';
 
@@ -13,6 +15,8 @@ export interface AttendanceCall {
   subscriberState: string;
   authorization: string | undefined;
   rawBody: string | undefined;
+  /** The API version of the path (`v3`, `2026-09`): the request is validated against that version's spec. */
+  apiVersion?: SpecVersion;
 }
 
 /** How to answer: normally, by dropping the socket, or by cutting the answer half-way. */
@@ -71,6 +75,9 @@ function decide(state: SimulatorState, call: AttendanceCall, context: Context): 
   if (token === undefined || grant === undefined) {
     return reply(401, body.authenticationError(), state.limiter.headers(undefined, now));
   }
+  if (grant.expiresAt !== undefined && grant.expiresAt <= now) {
+    return reply(401, expiredAuthentication(grant.expiresAt, now), state.limiter.headers(undefined, now));
+  }
   const headers = (): Record<string, string> => state.limiter.headers(token, now);
   if (!grant.scopes.includes(WRITE_SCOPE)) return reply(403, body.missingScopesError(), headers());
 
@@ -101,7 +108,7 @@ function decide(state: SimulatorState, call: AttendanceCall, context: Context): 
     return reply(400, body.validationError(message), headers(), delayMs);
   }
   if (!parsed.ok) return reply(400, body.validationError(parsed.message), headers(), delayMs);
-  const batch = validateBatch(parsed.value);
+  const batch = validateBatch(parsed.value, call.apiVersion);
   if (!batch.ok) return reply(400, body.validationError(batch.message), headers(), delayMs);
 
   const inputErrors = state.faults.pickInputErrors(subject);

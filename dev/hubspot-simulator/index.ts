@@ -3,11 +3,13 @@ import Fastify from 'fastify';
 import { controlRoutes } from './control.js';
 import { parseFault } from './fault-parse.js';
 import { attendanceRoutes } from './routes.js';
+import { OAuthApp, oauthRoutes } from './oauth.js';
 import { SimulatorState } from './state.js';
 import { WRITE_SCOPE, type HubspotSimulator, type HubspotSimulatorOptions, type RateLimit } from './types.js';
 
 export type * from './types.js';
 export { SUBSCRIBER_STATES, WRITE_SCOPE } from './types.js';
+export { DEFAULT_OAUTH_APP, type OAuthAppOptions, type OAuthControl } from './oauth.js';
 
 export const DEFAULT_TOKEN = 'sim-token';
 /** HubSpot's Free/Starter per-app limits. */
@@ -28,6 +30,8 @@ export async function startHubspotSimulator(options: HubspotSimulatorOptions = {
   const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true });
   await app.register(attendanceRoutes, { state });
   await app.register(controlRoutes, { state });
+  const oauth = new OAuthApp(state, options.oauth);
+  await app.register(oauthRoutes, { oauth });
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
 
   const address = app.server.address() as AddressInfo;
@@ -56,6 +60,7 @@ export async function startHubspotSimulator(options: HubspotSimulatorOptions = {
       state.limiter.setLimit(limit);
     },
     reset: () => state.reset(),
+    oauth,
   };
 }
 

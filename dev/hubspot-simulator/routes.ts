@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { answerAttendance, type Answer } from './handle-attendance.js';
 import { validationError } from './responses.js';
 import type { SimulatorState } from './state.js';
+import { SPEC_VERSIONS, type SpecVersion } from './spec-schema.js';
 
 const JSON_TYPE = 'application/json;charset=utf-8';
 
@@ -14,7 +15,7 @@ interface ExternalIdRoute {
   Querystring: { externalAccountId?: string | string[] };
 }
 
-/** The two "record participants by email" endpoints of Marketing Events v3. */
+/** The two "record participants by email" endpoints of Marketing Events, in v3 and each date version with a spec. */
 export const attendanceRoutes: FastifyPluginAsync<{ state: SimulatorState }> = async (app, { state }) => {
   // Take every body as text, whatever its content type, so that malformed JSON reaches the
   // handler and is recorded and answered the HubSpot way instead of by Fastify's parser.
@@ -30,25 +31,27 @@ export const attendanceRoutes: FastifyPluginAsync<{ state: SimulatorState }> = a
       .send(validationError(error.message));
   });
 
-  app.post<ObjectIdRoute>('/marketing/v3/marketing-events/:objectId/attendance/:subscriberState/email-create', async (request, reply) => {
-    const { objectId, subscriberState } = request.params;
-    await deliver(state, request, reply, answerAttendance(state, call(request, `object:${objectId}`, subscriberState)));
-  });
+  // v3's paths and each date version's (the date after the API's name), each checked against its own spec.
+  for (const version of SPEC_VERSIONS) {
+    const base = version === 'v3' ? '/marketing/v3/marketing-events' : `/marketing/marketing-events/${version}`;
+    app.post<ObjectIdRoute>(`${base}/:objectId/attendance/:subscriberState/email-create`, async (request, reply) => {
+      const { objectId, subscriberState } = request.params;
+      await deliver(state, request, reply, answerAttendance(state, call(request, `object:${objectId}`, subscriberState, version)));
+    });
 
-  app.post<ExternalIdRoute>(
-    '/marketing/v3/marketing-events/attendance/:externalEventId/:subscriberState/email-create',
-    async (request, reply) => {
+    app.post<ExternalIdRoute>(`${base}/attendance/:externalEventId/:subscriberState/email-create`, async (request, reply) => {
       const { externalEventId, subscriberState } = request.params;
       const accountParam = request.query.externalAccountId;
       const accountId = (Array.isArray(accountParam) ? accountParam[0] : accountParam) ?? '';
       const eventKey = `external:${accountId}:${externalEventId}`;
-      await deliver(state, request, reply, answerAttendance(state, call(request, eventKey, subscriberState)));
-    },
-  );
+      await deliver(state, request, reply, answerAttendance(state, call(request, eventKey, subscriberState, version)));
+    });
+  }
 };
 
-function call(request: FastifyRequest, eventKey: string, subscriberState: string) {
+function call(request: FastifyRequest, eventKey: string, subscriberState: string, apiVersion: SpecVersion) {
   return {
+    apiVersion,
     method: request.method,
     path: request.url.split('?')[0] ?? request.url,
     eventKey,

@@ -1,4 +1,5 @@
 /** Public types of the HubSpot Marketing Events attendance simulator. */
+import type { OAuthAppOptions, OAuthControl } from './oauth.js';
 
 export const SUBSCRIBER_STATES = ['register', 'attend', 'cancel'] as const;
 export type SubscriberState = (typeof SUBSCRIBER_STATES)[number];
@@ -8,6 +9,8 @@ export const WRITE_SCOPE = 'crm.objects.marketing_events.write';
 
 export interface TokenGrant {
   scopes: string[];
+  /** An OAuth access token's expiry, epoch ms (POST /oauth/v1/token issues these); none: it never expires. */
+  expiresAt?: number;
 }
 export type TokenTable = Record<string, TokenGrant>;
 
@@ -25,6 +28,8 @@ export interface HubspotSimulatorOptions {
   rateLimit?: RateLimit;
   dailyLimit?: number;
   logger?: boolean;
+  /** The OAuth app behind POST /oauth/v1/token (default: DEFAULT_OAUTH_APP in oauth.ts). */
+  oauth?: OAuthAppOptions;
 }
 
 export interface RecordedRequest {
@@ -138,4 +143,6 @@ export interface HubspotSimulator {
   setTokens(tokens: TokenTable): void;
   setRateLimit(limit: RateLimit): void;
   reset(): void;
+  /** The simulated OAuth app: refuse refreshes, expire issued tokens, see what was issued. */
+  oauth: OAuthControl;
 }

@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject } from 'ajv';
-import { batchInputSchema } from './spec-schema.js';
+import { SPEC_VERSIONS, specSchema, type SpecVersion } from './spec-schema.js';
 import { isRecord } from './fault-parse.js';
 import { SUBSCRIBER_STATES, type SubscriberState } from './types.js';
 
@@ -17,7 +17,13 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; message: string }
 
 // strict:false because the spec carries `example: null`; formats (int64, date-time) are not checked.
 const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: false });
-const validateBatchInput = ajv.compile<BatchInput>(batchInputSchema as object);
+// Each API version's requests are checked against that version's own spec.
+const validators = new Map(
+  SPEC_VERSIONS.map((version) => [
+    version,
+    ajv.compile<BatchInput>(specSchema('BatchInputMarketingEventEmailSubscriber', version) as object),
+  ]),
+);
 
 export function parseJsonBody(raw: string | undefined): Checked<unknown> {
   if (raw === undefined || raw.trim() === '') return { ok: false, message: 'Invalid input JSON: the request body is empty' };
@@ -28,7 +34,9 @@ export function parseJsonBody(raw: string | undefined): Checked<unknown> {
   }
 }
 
-export function validateBatch(body: unknown): Checked<BatchInput> {
+export function validateBatch(body: unknown, version: SpecVersion = 'v3'): Checked<BatchInput> {
+  const validateBatchInput = validators.get(version);
+  if (!validateBatchInput) throw new Error(`no spec for API version ${version}`);
   if (validateBatchInput(body)) return { ok: true, value: body };
   const first = validateBatchInput.errors?.[0];
   return { ok: false, message: first ? describeSchemaError(first) : 'Invalid input JSON' };

@@ -4,6 +4,7 @@ import { Value } from 'typebox/value';
 import type { TSchema } from 'typebox';
 import { isDotSegment } from '../domain/event-mappings.js';
 import { genericSourceProblems } from '../sources/generic/config.js';
+import { hubspotCredentialProblems } from './hubspot-credentials.js';
 import { coerceScalars, interpolateEnv } from './interpolate.js';
 import { demoTermsHold, placeholderProblems } from './placeholders.js';
 import { RelayConfigShape, SourceConfigByType, type HubspotConfig, type RelayConfig, type SourceConfig } from './schema.js';
@@ -54,18 +55,15 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env):
   problems.push(...crossReferenceProblems(config));
 
   const hubspot = isObject(config.hubspot) ? config.hubspot : undefined;
-  const token = typeof hubspot?.accessToken === 'string' ? hubspot.accessToken.trim() : undefined;
-  if (hubspot) hubspot.accessToken = token || undefined;
-  if (!token && env.NODE_ENV === 'production') {
-    problems.push('hubspot.accessToken: required when NODE_ENV=production (set HUBSPOT_ACCESS_TOKEN)');
-  }
+  const credentials = hubspotCredentialProblems(hubspot as Partial<HubspotConfig> | undefined, env);
+  problems.push(...credentials.problems);
   if (hubspot && typeof hubspot.baseUrl === 'string') {
     const insecure = plainHttpProblem(hubspot as HubspotConfig, env);
     if (insecure) problems.push(insecure);
-    problems.push(...placeholderProblems(config, demoTermsHold({ sandbox: !token, hubspotBaseUrl: hubspot.baseUrl })));
+    problems.push(...placeholderProblems(config, demoTermsHold({ sandbox: !credentials.hasCredential, hubspotBaseUrl: hubspot.baseUrl })));
   }
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
-  return { ...config, sandbox: !token };
+  return { ...config, sandbox: !credentials.hasCredential };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -48,10 +48,32 @@ export const StoreConfig = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+// --- HubSpot OAuth (issue 19) ---
+export const HubspotOAuthConfig = Type.Object(
+  {
+    clientId: Type.String({ minLength: 1 }),
+    /** A secret: write it as ${ENV_VAR}. */
+    clientSecret: Type.String({ minLength: 1 }),
+    /** A secret: write it as ${ENV_VAR}. */
+    refreshToken: Type.String({ minLength: 1 }),
+    /** HubSpot's token endpoint (https://developers.hubspot.com/docs/methods/OAuth2/refresh-access-token). */
+    tokenUrl: Type.String({ pattern: '^https?://', default: 'https://api.hubapi.com/oauth/v1/token' }),
+  },
+  { additionalProperties: false },
+);
+// --- end HubSpot OAuth ---
+
 export const HubspotConfig = Type.Object(
   {
     baseUrl: Type.String({ pattern: '^https?://', default: 'https://api.hubapi.com' }),
     accessToken: Type.Optional(Type.String()),
+    /** OAuth instead of a fixed token (never both): the access token is refreshed with the refresh_token grant. */
+    oauth: Type.Optional(HubspotOAuthConfig),
+    /**
+     * `v3`, or a HubSpot date version (`2026-03`, `2026-09`, ...): the paths every HubSpot call uses.
+     * The pattern matches src/hubspot/api-paths.ts (config may not import hubspot/).
+     */
+    apiVersion: Type.Optional(Type.String({ pattern: '^(v3|[0-9]{4}-(03|09))$', default: 'v3' })),
     /** With NODE_ENV=production, plain http is refused for baseUrl unless its host is loopback or listed here (a simulator on a private network). */
     allowHttpHosts: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { default: [] })),
     batchSize: Type.Integer({ minimum: 1, maximum: 100, default: 100 }),

@@ -1,5 +1,7 @@
 import type { RelayConfig } from '../config/schema.js';
 import { HubspotClient } from '../hubspot/client.js';
+import type { HubspotApiVersion } from '../hubspot/api-paths.js';
+import { tokenSourceFor } from './hubspot-tokens.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { SendGate } from './send-gate.js';
 import { SharedSendGate } from './shared-send-gate.js';
@@ -37,7 +39,8 @@ export function createDelivery({
     : new RateLimiter({ maxPerWindow: config.hubspot.requestsPerTenSeconds, windowMs: TEN_SECONDS, marginMs: 100 });
   const client = new HubspotClient({
     baseUrl: config.hubspot.baseUrl,
-    accessToken: config.hubspot.accessToken ?? '',
+    tokens: tokenSourceFor(config.hubspot),
+    apiVersion: (config.hubspot.apiVersion ?? 'v3') as HubspotApiVersion,
     requestTimeoutMs: config.hubspot.requestTimeoutMs,
     connections: config.hubspot.maxConcurrentRequests * 2,
   });

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { Type, type TSchema } from 'typebox';
+import { DATE_VERSION_PATTERN, marketingEventsBase } from '../hubspot/api-paths.js';
 import { targetKey, type HubspotTarget } from '../domain/event-mappings.js';
 import type { SubscriberState } from '../domain/facts.js';
 import type { InboxWriter } from '../ingest/inbox-writer.js';
@@ -57,57 +58,71 @@ export function attendanceRoutes(
     return reader.answerWithWait(request, reply, stored.id, id, first);
   };
 
-  app.post(
-    '/marketing/v3/marketing-events/:objectId/attendance/:subscriberState/email-create',
+  // Both of HubSpot's path styles: v3's, and the date versions' (`/marketing/marketing-events/2026-09/...`),
+  // so callers on newer SDKs work unchanged. The version does not change what is stored.
+  const pathStyles: Array<{ base: string; style: string; versionParam: Record<string, TSchema> }> = [
+    { base: marketingEventsBase('v3'), style: 'v3 path', versionParam: {} },
     {
-      bodyLimit,
-      schema: {
-        summary: 'Record participants by email, by marketing event object id (HubSpot-compatible)',
-        description: POST_DESCRIPTION,
-        tags: [TAG],
-        params: Type.Object({
-          objectId: PathId('The internal id of the marketing event in HubSpot'),
-          subscriberState: SubscriberStateParam,
-        }),
-        headers: PostHeaders,
-        body: BatchInputBody,
-        response: responses,
-      },
+      base: '/marketing/marketing-events/:apiVersion',
+      style: 'date-versioned path',
+      versionParam: { apiVersion: Type.String({ pattern: DATE_VERSION_PATTERN, description: "HubSpot's date version, e.g. 2026-09" }) },
     },
-    async (request, reply) =>
-      accept(request, reply, { kind: 'object', objectId: request.params.objectId }, request.params.subscriberState, request.body),
-  );
-
-  app.post(
-    '/marketing/v3/marketing-events/attendance/:externalEventId/:subscriberState/email-create',
-    {
-      bodyLimit,
-      schema: {
-        summary: 'Record participants by email, by external event ids (HubSpot-compatible)',
-        description: `${POST_DESCRIPTION} The relay requires \`externalAccountId\`.`,
-        tags: [TAG],
-        params: Type.Object({
-          externalEventId: PathId('The id of the marketing event in the external event application'),
-          subscriberState: SubscriberStateParam,
-        }),
-        querystring: Type.Object({
-          externalAccountId: Type.String({
-            minLength: 1,
-            description: 'The account id of the marketing event in the external event application',
+  ];
+  for (const { base, style, versionParam } of pathStyles) {
+    app.post(
+      `${base}/:objectId/attendance/:subscriberState/email-create`,
+      {
+        bodyLimit,
+        schema: {
+          summary: `Record participants by email, by marketing event object id (HubSpot-compatible, ${style})`,
+          description: POST_DESCRIPTION,
+          tags: [TAG],
+          params: Type.Object({
+            ...versionParam,
+            objectId: PathId('The internal id of the marketing event in HubSpot'),
+            subscriberState: SubscriberStateParam,
           }),
-        }),
-        headers: PostHeaders,
-        body: BatchInputBody,
-        response: responses,
+          headers: PostHeaders,
+          body: BatchInputBody,
+          response: responses,
+        },
       },
-    },
-    async (request, reply) =>
-      accept(
-        request,
-        reply,
-        { kind: 'external', externalAccountId: request.query.externalAccountId, externalEventId: request.params.externalEventId },
-        request.params.subscriberState,
-        request.body,
-      ),
-  );
+      async (request, reply) =>
+        accept(request, reply, { kind: 'object', objectId: request.params.objectId }, request.params.subscriberState, request.body),
+    );
+
+    app.post(
+      `${base}/attendance/:externalEventId/:subscriberState/email-create`,
+      {
+        bodyLimit,
+        schema: {
+          summary: `Record participants by email, by external event ids (HubSpot-compatible, ${style})`,
+          description: `${POST_DESCRIPTION} The relay requires \`externalAccountId\`.`,
+          tags: [TAG],
+          params: Type.Object({
+            ...versionParam,
+            externalEventId: PathId('The id of the marketing event in the external event application'),
+            subscriberState: SubscriberStateParam,
+          }),
+          querystring: Type.Object({
+            externalAccountId: Type.String({
+              minLength: 1,
+              description: 'The account id of the marketing event in the external event application',
+            }),
+          }),
+          headers: PostHeaders,
+          body: BatchInputBody,
+          response: responses,
+        },
+      },
+      async (request, reply) =>
+        accept(
+          request,
+          reply,
+          { kind: 'external', externalAccountId: request.query.externalAccountId, externalEventId: request.params.externalEventId },
+          request.params.subscriberState,
+          request.body,
+        ),
+    );
+  }
 }

@@ -1,10 +1,17 @@
 import { Agent, request } from 'undici';
 import { classifyAnswer, readRateLimitHeaders } from './read-answer.js';
+import { StaticToken, type AccessTokenSource } from './access-token.js';
+import { attendancePath, DEFAULT_API_VERSION, type HubspotApiVersion } from './api-paths.js';
 import type { HubspotAnswer, HubspotAttendanceInput, HubspotAttendanceState, HubspotEventRef, RateLimitHeaders } from './types.js';
 
 export interface HubspotClientOptions {
   baseUrl: string;
-  accessToken: string;
+  /** A fixed bearer token (Service Key or private-app token); `tokens` takes precedence. */
+  accessToken?: string;
+  /** Where each call's bearer token comes from (a fixed token, or OAuth). */
+  tokens?: AccessTokenSource;
+  /** `v3` (the default) or a date version such as `2026-09`: which paths the calls use. */
+  apiVersion?: HubspotApiVersion;
   requestTimeoutMs: number;
   connections?: number;
 }
@@ -15,30 +22,21 @@ export interface HubspotCall {
   durationMs: number;
 }
 
-/** One path segment; "." and ".." (which encodeURIComponent leaves alone) are escaped so no URL parser drops them. */
-function segment(id: string): string {
-  return id === '.' || id === '..' ? id.replaceAll('.', '%2E') : encodeURIComponent(id);
-}
+// The paths live in api-paths.ts; attendancePath is re-exported for the callers that know it from here.
+export { attendancePath } from './api-paths.js';
 
-/** The email-create path for an event (HubSpot Marketing Events v3). */
-export function attendancePath(event: HubspotEventRef, state: HubspotAttendanceState): string {
-  const s = encodeURIComponent(state);
-  if ('objectId' in event) {
-    return `/marketing/v3/marketing-events/${segment(event.objectId)}/attendance/${s}/email-create`;
-  }
-  const query = new URLSearchParams({ externalAccountId: event.externalAccountId });
-  return `/marketing/v3/marketing-events/attendance/${segment(event.externalEventId)}/${s}/email-create?${query}`;
-}
-
-/** One HTTP call to HubSpot's attendance endpoint; never throws for HTTP or network trouble. */
+/**
+ * One HTTP call to HubSpot's attendance endpoint; never throws for HTTP or network trouble.
+ * A 401 with an OAuth token is tried once more with a freshly refreshed token.
+ */
 export class HubspotClient {
   private readonly agent: Agent;
   private readonly base: string;
 
-  private accessToken: string;
+  private tokens: AccessTokenSource;
 
   constructor(private readonly options: HubspotClientOptions) {
-    this.accessToken = options.accessToken;
+    this.tokens = options.tokens ?? new StaticToken(options.accessToken ?? '');
     this.base = options.baseUrl.replace(/\/+$/, '');
     this.agent = new Agent({
       connections: options.connections ?? 8,
@@ -54,30 +52,44 @@ export class HubspotClient {
     inputs: HubspotAttendanceInput[],
     signal?: AbortSignal,
   ): Promise<HubspotCall> {
+    const path = attendancePath(event, state, this.options.apiVersion ?? DEFAULT_API_VERSION);
+    const body = JSON.stringify({ inputs });
+    const started = performance.now();
+    const tokens = this.tokens;
+    const first = await tokens.token();
+    if (!first.ok) return { answer: first.answer, rateLimit: {}, durationMs: performance.now() - started };
+    const call = await this.post(path, body, first.token, signal);
+    if (call.answer.kind !== 'auth' || call.answer.status !== 401 || !tokens.refused(first.token)) return call;
+    const again = await tokens.token();
+    if (!again.ok) return { answer: again.answer, rateLimit: {}, durationMs: performance.now() - started };
+    return this.post(path, body, again.token, signal);
+  }
+
+  private async post(path: string, body: string, token: string, signal?: AbortSignal): Promise<HubspotCall> {
     const started = performance.now();
     try {
-      const response = await request(this.base + attendancePath(event, state), {
+      const response = await request(this.base + path, {
         method: 'POST',
         dispatcher: this.agent,
         headers: {
-          authorization: `Bearer ${this.accessToken}`,
+          authorization: `Bearer ${token}`,
           'content-type': 'application/json',
           accept: 'application/json',
         },
-        body: JSON.stringify({ inputs }),
+        body,
         signal: signal
           ? AbortSignal.any([signal, AbortSignal.timeout(this.options.requestTimeoutMs)])
           : AbortSignal.timeout(this.options.requestTimeoutMs),
       });
       const text = await response.body.text();
-      let body: unknown;
+      let parsed: unknown;
       try {
-        body = text ? JSON.parse(text) : {};
+        parsed = text ? JSON.parse(text) : {};
       } catch {
-        body = { message: `non-JSON answer: ${text.slice(0, 200)}` };
+        parsed = { message: `non-JSON answer: ${text.slice(0, 200)}` };
       }
       return {
-        answer: classifyAnswer(response.statusCode, response.headers, body),
+        answer: classifyAnswer(response.statusCode, response.headers, parsed),
         rateLimit: readRateLimitHeaders(response.headers),
         durationMs: performance.now() - started,
       };
@@ -89,7 +101,12 @@ export class HubspotClient {
 
   /** A fixed token, from a configuration reload: used from the next call on. */
   setAccessToken(token: string): void {
-    this.accessToken = token;
+    this.tokens = new StaticToken(token);
+  }
+
+  /** New credentials (a reload: a fixed token, or OAuth): used from the next call on. */
+  setTokens(tokens: AccessTokenSource): void {
+    this.tokens = tokens;
   }
 
   async close(): Promise<void> {

@@ -23,7 +23,7 @@ export interface HealthOptions {
  * only; the text behind them (database errors, HubSpot's refusal) is on /status, behind the admin token.
  */
 const STORE_CODES = ['ok', 'STORE_UNREACHABLE', 'STORE_WRITES_FAILING'] as const;
-const PAUSE_CODES = ['HUBSPOT_UNAUTHORIZED', 'HUBSPOT_FORBIDDEN', 'HUBSPOT_RATE_LIMITED'] as const;
+const PAUSE_CODES = ['HUBSPOT_UNAUTHORIZED', 'HUBSPOT_FORBIDDEN', 'HUBSPOT_OAUTH_REFRESH_REFUSED', 'HUBSPOT_RATE_LIMITED'] as const;
 const STORE_WORKER_STOPPED = 'STORE_WORKER_STOPPED';
 
 export interface Readiness {
@@ -54,7 +54,9 @@ export async function checkReadiness(options: HealthOptions): Promise<Readiness>
   const phase = options.phase();
   const auth = options.dispatcher.auth.current;
   const pauses: Readiness['pauses'] = [];
-  if (auth) pauses.push(auth.status === 401 ? 'HUBSPOT_UNAUTHORIZED' : 'HUBSPOT_FORBIDDEN');
+  // OAUTH_REFRESH_REFUSED: the category src/hubspot/oauth-tokens.ts gives a refused refresh (invalid_grant).
+  if (auth?.category === 'OAUTH_REFRESH_REFUSED') pauses.push('HUBSPOT_OAUTH_REFRESH_REFUSED');
+  else if (auth) pauses.push(auth.status === 401 ? 'HUBSPOT_UNAUTHORIZED' : 'HUBSPOT_FORBIDDEN');
   if (options.limiter.state().pausedUntil) pauses.push('HUBSPOT_RATE_LIMITED');
   return { status: phase !== 'ready' ? phase : store === 'ok' ? 'ready' : 'unavailable', store, storeDetail, pauses };
 }

@@ -6,6 +6,8 @@ export interface ReloadTargets {
   /** New event mappings; resolves to how many unmapped records now map. */
   events(events: RelayConfig['events']): Promise<number>;
   accessToken(token: string): void;
+  /** New OAuth credentials (hubspot.oauth): a fresh access token is fetched for the next call. */
+  oauth?(oauth: NonNullable<RelayConfig['hubspot']['oauth']>): void;
   /** New settings for the same sources; false when the set of sources, a type or a body limit changed (restart). */
   sources(sources: RelayConfig['sources']): boolean;
 }
@@ -29,11 +31,15 @@ export async function applyReload(
     targets.accessToken(next.hubspot.accessToken);
     applied.push('hubspot.accessToken');
   }
+  if (next.hubspot.oauth && !isDeepStrictEqual(next.hubspot.oauth, current.hubspot.oauth) && targets.oauth) {
+    targets.oauth(next.hubspot.oauth);
+    applied.push('hubspot.oauth');
+  }
   const sourcesChanged = !isDeepStrictEqual(current.sources, next.sources);
   const sourcesApplied = sourcesChanged && targets.sources(next.sources);
   if (sourcesApplied) applied.push('sources');
-  const { accessToken: _old, ...hubspotBefore } = current.hubspot;
-  const { accessToken: _new, ...hubspotAfter } = next.hubspot;
+  const { accessToken: _old, oauth: _oldOAuth, ...hubspotBefore } = current.hubspot;
+  const { accessToken: _new, oauth: _newOAuth, ...hubspotAfter } = next.hubspot;
   const needsRestart: string[] = (['server', 'store', 'processing', 'logging', 'admin', 'intake'] as const).filter(
     (key) => !isDeepStrictEqual(current[key], next[key]),
   );
@@ -43,7 +49,17 @@ export async function applyReload(
     ...current,
     events: next.events,
     sources: sourcesApplied ? next.sources : current.sources,
-    hubspot: { ...current.hubspot, accessToken: next.hubspot.accessToken ?? current.hubspot.accessToken },
+    hubspot: { ...current.hubspot, ...credentialsAfter(current.hubspot, next.hubspot) },
   };
   return { result: { applied, needsRestart, mapped }, config };
+}
+
+/** The credential running after a reload: the new file's (a token or OAuth), or, when it has none, the one running. */
+function credentialsAfter(
+  current: RelayConfig['hubspot'],
+  next: RelayConfig['hubspot'],
+): Pick<RelayConfig['hubspot'], 'accessToken' | 'oauth'> {
+  if (next.accessToken) return { accessToken: next.accessToken, oauth: undefined };
+  if (next.oauth) return { accessToken: undefined, oauth: next.oauth };
+  return { accessToken: current.accessToken, oauth: current.oauth };
 }

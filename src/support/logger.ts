@@ -19,6 +19,16 @@ export const REDACTED_PATHS = [
   '*.apiToken',
   '*.webhookToken',
   '*.adminToken',
+  // hubspot.oauth (a client secret and a refresh token), wherever a config or its section is logged.
+  'config.hubspot.oauth.clientSecret',
+  'config.hubspot.oauth.refreshToken',
+  'hubspot.oauth.clientSecret',
+  'hubspot.oauth.refreshToken',
+  '*.clientSecret',
+  '*.refreshToken',
+  '*.client_secret',
+  '*.refresh_token',
+  '*.access_token',
 ];
 
 /** `config`: logging.level of the configuration (support/ takes the shape, not config's type). */

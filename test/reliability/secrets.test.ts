@@ -155,3 +155,58 @@ describe('secrets never reach logs or responses', () => {
     expect(everything).toContain('p***@example.com'); // the email is there, masked
   });
 });
+
+describe('OAuth secrets never reach logs or responses', () => {
+  const CLIENT_SECRET = 'oauth-client-secret-never-log-me-4d5e';
+  const REFRESH_TOKEN = 'oauth-refresh-token-never-log-me-6f7a';
+
+  it('when the relay refreshes access tokens, is refused one, and then has its refresh refused, then no client secret, refresh token or access token appears in any log line or answer', async () => {
+    await hubspot.close();
+    hubspot = await startHubspotSimulator({
+      oauth: { clientId: 'relay-app', clientSecret: CLIENT_SECRET, refreshToken: REFRESH_TOKEN, expiresInSeconds: 1 },
+    });
+    const file = writeConfig(temp.dir, {
+      server: { host: '127.0.0.1', port: 0 },
+      store: { url: `sqlite:${temp.dir}/relay.db` },
+      hubspot: {
+        baseUrl: hubspot.url,
+        batchWaitMs: 10,
+        authProbeIntervalMs: 200,
+        oauth: {
+          clientId: 'relay-app',
+          clientSecret: '${SECRET_CLIENT}',
+          refreshToken: '${SECRET_REFRESH}',
+          tokenUrl: `${hubspot.url}/oauth/v1/token`,
+        },
+      },
+      logging: { level: 'trace' },
+      sources: [{ id: 'zoom', type: 'zoom', secretToken: ZOOM_SECRET }],
+      events: [{ source: 'zoom', sourceEventId: '*', hubspot: { objectId: '42' } }],
+    });
+    relay = await spawnRelay(['serve', '--config', file], { env: { SECRET_CLIENT: CLIENT_SECRET, SECRET_REFRESH: REFRESH_TOKEN } });
+    const responses: string[] = [];
+    const register = async (email: string) => {
+      const body = JSON.stringify(registrationEvent('created', '7', { email }));
+      const res = await request(`${relay.url}/webhooks/zoom`, { method: 'POST', headers: zoomHeaders(ZOOM_SECRET, body), body });
+      responses.push(await res.body.text());
+    };
+    await register('first@example.com');
+    await waitFor(() => hubspot.attendance().length === 1, 'the first registration delivered');
+    hubspot.oauth.expireIssued(); // a 401, then a refresh
+    await register('second@example.com');
+    await waitFor(() => hubspot.attendance().length === 2, 'the second registration delivered after a refresh');
+    hubspot.oauth.refuse(true);
+    hubspot.oauth.expireIssued(); // a 401, then a refused refresh: paused
+    await register('third@example.com');
+    await waitFor(() => relay.logs.some((l) => String(l.msg).startsWith('HubSpot refused the access token')), 'the refusal logged');
+    responses.push(await request(`${relay.url}/readyz`).then((r) => r.body.text()));
+    relay.child.kill('SIGTERM');
+    await relay.exited;
+
+    const everything = [...relay.logs.map((l) => JSON.stringify(l)), ...relay.stderr, ...responses].join('\n');
+    expect(hubspot.oauth.issued().length).toBeGreaterThanOrEqual(2);
+    for (const secret of [CLIENT_SECRET, REFRESH_TOKEN, ...hubspot.oauth.issued()]) expect(everything).not.toContain(secret);
+    expect(everything).not.toMatch(/Bearer [A-Za-z0-9._-]{8,}/);
+    expect(everything).toContain('HUBSPOT_OAUTH_REFRESH_REFUSED');
+  });
+});

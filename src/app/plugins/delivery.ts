@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import type { RelayConfig } from '../../config/schema.js';
 import { createDelivery } from '../../delivery/create-delivery.js';
+import { tokenSourceFor } from '../../delivery/hubspot-tokens.js';
 import type { Dispatcher } from '../../delivery/dispatcher.js';
 import type { SendGate } from '../../delivery/send-gate.js';
 
@@ -12,6 +13,8 @@ declare module 'fastify' {
       limiter: SendGate;
       /** A new HubSpot token (configuration reload): used from the next call, and probed at once. */
       setAccessToken(token: string): void;
+      /** New OAuth credentials (configuration reload): a fresh access token for the next call, probed at once. */
+      setOAuth(oauth: NonNullable<RelayConfig['hubspot']['oauth']>): void;
     };
   }
 }
@@ -33,6 +36,11 @@ const delivery: FastifyPluginAsync<{ config: RelayConfig }> = async (app, { conf
     setAccessToken(token: string) {
       client.setAccessToken(token);
       // Probe with the new token now rather than at the next scheduled probe.
+      dispatcher.auth.clear();
+      dispatcher.wake();
+    },
+    setOAuth(oauth) {
+      client.setTokens(tokenSourceFor({ ...config.hubspot, accessToken: undefined, oauth }));
       dispatcher.auth.clear();
       dispatcher.wake();
     },

@@ -58,6 +58,7 @@ const ops: FastifyPluginAsync<OpsPluginOptions> = async (app, { config: initialC
     const { result, config: applied } = await applyReload(config, next, {
       events: (events) => processing.setEvents(events),
       accessToken: (token) => delivery.setAccessToken(token),
+      oauth: (oauth) => delivery.setOAuth(oauth),
       sources: (sources) => {
         if (!app.webhookSources.replace(sources)) return false;
         processingThread.setSources(sources);
