@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { request } from 'undici';
 import axe from 'axe-core';
 import type { Page } from 'playwright-core';
-import { startHubspotSimulator, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
+import { startHubspotSimulator, WRITE_SCOPE, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
 import { killRelay, spawnTestRelay, type RelayProcess } from '../support/process.js';
 import { tempDir } from '../support/temp.js';
 import { waitFor } from '../support/wait.js';
@@ -44,7 +44,10 @@ beforeAll(async () => {
   relay = await spawnTestRelay(temp.dir, hubspot.url, {
     admin: { token: ADMIN_TOKEN },
     sources: [{ id: 'zoom', type: 'zoom', secretToken: ZOOM_SECRET }],
-    events: [{ source: 'zoom', sourceEventId: '111', hubspot: { objectId: '1' } }],
+    events: [
+      { source: 'zoom', sourceEventId: '111', hubspot: { objectId: '1' } },
+      { source: 'zoom', sourceEventId: '222', hubspot: { objectId: '2' } },
+    ],
   });
   browser = await launchBrowser();
 }, 60_000);
@@ -181,6 +184,62 @@ describe('operator console in a real browser', { timeout: 60_000 }, () => {
     expect(body.perMinute.reduce((n, m) => n + m.delivered, 0)).toBeGreaterThanOrEqual(3);
     expect(body.perTenSeconds.reduce((n, m) => n + m.requests, 0)).toBeGreaterThanOrEqual(3);
     expect(body.hubspotLimitPerTenSeconds).toBe(100);
+  });
+
+  it('when there are more dead letters than a page, then filters and paging reach them all, and "Replay all dead" delivers them', async () => {
+    hubspot.inject({
+      kind: 'input-error',
+      category: 'VALIDATION_ERROR',
+      message: 'Refused for the test',
+      probability: 1,
+      match: { eventKey: 'object:2' },
+    });
+    for (let i = 0; i < 55; i++) await register(`many${i}@example.com`, '222');
+    const page = await signedIn();
+    await page.getByLabel('Source event id').fill('222');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await waitFor(async () => (await page.locator('#dead-page').innerText()) === 'Page 1, 50 rows', 'a full first page', 30_000);
+    await page.getByRole('button', { name: 'Older' }).click();
+    await waitFor(async () => (await page.locator('#dead-page').innerText()) === 'Page 2, 5 rows', 'the second page');
+    expect(await page.locator('#dead-rows tr', { hasText: 'many0@example.com' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Newer' }).click();
+    await waitFor(async () => (await page.locator('#dead-page').innerText()) === 'Page 1, 50 rows', 'back on the first page');
+
+    hubspot.clearFaults();
+    await page.getByRole('button', { name: 'Replay all dead' }).click();
+    await page.getByText('Replayed 55 records.').waitFor();
+    await waitFor(() => hubspot.attendance().filter((r) => r.email.startsWith('many')).length === 55, 'all 55 at HubSpot', 30_000);
+    await page.locator('#dead-rows tr', { hasText: 'many54@example.com' }).locator('td.status', { hasText: 'delivered' }).waitFor();
+    await page.close();
+  });
+});
+
+describe('operator console when HubSpot refuses the token', { timeout: 60_000 }, () => {
+  it('when the token lacks the write scope, then the pause names the missing scope', async () => {
+    const dir = tempDir();
+    const readOnly = await startHubspotSimulator({ tokens: { 'read-only-token': { scopes: ['crm.objects.marketing_events.read'] } } });
+    const refused = await spawnTestRelay(dir.dir, readOnly.url, {
+      hubspot: { accessToken: 'read-only-token' },
+      admin: { token: ADMIN_TOKEN },
+      sources: [{ id: 'zoom', type: 'zoom', secretToken: ZOOM_SECRET }],
+      events: [{ source: 'zoom', sourceEventId: '111', hubspot: { objectId: '1' } }],
+    });
+    const page = await browser.context.newPage();
+    try {
+      const body = JSON.stringify(registrationEvent('created', '111', { email: 'scope@example.com' }));
+      const res = await request(`${refused.url}/webhooks/zoom`, { method: 'POST', headers: zoomHeaders(ZOOM_SECRET, body), body });
+      await res.body.dump();
+      page.setDefaultTimeout(20_000);
+      await page.goto(`${refused.url}/console`);
+      await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByText(`Paused: HubSpot refused the token — missing scope ${WRITE_SCOPE}`).waitFor();
+    } finally {
+      await page.close();
+      killRelay(refused);
+      await readOnly.close();
+      dir.remove();
+    }
   });
 });
 

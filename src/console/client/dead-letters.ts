@@ -19,6 +19,8 @@ export class DeadLetters {
   private nextCursor: number | undefined;
   private readonly following = new Set<number>();
   private readonly checked = new Set<number>();
+  /** Counts loads, so that an answer overtaken by a later load (a click while a refresh was out) is dropped. */
+  private loads = 0;
 
   /** `report`: shows what went wrong with a click's call (the refresh loop reports its own). */
   constructor(private readonly report: (error: unknown) => void) {
@@ -51,13 +53,16 @@ export class DeadLetters {
   /** Called on every refresh tick. */
   async refresh(): Promise<void> {
     if (this.following.size > 0) await this.follow();
-    else if (this.checked.size === 0) await this.load();
+    else if (this.checked.size === 0) await this.load(true);
   }
 
-  async load(): Promise<void> {
+  /** `byRefresh`: the answer is dropped if the operator ticked a row or replayed meanwhile. */
+  async load(byRefresh = false): Promise<void> {
+    const load = ++this.loads;
     const query = new URLSearchParams({ state: 'dead', limit: String(PAGE_SIZE), ...this.filter() });
     if (this.cursor !== undefined) query.set('cursor', String(this.cursor));
     const page = await get<RecordsPage>(`/admin/records?${query}`);
+    if (load !== this.loads || (byRefresh && (this.checked.size > 0 || this.following.size > 0))) return;
     this.rows = page.records;
     this.nextCursor = page.nextCursor;
     this.following.clear();
@@ -66,6 +71,7 @@ export class DeadLetters {
   }
 
   private async replay(body: unknown): Promise<void> {
+    this.loads += 1;
     const message = byId('dead-message');
     const answer = await post<{ replayed: number }>('/admin/records/replay', body);
     replace(message, `Replayed ${answer.replayed} record${answer.replayed === 1 ? '' : 's'}.`);
