@@ -21,7 +21,8 @@ const DIRECTIONS = `
   hubspot-compat  | ingest sources store hubspot domain config http support
   ops             | delivery store sources domain config http support
   http            | config domain support
-  app             | hubspot-compat ingest ops delivery processing hubspot http store sources domain config support
+  console         | support
+  app             | console hubspot-compat ingest ops delivery processing hubspot http store sources domain config support
   cli             | app processing store sources domain config http support
 `;
 

@@ -13,4 +13,6 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // The operator console's page code runs in the browser.
+  { files: ['src/console/client/**/*.ts'], languageOptions: { globals: { ...globals.browser } } },
 );

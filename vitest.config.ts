@@ -15,6 +15,8 @@ const SLOW = [
   // Admin API on relays started per test (real port, worker thread, simulators): 40 s between them.
   'test/ops/admin.test.ts',
   'test/ops/admin-webhooks.test.ts',
+  // The operator console in headless Chromium against a relay process and the HubSpot simulator.
+  'test/console/**/*.test.ts',
   // Fills PostgreSQL with a million rows to check the delivery path's plans and chunked retention.
   'test/store/postgres-large.test.ts',
 ];

@@ -7,6 +7,7 @@ import { installErrorHandler } from '../http/error-handler.js';
 import { registerOpenapi } from '../http/openapi.js';
 import { createLogger } from '../support/logger.js';
 import type { SpawnedStoreWorker } from '../processing/worker/client.js';
+import { consolePlugin } from '../console/console-plugin.js';
 import { deliveryPlugin } from './plugins/delivery.js';
 import { hubspotCompatPlugin } from './plugins/hubspot-compat.js';
 import { ingestPlugin } from './plugins/ingest.js';
@@ -64,5 +65,6 @@ export async function buildApp(config: RelayConfig, deps: AppDeps = {}): Promise
   await app.register(ingestPlugin, { config });
   await app.register(hubspotCompatPlugin, { config });
   await app.register(opsPlugin, { config, loadConfig: deps.loadConfig });
+  await app.register(consolePlugin, { enabled: Boolean(config.admin.token) });
   return app;
 }

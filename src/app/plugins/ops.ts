@@ -4,6 +4,8 @@ import { ConfigError } from '../../config/load.js';
 import type { RelayConfig } from '../../config/schema.js';
 import { RelayError } from '../../http/errors.js';
 import { adminRoutes, type ReloadResult } from '../../ops/admin-routes.js';
+import { ActivityRings, metricsTotals } from '../../ops/activity.js';
+import { activityRoutes } from '../../ops/activity-routes.js';
 import { checkReadiness, healthRoutes, type HealthOptions, type Phase } from '../../ops/health-routes.js';
 import { metricsRoutes, serveMetricsApart } from '../../ops/metrics-routes.js';
 import { applyReload } from '../../ops/reload.js';
@@ -83,6 +85,12 @@ const ops: FastifyPluginAsync<OpsPluginOptions> = async (app, { config: initialC
       remap: processing.remap,
       reload,
       replayParked: (ids) => app.webhookSources.replayParked(ids),
+    });
+    // The console's charts (GET /admin/activity).
+    await app.register(activityRoutes, {
+      token: config.admin.token,
+      rings: new ActivityRings(metricsTotals(metrics)),
+      limiter: delivery.limiter,
     });
   }
 
