@@ -1,9 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { controlRoutes } from './control.js';
+import { eventReadRoutes } from './event-read-routes.js';
 import { parseFault } from './fault-parse.js';
+import { PortalState } from './portal.js';
 import { attendanceRoutes } from './routes.js';
 import { SimulatorState } from './state.js';
+import { tokenInfoRoutes } from './token-info-routes.js';
 import { WRITE_SCOPE, type HubspotSimulator, type HubspotSimulatorOptions, type RateLimit } from './types.js';
 
 export type * from './types.js';
@@ -28,6 +31,9 @@ export async function startHubspotSimulator(options: HubspotSimulatorOptions = {
   const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true });
   await app.register(attendanceRoutes, { state });
   await app.register(controlRoutes, { state });
+  const portal = new PortalState();
+  await app.register(tokenInfoRoutes, { state, portal });
+  await app.register(eventReadRoutes, { state, portal });
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
 
   const address = app.server.address() as AddressInfo;
@@ -56,6 +62,7 @@ export async function startHubspotSimulator(options: HubspotSimulatorOptions = {
       state.limiter.setLimit(limit);
     },
     reset: () => state.reset(),
+    portal,
   };
 }
 

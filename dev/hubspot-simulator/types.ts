@@ -138,4 +138,6 @@ export interface HubspotSimulator {
   setTokens(tokens: TokenTable): void;
   setRateLimit(limit: RateLimit): void;
   reset(): void;
+  /** The account's hub id and marketing events, and the token-information and event reads (portal.ts). */
+  portal: import('./portal.js').PortalState;
 }
