@@ -2,10 +2,11 @@ import { parseArgs } from 'node:util';
 import { checkConfig } from './config-check.js';
 import { checkMappedEvents, checkRateLimit } from './hubspot-events.js';
 import { checkHubspotToken } from './hubspot-token.js';
-import { checkEventbrite, checkSourceSecrets, checkZoomApi } from './sources.js';
+import { checkEventbrite, checkSourceSecrets } from './sources.js';
 import { checkStore } from './store.js';
 import type { CheckGroup, CheckResult, DoctorContext } from './types.js';
 import { checkWarnings } from './warnings.js';
+import { checkZoomApi } from './zoom-api.js';
 
 export const DOCTOR_USAGE = `Usage:
   attendance-relay doctor --config relay.yaml [--json] [--timeout-ms 10000]

@@ -109,13 +109,3 @@ function eventName(body: unknown): string {
   const name = field(body, 'name');
   return String(field(name, 'text') ?? '(no name)');
 }
-
-/**
- * Zoom's API block (issue 18, pinned; absent from today's schema): when a Zoom source has `api`
- * (reconciliation), its credentials must get a token with the report scopes. Skipped until then.
- */
-export async function checkZoomApi(context: DoctorContext): Promise<CheckResult[]> {
-  return context.config.sources
-    .filter((s) => s.type === 'zoom' && (s as { api?: unknown }).api !== undefined)
-    .map((s) => warn(GROUP, `${s.id}: the Zoom api block is not checked by this doctor yet`));
-}
