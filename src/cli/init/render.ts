@@ -1,4 +1,4 @@
-import { PENDING_KEYS } from './pending-keys.js';
+import { CREATE_EVENTS_SOURCES, PENDING_KEYS } from './pending-keys.js';
 import { TEMPLATES, type Platform } from './platforms.js';
 
 export interface InitAnswers {
@@ -59,10 +59,14 @@ export function renderConfig(answers: InitAnswers): string {
     ...answers.platforms.flatMap((p) => [
       `  - source: ${p}`,
       '    sourceEventId: "*"                        # every event of the source, by external id',
-      `    hubspot: { externalAccountId: "${p}" }`,
-      ...(PENDING_KEYS.createEvents
-        ? ['    createEvents: true                        # the HubSpot event is created when first seen']
-        : []),
+      ...(PENDING_KEYS.createEvents && CREATE_EVENTS_SOURCES.includes(p)
+        ? [
+            '    hubspot:',
+            `      externalAccountId: "${p}"`,
+            '      createEvents:                           # the relay creates the HubSpot event when first seen',
+            '        eventOrganizer: "Your organization"   # required by HubSpot: shown on the event',
+          ]
+        : [`    hubspot: { externalAccountId: "${p}" }`]),
     ]),
     '  # - { source: zoom, sourceEventId: "81234567890", hubspot: { objectId: "5123456" } }   # an existing HubSpot event',
     '',
