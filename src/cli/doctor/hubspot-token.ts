@@ -46,7 +46,7 @@ export async function checkHubspotToken(context: DoctorContext): Promise<CheckRe
       fail(
         GROUP,
         `HubSpot refused the token (HTTP ${answer.status}${errorCategory(answer.body)})`,
-        'Create a Service Key (or use a private-app token) in HubSpot and put it in the variable hubspot.accessToken names.',
+        `Create a Service Key (or use a private-app token) in HubSpot with ${WRITE_SCOPE} and set hubspot.accessToken (or the variable it names) to it.`,
       ),
     ];
   }

@@ -87,5 +87,5 @@ function printNextSteps(out: (line: string) => void, file: string, answers: Init
   for (const { name, holds } of requiredEnv(answers)) out(`     ${name}  ${holds}`);
   out('2. Point each platform at the relay:');
   for (const platform of answers.platforms) for (const line of TEMPLATES[platform].setup(publicUrl)) out(`     ${line}`);
-  out(`3. Run "attendance-relay doctor --config ${file}" until every line is ✔, then "attendance-relay serve --config ${file}".`);
+  out(`3. Run "attendance-relay doctor --config ${file}" until no line is ✗, then "attendance-relay serve --config ${file}".`);
 }
