@@ -13,12 +13,14 @@ import type { SimulatorState } from './state.js';
  *   hub_domain, scopes, hub_id, app_id, expires_in, user_id, token_type }`
  *   (https://developers.hubspot.com/docs/api-reference/auth-oauth-v1/access-tokens/get-oauth-v1-access-tokens-token).
  * Assumed (HubSpot does not document it): an unknown or revoked token gets 401 from the first and
- * 404 from the second, each with HubSpot's usual error body. Every token in the table answers both.
+ * 404 from the second, each with HubSpot's usual error body; a token marked `oauth` in the table
+ * is refused by the private-app endpoint (it is no private app's), the others answer both.
  */
 export const tokenInfoRoutes: FastifyPluginAsync<{ state: SimulatorState; portal: PortalState }> = async (app, { state, portal }) => {
   app.post<{ Body: { tokenKey?: unknown } }>('/oauth/v2/private-apps/get/access-token-info', async (request, reply) => {
     const token = typeof request.body?.tokenKey === 'string' ? request.body.tokenKey : undefined;
-    const grant = token === undefined ? undefined : state.tokens[token];
+    const found = token === undefined ? undefined : state.tokens[token];
+    const grant = found?.oauth ? undefined : found; // an OAuth access token is not a private app's
     portal.logRead({ method: 'POST', path: request.url, status: grant ? 200 : 401 });
     if (!grant) return reply.code(401).send(authenticationError());
     return { userId: SIM_USER_ID, hubId: portal.hubId, appId: SIM_APP_ID, scopes: grant.scopes };

@@ -8,6 +8,8 @@ export const WRITE_SCOPE = 'crm.objects.marketing_events.write';
 
 export interface TokenGrant {
   scopes: string[];
+  /** An OAuth access token (not a private-app token or Service Key): see token-info-routes.ts. */
+  oauth?: boolean;
 }
 export type TokenTable = Record<string, TokenGrant>;
 
