@@ -106,6 +106,16 @@ describe('attendance-relay init', () => {
   it('init --yes, then doctor on the file it wrote: green once the variables it names are set', async () => {
     const out = join(temp.dir, 'relay.yaml');
     expect((await runBuiltCli(['init', '--yes', '--out', out, '--platform', 'zoom,tito'], { cwd: temp.dir })).code).toBe(0);
+    const { HUBSPOT_ACCESS_TOKEN: _unset, ...withoutToken } = SECRETS;
+    const first = await runDoctorJson(out, { ...withoutToken, HUBSPOT_BASE_URL: sim.url });
+    expect(first.code).toBe(1);
+    expect(first.checks).toContainEqual(
+      expect.objectContaining({
+        status: 'fail',
+        message: expect.stringContaining('uses ${HUBSPOT_ACCESS_TOKEN}, which is not set'),
+        fix: 'Set HUBSPOT_ACCESS_TOKEN to the HubSpot token.',
+      }),
+    );
     const { code, checks } = await runDoctorJson(out, { ...SECRETS, HUBSPOT_BASE_URL: sim.url });
     expect(checks.filter((c) => c.status === 'fail')).toEqual([]);
     expect(code).toBe(0);
