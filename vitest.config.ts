@@ -12,6 +12,10 @@ const SLOW = [
   'test/e2e/**/*.test.ts',
   // Spawns the built relay's `records` CLI and a server three times.
   'test/ops/records-cli.test.ts',
+  // Runs the built `doctor` about twenty times, against simulators and stores.
+  'test/cli/doctor-hubspot.test.ts',
+  'test/cli/doctor-sources.test.ts',
+  'test/cli/doctor-store.test.ts',
   // Admin API on relays started per test (real port, worker thread, simulators): 40 s between them.
   'test/ops/admin.test.ts',
   'test/ops/admin-webhooks.test.ts',

@@ -15,6 +15,8 @@ const USAGE = `Usage:
   attendance-relay records list|replay ...   list or replay records in the store (see records --help)
   attendance-relay webhooks list ...         list webhooks waiting for their source, or dead (see webhooks --help)
   attendance-relay openapi                   print the OpenAPI description (YAML)
+  attendance-relay init [--yes] ...          write a commented relay.yaml (see init --help)
+  attendance-relay doctor [--config FILE]    check the set-up, one line per check (see doctor --help)
 `;
 /** Exit status for an unusable configuration (sysexits EX_CONFIG). */
 const EX_CONFIG = 78;
@@ -34,6 +36,7 @@ async function readConfig(file: string | undefined): Promise<RelayConfig> {
 }
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'init' || argv[0] === 'doctor') return setupCommand(argv[0], argv.slice(1));
   if (argv[0] === 'records' || argv[0] === 'webhooks') {
     const rest = argv.slice(1);
     const at = rest.findIndex((a) => a === '--config' || a === '-c');
@@ -93,6 +96,20 @@ async function main(argv: string[]): Promise<void> {
   }
   process.stderr.write(`attendance-relay: unknown command "${command}"\n${USAGE}`);
   process.exitCode = 2;
+}
+
+/** `init` and `doctor` parse their own flags: they must run without a loadable configuration. */
+async function setupCommand(command: 'init' | 'doctor', rest: string[]): Promise<void> {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const err = (line: string) => process.stderr.write(`${line}\n`);
+  if (command === 'init') {
+    const { initCommand } = await import('./cli/init/index.js');
+    const terminal = process.stdin.isTTY && process.stdout.isTTY ? { input: process.stdin, output: process.stdout } : undefined;
+    process.exitCode = await initCommand(rest, { out, err, terminal });
+    return;
+  }
+  const { doctorCommand } = await import('./cli/doctor/index.js');
+  process.exitCode = await doctorCommand(rest, { out, err });
 }
 
 main(process.argv.slice(2)).catch((error) => {

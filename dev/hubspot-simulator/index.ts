@@ -1,10 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { controlRoutes } from './control.js';
+import { eventReadRoutes } from './event-read-routes.js';
 import { parseFault } from './fault-parse.js';
+import { PortalState } from './portal.js';
 import { attendanceRoutes } from './routes.js';
 import { OAuthApp, oauthRoutes } from './oauth.js';
 import { SimulatorState } from './state.js';
+import { tokenInfoRoutes } from './token-info-routes.js';
 import { WRITE_SCOPE, type HubspotSimulator, type HubspotSimulatorOptions, type RateLimit } from './types.js';
 
 export type * from './types.js';
@@ -32,6 +35,9 @@ export async function startHubspotSimulator(options: HubspotSimulatorOptions = {
   await app.register(controlRoutes, { state });
   const oauth = new OAuthApp(state, options.oauth);
   await app.register(oauthRoutes, { oauth });
+  const portal = new PortalState();
+  await app.register(tokenInfoRoutes, { state, portal });
+  await app.register(eventReadRoutes, { state, portal });
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
 
   const address = app.server.address() as AddressInfo;
@@ -61,6 +67,7 @@ export async function startHubspotSimulator(options: HubspotSimulatorOptions = {
     },
     reset: () => state.reset(),
     oauth,
+    portal,
   };
 }
 

@@ -11,6 +11,8 @@ export interface TokenGrant {
   scopes: string[];
   /** An OAuth access token's expiry, epoch ms (POST /oauth/v1/token issues these); none: it never expires. */
   expiresAt?: number;
+  /** An OAuth access token (not a private-app token or Service Key): see token-info-routes.ts. */
+  oauth?: boolean;
 }
 export type TokenTable = Record<string, TokenGrant>;
 
@@ -145,4 +147,6 @@ export interface HubspotSimulator {
   reset(): void;
   /** The simulated OAuth app: refuse refreshes, expire issued tokens, see what was issued. */
   oauth: OAuthControl;
+  /** The account's hub id and marketing events, and the token-information and event reads (portal.ts). */
+  portal: import('./portal.js').PortalState;
 }

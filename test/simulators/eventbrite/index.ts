@@ -179,6 +179,8 @@ export async function startEventbriteSimulator(options: EventbriteSimulatorOptio
       return event ? structuredClone(event) : undefined;
     }),
   );
+  // "Retrieve your User" (https://www.eventbrite.com/platform/api, Users): doctor's check that a token is accepted.
+  app.get('/v3/users/me/', (request, reply) => serve(request, reply, () => ({ id: '1000000001', name: 'Simulated Organizer' })));
   app.setNotFoundHandler((request, reply) => {
     recorded.push({
       at: Date.now(),
