@@ -75,6 +75,7 @@ export function openSqliteStore(url: string): Store {
     findSourceEvent: (sourceId, eventId, occurrence) => run(() => ready().reads.findSourceEvent(sourceId, eventId, occurrence)),
     openSessionsJoinedBefore: (cutoff, limit) => run(() => ready().reads.openSessionsJoinedBefore(cutoff, limit)),
     hasOnceKey: (sourceId, key) => run(() => ready().reads.hasOnceKey(sourceId, key)),
+    findRegistrations: (key) => run(() => ready().reads.findRegistrations(key)),
     claimWebhooksNeedingDetails: (now, limit, leaseMs, sources) =>
       run(() => ready().details.claimWebhooksNeedingDetails(now, limit, leaseMs, sources)),
     saveDetails: (id, json) => run(() => ready().details.saveDetails(id, json)),

@@ -11,6 +11,10 @@ export function sqliteIntakeQueries(db: Database.Database) {
   );
   const existingInbox = db.prepare('SELECT id FROM inbox WHERE source_id = ? AND dedup_key = ?');
   const insertOnceKey = db.prepare('INSERT OR IGNORE INTO once_keys (source_id, once_key, created_at) VALUES (?, ?, ?)');
+  const upsertRegistration = db.prepare(
+    `INSERT INTO registrations (source_id, source_event_id, email, state, at, occurred_at, sent, contact) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (source_id, source_event_id, email, at, state) DO UPDATE SET sent = excluded.sent`,
+  );
 
   const markProcessed = db.prepare('UPDATE inbox SET processed_at = ?, outcome = ? WHERE id = ?');
   const upsertContact = db.prepare(
@@ -98,6 +102,20 @@ export function sqliteIntakeQueries(db: Database.Database) {
       ),
     );
     for (const k of effects.onceKeys ?? []) insertOnceKey.run(k.sourceId, k.key, now);
+    for (const r of effects.registrations ?? []) {
+      for (const e of r.entries) {
+        upsertRegistration.run(
+          r.sourceId,
+          r.sourceEventId,
+          r.email,
+          e.state,
+          e.at,
+          e.occurredAt,
+          e.sent ? 1 : 0,
+          JSON.stringify(e.contact),
+        );
+      }
+    }
     for (const p of effects.processed) markProcessed.run(now, p.outcome, p.inboxId);
   });
 
