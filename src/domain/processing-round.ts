@@ -60,6 +60,8 @@ export interface NewRecord {
 /** Everything one round of webhook processing changes, committed atomically. */
 export interface InboxEffects {
   processed: Array<{ inboxId: number; outcome: string }>;
+  /** Webhooks their source could not read while processing: parked with the reason, not processed. */
+  parked?: Array<{ inboxId: number; reason: string }>;
   contacts: Array<{ sourceId: string; contactKey: string; contact: ContactDetails }>;
   sessions: SessionRow[];
   sourceEvents: SourceEventRow[];

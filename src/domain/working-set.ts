@@ -20,6 +20,7 @@ export class WorkingSet {
   private readonly registrationEntries = new Map<string, { key: RegistrationKey; entries: RegistrationEntry[]; dirty: boolean }>();
   readonly records: NewRecord[] = [];
   readonly processed: InboxEffects['processed'] = [];
+  readonly parked: NonNullable<InboxEffects['parked']> = [];
 
   constructor(private readonly store: ProcessingRound) {}
 
@@ -111,6 +112,7 @@ export class WorkingSet {
     const dirty = <T>(entries: Iterable<{ dirty: boolean } & T>) => [...entries].filter((e) => e.dirty);
     return {
       processed: this.processed,
+      parked: this.parked,
       contacts: dirty(this.contacts.values()).flatMap((e) =>
         e.contact ? [{ sourceId: e.sourceId, contactKey: e.contactKey, contact: e.contact }] : [],
       ),

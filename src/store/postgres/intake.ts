@@ -125,6 +125,14 @@ async function writeEffects(db: Queryable, effects: InboxEffects, now: number): 
     );
   }
   await writeRegistrations(db, effects.registrations ?? []);
+  const parked = effects.parked ?? [];
+  if (parked.length > 0) {
+    await db.query(
+      `UPDATE inbox SET parked_reason = u.reason FROM unnest($1::bigint[], $2::text[]) AS u(id, reason)
+       WHERE inbox.id = u.id AND inbox.processed_at IS NULL`,
+      [parked.map((p) => p.inboxId), parked.map((p) => p.reason)],
+    );
+  }
   if (processed.length > 0) {
     await db.query(
       `UPDATE inbox SET processed_at = $3, outcome = u.outcome FROM unnest($1::bigint[], $2::text[]) AS u(id, outcome) WHERE inbox.id = u.id`,

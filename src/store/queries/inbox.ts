@@ -103,6 +103,11 @@ export function detailsQueue(db: SqlRunner, d: Dialect): DetailsQueue & { webhoo
         `UPDATE inbox SET details_status = 'dead', details_attempts = details_attempts + 1, details_error = $2 WHERE id = $1`,
         [id, error],
       )),
+    parkDetails: async (id, reason) =>
+      void (await db.changes(
+        `UPDATE inbox SET details_status = NULL, details = NULL, details_error = $2, parked_reason = $2 WHERE id = $1 AND processed_at IS NULL`,
+        [id, reason],
+      )),
     async webhookStatus(id) {
       const [row] = await db.rows<WebhookDbRow>('SELECT id, source_id, received_at, processed_at, outcome FROM inbox WHERE id = $1', [id]);
       if (!row) return undefined;

@@ -81,6 +81,7 @@ export function openSqliteStore(url: string): Store {
     saveDetails: (id, json) => run(() => ready().details.saveDetails(id, json)),
     retryDetails: (id, notBefore, error, countAttempt) => run(() => ready().details.retryDetails(id, notBefore, error, countAttempt)),
     failDetails: (id, error) => run(() => ready().details.failDetails(id, error)),
+    parkDetails: (id, reason) => run(() => ready().details.parkDetails(id, reason)),
     webhookStatus: (id) => run(() => ready().details.webhookStatus(id)),
     listRecords: (filter, limit, beforeId) => run(() => ready().admin.listRecords(filter, limit, beforeId)),
     replayDeadRecords: (selection, now) => run(() => ready().admin.replayDeadRecords(selection, now)),

@@ -17,6 +17,7 @@ export function sqliteIntakeQueries(db: Database.Database) {
   );
 
   const markProcessed = db.prepare('UPDATE inbox SET processed_at = ?, outcome = ? WHERE id = ?');
+  const markParked = db.prepare('UPDATE inbox SET parked_reason = ? WHERE id = ? AND processed_at IS NULL');
   const upsertContact = db.prepare(
     `INSERT INTO contacts (source_id, contact_key, contact, updated_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (source_id, contact_key) DO UPDATE SET contact = excluded.contact, updated_at = excluded.updated_at`,
@@ -117,6 +118,7 @@ export function sqliteIntakeQueries(db: Database.Database) {
       }
     }
     for (const p of effects.processed) markProcessed.run(now, p.outcome, p.inboxId);
+    for (const p of effects.parked ?? []) markParked.run(p.reason, p.inboxId);
   });
 
   return {
