@@ -23,8 +23,13 @@ export interface ContactDetails {
  * attendance domain turns facts into records for HubSpot.
  */
 export type AttendanceFact =
-  | { kind: 'registered'; sourceEventId: string; occurredAt: number; contact: ContactDetails; contactKey?: string; onceKey?: string }
-  | { kind: 'cancelled'; sourceEventId: string; occurredAt: number; contact: ContactDetails; contactKey?: string; onceKey?: string }
+  /**
+   * A registration state. Repeats of a state are one register (or cancel) per person and event;
+   * see registrations.ts. `stateAt`: when the source says the person was in this state, which
+   * orders repeated whole-state notices (default `occurredAt`, the time HubSpot is told).
+   */
+  | { kind: 'registered'; sourceEventId: string; occurredAt: number; stateAt?: number; contact: ContactDetails; contactKey?: string }
+  | { kind: 'cancelled'; sourceEventId: string; occurredAt: number; stateAt?: number; contact: ContactDetails; contactKey?: string }
   /**
    * An attendance known whole (a check-in): joinedAt, and leftAt when the source knows it; else
    * the mapped event's end, the event's known end, or joinedAt + the source's default length.
@@ -48,7 +53,7 @@ export type AttendanceFact =
   /** Something the source says happened that HubSpot has no input for: logged, nothing sent. */
   | { kind: 'noted'; reason: string };
 
-/** `onceKey`: a fact with a key already seen for its source is skipped (e.g. an attendee id + its `changed` time). */
+/** `onceKey` (attended): a fact with a key already seen for its source is skipped (e.g. an attendee id + its check-in time). */
 
 /** One input of HubSpot's `BatchInputMarketingEventEmailSubscriber` (all property values are strings). */
 export interface AttendanceInput {

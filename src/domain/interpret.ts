@@ -4,6 +4,7 @@ import { applyJoin, applyLeave, attendanceToSend, closeAt, isOpen, markSent } fr
 import type { EventMappings } from './event-mappings.js';
 import type { AttendanceFact, ContactDetails, SubscriberState } from './facts.js';
 import type { WorkingSet } from './working-set.js';
+import { addRegistration } from './registrations.js';
 
 /** What became of one webhook, kept with it in the inbox and counted in logs. */
 export interface WebhookOutcome {
@@ -128,11 +129,23 @@ export async function applyFact(ctx: InterpretContext, row: InboxRow, fact: Atte
         outcome.invalidEmails++;
         return;
       }
-      if (!(await firstTime(ctx, fact.onceKey, outcome))) return;
       const contact = { ...fact.contact, email };
       if (fact.contactKey) ctx.work.putContact(sourceId, fact.contactKey, contact);
-      addRecord(ctx, row, fact, fact.kind === 'registered' ? 'register' : 'cancel', email, contact);
-      outcome.records++;
+      // One register per person and event, another only after a cancel (registrations.ts).
+      const person = { sourceId, sourceEventId: fact.sourceEventId, email };
+      const state = fact.kind === 'registered' ? 'register' : 'cancel';
+      const step = addRegistration(await ctx.work.registrations(person), {
+        state,
+        at: fact.stateAt ?? fact.occurredAt,
+        occurredAt: fact.occurredAt,
+        contact,
+      });
+      if (!step.repeat) ctx.work.putRegistrations(person, step.entries);
+      if (step.toSend.length === 0) outcome.repeats++;
+      for (const entry of step.toSend) {
+        addRecord(ctx, row, { sourceEventId: fact.sourceEventId, occurredAt: entry.sendAt }, entry.state, email, entry.contact);
+        outcome.records++;
+      }
       return;
     }
     case 'attended': {

@@ -1,4 +1,5 @@
 import type { AttendanceInput, ContactDetails, SubscriberState } from './facts.js';
+import type { RegistrationEntry, RegistrationKey } from './registrations.js';
 import type { SessionTimes } from './sessions.js';
 
 /**
@@ -59,12 +60,16 @@ export interface NewRecord {
 /** Everything one round of webhook processing changes, committed atomically. */
 export interface InboxEffects {
   processed: Array<{ inboxId: number; outcome: string }>;
+  /** Webhooks their source could not read while processing: parked with the reason, not processed. */
+  parked?: Array<{ inboxId: number; reason: string }>;
   contacts: Array<{ sourceId: string; contactKey: string; contact: ContactDetails }>;
   sessions: SessionRow[];
   sourceEvents: SourceEventRow[];
   records: NewRecord[];
   /** Once-keys of facts applied in this round (see AttendanceFact onceKey). */
   onceKeys?: Array<{ sourceId: string; key: string }>;
+  /** People's registration entries changed in this round, all entries of each (see registrations.ts). */
+  registrations?: Array<RegistrationKey & { entries: RegistrationEntry[] }>;
 }
 
 /** What one processing round reads and writes (see ProcessingStore.processExclusively). */
@@ -81,5 +86,7 @@ export interface ProcessingRound {
   openSessionsJoinedBefore(cutoff: number, limit: number): Promise<SessionRow[]>;
   openSessionsOfEvent(sourceId: string, sourceEventId: string, occurrence: string): Promise<SessionRow[]>;
   hasOnceKey(sourceId: string, key: string): Promise<boolean>;
+  /** One person's registration entries at one event, in any order (none: []). */
+  findRegistrations(key: RegistrationKey): Promise<RegistrationEntry[]>;
   commitEffects(effects: InboxEffects, now: number): Promise<void>;
 }

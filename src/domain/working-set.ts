@@ -1,4 +1,5 @@
 import type { ContactDetails } from './facts.js';
+import type { RegistrationEntry, RegistrationKey } from './registrations.js';
 import type { InboxEffects, NewRecord, ProcessingRound, SessionRow, SourceEventRow } from './processing-round.js';
 
 const key = (...parts: string[]) => parts.join('\u0000');
@@ -16,8 +17,10 @@ export class WorkingSet {
   private readonly sessions = new Map<string, { row: SessionRow | undefined; dirty: boolean }>();
   private readonly sourceEvents = new Map<string, { row: SourceEventRow | undefined; dirty: boolean }>();
   private readonly onceKeys = new Map<string, { sourceId: string; key: string; seen: boolean; dirty: boolean }>();
+  private readonly registrationEntries = new Map<string, { key: RegistrationKey; entries: RegistrationEntry[]; dirty: boolean }>();
   readonly records: NewRecord[] = [];
   readonly processed: InboxEffects['processed'] = [];
+  readonly parked: NonNullable<InboxEffects['parked']> = [];
 
   constructor(private readonly store: ProcessingRound) {}
 
@@ -93,10 +96,23 @@ export class WorkingSet {
     this.onceKeys.set(`${sourceId}\u0000${key}`, { sourceId, key, seen: true, dirty: true });
   }
 
+  async registrations(k: RegistrationKey): Promise<RegistrationEntry[]> {
+    const id = key(k.sourceId, k.sourceEventId, k.email);
+    if (!this.registrationEntries.has(id)) {
+      this.registrationEntries.set(id, { key: k, entries: await this.store.findRegistrations(k), dirty: false });
+    }
+    return this.registrationEntries.get(id)?.entries ?? [];
+  }
+
+  putRegistrations(k: RegistrationKey, entries: RegistrationEntry[]): void {
+    this.registrationEntries.set(key(k.sourceId, k.sourceEventId, k.email), { key: k, entries, dirty: true });
+  }
+
   effects(): InboxEffects {
     const dirty = <T>(entries: Iterable<{ dirty: boolean } & T>) => [...entries].filter((e) => e.dirty);
     return {
       processed: this.processed,
+      parked: this.parked,
       contacts: dirty(this.contacts.values()).flatMap((e) =>
         e.contact ? [{ sourceId: e.sourceId, contactKey: e.contactKey, contact: e.contact }] : [],
       ),
@@ -104,6 +120,7 @@ export class WorkingSet {
       sourceEvents: dirty(this.sourceEvents.values()).flatMap((e) => (e.row ? [e.row] : [])),
       records: this.records,
       onceKeys: [...this.onceKeys.values()].filter((e) => e.dirty).map((e) => ({ sourceId: e.sourceId, key: e.key })),
+      registrations: dirty(this.registrationEntries.values()).map((e) => ({ ...e.key, entries: e.entries })),
     };
   }
 }

@@ -86,7 +86,7 @@ export function receiveOrPark(source: Source, raw: RawWebhook): WebhookVerdict |
     // A delivery id names a redelivery; else the bytes do: a retried delivery is one parked row.
     const id = verified.deliveryId;
     const dedupKey = id !== undefined ? `id:${id}` : createHash('sha256').update(raw.rawBody).digest('base64url');
-    return { kind: 'park', reason: error.message, dedupKey, storedBody: source.keptBody?.(value) ?? text };
+    return { kind: 'park', reason: error.message, dedupKey, storedBody: source.keptBody?.(value, raw) ?? text };
   }
 }
 

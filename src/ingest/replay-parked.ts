@@ -37,9 +37,11 @@ export async function replayParkedWebhooks(
 
 function readParked(source: Source, row: StoredParkedWebhook): ParkedReading {
   try {
-    // Verified when it arrived; its headers and query were not kept (they carry the signature or token).
-    const request = { rawBody: Buffer.from(row.body), headers: {}, query: {}, receivedAt: row.receivedAt, verified: {} };
-    const verdict = readWebhook(source, { ...request, body: JSON.parse(row.body) as unknown }, row.body);
+    // Verified when it arrived; of its headers only those the source's mapping reads were kept
+    // (never the signature or token), and its query not at all.
+    const kept = source.keptRequest?.(row.body) ?? { rawBody: row.body, headers: {} };
+    const request = { rawBody: Buffer.from(kept.rawBody), headers: kept.headers, query: {}, receivedAt: row.receivedAt, verified: {} };
+    const verdict = readWebhook(source, { ...request, body: JSON.parse(kept.rawBody) as unknown }, kept.rawBody);
     // An event the source now answers without storing (ignored): processed, it makes nothing.
     if (verdict.kind === 'respond') return { id: row.id, readable: true, body: row.body, needsDetails: false };
     return { id: row.id, readable: true, body: verdict.storedBody ?? row.body, needsDetails: Boolean(verdict.needsDetails) };

@@ -115,6 +115,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, 
               unprocessed: queues.unprocessedWebhooks,
               awaitingDetails: queues.webhooksAwaitingDetails,
               dead: queues.deadWebhooks,
+              parked: queues.parkedWebhooks,
               waitingForSource: Object.values(waiting ?? {}).reduce((sum, n) => sum + n, 0),
             }
           : null,

@@ -122,6 +122,7 @@ export const StatusAnswer = Type.Object(
         unprocessed: Type.Integer(),
         awaitingDetails: Type.Integer(),
         dead: Type.Integer(),
+        parked: Type.Integer({ description: 'Verified webhooks their source could not read (see GET /admin/webhooks?state=parked)' }),
         waitingForSource: Type.Integer({
           description: 'Unprocessed webhooks of sources this relay does not have (see GET /admin/webhooks?state=waiting)',
         }),

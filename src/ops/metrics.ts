@@ -56,7 +56,10 @@ export class RelayMetrics {
   });
 
   /** `knownSources`: the sources this relay processes (a webhook of any other waits). */
-  constructor(store: Pick<Maintenance, 'countByStatus'> & Pick<AdminQueries, 'countWaitingWebhooks'>, knownSources: string[]) {
+  constructor(
+    store: Pick<Maintenance, 'countByStatus'> & Pick<AdminQueries, 'countWaitingWebhooks' | 'queueStats'>,
+    knownSources: string[],
+  ) {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
     // Counting scans an index: at most once every 5 s, whatever the scrape rate.
     const every5s = <T>(read: () => Promise<T>) => {
@@ -85,6 +88,15 @@ export class RelayMetrics {
       async collect() {
         this.reset();
         for (const [source, n] of Object.entries(await waiting())) this.set({ source }, n);
+      },
+    });
+    const queues = every5s(() => store.queueStats());
+    new Gauge({
+      name: 'relay_webhooks_parked',
+      help: 'Verified webhooks parked now: their source could not read them (GET /admin/webhooks?state=parked; replayed by POST /admin/webhooks/replay)',
+      registers: [this.registry],
+      async collect() {
+        this.set((await queues()).parkedWebhooks);
       },
     });
   }

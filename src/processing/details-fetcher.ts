@@ -1,4 +1,4 @@
-import { DetailsFetchError, type Source } from '../sources/types.js';
+import { DetailsFetchError, DetailsUnreadableError, type Source } from '../sources/types.js';
 import type { DetailsQueue, InboxRow } from '../store/ports.js';
 import type { Log } from '../support/log.js';
 import { BackgroundLoop } from '../support/background-loop.js';
@@ -12,6 +12,8 @@ export interface DetailsFetcherOptions {
   log: Log;
   /** Called when details were saved: those webhooks can be processed now. */
   onReady: () => void;
+  /** Called for each webhook parked because its fetched details cannot be read. */
+  onParked?: (sourceId: string) => void;
   now?: () => number;
   concurrency?: number;
   leaseMs?: number;
@@ -71,6 +73,15 @@ export class DetailsFetcher extends BackgroundLoop {
       if (this.abort.signal.aborted) return; // shutdown: the lease runs out and the fetch is tried again
       const message = error instanceof Error ? error.message : String(error);
       const attempts = (row.detailsAttempts ?? 0) + 1;
+      if (error instanceof DetailsUnreadableError) {
+        await store.parkDetails(row.id, message);
+        this.options.onParked?.(row.sourceId);
+        log.warn(
+          { sourceId: row.sourceId, webhookId: row.id, reason: message },
+          'fetched webhook details cannot be read: parked (replayable)',
+        );
+        return;
+      }
       const retryable = !(error instanceof DetailsFetchError) || error.retryable;
       const spendsAttempt = !(error instanceof DetailsFetchError) || error.spendsAttempt;
       if (!retryable || (spendsAttempt && attempts >= (this.options.maxAttempts ?? 10))) {

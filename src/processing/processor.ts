@@ -8,6 +8,7 @@ import { closeAt } from '../domain/sessions.js';
 import { boundEventTimes } from '../domain/time-bound.js';
 import type { EventMappings } from '../domain/event-mappings.js';
 import { WorkingSet } from '../domain/working-set.js';
+import type { AttendanceFact } from '../domain/facts.js';
 
 export interface ProcessorOptions {
   /** Rounds and sweeps; the count of webhooks waiting for a source is only logged. */
@@ -30,6 +31,8 @@ export interface ProcessorOptions {
   sweepIntervalMs?: number;
   /** Event times later than a webhook's arrival by more than this are replaced by its arrival (see time-bound.ts). */
   maxEventTimeAheadMs: number;
+  /** Called for each stored webhook parked because its source could not read it (counted like a parked arrival). */
+  onParked?: (sourceId: string) => void;
 }
 
 function groupsOf(records: NewRecord[]): DeliveryGroup[] {
@@ -95,7 +98,12 @@ export class WebhookProcessor extends BackgroundLoop {
       const work = new WorkingSet(view);
       const mappings = this.options.mappings();
       for (const row of rows) {
-        const outcome = await this.interpret(row, work, mappings);
+        const facts = this.read(row);
+        if ('unreadable' in facts) {
+          work.parked.push({ inboxId: row.id, reason: facts.unreadable });
+          continue;
+        }
+        const outcome = await this.interpret(row, facts.facts, work, mappings);
         work.processed.push({ inboxId: row.id, outcome: JSON.stringify(outcome) });
       }
       await view.commitEffects(work.effects(), this.now());
@@ -108,14 +116,39 @@ export class WebhookProcessor extends BackgroundLoop {
     return webhooks;
   }
 
-  private async interpret(row: InboxRow, work: WorkingSet, mappings: EventMappings): Promise<WebhookOutcome | { error: string }> {
+  /**
+   * The facts in a stored webhook, or why its source cannot read them (a mapping error, details
+   * that do not parse): such a webhook is parked with the reason, as one refused at receipt is,
+   * and read again by a replay after a fix.
+   */
+  private read(row: InboxRow): { facts: AttendanceFact[] } | { unreadable: string } {
     // Only webhooks of this relay's sources are read (see sourceIds).
+    const source = this.options.sources.get(row.sourceId) as Source;
+    try {
+      const details = row.details ? JSON.parse(row.details) : undefined;
+      return { facts: source.interpret(JSON.parse(row.body), details) };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.options.log.warn(
+        { sourceId: row.sourceId, webhookId: row.id, reason },
+        'stored webhook its source cannot read: parked (replayable)',
+      );
+      this.options.onParked?.(row.sourceId);
+      return { unreadable: reason };
+    }
+  }
+
+  private async interpret(
+    row: InboxRow,
+    facts: AttendanceFact[],
+    work: WorkingSet,
+    mappings: EventMappings,
+  ): Promise<WebhookOutcome | { error: string }> {
     const source = this.options.sources.get(row.sourceId) as Source;
     const outcome: WebhookOutcome = { records: 0, guests: 0, invalidEmails: 0, repeats: 0 };
     try {
       const ctx: InterpretContext = { source, mappings, work };
-      const details = row.details ? JSON.parse(row.details) : undefined;
-      for (const reported of source.interpret(JSON.parse(row.body), details)) {
+      for (const reported of facts) {
         const { fact, clamped } = boundEventTimes(reported, row.receivedAt, this.options.maxEventTimeAheadMs);
         if (clamped.length > 0) {
           outcome.clampedTimes = (outcome.clampedTimes ?? 0) + clamped.length;

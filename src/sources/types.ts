@@ -61,7 +61,12 @@ export interface Source {
    * What a parked webhook (verified, not readable) keeps of its parsed body; by default the body
    * as received. E.g. a secret the platform echoes in the body is removed.
    */
-  keptBody?(body: unknown): string | undefined;
+  keptBody?(body: unknown, request?: RawWebhook): string | undefined;
+  /**
+   * The request a stored body stands for, when the source stores more than the raw body (a generic
+   * source keeps the headers its mapping reads): a replay of a parked webhook reads it as it arrived.
+   */
+  keptRequest?(stored: string): { rawBody: string; headers: Record<string, string> } | undefined;
   /** Checks and decides on a verified webhook whose body matches `envelopeSchema`; throws a RelayError to refuse it. */
   receive(request: WebhookRequest): WebhookVerdict;
   /**
@@ -86,5 +91,17 @@ export class DetailsFetchError extends Error {
   ) {
     super(message);
     this.name = 'DetailsFetchError';
+  }
+}
+
+/**
+ * The platform answered, but with an object the source cannot read: fetching again would bring the
+ * same. The webhook is parked with the reason, like one its source cannot read at receipt, and a
+ * replay after an upgrade or a configuration change fetches and reads it again.
+ */
+export class DetailsUnreadableError extends DetailsFetchError {
+  constructor(message: string) {
+    super(message, false);
+    this.name = 'DetailsUnreadableError';
   }
 }

@@ -76,6 +76,8 @@ export interface QueueStats {
   unprocessedWebhooks: number;
   webhooksAwaitingDetails: number;
   deadWebhooks: number;
+  /** Verified webhooks their source could not read, kept until a replay (state=parked). */
+  parkedWebhooks: number;
   /** When the oldest pending record was created (epoch ms). */
   oldestPendingAt?: number;
 }

@@ -73,6 +73,8 @@ export interface DetailsQueue {
   retryDetails(id: number, notBefore: number, error: string, countAttempt?: boolean): Promise<void>;
   /** Gives up: the webhook stays in the inbox, dead with the reason (replayable). */
   failDetails(id: number, error: string): Promise<void>;
+  /** The details were fetched but cannot be read: parked with the reason (a replay fetches them again). */
+  parkDetails(id: number, reason: string): Promise<void>;
 }
 
 export type PauseKind = 'rate-limit' | 'auth';

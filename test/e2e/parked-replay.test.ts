@@ -67,6 +67,8 @@ describe('a verified webhook the mapping cannot read, through a relay process', 
     ]);
     const metrics = await (await request(`${running.relay.url}/metrics`)).body.text();
     expect(metrics).toContain('relay_webhooks_total{source="checkin",outcome="parked",reason=""} 1');
+    expect(metrics).toMatch(/^relay_webhooks_parked 1$/m);
+    expect((await admin('GET', '/status')).body.webhooks).toMatchObject({ parked: 1 });
     const parkedLines = running.relay.logs.filter((l) => String(l.msg).startsWith('verified webhook its source cannot read'));
     expect(parkedLines).toEqual([expect.objectContaining({ level: 40, sourceId: 'checkin', webhookId: answer.body.id })]);
   });

@@ -45,7 +45,10 @@ describe('ActivityRings', () => {
   });
 
   it('when read from the metrics, then refused webhooks are not counted as received', async () => {
-    const metrics = new RelayMetrics({ countByStatus: async () => ({}) as never, countWaitingWebhooks: async () => ({}) }, []);
+    const metrics = new RelayMetrics(
+      { countByStatus: async () => ({}) as never, countWaitingWebhooks: async () => ({}), queueStats: async () => ({}) as never },
+      [],
+    );
     metrics.webhooks.inc({ source: 'zoom', outcome: 'accepted', reason: '' }, 3);
     metrics.webhooks.inc({ source: 'zoom', outcome: 'rejected', reason: 'SIGNATURE_INVALID' }, 2);
     metrics.webhookToHubspot.observe(1.5);

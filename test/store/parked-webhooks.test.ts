@@ -41,6 +41,7 @@ describeEachStore('keeps parked webhooks', (harness) => {
     expect((await store.unprocessedWebhooks(10)).map((w) => w.id)).toEqual([readable?.id]);
     // Not of an unknown source either: a parked webhook waits for a replay, not for a replica.
     expect(await store.countWaitingWebhooks([])).toEqual({ checkin: 1 });
+    expect(await store.queueStats()).toMatchObject({ parkedWebhooks: 2, unprocessedWebhooks: 1 });
     expect((await store.listWaitingWebhooks([], 10)).map((w) => w.id)).toEqual([readable?.id]);
   });
 

@@ -42,6 +42,8 @@ const store: FastifyPluginAsync<StorePluginOptions> = async (app, { config, logL
       config,
       log,
       logLine,
+      // Parked while processing (processing starts after `metrics` exists): counted as arrivals parked at once are.
+      onParked: (sourceId) => metrics.webhooks.inc({ source: sourceId, outcome: 'parked', reason: '' }),
       onRecords: (groups) => {
         if (groups.length > 0) pipeline.queued.emit(groups);
         pipeline.processed.emit();

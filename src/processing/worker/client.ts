@@ -10,6 +10,8 @@ export interface StoreWorkerOptions {
   /** Where the worker's log lines are written (the main logger's destination). */
   logLine: (line: string) => void;
   onRecords: (groups: DeliveryGroup[]) => void;
+  /** A stored webhook was parked while processing (counted like a parked arrival). */
+  onParked?: (sourceId: string) => void;
   /** The worker stopped without being asked: nothing can be stored any more. */
   onCrash: (error: Error) => void;
 }
@@ -110,6 +112,8 @@ export async function startStoreWorker(
           }
           case 'records':
             return options.onRecords(message.groups);
+          case 'parked':
+            return options.onParked?.(message.sourceId);
           case 'log':
             return options.logLine(message.line);
         }

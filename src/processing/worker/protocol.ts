@@ -32,6 +32,8 @@ export type FromWorker =
   | { type: 'result'; id: number; value: unknown }
   | { type: 'error'; id: number; message: string; code?: string }
   | { type: 'records'; groups: DeliveryGroup[] }
+  /** A stored webhook parked while processing (its source could not read it or its fetched details). */
+  | { type: 'parked'; sourceId: string }
   | { type: 'log'; line: string }
   | { type: 'failed'; message: string };
 

@@ -39,10 +39,17 @@ async function start(): Promise<void> {
     // Webhooks stored within the last 20 ms: a burst is on.
     ingestBusy: () => performance.now() - lastInsertAt < 20,
     maxEventTimeAheadMs: config.processing.maxEventTimeAheadMinutes * 60_000,
+    onParked: (sourceId) => post({ type: 'parked', sourceId }),
   });
   // Only when a source sends thin notices (Eventbrite): fetch their details in the background.
   const fetcher = [...sources.values()].some((s) => s.fetchDetails)
-    ? new DetailsFetcher({ store, sources, log: log.child({ component: 'details' }), onReady: () => processor.wake() })
+    ? new DetailsFetcher({
+        store,
+        sources,
+        log: log.child({ component: 'details' }),
+        onReady: () => processor.wake(),
+        onParked: (sourceId) => post({ type: 'parked', sourceId }),
+      })
     : undefined;
   let stopping = false;
 

@@ -1,6 +1,6 @@
 import { clean as text } from '../../domain/contact.js';
 import { checker } from '../check.js';
-import { DetailsFetchError } from '../types.js';
+import { DetailsFetchError, DetailsUnreadableError } from '../types.js';
 import type { EventbriteClient } from './client.js';
 import {
   FetchedAttendee,
@@ -55,12 +55,12 @@ export function attendeeSnapshot(a: FetchedAttendee): AttendeeSnapshot {
   };
 }
 
-/** Turns an unexpected answer into a fetch error that retrying cannot fix (dead-lettered with the reason). */
+/** Turns an unexpected answer into an error that fetching again cannot fix (the webhook is parked with the reason). */
 function shaped<T>(assert: () => T): T {
   try {
     return assert();
   } catch (error) {
-    throw new DetailsFetchError(`Eventbrite answered an unexpected object: ${(error as Error).message}`, false);
+    throw new DetailsUnreadableError(`Eventbrite answered an unexpected object: ${(error as Error).message}`);
   }
 }
 

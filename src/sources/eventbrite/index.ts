@@ -125,7 +125,7 @@ export function createEventbriteSource(config: EventbriteSourceConfig, options: 
       }
       // A notice has no delivery id (X-Eventbrite-Delivery is the webhook's id) and every notice about
       // one attendee has the same body, so a body hash would drop a later change as a "duplicate".
-      // Each notice is stored; repeats are caught per attendee and state (map.ts, onceKey).
+      // Each notice is stored; repeats are caught per person and state (domain/registrations.ts) and per check-in (map.ts, onceKey).
       const dedupKey = `${createHash('sha256').update(request.rawBody).digest('base64url').slice(0, 16)}:${request.receivedAt}:${randomBytes(6).toString('base64url')}`;
       // Check-outs are kept as a trace and never fetched: HubSpot has no "left" for a check-in.
       return { kind: 'store', dedupKey, needsDetails: kind !== 'check-out', storedBody: withoutWebhookToken(envelope) };

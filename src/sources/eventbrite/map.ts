@@ -56,20 +56,14 @@ export function attendeeContact(attendee: AttendeeSnapshot): ContactDetails {
 }
 
 /**
- * What makes a fact about an attendee new. Eventbrite's notices repeat whole states (every notice
- * about an order is answered with the attendee as it is when fetched), and an attendee's `changed`
- * moves with anything (a check-in, an edit), so it cannot tell a new registration from an old one:
- * an order notice fetched after the check-in would register the person again. So:
- * - register and cancel: once per attendee id (an Eventbrite attendee is one ticket; a refunded or
- *   cancelled ticket bought again is a new attendee, with a new id);
- * - attend: once per attendee and check-in time (a check-in undone and done again is a new one).
- * Re-registering the same attendee id after a cancel would need the last applied state, which
- * only processing knows; see the report of issue 13.
+ * What makes a check-in new: the attendee and the check-in time (a check-in undone and done again
+ * is a new one). Registers and cancels need no key: Eventbrite's notices repeat whole states (each
+ * is answered with the attendee as it is when fetched), and the attendance domain sends one
+ * register per person until a cancel (src/domain/registrations.ts), ordered by the attendee's
+ * `changed`, which moves with anything (a check-in, an edit) but never backwards.
  */
-export function onceKey(attendee: AttendeeSnapshot, kind: 'registered' | 'cancelled'): string;
-export function onceKey(attendee: AttendeeSnapshot, kind: 'attended', checkedInAt: number): string;
-export function onceKey(attendee: AttendeeSnapshot, kind: 'registered' | 'cancelled' | 'attended', checkedInAt?: number): string {
-  return kind === 'attended' ? `attendee:${attendee.id}:attended:${checkedInAt}` : `attendee:${attendee.id}:${kind}`;
+export function onceKey(attendee: AttendeeSnapshot, checkedInAt: number): string {
+  return `attendee:${attendee.id}:attended:${checkedInAt}`;
 }
 
 /**
@@ -94,12 +88,13 @@ export function eventbriteFacts(envelope: EventbriteEnvelope, details: Eventbrit
     // (An attendee without either time is not something Eventbrite sends; now is the last resort.)
     const changedAt = time(attendee.changed) ?? time(attendee.created) ?? Date.now();
     if (isCancelled(attendee, details.orderStatus)) {
-      facts.push({ kind: 'cancelled', sourceEventId, occurredAt: changedAt, contact, onceKey: onceKey(attendee, 'cancelled') });
+      facts.push({ kind: 'cancelled', sourceEventId, occurredAt: changedAt, stateAt: changedAt, contact });
       continue;
     }
     if (kind === 'state') {
       const registeredAt = time(attendee.created) ?? changedAt;
-      facts.push({ kind: 'registered', sourceEventId, occurredAt: registeredAt, contact, onceKey: onceKey(attendee, 'registered') });
+      // HubSpot is told when the ticket was bought; `changed` orders the notices (see onceKey).
+      facts.push({ kind: 'registered', sourceEventId, occurredAt: registeredAt, stateAt: changedAt, contact });
       continue;
     }
     // A check-in notice whose attendee is not checked in (any more) is stale: nothing to send.
@@ -113,7 +108,7 @@ export function eventbriteFacts(envelope: EventbriteEnvelope, details: Eventbrit
       joinedAt,
       leftAt,
       contact,
-      onceKey: onceKey(attendee, 'attended', joinedAt),
+      onceKey: onceKey(attendee, joinedAt),
     });
   }
   return facts;

@@ -156,6 +156,23 @@ export function createGenericSource(settings: GenericSourceSettings): Source {
       return storedBody === undefined ? { kind: 'store', dedupKey } : { kind: 'store', dedupKey, storedBody };
     },
 
+    // A parked webhook keeps the headers its mapping reads, so a replay after a fix can read them.
+    keptBody(_body: unknown, request?: RawWebhook) {
+      return needsEnvelope && request
+        ? JSON.stringify(envelope(request, mapper.storedHeaders, request.rawBody.toString('utf8')))
+        : undefined;
+    },
+
+    keptRequest(stored: string) {
+      let value: unknown;
+      try {
+        value = JSON.parse(stored);
+      } catch {
+        return undefined;
+      }
+      return isEnvelope(value) ? { rawBody: value.body, headers: value.headers } : undefined;
+    },
+
     interpret(body: unknown) {
       let payload: Payload = { body, headers: {} };
       if (needsEnvelope) {
@@ -173,9 +190,16 @@ export function createGenericSource(settings: GenericSourceSettings): Source {
   };
 }
 
+/**
+ * Headers never stored, whatever a mapping names: credentials and signatures (a stored webhook is
+ * readable by operators; a replay never verifies again).
+ */
+const SECRET_HEADER = /authorization|cookie|signature|token|secret|api-key/i;
+
 function envelope(request: RawWebhook, names: readonly string[], rawBody: string): GenericEnvelope {
   const headers: Record<string, string> = {};
   for (const name of names) {
+    if (SECRET_HEADER.test(name)) continue;
     const value = request.headers[name];
     const text = Array.isArray(value) ? value[0] : value;
     if (text !== undefined) headers[name] = text;

@@ -241,14 +241,9 @@ export class Mapper {
     }
     const occurredAt = this.required('occurredAt', this.time('occurredAt', payload), payload);
     const kind = state === 'register' ? 'registered' : 'cancelled';
-    // The same notice sent again (a new delivery of an unchanged fact) is applied once.
-    return people.map((contact) => ({
-      kind,
-      sourceEventId,
-      occurredAt,
-      contact,
-      onceKey: `${state}:${sourceEventId}:${personOf(contact)}:${occurredAt}`,
-    }));
+    // Repeats (the same notice again, or two notices of one state) are one register per person:
+    // the attendance domain decides (src/domain/registrations.ts).
+    return people.map((contact) => ({ kind, sourceEventId, occurredAt, contact }));
   }
 }
 

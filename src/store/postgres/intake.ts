@@ -124,12 +124,42 @@ async function writeEffects(db: Queryable, effects: InboxEffects, now: number): 
       [onceKeys.map((k) => k.sourceId), onceKeys.map((k) => k.key), now],
     );
   }
+  await writeRegistrations(db, effects.registrations ?? []);
+  const parked = effects.parked ?? [];
+  if (parked.length > 0) {
+    await db.query(
+      `UPDATE inbox SET parked_reason = u.reason FROM unnest($1::bigint[], $2::text[]) AS u(id, reason)
+       WHERE inbox.id = u.id AND inbox.processed_at IS NULL`,
+      [parked.map((p) => p.inboxId), parked.map((p) => p.reason)],
+    );
+  }
   if (processed.length > 0) {
     await db.query(
       `UPDATE inbox SET processed_at = $3, outcome = u.outcome FROM unnest($1::bigint[], $2::text[]) AS u(id, outcome) WHERE inbox.id = u.id`,
       [processed.map((p) => p.inboxId), processed.map((p) => p.outcome), now],
     );
   }
+}
+
+/** Each changed person's registration entries (see src/domain/registrations.ts): new ones inserted, `sent` updated. */
+async function writeRegistrations(db: Queryable, registrations: NonNullable<InboxEffects['registrations']>): Promise<void> {
+  const rows = registrations.flatMap((r) => r.entries.map((e) => ({ ...r, ...e })));
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO registrations (source_id, source_event_id, email, state, at, occurred_at, sent, contact)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::boolean[], $8::text[])
+     ON CONFLICT (source_id, source_event_id, email, at, state) DO UPDATE SET sent = excluded.sent`,
+    [
+      rows.map((r) => r.sourceId),
+      rows.map((r) => r.sourceEventId),
+      rows.map((r) => r.email),
+      rows.map((r) => r.state),
+      rows.map((r) => r.at),
+      rows.map((r) => r.occurredAt),
+      rows.map((r) => r.sent),
+      rows.map((r) => JSON.stringify(r.contact)),
+    ],
+  );
 }
 
 async function writeRecords(db: Queryable, records: NewRecord[], now: number): Promise<void> {

@@ -87,17 +87,19 @@ export function adminQueries(db: SqlRunner, d: Dialect): AdminQueries {
       return Object.fromEntries(rows.map((r) => [r.sourceId, r.n]));
     },
     async queueStats(): Promise<QueueStats> {
-      const [row] = await db.rows<{ unprocessed: number; awaiting: number; dead: number; oldest: number | null }>(
+      const [row] = await db.rows<{ unprocessed: number; awaiting: number; dead: number; parked: number; oldest: number | null }>(
         `SELECT
            (SELECT COUNT(*) FROM inbox WHERE ${UNPROCESSED_INBOX}) AS unprocessed,
            (SELECT COUNT(*) FROM inbox WHERE details_status = 'pending') AS awaiting,
            (SELECT COUNT(*) FROM inbox WHERE details_status = 'dead') AS dead,
+           (SELECT COUNT(*) FROM inbox WHERE parked_reason IS NOT NULL) AS parked,
            (SELECT MIN(created_at) FROM records WHERE status = 'pending') AS oldest`,
       );
       return {
         unprocessedWebhooks: row?.unprocessed ?? 0,
         webhooksAwaitingDetails: row?.awaiting ?? 0,
         deadWebhooks: row?.dead ?? 0,
+        parkedWebhooks: Number(row?.parked ?? 0),
         oldestPendingAt: row?.oldest ?? undefined,
       };
     },

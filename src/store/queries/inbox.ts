@@ -1,4 +1,5 @@
 import type { ContactDetails } from '../../domain/facts.js';
+import type { RegistrationState } from '../../domain/registrations.js';
 import type { Dialect, SqlRunner } from '../dialect.js';
 import type { DetailsQueue, InboxRow, ProcessingRound, WebhookStatus } from '../ports.js';
 import {
@@ -58,6 +59,19 @@ export function inboxReads(db: SqlRunner, d: Dialect): Omit<ProcessingRound, 'co
         sourceEventId,
         occurrence,
       ]),
+    async findRegistrations(key) {
+      const rows = await db.rows<{ state: RegistrationState; at: number; occurred_at: number; sent: number | boolean; contact: string }>(
+        'SELECT state, at, occurred_at, sent, contact FROM registrations WHERE source_id = $1 AND source_event_id = $2 AND email = $3',
+        [key.sourceId, key.sourceEventId, key.email],
+      );
+      return rows.map((r) => ({
+        state: r.state,
+        at: Number(r.at),
+        occurredAt: Number(r.occurred_at),
+        sent: Boolean(r.sent),
+        contact: JSON.parse(r.contact),
+      }));
+    },
     hasOnceKey: async (sourceId, key) =>
       (await db.rows('SELECT 1 AS yes FROM once_keys WHERE source_id = $1 AND once_key = $2', [sourceId, key])).length > 0,
   };
@@ -88,6 +102,11 @@ export function detailsQueue(db: SqlRunner, d: Dialect): DetailsQueue & { webhoo
       void (await db.changes(
         `UPDATE inbox SET details_status = 'dead', details_attempts = details_attempts + 1, details_error = $2 WHERE id = $1`,
         [id, error],
+      )),
+    parkDetails: async (id, reason) =>
+      void (await db.changes(
+        `UPDATE inbox SET details_status = NULL, details = NULL, details_error = $2, parked_reason = $2 WHERE id = $1 AND processed_at IS NULL`,
+        [id, reason],
       )),
     async webhookStatus(id) {
       const [row] = await db.rows<WebhookDbRow>('SELECT id, source_id, received_at, processed_at, outcome FROM inbox WHERE id = $1', [id]);

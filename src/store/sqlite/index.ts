@@ -75,11 +75,13 @@ export function openSqliteStore(url: string): Store {
     findSourceEvent: (sourceId, eventId, occurrence) => run(() => ready().reads.findSourceEvent(sourceId, eventId, occurrence)),
     openSessionsJoinedBefore: (cutoff, limit) => run(() => ready().reads.openSessionsJoinedBefore(cutoff, limit)),
     hasOnceKey: (sourceId, key) => run(() => ready().reads.hasOnceKey(sourceId, key)),
+    findRegistrations: (key) => run(() => ready().reads.findRegistrations(key)),
     claimWebhooksNeedingDetails: (now, limit, leaseMs, sources) =>
       run(() => ready().details.claimWebhooksNeedingDetails(now, limit, leaseMs, sources)),
     saveDetails: (id, json) => run(() => ready().details.saveDetails(id, json)),
     retryDetails: (id, notBefore, error, countAttempt) => run(() => ready().details.retryDetails(id, notBefore, error, countAttempt)),
     failDetails: (id, error) => run(() => ready().details.failDetails(id, error)),
+    parkDetails: (id, reason) => run(() => ready().details.parkDetails(id, reason)),
     webhookStatus: (id) => run(() => ready().details.webhookStatus(id)),
     listRecords: (filter, limit, beforeId) => run(() => ready().admin.listRecords(filter, limit, beforeId)),
     replayDeadRecords: (selection, now) => run(() => ready().admin.replayDeadRecords(selection, now)),

@@ -11,8 +11,13 @@ export function sqliteIntakeQueries(db: Database.Database) {
   );
   const existingInbox = db.prepare('SELECT id FROM inbox WHERE source_id = ? AND dedup_key = ?');
   const insertOnceKey = db.prepare('INSERT OR IGNORE INTO once_keys (source_id, once_key, created_at) VALUES (?, ?, ?)');
+  const upsertRegistration = db.prepare(
+    `INSERT INTO registrations (source_id, source_event_id, email, state, at, occurred_at, sent, contact) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (source_id, source_event_id, email, at, state) DO UPDATE SET sent = excluded.sent`,
+  );
 
   const markProcessed = db.prepare('UPDATE inbox SET processed_at = ?, outcome = ? WHERE id = ?');
+  const markParked = db.prepare('UPDATE inbox SET parked_reason = ? WHERE id = ? AND processed_at IS NULL');
   const upsertContact = db.prepare(
     `INSERT INTO contacts (source_id, contact_key, contact, updated_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (source_id, contact_key) DO UPDATE SET contact = excluded.contact, updated_at = excluded.updated_at`,
@@ -98,7 +103,22 @@ export function sqliteIntakeQueries(db: Database.Database) {
       ),
     );
     for (const k of effects.onceKeys ?? []) insertOnceKey.run(k.sourceId, k.key, now);
+    for (const r of effects.registrations ?? []) {
+      for (const e of r.entries) {
+        upsertRegistration.run(
+          r.sourceId,
+          r.sourceEventId,
+          r.email,
+          e.state,
+          e.at,
+          e.occurredAt,
+          e.sent ? 1 : 0,
+          JSON.stringify(e.contact),
+        );
+      }
+    }
     for (const p of effects.processed) markProcessed.run(now, p.outcome, p.inboxId);
+    for (const p of effects.parked ?? []) markParked.run(p.reason, p.inboxId);
   });
 
   return {

@@ -25,6 +25,8 @@ export interface EventbriteSimulator {
   /** Changes an attendee's profile (bumps `changed`). */
   updateProfile(attendeeId: string, profile: Partial<SimAttendee['profile']>, at?: string): SimAttendee;
   cancelAttendee(attendeeId: string, at?: string): SimAttendee;
+  /** Undoes a cancel: the same attendee (same id, same `created`) attending again (issue 13: register after cancel). */
+  reinstateAttendee(attendeeId: string, at?: string): SimAttendee;
   /** Refunds the whole order: every attendee refunded and not attending. */
   refundOrder(orderId: string, at?: string): SimAttendee[];
   /** Scans the attendee's barcode in at `at`. */
@@ -323,6 +325,13 @@ export async function startEventbriteSimulator(options: EventbriteSimulatorOptio
       const attendee = mustAttendee(attendeeId);
       attendee.cancelled = true;
       attendee.status = 'Not Attending';
+      touch(attendee, at);
+      return structuredClone(attendee);
+    },
+    reinstateAttendee(attendeeId, at) {
+      const attendee = mustAttendee(attendeeId);
+      attendee.cancelled = false;
+      attendee.status = 'Attending';
       touch(attendee, at);
       return structuredClone(attendee);
     },

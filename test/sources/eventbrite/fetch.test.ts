@@ -4,7 +4,7 @@ import { retryAfterMs } from '../../../src/support/retry-after.js';
 import type { EventbriteSourceConfig } from '../../../src/sources/eventbrite/config.js';
 import { createEventbriteSource } from '../../../src/sources/eventbrite/index.js';
 import type { EventbriteDetails } from '../../../src/sources/eventbrite/payloads.js';
-import { DetailsFetchError, type Source } from '../../../src/sources/types.js';
+import { DetailsFetchError, DetailsUnreadableError, type Source } from '../../../src/sources/types.js';
 import {
   DEFAULT_EVENTBRITE_TOKEN,
   eventbriteNotice,
@@ -192,9 +192,10 @@ describe('Eventbrite details fetch', () => {
     expect(sim.calls()).toHaveLength(2);
   });
 
-  it('when Eventbrite answers something that is not an order, then not retryable, naming the field', async () => {
+  it('when Eventbrite answers something that is not an order, then unreadable (the webhook is parked), naming the field', async () => {
     const error = await fetchError('order.placed', `${sim.apiBaseUrl}/events/${EVENT}/`);
     expect(error.retryable).toBe(false);
+    expect(error).toBeInstanceOf(DetailsUnreadableError);
     expect(error.message).toContain('unexpected object');
   });
 

@@ -101,7 +101,6 @@ describe('reading facts', () => {
         jobTitle: 'Mathematician',
         country: 'UK',
       },
-      onceKey: `register:ev-1:ada@example.com:${Date.parse('2026-11-20T14:00:00Z')}`,
     });
   });
 
@@ -179,9 +178,9 @@ describe('reading facts', () => {
     const email = (fact as { contact: { email: string } }).contact.email;
     expect(email).toBe('Zoë.Muller@Exämple.com');
     expect(normalizeEmail(email)).toBe('zoë.muller@exämple.com');
-    expect(facts(event('guest.registered', { email: 'ZOË.MULLER@EXÄMPLE.COM' }))[0]).toMatchObject({
-      onceKey: expect.stringContaining(':zoë.muller@exämple.com:'),
-    });
+    // The attendance domain knows a person by the normalised address (one register per person).
+    const upper = (facts(event('guest.registered', { email: 'ZOË.MULLER@EXÄMPLE.COM' }))[0] as { contact: { email: string } }).contact;
+    expect(normalizeEmail(upper.email)).toBe('zoë.muller@exämple.com');
   });
 
   it('when names are missing, then the full name is kept for the domain to split', () => {

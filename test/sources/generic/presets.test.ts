@@ -48,7 +48,6 @@ describe('Tito preset', () => {
           company: 'Analytical Engines',
           phone: undefined,
         },
-        onceKey: `register:caramel:ada.lovelace@example.com:${at('2026-11-01T10:00:00Z')}`,
       },
     ]);
     expect(send('ticket.completed', titoTicket('caramel', ADA, '2026-11-01T10:05:00Z'))).toEqual([

@@ -44,7 +44,6 @@ describe("Tito preset with Tito's documented payloads", () => {
       sourceEventId: 'awesomeconf',
       occurredAt: REGISTRATION_UPDATED,
       contact: { email: 'jailyn@example.com', firstName: 'Watto', lastName: undefined, fullName: 'Watto' },
-      onceKey: `register:awesomeconf:jailyn@example.com:${REGISTRATION_UPDATED}`,
     });
   });
 
