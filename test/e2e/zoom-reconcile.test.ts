@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHubspotSimulator, type HubspotSimulator } from '../../dev/hubspot-simulator/index.js';
 import { SIM_CREDENTIALS, startZoomSimulator, type ZoomSimulator } from '../../dev/zoom-simulator/index.js';
-import { killRelay, spawnTestRelay, type RelayProcess } from '../support/process.js';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { killRelay, runCli, spawnTestRelay, type RelayProcess } from '../support/process.js';
 import { tempDir } from '../support/temp.js';
 import { waitFor } from '../support/wait.js';
 import { endedEvent, participantEvent, registrationEvent } from '../support/zoom.js';
-import { ADMIN_TOKEN, RECONCILE_SECRET, doneJob, iso, pastSecond, postZoom } from '../support/zoom-reconcile.js';
+import { ADMIN_TOKEN, RECONCILE_SECRET, doneJob, iso, pastSecond, postZoom, reconcileJobs } from '../support/zoom-reconcile.js';
+
+const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
 // Issue 18: after a webinar ends, the relay reads Zoom's participant report and sends what the
 // webhooks missed. Real processes: the relay (dist/src/main.js), the HubSpot and Zoom simulators.
@@ -185,6 +189,46 @@ describe('Zoom reconciliation, through a relay process and the Zoom simulator', 
     expect(pages).toHaveLength(3);
     expect(pages.filter((p) => p.query.next_page_token)).toHaveLength(2);
     await waitFor(() => attends(id).length === 601 || undefined, '601 attends', 60_000);
+  });
+
+  it('when Zoom refuses for a missing scope, then the job is dead with plain words on /status, and a replay runs it', async () => {
+    const start = pastSecond(3);
+    const id = '81000000009';
+    instance(id, start, [row('ida@example.com', start, start + 5 * 60_000)]);
+    // Zoom's answer to a token without the scope (Zoom API reference, Error definitions: 400 with code and message).
+    zoom.state.faults.refuseAll = { status: 400, code: 4711, message: 'Invalid access token, does not contain scopes:[report:read:admin]' };
+    await ended(id, start);
+    const dead = await waitFor(
+      async () => (await reconcileJobs(relay)).find((j) => j.zoomId === id && j.status === 'dead'),
+      'the dead job',
+    );
+    expect(dead.lastError).toContain('add report:read:admin');
+    const status = (await (await request(`${relay.url}/status`, { headers: admin })).body.json()) as { zoomReconciliation?: unknown[] };
+    expect(status.zoomReconciliation).toEqual([{ source: 'zoom', problem: expect.stringContaining('lacks a scope') }]);
+
+    delete zoom.state.faults.refuseAll;
+    const replay = await request(`${relay.url}/admin/zoom/reconcile/jobs/${dead.id}/replay`, { method: 'POST', headers: admin });
+    expect(await replay.body.json()).toEqual({ replayed: true });
+    await waitFor(() => attends(id)[0], 'the attend after the replay');
+  });
+
+  it('when an operator asks (admin route, then CLI), then the instance is reconciled now', async () => {
+    const start = pastSecond(3);
+    const id = '81000000010';
+    instance(id, start, [row('jon@example.com', start, start + 5 * 60_000)]);
+    const res = await request(`${relay.url}/admin/zoom/reconcile`, {
+      method: 'POST',
+      headers: { ...admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ id }),
+    });
+    expect(res.statusCode).toBe(200);
+    expect(await res.body.json()).toMatchObject({ uuid: `uuid-${id}`, participants: 1, added: 2, stored: 2 });
+    await waitFor(() => attends(id)[0], 'the attend of the manual run');
+
+    const cli = await runCli(['zoom', 'reconcile', '--id', id, '--config', join(temp.dir, 'relay.yaml')]);
+    expect(cli.code).toBe(0);
+    // The second run finds everything known: nothing more is stored.
+    expect(cli.stdout).toMatch(/done: .*"alreadyKnown":1/);
   });
 
   it('when the relay restarts while a job waits, then the job still runs', async () => {

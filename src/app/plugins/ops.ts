@@ -82,6 +82,7 @@ const ops: FastifyPluginAsync<OpsPluginOptions> = async (app, { config: initialC
       remap: processing.remap,
       reload,
       replayParked: (ids) => app.webhookSources.replayParked(ids),
+      zoomProblems: () => app.zoomReconcile?.scopeProblems() ?? [],
     });
   }
 
