@@ -18,6 +18,7 @@ export const REDACTED_PATHS = [
   'intake.tokens',
   '*.apiToken',
   '*.webhookToken',
+  '*.clientSecret',
   '*.adminToken',
 ];
 

@@ -231,6 +231,13 @@ describe('Zoom reconciliation, through a relay process and the Zoom simulator', 
     expect(cli.stdout).toMatch(/done: .*"alreadyKnown":1/);
   });
 
+  it('when all the above ran, then neither the Zoom client secret nor a Zoom access token is in any log line', () => {
+    const logs = JSON.stringify(relay.logs);
+    expect(logs).toContain('zoom reconciliation done');
+    expect(logs).not.toContain(SIM_CREDENTIALS.clientSecret);
+    expect(logs).not.toContain('sim-zoom-token-');
+  });
+
   it('when the relay restarts while a job waits, then the job still runs', async () => {
     const start = pastSecond(3);
     const id = '81000000008';
