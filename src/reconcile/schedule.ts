@@ -55,5 +55,7 @@ export function jobsForStoredWebhooks(
       jobs.push({ ...base, uuid: '', reason: 'missed-end', dueAt: endsAt + config.missedEndHours * HOUR_MS });
     }
   }
-  return jobs;
+  // A burst of registrations names the same webinar many times: one job each (the store ignores repeats anyway).
+  const once = new Map(jobs.map((job) => [`${job.sourceId}\n${job.zoomId}\n${job.uuid}`, job]));
+  return [...once.values()];
 }
