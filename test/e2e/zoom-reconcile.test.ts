@@ -205,6 +205,9 @@ describe('Zoom reconciliation, through a relay process and the Zoom simulator', 
     expect(dead.lastError).toContain('add report:read:admin');
     const status = (await (await request(`${relay.url}/status`, { headers: admin })).body.json()) as { zoomReconciliation?: unknown[] };
     expect(status.zoomReconciliation).toEqual([{ source: 'zoom', problem: expect.stringContaining('lacks a scope') }]);
+    // The open probe names it with a code only; delivery to HubSpot is not paused by it.
+    const readyz = (await (await request(`${relay.url}/readyz`)).body.json()) as Record<string, unknown>;
+    expect(readyz).toMatchObject({ status: 'ready', zoomReconciliation: 'ZOOM_SCOPE_MISSING', delivery: { paused: false } });
 
     delete zoom.state.faults.refuseAll;
     const replay = await request(`${relay.url}/admin/zoom/reconcile/jobs/${dead.id}/replay`, { method: 'POST', headers: admin });

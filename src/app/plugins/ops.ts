@@ -40,6 +40,7 @@ const ops: FastifyPluginAsync<OpsPluginOptions> = async (app, { config: initialC
     storeFailure: () => app.storeFailure(),
     dispatcher: delivery.dispatcher,
     limiter: delivery.limiter,
+    zoomScopeProblems: () => app.zoomReconcile?.scopeProblems().length ?? 0,
   };
   await app.register(healthRoutes, health);
   // /metrics on the public port, or only on server.metricsPort when that is set.
