@@ -17,13 +17,14 @@ const DIRECTIONS = `
   hubspot         | support
   delivery        | hubspot store domain config support
   processing      | sources store domain config support
+  reconcile       | sources store domain config http support
   ingest          | sources store domain http support
   hubspot-compat  | ingest sources store hubspot domain config http support
   ops             | delivery store sources domain config http support
   http            | config domain support
   console         | support
-  app             | console hubspot-compat ingest ops delivery processing hubspot http store sources domain config support
-  cli             | app processing store sources domain config http support
+  app             | console hubspot-compat ingest ops delivery processing reconcile hubspot http store sources domain config support
+  cli             | app processing reconcile store sources hubspot domain config http support
 `;
 
 /**

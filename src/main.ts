@@ -14,6 +14,7 @@ const USAGE = `Usage:
   attendance-relay migrate [--config FILE]   apply the store's schema migrations and exit
   attendance-relay records list|replay ...   list or replay records in the store (see records --help)
   attendance-relay webhooks list ...         list webhooks waiting for their source, or dead (see webhooks --help)
+  attendance-relay zoom reconcile --id ID    reconcile one Zoom webinar or meeting from Zoom's report now
   attendance-relay openapi                   print the OpenAPI description (YAML)
   attendance-relay init [--yes] ...          write a commented relay.yaml (see init --help)
   attendance-relay doctor [--config FILE]    check the set-up, one line per check (see doctor --help)
@@ -37,12 +38,16 @@ async function readConfig(file: string | undefined): Promise<RelayConfig> {
 
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'init' || argv[0] === 'doctor') return setupCommand(argv[0], argv.slice(1));
-  if (argv[0] === 'records' || argv[0] === 'webhooks') {
+  if (argv[0] === 'records' || argv[0] === 'webhooks' || argv[0] === 'zoom') {
     const rest = argv.slice(1);
     const at = rest.findIndex((a) => a === '--config' || a === '-c');
     const file = at >= 0 ? rest[at + 1] : process.env.CONFIG_FILE;
     const command =
-      argv[0] === 'records' ? (await import('./cli/records.js')).recordsCommand : (await import('./cli/webhooks.js')).webhooksCommand;
+      argv[0] === 'records'
+        ? (await import('./cli/records.js')).recordsCommand
+        : argv[0] === 'zoom'
+          ? (await import('./cli/zoom.js')).zoomCommand
+          : (await import('./cli/webhooks.js')).webhooksCommand;
     process.exitCode = await command(rest, await readConfig(file), (line) => process.stdout.write(`${line}\n`));
     return;
   }

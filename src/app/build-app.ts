@@ -15,6 +15,7 @@ import { opsPlugin } from './plugins/ops.js';
 import { processingPlugin } from './plugins/processing.js';
 import { retentionPlugin } from './plugins/retention.js';
 import { storePlugin } from './plugins/store.js';
+import { zoomReconcilePlugin } from './plugins/zoom-reconcile.js';
 
 export interface AppDeps {
   logger?: Logger;
@@ -64,6 +65,7 @@ export async function buildApp(config: RelayConfig, deps: AppDeps = {}): Promise
   await app.register(retentionPlugin, { retentionDays: config.store.retentionDays });
   await app.register(ingestPlugin, { config });
   await app.register(hubspotCompatPlugin, { config });
+  await app.register(zoomReconcilePlugin, { config });
   await app.register(opsPlugin, { config, loadConfig: deps.loadConfig });
   await app.register(consolePlugin, { enabled: Boolean(config.admin.token) });
   return app;

@@ -19,6 +19,8 @@ export const ErrorCodes = {
   SHUTTING_DOWN: { status: 503, message: 'The relay is shutting down; retry later' },
   OVERLOADED: { status: 503, message: 'The relay is over capacity; retry later' },
   INTERNAL_ERROR: { status: 500, message: 'Something went wrong inside the relay' },
+  ZOOM_API_NOT_CONFIGURED: { status: 409, message: 'No Zoom source of this relay has an api (a Server-to-Server OAuth app) configured' },
+  ZOOM_API_FAILED: { status: 502, message: "Zoom's API refused or failed the reconciliation" },
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

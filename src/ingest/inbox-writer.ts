@@ -25,6 +25,8 @@ export class InboxWriter {
     private readonly maxGroup = 2000,
     /** Groups sent to the store before the first commits: keeps the store busy between thread hops. */
     private readonly maxGroupsInFlight = 2,
+    /** Told of every group committed, duplicates left out. */
+    private readonly onStored: (rows: NewWebhook[]) => void = () => undefined,
   ) {}
 
   /** Webhooks waiting for their commit. */
@@ -57,6 +59,7 @@ export class InboxWriter {
     try {
       const accepted = await this.store.insertWebhooks(group.map((w) => w.row));
       group.forEach((w, i) => w.resolve(accepted[i] as AcceptedWebhook));
+      this.onStored(group.filter((_, i) => accepted[i]?.duplicate === false).map((w) => w.row));
       this.lastFailure = undefined;
     } catch (error) {
       this.lastFailure = { at: Date.now(), message: error instanceof Error ? error.message : String(error) };

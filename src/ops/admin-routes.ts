@@ -41,6 +41,8 @@ export interface AdminOptions {
   reload: () => Promise<ReloadResult>;
   /** Reads parked webhooks again through the sources as they are now. */
   replayParked: (ids: number[] | 'all') => Promise<{ replayed: number; stillParked: number }>;
+  /** Zoom reconciliation problems an operator must fix (a missing scope). */
+  zoomProblems?: () => Array<{ source: string; problem: string }>;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -124,6 +126,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, 
         pauses,
         rateLimit: { limit: limit.limit, inWindow: limit.inWindow },
         inflightBatches: options.dispatcher.inflightBatches,
+        zoomReconciliation: options.zoomProblems?.(),
       };
     },
   );

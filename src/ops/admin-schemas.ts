@@ -141,6 +141,11 @@ export const StatusAnswer = Type.Object(
     ),
     rateLimit: Type.Object({ limit: Type.Integer(), inWindow: Type.Integer({ description: 'HubSpot calls in the current 10 s window' }) }),
     inflightBatches: Type.Integer(),
+    zoomReconciliation: Type.Optional(
+      Type.Array(Type.Object({ source: Type.String(), problem: Type.String() }), {
+        description: 'Zoom sources whose reconciliation Zoom refuses for a missing scope, in plain words (docs/zoom-reconciliation.md)',
+      }),
+    ),
   },
   {
     examples: [

@@ -16,6 +16,8 @@ export interface HealthOptions {
   storeFailure: () => Error | undefined;
   dispatcher: Pick<DeliveryStatus, 'auth'>;
   limiter: SendWindowStatus;
+  /** Zoom sources whose reconciliation lacks a Zoom scope (the words are on /status). */
+  zoomScopeProblems?: () => number;
 }
 
 /**
@@ -32,6 +34,8 @@ export interface Readiness {
   /** What went wrong with the store, for /status. */
   storeDetail?: string;
   pauses: Array<(typeof PAUSE_CODES)[number]>;
+  /** Zoom reconciliation refused for a missing scope (docs/zoom-reconciliation.md); the words are on /status. */
+  zoomReconciliation?: 'ZOOM_SCOPE_MISSING';
 }
 
 /** Whether the relay should get traffic, and why not. */
@@ -58,7 +62,8 @@ export async function checkReadiness(options: HealthOptions): Promise<Readiness>
   if (auth?.category === 'OAUTH_REFRESH_REFUSED') pauses.push('HUBSPOT_OAUTH_REFRESH_REFUSED');
   else if (auth) pauses.push(auth.status === 401 ? 'HUBSPOT_UNAUTHORIZED' : 'HUBSPOT_FORBIDDEN');
   if (options.limiter.state().pausedUntil) pauses.push('HUBSPOT_RATE_LIMITED');
-  return { status: phase !== 'ready' ? phase : store === 'ok' ? 'ready' : 'unavailable', store, storeDetail, pauses };
+  const zoomReconciliation = (options.zoomScopeProblems?.() ?? 0) > 0 ? ('ZOOM_SCOPE_MISSING' as const) : undefined;
+  return { status: phase !== 'ready' ? phase : store === 'ok' ? 'ready' : 'unavailable', store, storeDetail, pauses, zoomReconciliation };
 }
 
 const codes = <T extends readonly string[]>(values: T, description: string) =>
@@ -71,6 +76,9 @@ const ReadinessAnswer = Type.Object({
     paused: Type.Boolean({ description: 'True while HubSpot refuses the token or a 429 pause is running' }),
     pauses: Type.Array(codes(PAUSE_CODES, 'Why delivery is paused (the detail is on /status)')),
   }),
+  zoomReconciliation: Type.Optional(
+    Type.Literal('ZOOM_SCOPE_MISSING', { description: 'Zoom refuses the reconciliation for a missing scope (the detail is on /status)' }),
+  ),
 });
 
 const Liveness = Type.Object({
@@ -100,6 +108,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app
         status: readiness.status,
         checks: { store: readiness.store },
         delivery: { paused: readiness.pauses.length > 0, pauses: readiness.pauses },
+        zoomReconciliation: readiness.zoomReconciliation,
       });
     },
   );

@@ -47,6 +47,18 @@ export class RelayMetrics {
     labelNames: ['window'],
     registers: [this.registry],
   });
+  readonly zoomReconciliations = new Counter({
+    name: 'relay_zoom_reconciliations_total',
+    help: "Zoom reconciliations from Zoom's reports, by source and outcome (done, retry, dead)",
+    labelNames: ['source', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly zoomReconcileFacts = new Counter({
+    name: 'relay_zoom_reconcile_facts_total',
+    help: 'Facts (joins, leaves, registrations) Zoom reconciliations added that the webhooks had not brought, by source',
+    labelNames: ['source'],
+    registers: [this.registry],
+  });
   readonly storeLatency = new Histogram({
     name: 'relay_store_operation_seconds',
     help: 'Store operations as seen from the request thread',

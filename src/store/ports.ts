@@ -5,6 +5,8 @@ import type { InboxRow, ProcessingRound } from '../domain/processing-round.js';
 export type * from '../domain/processing-round.js';
 
 export type * from './admin-types.js';
+export type * from './reconcile-types.js';
+import type { ReconcileJobs } from './reconcile-types.js';
 import type { AdminQueries, WebhookStatus } from './admin-types.js';
 
 import type { RecordStatus } from './record-status.js';
@@ -183,4 +185,5 @@ export type Store = InboxStore &
   DeliveryQueue &
   RecordMapping &
   AdminQueries &
+  ReconcileJobs &
   Maintenance;

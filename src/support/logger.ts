@@ -18,6 +18,7 @@ export const REDACTED_PATHS = [
   'intake.tokens',
   '*.apiToken',
   '*.webhookToken',
+  '*.clientSecret',
   '*.adminToken',
   // hubspot.oauth (a client secret and a refresh token), wherever a config or its section is logged.
   'config.hubspot.oauth.clientSecret',

@@ -29,7 +29,7 @@ declare module 'fastify' {
 /** POST /webhooks/{sourceId}: the group-committing inbox and load shedding, shared with the HubSpot-compatible intake. */
 const ingest: FastifyPluginAsync<{ config: RelayConfig }> = async (app, { config }) => {
   const { store, metrics } = app;
-  const inbox = new InboxWriter(store);
+  const inbox = new InboxWriter(store, undefined, undefined, (rows) => app.pipeline.stored.emit(rows));
   const shedder = new LoadShedder({
     maxQueuedWebhooks: config.server.maxQueuedWebhooks,
     maxEventLoopDelayMs: config.server.maxEventLoopDelayMs,

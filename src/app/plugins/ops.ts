@@ -42,6 +42,7 @@ const ops: FastifyPluginAsync<OpsPluginOptions> = async (app, { config: initialC
     storeFailure: () => app.storeFailure(),
     dispatcher: delivery.dispatcher,
     limiter: delivery.limiter,
+    zoomScopeProblems: () => app.zoomReconcile?.scopeProblems().length ?? 0,
   };
   await app.register(healthRoutes, health);
   // /metrics on the public port, or only on server.metricsPort when that is set.
@@ -85,6 +86,7 @@ const ops: FastifyPluginAsync<OpsPluginOptions> = async (app, { config: initialC
       remap: processing.remap,
       reload,
       replayParked: (ids) => app.webhookSources.replayParked(ids),
+      zoomProblems: () => app.zoomReconcile?.scopeProblems() ?? [],
     });
     // The console's charts (GET /admin/activity).
     await app.register(activityRoutes, {

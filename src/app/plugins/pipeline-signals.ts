@@ -1,4 +1,4 @@
-import type { DeliveryGroup } from '../../store/ports.js';
+import type { DeliveryGroup, NewWebhook } from '../../store/ports.js';
 
 type Listener<T> = (value: T) => void;
 
@@ -22,6 +22,8 @@ export class PipelineSignals {
   readonly queued = new Signal<DeliveryGroup[] | undefined>();
   /** A processing round of the store worker finished (it may have created no record). */
   readonly processed = new Signal<void>();
+  /** Webhooks were stored by intake (duplicates left out): e.g. a Zoom `ended` schedules a reconciliation. */
+  readonly stored = new Signal<NewWebhook[]>();
   /** Records were delivered or dead-lettered (by id). */
   readonly settled = new Signal<number[]>();
 }

@@ -5,6 +5,7 @@ import type {
   DeliveryQueue,
   InboxStore,
   Maintenance,
+  ReconcileJobs,
   RecordMapping,
   SharedDeliveryState,
   WebhookLookup,
@@ -16,6 +17,7 @@ export type RequestThreadStore = InboxStore &
   DeliveryQueue &
   RecordMapping &
   AdminQueries &
+  ReconcileJobs &
   Pick<Maintenance, 'ping' | 'countByStatus' | 'prune'>;
 
 export type ToWorker =
@@ -66,6 +68,13 @@ const STORE_CALLS: Record<MethodOf<RequestThreadStore>, true> = {
   parkedWebhooksToRead: true,
   settleParkedWebhooks: true,
   countWaitingWebhooks: true,
+  scheduleReconcileJobs: true,
+  claimReconcileJobs: true,
+  settleReconcileJob: true,
+  listReconcileJobs: true,
+  replayReconcileJob: true,
+  knownAttendance: true,
+  knownContactKeys: true,
   ping: true,
   countByStatus: true,
   prune: true,

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { SharedSecret, SourceId, WebhookBodyLimit } from '../common-config.js';
+import { ZoomApiConfig, ZoomReconcileConfig } from './api/config.js';
 
 export const ZoomSourceConfig = Type.Object(
   {
@@ -17,6 +18,9 @@ export const ZoomSourceConfig = Type.Object(
      */
     eventIdWhenMissing: Type.Optional(Type.Literal('uuid')),
     bodyLimitBytes: WebhookBodyLimit,
+    /** A Zoom Server-to-Server OAuth app: with it, each webinar or meeting is reconciled from Zoom's report (docs/zoom-reconciliation.md). */
+    api: Type.Optional(ZoomApiConfig),
+    reconcile: Type.Optional(ZoomReconcileConfig),
   },
   { additionalProperties: false },
 );

@@ -9,6 +9,7 @@ import { detailsQueue, inboxReads } from '../queries/inbox.js';
 import { sqliteDeliveryQueries } from './delivery.js';
 import { sqliteIntakeQueries } from './intake.js';
 import { migrateSqlite } from './migrations.js';
+import { reconcileJobs } from '../queries/reconcile-jobs.js';
 
 /** `sqlite:./data/relay.db` or `sqlite:///var/lib/relay.db` → the file path. */
 export function sqlitePath(url: string): string {
@@ -39,9 +40,10 @@ export function openSqliteStore(url: string): Store {
   let queue: ReturnType<typeof deliveryStatements> | undefined;
   let details: ReturnType<typeof detailsQueue> | undefined;
   let admin: ReturnType<typeof adminQueries> | undefined;
+  let jobs: ReturnType<typeof reconcileJobs> | undefined;
   const ready = () => {
-    if (!intake || !delivery || !reads || !queue || !details || !admin) throw new Error('store used before migrate()');
-    return { intake, delivery, reads, queue, details, admin };
+    if (!intake || !delivery || !reads || !queue || !details || !admin || !jobs) throw new Error('store used before migrate()');
+    return { intake, delivery, reads, queue, details, admin, jobs };
   };
   // A store used before migrate() rejects (rather than throwing where the call is made).
   const run = async <T>(fn: () => T | Promise<T>): Promise<T> => fn();
@@ -57,6 +59,7 @@ export function openSqliteStore(url: string): Store {
       queue = deliveryStatements(runner);
       details = detailsQueue(runner, sqliteDialect);
       admin = adminQueries(runner, sqliteDialect);
+      jobs = reconcileJobs(runner, sqliteDialect);
     },
     // A small write: a full disk or a read-only file shows here, not just a missing file.
     ping: () =>
@@ -108,6 +111,13 @@ export function openSqliteStore(url: string): Store {
     unmappedEvents: () => run(() => ready().queue.unmappedEvents()),
     mapRecords: (sourceId, eventId, target, now) => run(() => ready().queue.mapRecords(sourceId, eventId, target, now)),
     countByStatus: () => run(() => ready().queue.countByStatus()),
+    scheduleReconcileJobs: (list, now) => run(() => ready().jobs.scheduleReconcileJobs(list, now)),
+    claimReconcileJobs: (now, limit, leaseMs, sources) => run(() => ready().jobs.claimReconcileJobs(now, limit, leaseMs, sources)),
+    settleReconcileJob: (id, settlement, now) => run(() => ready().jobs.settleReconcileJob(id, settlement, now)),
+    listReconcileJobs: (limit) => run(() => ready().jobs.listReconcileJobs(limit)),
+    replayReconcileJob: (id, now) => run(() => ready().jobs.replayReconcileJob(id, now)),
+    knownAttendance: (sourceId, zoomId, occurrence) => run(() => ready().jobs.knownAttendance(sourceId, zoomId, occurrence)),
+    knownContactKeys: (sourceId, keys) => run(() => ready().jobs.knownContactKeys(sourceId, keys)),
     prune: (deliveredBefore, webhooksBefore) => run(() => ready().delivery.prune(deliveredBefore, webhooksBefore)),
   };
 }
