@@ -5,6 +5,7 @@ import type { TSchema } from 'typebox';
 import { isDotSegment } from '../domain/event-mappings.js';
 import { genericSourceProblems } from '../sources/generic/config.js';
 import { coerceScalars, interpolateEnv } from './interpolate.js';
+import { withCreateEventsProblems } from './create-events-check.js';
 import { demoTermsHold, placeholderProblems } from './placeholders.js';
 import { RelayConfigShape, SourceConfigByType, type HubspotConfig, type RelayConfig, type SourceConfig } from './schema.js';
 
@@ -64,7 +65,8 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env):
     if (insecure) problems.push(insecure);
     problems.push(...placeholderProblems(config, demoTermsHold({ sandbox: !token, hubspotBaseUrl: hubspot.baseUrl })));
   }
-  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
+  const reported = withCreateEventsProblems(config.events, problems);
+  if (reported.length > 0) throw new ConfigError([...new Set(reported)]);
   return { ...config, sandbox: !token };
 }
 
