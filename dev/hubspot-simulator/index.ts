@@ -3,6 +3,7 @@ import Fastify from 'fastify';
 import { controlRoutes } from './control.js';
 import { parseFault } from './fault-parse.js';
 import { attendanceRoutes } from './routes.js';
+import { eventsRoutes } from './events-routes.js';
 import { SimulatorState } from './state.js';
 import { WRITE_SCOPE, type HubspotSimulator, type HubspotSimulatorOptions, type RateLimit } from './types.js';
 
@@ -23,11 +24,13 @@ export async function startHubspotSimulator(options: HubspotSimulatorOptions = {
     rateLimit,
     dailyLimit: options.dailyLimit ?? DEFAULT_DAILY_LIMIT,
     random: options.random,
+    externalEvents: options.externalEvents,
   });
   // forceCloseConnections: close() must not wait for keep-alive sockets held by the client under test.
   const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true });
   await app.register(attendanceRoutes, { state });
   await app.register(controlRoutes, { state });
+  await app.register(eventsRoutes, { state });
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
 
   const address = app.server.address() as AddressInfo;
@@ -56,6 +59,8 @@ export async function startHubspotSimulator(options: HubspotSimulatorOptions = {
       state.limiter.setLimit(limit);
     },
     reset: () => state.reset(),
+    events: () => state.events.list(),
+    preCreateEvent: (externalAccountId, externalEventId) => state.events.preCreate(externalAccountId, externalEventId),
   };
 }
 

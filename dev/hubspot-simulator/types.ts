@@ -25,6 +25,12 @@ export interface HubspotSimulatorOptions {
   rateLimit?: RateLimit;
   dailyLimit?: number;
   logger?: boolean;
+  /**
+   * `created-only` (HubSpot's way, the default): the external-id attendance endpoint answers 404 for an
+   * event this app never created by upsert. `any`: every external id is taken (tests and the sandbox
+   * that predate createEvents).
+   */
+  externalEvents?: 'created-only' | 'any';
 }
 
 export interface RecordedRequest {
@@ -138,4 +144,8 @@ export interface HubspotSimulator {
   setTokens(tokens: TokenTable): void;
   setRateLimit(limit: RateLimit): void;
   reset(): void;
+  /** Marketing events created by upsert, with their fields and state. */
+  events(): import('./marketing-events.js').SimulatedEvent[];
+  /** Takes an external event as created without an upsert (for tests that predate createEvents). */
+  preCreateEvent(externalAccountId: string, externalEventId: string): void;
 }
