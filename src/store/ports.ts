@@ -5,6 +5,8 @@ import type { InboxRow, ProcessingRound } from '../domain/processing-round.js';
 export type * from '../domain/processing-round.js';
 
 export type * from './admin-types.js';
+export type * from './managed-events-types.js';
+import type { ManagedEventsStore } from './managed-events-types.js';
 import type { AdminQueries, WebhookStatus } from './admin-types.js';
 
 import type { RecordStatus } from './record-status.js';
@@ -181,4 +183,5 @@ export type Store = InboxStore &
   DeliveryQueue &
   RecordMapping &
   AdminQueries &
+  ManagedEventsStore &
   Maintenance;

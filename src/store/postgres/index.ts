@@ -2,6 +2,7 @@ import type { Log } from '../../support/log.js';
 import type { Store } from '../ports.js';
 import { postgresDialect, postgresRunner } from '../dialect.js';
 import { adminQueries } from '../queries/admin.js';
+import { managedEventQueries } from '../queries/managed-events.js';
 import { detailsQueue } from '../queries/inbox.js';
 import { claimBatch, completeDeliveries, prune } from './delivery.js';
 import { deliveryStatements, RENEW_LEASE_SQL } from '../queries/delivery-queue.js';
@@ -55,6 +56,7 @@ export function openPostgresStore(url: string, log?: Log, bounds?: SessionBounds
     mapRecords: queue.mapRecords,
     ...detailsQueue(postgresRunner(pool), postgresDialect),
     ...adminQueries(postgresRunner(pool), postgresDialect),
+    ...managedEventQueries(postgresRunner(pool), postgresDialect),
     countByStatus: queue.countByStatus,
     prune: (deliveredBefore, webhooksBefore) => prune(pool, deliveredBefore, webhooksBefore),
     shared: sharedDeliveryState(pool),

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Store } from '../ports.js';
+import type { ManagedEventsStore, Store } from '../ports.js';
 import { sqliteDialect, sqliteRunner } from '../dialect.js';
 import { adminQueries } from '../queries/admin.js';
+import { managedEventQueries } from '../queries/managed-events.js';
 import { deliveryStatements } from '../queries/delivery-queue.js';
 import { detailsQueue, inboxReads } from '../queries/inbox.js';
 import { sqliteDeliveryQueries } from './delivery.js';
@@ -39,6 +40,7 @@ export function openSqliteStore(url: string): Store {
   let queue: ReturnType<typeof deliveryStatements> | undefined;
   let details: ReturnType<typeof detailsQueue> | undefined;
   let admin: ReturnType<typeof adminQueries> | undefined;
+  let events: ReturnType<typeof managedEventQueries> | undefined;
   const ready = () => {
     if (!intake || !delivery || !reads || !queue || !details || !admin) throw new Error('store used before migrate()');
     return { intake, delivery, reads, queue, details, admin };
@@ -57,6 +59,7 @@ export function openSqliteStore(url: string): Store {
       queue = deliveryStatements(runner);
       details = detailsQueue(runner, sqliteDialect);
       admin = adminQueries(runner, sqliteDialect);
+      events = managedEventQueries(runner, sqliteDialect);
     },
     // A small write: a full disk or a read-only file shows here, not just a missing file.
     ping: () =>
@@ -107,5 +110,27 @@ export function openSqliteStore(url: string): Store {
     mapRecords: (sourceId, eventId, target, now) => run(() => ready().queue.mapRecords(sourceId, eventId, target, now)),
     countByStatus: () => run(() => ready().queue.countByStatus()),
     prune: (deliveredBefore, webhooksBefore) => run(() => ready().delivery.prune(deliveredBefore, webhooksBefore)),
+    // HubSpot marketing events the relay creates (createEvents).
+    ...forwardTo(() => {
+      if (!events) throw new Error('store used before migrate()');
+      return events;
+    }),
   };
+}
+
+/** Every method of the managed-events queries, reached once migrate() made them. */
+function forwardTo(get: () => ManagedEventsStore): ManagedEventsStore {
+  const names: Array<keyof ManagedEventsStore> = [
+    'noteEvents',
+    'claimDueEvents',
+    'settleEvent',
+    'managedTargetState',
+    'undeliveredRecords',
+    'deadLetterRecordsOf',
+    'reconsiderEvents',
+    'listManagedEvents',
+  ];
+  return Object.fromEntries(
+    names.map((name) => [name, async (...args: unknown[]) => (get()[name] as (...a: unknown[]) => Promise<unknown>)(...args)]),
+  ) as unknown as ManagedEventsStore;
 }
