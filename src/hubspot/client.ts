@@ -54,17 +54,22 @@ export class HubspotClient {
     inputs: HubspotAttendanceInput[],
     signal?: AbortSignal,
   ): Promise<HubspotCall> {
+    return this.send('POST', attendancePath(event, state), { inputs }, signal);
+  }
+
+  /** One JSON call to any path of the API (the marketing events endpoints); never throws for HTTP or network trouble. */
+  async send(method: 'GET' | 'POST', path: string, payload: unknown, signal?: AbortSignal): Promise<HubspotCall> {
     const started = performance.now();
     try {
-      const response = await request(this.base + attendancePath(event, state), {
-        method: 'POST',
+      const response = await request(this.base + path, {
+        method,
         dispatcher: this.agent,
         headers: {
           authorization: `Bearer ${this.accessToken}`,
           'content-type': 'application/json',
           accept: 'application/json',
         },
-        body: JSON.stringify({ inputs }),
+        body: payload === undefined ? undefined : JSON.stringify(payload),
         signal: signal
           ? AbortSignal.any([signal, AbortSignal.timeout(this.options.requestTimeoutMs)])
           : AbortSignal.timeout(this.options.requestTimeoutMs),

@@ -4,6 +4,8 @@ export interface SourceEventDetails {
   /** ISO-8601. */
   startsAt?: string;
   endsAt?: string;
+  /** When it actually started; the first one known stays. */
+  startedAt?: string;
   url?: string;
   description?: string;
 }

@@ -5,6 +5,7 @@ import type {
   DeliveryQueue,
   InboxStore,
   Maintenance,
+  ManagedEventsStore,
   RecordMapping,
   SharedDeliveryState,
   WebhookLookup,
@@ -16,6 +17,7 @@ export type RequestThreadStore = InboxStore &
   DeliveryQueue &
   RecordMapping &
   AdminQueries &
+  Omit<ManagedEventsStore, 'noteEvents'> &
   Pick<Maintenance, 'ping' | 'countByStatus' | 'prune'>;
 
 export type ToWorker =
@@ -67,6 +69,14 @@ const STORE_CALLS: Record<MethodOf<RequestThreadStore>, true> = {
   ping: true,
   countByStatus: true,
   prune: true,
+  // HubSpot marketing events the relay creates (createEvents); noteEvents stays in the worker.
+  claimDueEvents: true,
+  settleEvent: true,
+  managedTargetState: true,
+  undeliveredRecords: true,
+  deadLetterRecordsOf: true,
+  reconsiderEvents: true,
+  listManagedEvents: true,
 };
 const SHARED_CALLS: Record<MethodOf<SharedDeliveryState>, true> = {
   takeSendSlot: true,

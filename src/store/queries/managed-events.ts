@@ -43,7 +43,8 @@ function toEvent(row: Row): ManagedEvent {
 function merged(before: SourceEventDetails, after: SourceEventDetails): SourceEventDetails {
   const out: SourceEventDetails = { ...before };
   for (const [key, value] of Object.entries(after) as Array<[keyof SourceEventDetails, string | undefined]>) {
-    if (value !== undefined && value !== '') out[key] = value;
+    if (value === undefined || value === '' || (key === 'startedAt' && out.startedAt)) continue;
+    out[key] = value;
   }
   return out;
 }
