@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { ManagedEventView } from './events-routes.js';
 
 const example = '2026-11-20T15:01:00.000Z';
 
@@ -140,6 +141,8 @@ export const StatusAnswer = Type.Object(
     ),
     rateLimit: Type.Object({ limit: Type.Integer(), inWindow: Type.Integer({ description: 'HubSpot calls in the current 10 s window' }) }),
     inflightBatches: Type.Integer(),
+    /** The HubSpot marketing events the relay manages (createEvents), newest first, at most 100. */
+    hubspotEvents: Type.Optional(Type.Array(ManagedEventView)),
   },
   {
     examples: [

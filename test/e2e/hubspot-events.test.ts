@@ -104,6 +104,20 @@ describe('HubSpot events created by the relay (createEvents)', () => {
         .map((r) => r.state)
         .sort(),
     ).toEqual(['attend', 'register']);
+    const listed = (await admin('GET', '/admin/events')).events;
+    const created = hubspot.events()[0];
+    expect(listed).toEqual([
+      expect.objectContaining({
+        source: 'zoom',
+        sourceEventId: WEBINAR,
+        externalAccountId: 'zoom-acct',
+        state: 'completed',
+        objectId: created?.objectId,
+      }),
+    ]);
+    expect((await admin('GET', '/status')).hubspotEvents).toEqual(listed);
+    const metrics = await (await request(`${relay.url}/metrics`)).body.text();
+    expect(metrics).toMatch(/relay_hubspot_event_calls_total\{kind="upsert",outcome="ok"\} 1/);
     const logs = relay.logs;
     const line = await waitFor(() => logs.find((l) => l.msg === 'hubspot event call' && l.kind === 'complete'), 'the complete logged');
     expect(line).toMatchObject({ outcome: 'ok', httpStatus: 200 });
