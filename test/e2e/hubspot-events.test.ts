@@ -155,4 +155,53 @@ describe('HubSpot events created by the relay (createEvents)', () => {
     expect(await admin('POST', '/admin/records/replay', { filter: { state: 'dead', source: 'zoom' } })).toMatchObject({ replayed: 1 });
     await waitFor(() => hubspot.attendance().length === 1, 'the replayed registration at HubSpot');
   });
+
+  it('creates the event of a generic source from the mapped eventName and times', async () => {
+    const token = 'kiosk-bearer-token-0123456789';
+    relay = await spawnTestRelay(temp.dir, hubspot.url, {
+      sources: [
+        {
+          id: 'kiosk',
+          type: 'generic',
+          verify: { scheme: 'bearer', token },
+          map: {
+            eventType: 'type',
+            states: { checkin: 'attend' },
+            email: 'email',
+            sourceEventId: 'event.id',
+            occurredAt: 'at',
+            eventName: 'event.title',
+            eventStartsAt: 'event.starts',
+          },
+        },
+      ],
+      events: [
+        { source: 'kiosk', sourceEventId: '*', endsAt: '2026-11-20T17:00:00Z', hubspot: { createEvents: { eventOrganizer: 'Acme' } } },
+      ],
+    });
+    const body = JSON.stringify({
+      type: 'checkin',
+      email: 'grace@example.com',
+      at: '2026-11-20T15:05:00Z',
+      event: { id: 'expo-1', title: 'Expo day', starts: '2026-11-20T15:00:00Z' },
+    });
+    const answer = await request(`${relay.url}/webhooks/kiosk`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body,
+    });
+    await answer.body.dump();
+    expect(answer.statusCode).toBe(200);
+    await waitFor(() => hubspot.attendance().length === 1, 'the check-in at HubSpot');
+    expect(hubspot.events()).toEqual([
+      expect.objectContaining({
+        externalAccountId: 'kiosk',
+        externalEventId: 'expo-1',
+        eventName: 'Expo day',
+        startDateTime: '2026-11-20T15:00:00.000Z',
+        endDateTime: '2026-11-20T17:00:00.000Z',
+      }),
+    ]);
+    expect(hubspot.attendance()[0]?.eventKey).toBe('external:kiosk:expo-1');
+  });
 });
