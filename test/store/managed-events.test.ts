@@ -50,6 +50,16 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       expect(await store.claimDueEvents(T0 + 3, 10, LEASE, INTERVAL)).toEqual([]);
     });
 
+    it('hands a due event to one of two claims made at once (replicas create it once)', async () => {
+      await store.noteEvents([noted(), noted({ sourceEventId: '9001', externalEventId: '9001', targetKey: 'external:acct:9001' })], T0);
+      const [first, second] = await Promise.all([
+        store.claimDueEvents(T0, 10, LEASE, INTERVAL),
+        store.claimDueEvents(T0, 10, LEASE, INTERVAL),
+      ]);
+      const ids = [...(first ?? []), ...(second ?? [])].map((e) => e.sourceEventId).sort();
+      expect(ids).toEqual(['8123', '9001']);
+    });
+
     it('merges later details, and claims an update only after the interval', async () => {
       await store.noteEvents([noted()], T0);
       await store.claimDueEvents(T0, 10, LEASE, INTERVAL);
