@@ -3,7 +3,8 @@ import { WRITE_SCOPE, type HubspotSimulatorOptions } from './types.js';
 
 export const CLI_USAGE = `usage: main.js [--port 4010] [--host 127.0.0.1] [--token sim-token ...]
                [--rate-max 100] [--rate-interval-ms 10000] [--daily-limit 250000] [--logger]
-env: HUBSPOT_SIM_PORT, HUBSPOT_SIM_HOST, HUBSPOT_SIM_TOKEN (comma-separated); flags win over env`;
+               [--external-events created-only|any]
+env: HUBSPOT_SIM_PORT, HUBSPOT_SIM_HOST, HUBSPOT_SIM_TOKEN (comma-separated), HUBSPOT_SIM_EXTERNAL_EVENTS; flags win over env`;
 
 /**
  * Options for the standalone simulator from its command line and environment. Tokens given
@@ -20,6 +21,7 @@ export function simulatorOptionsFromCli(argv: readonly string[], env: NodeJS.Pro
       'rate-max': { type: 'string' },
       'rate-interval-ms': { type: 'string' },
       'daily-limit': { type: 'string' },
+      'external-events': { type: 'string' },
       logger: { type: 'boolean' },
     },
   });
@@ -46,6 +48,13 @@ export function simulatorOptionsFromCli(argv: readonly string[], env: NodeJS.Pro
   const dailyLimit = values['daily-limit'];
   if (dailyLimit !== undefined) options.dailyLimit = wholeNumber('daily-limit', dailyLimit, 1);
   if (values.logger === true) options.logger = true;
+  const externalEvents = values['external-events'] ?? env.HUBSPOT_SIM_EXTERNAL_EVENTS;
+  if (externalEvents !== undefined) {
+    if (externalEvents !== 'any' && externalEvents !== 'created-only') {
+      throw new RangeError(`--external-events must be any or created-only, got ${JSON.stringify(externalEvents)}`);
+    }
+    options.externalEvents = externalEvents;
+  }
   return options;
 }
 

@@ -1,4 +1,5 @@
 import { processBatch } from './attendance.js';
+import { notFound as eventNotFound } from './handle-events.js';
 import type { FaultSubject } from './faults.js';
 import * as body from './responses.js';
 import type { SimulatorState } from './state.js';
@@ -17,6 +18,8 @@ export interface AttendanceCall {
   rawBody: string | undefined;
   /** The API version of the path (`v3`, `2026-09`): the request is validated against that version's spec. */
   apiVersion?: SpecVersion;
+  /** An external event this app never created: answered 404, as HubSpot does. */
+  unknownEvent?: { accountId: string; externalEventId: string };
 }
 
 /** How to answer: normally, by dropping the socket, or by cutting the answer half-way. */
@@ -102,6 +105,9 @@ function decide(state: SimulatorState, call: AttendanceCall, context: Context): 
   state.countAccepted();
   const early = gateAnswer(gate, headers(), delayMs);
   if (early !== undefined) return early;
+  if (call.unknownEvent) {
+    return reply(404, eventNotFound(call.unknownEvent.accountId, call.unknownEvent.externalEventId), headers(), delayMs);
+  }
 
   if (!isSubscriberState(call.subscriberState)) {
     const message = `Invalid input JSON: subscriberState \`${call.subscriberState}\` must be one of register, attend, cancel`;

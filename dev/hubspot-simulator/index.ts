@@ -6,6 +6,7 @@ import { parseFault } from './fault-parse.js';
 import { PortalState } from './portal.js';
 import { attendanceRoutes } from './routes.js';
 import { OAuthApp, oauthRoutes } from './oauth.js';
+import { eventsRoutes } from './events-routes.js';
 import { SimulatorState } from './state.js';
 import { tokenInfoRoutes } from './token-info-routes.js';
 import { WRITE_SCOPE, type HubspotSimulator, type HubspotSimulatorOptions, type RateLimit } from './types.js';
@@ -28,6 +29,7 @@ export async function startHubspotSimulator(options: HubspotSimulatorOptions = {
     rateLimit,
     dailyLimit: options.dailyLimit ?? DEFAULT_DAILY_LIMIT,
     random: options.random,
+    externalEvents: options.externalEvents,
   });
   // forceCloseConnections: close() must not wait for keep-alive sockets held by the client under test.
   const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true });
@@ -38,6 +40,7 @@ export async function startHubspotSimulator(options: HubspotSimulatorOptions = {
   const portal = new PortalState();
   await app.register(tokenInfoRoutes, { state, portal });
   await app.register(eventReadRoutes, { state, portal });
+  await app.register(eventsRoutes, { state });
   await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
 
   const address = app.server.address() as AddressInfo;
@@ -68,6 +71,8 @@ export async function startHubspotSimulator(options: HubspotSimulatorOptions = {
     reset: () => state.reset(),
     oauth,
     portal,
+    events: () => state.events.list(),
+    preCreateEvent: (externalAccountId, externalEventId) => state.events.preCreate(externalAccountId, externalEventId),
   };
 }
 

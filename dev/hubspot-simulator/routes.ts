@@ -44,7 +44,9 @@ export const attendanceRoutes: FastifyPluginAsync<{ state: SimulatorState }> = a
       const accountParam = request.query.externalAccountId;
       const accountId = (Array.isArray(accountParam) ? accountParam[0] : accountParam) ?? '';
       const eventKey = `external:${accountId}:${externalEventId}`;
-      await deliver(state, request, reply, answerAttendance(state, call(request, eventKey, subscriberState, version)));
+      // HubSpot answers 404 for an external event this app never created (marketing-events.ts).
+      const unknownEvent = state.events.isKnown(accountId, externalEventId) ? undefined : { accountId, externalEventId };
+      await deliver(state, request, reply, answerAttendance(state, { ...call(request, eventKey, subscriberState, version), unknownEvent }));
     });
   }
 };
@@ -61,7 +63,7 @@ function call(request: FastifyRequest, eventKey: string, subscriberState: string
   };
 }
 
-async function deliver(state: SimulatorState, request: FastifyRequest, reply: FastifyReply, answer: Answer): Promise<void> {
+export async function deliver(state: SimulatorState, request: FastifyRequest, reply: FastifyReply, answer: Answer): Promise<void> {
   if (answer.delayMs > 0) {
     try {
       await sleep(answer.delayMs, undefined, { signal: state.closing });

@@ -1,4 +1,5 @@
 import { FaultQueue } from './faults.js';
+import { MarketingEvents, type ExternalEventsMode } from './marketing-events.js';
 import { RateLimiter } from './rate-window.js';
 import type { AttendanceRow, RateLimit, RecordedRequest, SimulatorStats, TokenTable } from './types.js';
 
@@ -10,13 +11,22 @@ export class SimulatorState {
   tokens: TokenTable;
   readonly limiter: RateLimiter;
   readonly faults: FaultQueue;
+  /** Marketing events this app created (marketing-events.ts). */
+  readonly events: MarketingEvents;
   private readonly vids = new Map<string, number>();
   private recorded: RecordedRequest[] = [];
   private stored: AttendanceRow[] = [];
   private counters = { accepted: 0, rateLimited: 0, duplicateEmailRequests: 0 };
   private shutdown = new AbortController();
 
-  constructor(config: { tokens: TokenTable; rateLimit: RateLimit; dailyLimit: number; random?: () => number }) {
+  constructor(config: {
+    tokens: TokenTable;
+    rateLimit: RateLimit;
+    dailyLimit: number;
+    random?: () => number;
+    externalEvents?: ExternalEventsMode;
+  }) {
+    this.events = new MarketingEvents(config.externalEvents);
     this.faults = new FaultQueue(config.random);
     this.tokens = structuredClone(config.tokens);
     this.limiter = new RateLimiter(config.rateLimit, config.dailyLimit);
@@ -82,12 +92,13 @@ export class SimulatorState {
     };
   }
 
-  /** Forgets the recording, faults and rate windows; tokens, limits and contacts (vids) stay. */
+  /** Forgets the recording, faults, rate windows and events; tokens, limits and contacts (vids) stay. */
   reset(): void {
     this.recorded = [];
     this.stored = [];
     this.counters = { accepted: 0, rateLimited: 0, duplicateEmailRequests: 0 };
     this.faults.clear();
     this.limiter.reset();
+    this.events.reset();
   }
 }

@@ -32,6 +32,12 @@ export interface HubspotSimulatorOptions {
   logger?: boolean;
   /** The OAuth app behind POST /oauth/v1/token (default: DEFAULT_OAUTH_APP in oauth.ts). */
   oauth?: OAuthAppOptions;
+  /**
+   * `created-only` (HubSpot's way, the default): the external-id attendance endpoint answers 404 for an
+   * event this app never created by upsert. `any`: every external id is taken (tests and the sandbox
+   * that predate createEvents).
+   */
+  externalEvents?: 'created-only' | 'any';
 }
 
 export interface RecordedRequest {
@@ -149,4 +155,8 @@ export interface HubspotSimulator {
   oauth: OAuthControl;
   /** The account's hub id and marketing events, and the token-information and event reads (portal.ts). */
   portal: import('./portal.js').PortalState;
+  /** Marketing events created by upsert, with their fields and state. */
+  events(): import('./marketing-events.js').SimulatedEvent[];
+  /** Takes an external event as created without an upsert (for tests that predate createEvents). */
+  preCreateEvent(externalAccountId: string, externalEventId: string): void;
 }

@@ -43,7 +43,7 @@ export function validateBatch(body: unknown, version: SpecVersion = 'v3'): Check
 }
 
 /** e.g. `Invalid input JSON at inputs[2].properties.joinedAt: must be string`. */
-function describeSchemaError(error: ErrorObject): string {
+export function describeSchemaError(error: ErrorObject): string {
   const segments = error.instancePath.split('/').slice(1);
   if (error.keyword === 'required') segments.push(String(error.params.missingProperty));
   const field = segments.reduce(

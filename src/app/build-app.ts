@@ -9,6 +9,7 @@ import { createLogger } from '../support/logger.js';
 import type { SpawnedStoreWorker } from '../processing/worker/client.js';
 import { consolePlugin } from '../console/console-plugin.js';
 import { deliveryPlugin } from './plugins/delivery.js';
+import { hubspotEventsPlugin } from './plugins/hubspot-events.js';
 import { hubspotCompatPlugin } from './plugins/hubspot-compat.js';
 import { ingestPlugin } from './plugins/ingest.js';
 import { opsPlugin } from './plugins/ops.js';
@@ -62,6 +63,7 @@ export async function buildApp(config: RelayConfig, deps: AppDeps = {}): Promise
   await app.register(storePlugin, { config, logLine: (line) => void destination.write(`${line}\n`), storeWorker: deps.storeWorker });
   await app.register(processingPlugin, { config });
   await app.register(deliveryPlugin, { config });
+  await app.register(hubspotEventsPlugin, { config });
   await app.register(retentionPlugin, { retentionDays: config.store.retentionDays });
   await app.register(ingestPlugin, { config });
   await app.register(hubspotCompatPlugin, { config });

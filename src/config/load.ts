@@ -6,6 +6,7 @@ import { isDotSegment } from '../domain/event-mappings.js';
 import { genericSourceProblems } from '../sources/generic/config.js';
 import { hubspotCredentialProblems } from './hubspot-credentials.js';
 import { coerceScalars, interpolateEnv } from './interpolate.js';
+import { withCreateEventsProblems } from './create-events-check.js';
 import { demoTermsHold, placeholderProblems } from './placeholders.js';
 import { RelayConfigShape, SourceConfigByType, type HubspotConfig, type RelayConfig, type SourceConfig } from './schema.js';
 
@@ -62,7 +63,8 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env):
     if (insecure) problems.push(insecure);
     problems.push(...placeholderProblems(config, demoTermsHold({ sandbox: !credentials.hasCredential, hubspotBaseUrl: hubspot.baseUrl })));
   }
-  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
+  const reported = withCreateEventsProblems(config.events, problems);
+  if (reported.length > 0) throw new ConfigError([...new Set(reported)]);
   return { ...config, sandbox: !credentials.hasCredential };
 }
 

@@ -86,6 +86,8 @@ export const HubspotConfig = Type.Object(
     batchLeaseMs: Type.Integer({ minimum: 1000, default: 60_000 }),
     /** While HubSpot answers 401/403, one batch is tried this often to see if access is back. */
     authProbeIntervalMs: Type.Integer({ minimum: 100, default: 60_000 }),
+    /** A marketing event the relay creates (createEvents) is upserted again for changed details at most this often. */
+    eventUpdateIntervalSeconds: Type.Optional(Type.Integer({ minimum: 0, default: 60 })),
   },
   { additionalProperties: false, default: {} },
 );
@@ -145,8 +147,30 @@ export const IntakeConfig = Type.Object(
 export type IntakeConfig = Static<typeof IntakeConfig>;
 // --- end HubSpot-compatible intake ---
 
+/** The relay creates and maintains the HubSpot marketing event (docs/hubspot-events.md). */
+export const CreateEventsConfig = Type.Object(
+  {
+    /** HubSpot requires an organizer on every marketing event. */
+    eventOrganizer: Type.String({ minLength: 1 }),
+    eventType: Type.Optional(Type.String({ minLength: 1 })),
+    /** Property name → value, sent as HubSpot PropertyValues. */
+    customProperties: Type.Optional(Type.Record(Type.String(), Type.String())),
+  },
+  { additionalProperties: false },
+);
+export type CreateEventsConfig = Static<typeof CreateEventsConfig>;
+
 export const HubspotTargetConfig = Type.Union([
   Type.Object({ objectId: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+  Type.Object(
+    {
+      /** Defaults to the source's id. */
+      externalAccountId: Type.Optional(Type.String({ minLength: 1 })),
+      externalEventId: Type.Optional(Type.String({ minLength: 1 })),
+      createEvents: CreateEventsConfig,
+    },
+    { additionalProperties: false },
+  ),
   Type.Object(
     {
       externalAccountId: Type.String({ minLength: 1 }),
@@ -165,6 +189,8 @@ export const EventMappingConfig = Type.Object(
     hubspot: HubspotTargetConfig,
     /** When the event ends (ISO-8601): the leave time of an attendance whose source gives none. */
     endsAt: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T' })),
+    /** The event's name in HubSpot when the relay creates it and the source gives none. */
+    name: Type.Optional(Type.String({ minLength: 1 })),
   },
   { additionalProperties: false },
 );

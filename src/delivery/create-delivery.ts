@@ -6,7 +6,7 @@ import { RateLimiter } from './rate-limiter.js';
 import type { SendGate } from './send-gate.js';
 import { SharedSendGate } from './shared-send-gate.js';
 import type { DeliveryMetrics } from './delivery-metrics.js';
-import type { DeliveryQueue } from '../store/ports.js';
+import type { DeliveryQueue, ManagedEventsStore } from '../store/ports.js';
 import type { Log } from '../support/log.js';
 import { Dispatcher } from './dispatcher.js';
 
@@ -21,7 +21,7 @@ export function createDelivery({
   onSettled,
 }: {
   config: RelayConfig;
-  store: DeliveryQueue;
+  store: DeliveryQueue & Pick<ManagedEventsStore, 'managedTargetState'>;
   metrics: DeliveryMetrics;
   log: Log;
   /** Records delivered or dead-lettered (by id). */
@@ -74,6 +74,11 @@ export function createDelivery({
       onSettled?.(settled);
     },
     onAuthPause: () => metrics.pauses.inc({ cause: 'auth' }),
+    // createEvents: attendance waits until HubSpot confirmed the event (event-keeper.ts).
+    heldTarget: async (targetKey) => {
+      const state = await store.managedTargetState(targetKey);
+      return state === 'pending' || state === 'dead';
+    },
   });
   return { limiter, client, dispatcher };
 }

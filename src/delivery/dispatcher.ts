@@ -21,6 +21,8 @@ export interface DispatcherOptions {
   onBatch?: (summary: { delivered: DeliveryRecord[]; settled: number[] }) => void;
   /** Called when delivery pauses for a refused token. */
   onAuthPause?: () => void;
+  /** True while a group's HubSpot event is not there yet (createEvents): its records wait. */
+  heldTarget?: (targetKey: string) => Promise<boolean>;
 }
 
 const groupKey = (g: DeliveryGroup) => `${g.targetKey}\u0000${g.state}`;
@@ -103,6 +105,7 @@ export class Dispatcher extends BackgroundLoop {
     const probeAt = this.auth.wakeAt();
     if (probeAt !== undefined) wakeAt = Math.min(wakeAt, Math.max(probeAt, now + 50));
     for (const [key, group] of this.groups) {
+      if (this.options.heldTarget && (await this.options.heldTarget(group.targetKey))) continue;
       while (this.running && this.inflight.size < hubspot.maxConcurrentRequests && this.auth.mayClaim(this.now())) {
         const claim = await store.claimBatch(group, {
           now: this.now(),

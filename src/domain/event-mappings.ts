@@ -30,9 +30,32 @@ export interface EventMapping {
   source: string;
   sourceEventId: string;
   /** By object id, or by the external app's ids (the event id defaults to the source event id). */
-  hubspot: { objectId: string } | { externalAccountId: string; externalEventId?: string };
+  hubspot:
+    | { objectId: string }
+    | { externalAccountId: string; externalEventId?: string }
+    /** The relay creates the event (the account id defaults to the source's id). */
+    | { externalAccountId?: string; externalEventId?: string; createEvents: CreateEvents };
   /** When the event ends (ISO-8601): the leave time of an attendance whose source gives none. */
   endsAt?: string;
+  /** The event's name, for an event the relay creates whose source gives none. */
+  name?: string;
+}
+
+/** What the relay needs to create a HubSpot marketing event (`createEvents`). */
+export interface CreateEvents {
+  eventOrganizer: string;
+  eventType?: string;
+  customProperties?: Record<string, string>;
+}
+
+/** A mapped event the relay creates in HubSpot: its external ids and the mapping's settings. */
+export interface EventCreation {
+  externalAccountId: string;
+  externalEventId: string;
+  targetKey: string;
+  createEvents: CreateEvents;
+  name?: string;
+  endsAt?: number;
 }
 
 /** Resolves a source event to its HubSpot event: an exact mapping wins over the source's "*". */
@@ -68,8 +91,24 @@ export class EventMappings {
       ? targetKey({ kind: 'object', objectId: hubspot.objectId })
       : targetKey({
           kind: 'external',
-          externalAccountId: hubspot.externalAccountId,
+          externalAccountId: hubspot.externalAccountId ?? sourceId,
           externalEventId: hubspot.externalEventId ?? sourceEventId,
         });
+  }
+
+  /** How to create the mapped event in HubSpot, when its mapping has `createEvents`. */
+  creation(sourceId: string, sourceEventId: string): EventCreation | undefined {
+    const mapping = this.mappingOf(sourceId, sourceEventId);
+    const key = this.resolve(sourceId, sourceEventId);
+    if (!mapping || key === null || !('createEvents' in mapping.hubspot)) return undefined;
+    const { hubspot } = mapping;
+    return {
+      externalAccountId: hubspot.externalAccountId ?? sourceId,
+      externalEventId: hubspot.externalEventId ?? sourceEventId,
+      targetKey: key,
+      createEvents: hubspot.createEvents,
+      name: mapping.name,
+      endsAt: mapping.endsAt ? Date.parse(mapping.endsAt) : undefined,
+    };
   }
 }

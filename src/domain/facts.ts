@@ -50,8 +50,24 @@ export type AttendanceFact =
   | { kind: 'left'; sourceEventId: string; occurrence?: string; occurredAt: number; contact: ContactDetails; contactKey?: string }
   | { kind: 'event-ended'; sourceEventId: string; occurrence?: string; occurredAt: number }
   | { kind: 'event-scheduled'; sourceEventId: string; startsAt: number; endsAt?: number }
+  /**
+   * What the source tells about the event itself, for a HubSpot event the relay creates (createEvents):
+   * its name, link and times; `cancelled` when the source deleted it. No attendance effect.
+   */
+  | { kind: 'event-details'; sourceEventId: string; details: EventDetails; cancelled?: boolean }
   /** Something the source says happened that HubSpot has no input for: logged, nothing sent. */
   | { kind: 'noted'; reason: string };
+
+/** An event as a source describes it (ISO-8601 times); every field optional. */
+export interface EventDetails {
+  name?: string;
+  startsAt?: string;
+  endsAt?: string;
+  /** When it actually started (Zoom `*.started`). */
+  startedAt?: string;
+  url?: string;
+  description?: string;
+}
 
 /** `onceKey` (attended): a fact with a key already seen for its source is skipped (e.g. an attendee id + its check-in time). */
 

@@ -219,6 +219,8 @@ export async function applyFact(ctx: InterpretContext, row: InboxRow, fact: Atte
     case 'noted':
       outcome.notes = [...(outcome.notes ?? []), fact.reason];
       return;
+    case 'event-details':
+      return; // for the HubSpot event the relay creates (processing/note-events.ts), not for attendance
     case 'event-scheduled':
       ctx.work.putSourceEvent({ sourceId, sourceEventId: fact.sourceEventId, startsAt: fact.startsAt, endsAt: fact.endsAt });
       return;

@@ -53,3 +53,24 @@ export function attendancePath(
   const query = new URLSearchParams({ externalAccountId: event.externalAccountId });
   return `${base}/attendance/${pathSegment(event.externalEventId)}/${s}/email-create?${query}`;
 }
+
+/**
+ * Every marketing-events path the relay calls to create and maintain events, in one API version
+ * (spec: dev/hubspot-simulator/spec/hubspot-marketing-events-v3.json, `paths`).
+ */
+export function marketingEventsPaths(version: HubspotApiVersion = DEFAULT_API_VERSION) {
+  const base = marketingEventsBase(version);
+  const event = (externalAccountId: string, externalEventId: string, action?: string) =>
+    `${base}/events/${pathSegment(externalEventId)}${action ? `/${action}` : ''}?${new URLSearchParams({ externalAccountId })}`;
+  return {
+    /** POST BatchInputMarketingEventCreateRequestParams. */
+    upsert: () => `${base}/events/upsert`,
+    /** POST MarketingEventCompleteRequestParams. */
+    complete: (externalAccountId: string, externalEventId: string) => event(externalAccountId, externalEventId, 'complete'),
+    /** POST, no body. */
+    cancel: (externalAccountId: string, externalEventId: string) => event(externalAccountId, externalEventId, 'cancel'),
+    /** GET MarketingEventPublicReadResponse. */
+    read: (externalAccountId: string, externalEventId: string) => event(externalAccountId, externalEventId),
+  };
+}
+export type MarketingEventsPaths = ReturnType<typeof marketingEventsPaths>;

@@ -1,7 +1,13 @@
 import { Agent, request } from 'undici';
 import { classifyAnswer, readRateLimitHeaders } from './read-answer.js';
 import { StaticToken, type AccessTokenSource } from './access-token.js';
-import { attendancePath, DEFAULT_API_VERSION, type HubspotApiVersion } from './api-paths.js';
+import {
+  attendancePath,
+  DEFAULT_API_VERSION,
+  marketingEventsPaths,
+  type HubspotApiVersion,
+  type MarketingEventsPaths,
+} from './api-paths.js';
 import type { HubspotAnswer, HubspotAttendanceInput, HubspotAttendanceState, HubspotEventRef, RateLimitHeaders } from './types.js';
 
 export interface HubspotClientOptions {
@@ -26,17 +32,18 @@ export interface HubspotCall {
 export { attendancePath } from './api-paths.js';
 
 /**
- * One HTTP call to HubSpot's attendance endpoint; never throws for HTTP or network trouble.
- * A 401 with an OAuth token is tried once more with a freshly refreshed token.
+ * HTTP calls to HubSpot's marketing-events API (attendance, and the events the relay keeps).
  */
 export class HubspotClient {
   private readonly agent: Agent;
   private readonly base: string;
 
   private tokens: AccessTokenSource;
+  private readonly apiVersion: HubspotApiVersion;
 
   constructor(private readonly options: HubspotClientOptions) {
     this.tokens = options.tokens ?? new StaticToken(options.accessToken ?? '');
+    this.apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
     this.base = options.baseUrl.replace(/\/+$/, '');
     this.agent = new Agent({
       connections: options.connections ?? 8,
@@ -52,24 +59,42 @@ export class HubspotClient {
     inputs: HubspotAttendanceInput[],
     signal?: AbortSignal,
   ): Promise<HubspotCall> {
-    const path = attendancePath(event, state, this.options.apiVersion ?? DEFAULT_API_VERSION);
-    const body = JSON.stringify({ inputs });
+    return this.send('POST', attendancePath(event, state, this.apiVersion), { inputs }, signal);
+  }
+
+  /** The marketing-events paths of the configured API version (create, complete, cancel, read). */
+  get eventPaths(): MarketingEventsPaths {
+    return marketingEventsPaths(this.apiVersion);
+  }
+
+  /**
+   * One JSON call to any path of the API; never throws for HTTP or network trouble. A 401 with an
+   * OAuth token is tried once more with a freshly refreshed token.
+   */
+  async send(method: 'GET' | 'POST', path: string, payload: unknown, signal?: AbortSignal): Promise<HubspotCall> {
+    const body = payload === undefined ? undefined : JSON.stringify(payload);
     const started = performance.now();
     const tokens = this.tokens;
     const first = await tokens.token();
     if (!first.ok) return { answer: first.answer, rateLimit: {}, durationMs: performance.now() - started };
-    const call = await this.post(path, body, first.token, signal);
+    const call = await this.call(method, path, body, first.token, signal);
     if (call.answer.kind !== 'auth' || call.answer.status !== 401 || !tokens.refused(first.token)) return call;
     const again = await tokens.token();
     if (!again.ok) return { answer: again.answer, rateLimit: {}, durationMs: performance.now() - started };
-    return this.post(path, body, again.token, signal);
+    return this.call(method, path, body, again.token, signal);
   }
 
-  private async post(path: string, body: string, token: string, signal?: AbortSignal): Promise<HubspotCall> {
+  private async call(
+    method: 'GET' | 'POST',
+    path: string,
+    body: string | undefined,
+    token: string,
+    signal?: AbortSignal,
+  ): Promise<HubspotCall> {
     const started = performance.now();
     try {
       const response = await request(this.base + path, {
-        method: 'POST',
+        method,
         dispatcher: this.agent,
         headers: {
           authorization: `Bearer ${token}`,

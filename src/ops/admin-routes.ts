@@ -4,7 +4,8 @@ import { RelayError } from '../http/errors.js';
 import type { DeliveryStatus, SendWindowStatus } from './delivery-status.js';
 import { waitingReason } from '../sources/registry.js';
 import { bearerToken, sameSecret } from '../support/secrets.js';
-import type { AdminQueries, AdminRecord, Maintenance, RecordFilter, RecordStatus } from '../store/ports.js';
+import type { AdminQueries, AdminRecord, Maintenance, ManagedEventsStore, RecordFilter, RecordStatus } from '../store/ports.js';
+import { eventsAdminRoutes, managedEventView } from './events-routes.js';
 import type { Phase, Readiness } from './health-routes.js';
 import {
   InboxWebhookView,
@@ -26,7 +27,7 @@ export interface ReloadResult {
 
 export interface AdminOptions {
   token: string;
-  store: AdminQueries & Pick<Maintenance, 'countByStatus'>;
+  store: AdminQueries & Pick<Maintenance, 'countByStatus'> & Pick<ManagedEventsStore, 'listManagedEvents'>;
   dispatcher: DeliveryStatus;
   limiter: SendWindowStatus;
   phase: () => Phase;
@@ -79,6 +80,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, 
     if (!given || !sameSecret(given, options.token)) throw new RelayError('ADMIN_UNAUTHORIZED');
   });
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse };
+  await app.register(eventsAdminRoutes, { store: options.store });
   const security = [{ adminToken: [] }];
 
   app.get(
@@ -87,11 +89,12 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, 
     async () => {
       const readiness = await options.readiness();
       // Counting needs the store: when it is away, /status still says why.
-      const [records, queues, waiting] = await Promise.all([
+      const [records, queues, waiting, hubspotEvents] = await Promise.all([
         options.store.countByStatus(),
         options.store.queueStats(),
         options.store.countWaitingWebhooks(options.knownSources),
-      ]).catch(() => [{}, undefined, undefined] as const);
+        options.store.listManagedEvents(100),
+      ]).catch(() => [{}, undefined, undefined, []] as const);
       const auth = options.dispatcher.auth.current;
       const limit = options.limiter.state();
       const pauses = [
@@ -127,6 +130,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, 
         rateLimit: { limit: limit.limit, inWindow: limit.inWindow },
         inflightBatches: options.dispatcher.inflightBatches,
         zoomReconciliation: options.zoomProblems?.(),
+        hubspotEvents: hubspotEvents.map(managedEventView),
       };
     },
   );

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { ManagedEventView } from './events-routes.js';
 
 const example = '2026-11-20T15:01:00.000Z';
 
@@ -146,6 +147,8 @@ export const StatusAnswer = Type.Object(
         description: 'Zoom sources whose reconciliation Zoom refuses for a missing scope, in plain words (docs/zoom-reconciliation.md)',
       }),
     ),
+    /** The HubSpot marketing events the relay manages (createEvents), newest first, at most 100. */
+    hubspotEvents: Type.Optional(Type.Array(ManagedEventView)),
   },
   {
     examples: [

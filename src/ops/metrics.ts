@@ -34,6 +34,12 @@ export class RelayMetrics {
     buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800, 3600],
     registers: [this.registry],
   });
+  readonly hubspotEventCalls = new Counter({
+    name: 'relay_hubspot_event_calls_total',
+    help: 'HubSpot marketing event calls (createEvents) by kind (upsert, complete, cancel) and outcome',
+    labelNames: ['kind', 'outcome'],
+    registers: [this.registry],
+  });
   readonly retries = new Counter({ name: 'relay_hubspot_retries_total', help: 'HubSpot calls tried again', registers: [this.registry] });
   readonly pauses = new Counter({
     name: 'relay_hubspot_pauses_total',

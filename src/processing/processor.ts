@@ -1,7 +1,7 @@
 import { setImmediate, setTimeout } from 'node:timers/promises';
 import type { Log } from '../support/log.js';
 import type { Source } from '../sources/types.js';
-import type { AdminQueries, DeliveryGroup, InboxRow, NewRecord, ProcessingStore } from '../store/ports.js';
+import type { AdminQueries, DeliveryGroup, InboxRow, ManagedEventsStore, NewRecord, ProcessingStore } from '../store/ports.js';
 import { BackgroundLoop } from '../support/background-loop.js';
 import { applyFact, DEFAULT_ATTEND_MS, recordAttendance, type InterpretContext, type WebhookOutcome } from '../domain/interpret.js';
 import { closeAt } from '../domain/sessions.js';
@@ -9,10 +9,11 @@ import { boundEventTimes } from '../domain/time-bound.js';
 import type { EventMappings } from '../domain/event-mappings.js';
 import { WorkingSet } from '../domain/working-set.js';
 import type { AttendanceFact } from '../domain/facts.js';
+import { EventNotes } from './note-events.js';
 
 export interface ProcessorOptions {
   /** Rounds and sweeps; the count of webhooks waiting for a source is only logged. */
-  store: ProcessingStore & Pick<AdminQueries, 'countWaitingWebhooks'>;
+  store: ProcessingStore & Pick<AdminQueries, 'countWaitingWebhooks'> & Pick<ManagedEventsStore, 'noteEvents'>;
   sources: Map<string, Source>;
   mappings: () => EventMappings;
   log: Log;
@@ -97,15 +98,19 @@ export class WebhookProcessor extends BackgroundLoop {
       if (rows.length === 0) return undefined;
       const work = new WorkingSet(view);
       const mappings = this.options.mappings();
+      const notes = new EventNotes(mappings);
       for (const row of rows) {
         const facts = this.read(row);
         if ('unreadable' in facts) {
           work.parked.push({ inboxId: row.id, reason: facts.unreadable });
           continue;
         }
-        const outcome = await this.interpret(row, facts.facts, work, mappings);
+        const outcome = await this.interpret(row, facts.facts, work, mappings, notes);
         work.processed.push({ inboxId: row.id, outcome: JSON.stringify(outcome) });
       }
+      // Before the records: a created event's records must find it noted (and wait for it) when claimed.
+      const noted = notes.list();
+      if (noted.length > 0) await store.noteEvents(noted, this.now());
       await view.commitEffects(work.effects(), this.now());
       return { webhooks: rows.length, records: work.records };
     });
@@ -143,6 +148,7 @@ export class WebhookProcessor extends BackgroundLoop {
     facts: AttendanceFact[],
     work: WorkingSet,
     mappings: EventMappings,
+    notes?: EventNotes,
   ): Promise<WebhookOutcome | { error: string }> {
     const source = this.options.sources.get(row.sourceId) as Source;
     const outcome: WebhookOutcome = { records: 0, guests: 0, invalidEmails: 0, repeats: 0 };
@@ -158,6 +164,7 @@ export class WebhookProcessor extends BackgroundLoop {
           );
         }
         await applyFact(ctx, row, fact, outcome);
+        notes?.add(row.sourceId, fact);
       }
     } catch (error) {
       // Kept in the inbox with the reason (replayable), never silently dropped.

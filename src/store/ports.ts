@@ -7,6 +7,8 @@ export type * from '../domain/processing-round.js';
 export type * from './admin-types.js';
 export type * from './reconcile-types.js';
 import type { ReconcileJobs } from './reconcile-types.js';
+export type * from './managed-events-types.js';
+import type { ManagedEventsStore } from './managed-events-types.js';
 import type { AdminQueries, WebhookStatus } from './admin-types.js';
 
 import type { RecordStatus } from './record-status.js';
@@ -186,4 +188,5 @@ export type Store = InboxStore &
   RecordMapping &
   AdminQueries &
   ReconcileJobs &
+  ManagedEventsStore &
   Maintenance;

@@ -34,7 +34,7 @@ let offset: number;
 const now = () => Date.now() + offset;
 
 beforeEach(async () => {
-  sim = await startHubspotSimulator({ rateLimit: { max: 100, intervalMs: WINDOW_MS } });
+  sim = await startHubspotSimulator({ externalEvents: 'any', rateLimit: { max: 100, intervalMs: WINDOW_MS } });
   temp = tempDir('dispatcher-test-');
   dbFile = join(temp.dir, 'relay.db');
   store = openStore(`sqlite:${dbFile}`);

@@ -19,7 +19,7 @@ let clients: HubspotClient[];
 let capture: ReturnType<typeof logCapture>;
 
 beforeEach(async () => {
-  sim = await startHubspotSimulator({ rateLimit: { max: 100, intervalMs: 1000 } });
+  sim = await startHubspotSimulator({ externalEvents: 'any', rateLimit: { max: 100, intervalMs: 1000 } });
   clients = [];
   capture = logCapture();
 });

@@ -59,7 +59,7 @@ async function start(source: Record<string, unknown> = {}, events: unknown[] = [
 
 beforeEach(async () => {
   temp = tempDir();
-  hubspot = await startHubspotSimulator();
+  hubspot = await startHubspotSimulator({ externalEvents: 'any' });
   eventbrite = await startEventbriteSimulator({ tokens: [API_TOKEN] });
   eventbrite.addEvent({ id: EVENT, name: 'Relay Summit', start: '2026-11-20T15:00:00Z', end: EVENT_END });
   await start();

@@ -81,7 +81,7 @@ const rowsAt = (count: number, what: string) =>
 
 beforeEach(async () => {
   temp = tempDir();
-  hubspot = await startHubspotSimulator();
+  hubspot = await startHubspotSimulator({ externalEvents: 'any' });
   relay = await startRelay({ dir: temp.dir, hubspotUrl: hubspot.url, config: { sources: SOURCES, events: EVENTS } });
 });
 

@@ -46,7 +46,7 @@ async function untilComplete(path: string, token = KIOSK_TOKEN) {
 
 beforeEach(async () => {
   temp = tempDir();
-  hubspot = await startHubspotSimulator();
+  hubspot = await startHubspotSimulator({ externalEvents: 'any' });
 });
 
 afterEach(async () => {

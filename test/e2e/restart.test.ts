@@ -36,7 +36,7 @@ async function register(url: string, email: string): Promise<boolean> {
 
 beforeEach(async () => {
   temp = tempDir();
-  hubspot = await startHubspotSimulator();
+  hubspot = await startHubspotSimulator({ externalEvents: 'any' });
 });
 
 afterEach(async () => {

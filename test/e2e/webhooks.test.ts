@@ -39,7 +39,7 @@ function parkedReasons(): string[] {
 
 beforeEach(async () => {
   temp = tempDir();
-  hubspot = await startHubspotSimulator();
+  hubspot = await startHubspotSimulator({ externalEvents: 'any' });
   relay = await startRelay({ dir: temp.dir, hubspotUrl: hubspot.url });
 });
 

@@ -25,7 +25,7 @@ let temp: ReturnType<typeof tempDir>;
 
 beforeEach(async () => {
   temp = tempDir();
-  hubspot = await startHubspotSimulator();
+  hubspot = await startHubspotSimulator({ externalEvents: 'any' });
   eventbrite = await startEventbriteSimulator({ tokens: [API_TOKEN] });
   eventbrite.addEvent({ id: EVENT, name: 'Admin Day', start: '2026-11-20T15:00:00Z', end: '2026-11-20T17:00:00Z' });
   relay = await startRelay({

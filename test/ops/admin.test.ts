@@ -30,7 +30,7 @@ async function register(email: string, eventId = '111') {
 
 beforeEach(async () => {
   temp = tempDir();
-  hubspot = await startHubspotSimulator();
+  hubspot = await startHubspotSimulator({ externalEvents: 'any' });
   events = [{ source: 'zoom', sourceEventId: '111', hubspot: { objectId: '1' } }];
   const options = { dir: temp.dir, hubspotUrl: hubspot.url, config: { admin: { token: ADMIN_TOKEN }, events } };
   // What a reload reads: the same configuration with whatever `events` holds by then.

@@ -13,7 +13,7 @@ let temp: ReturnType<typeof tempDir>;
 
 beforeAll(async () => {
   temp = tempDir();
-  hubspot = await startHubspotSimulator();
+  hubspot = await startHubspotSimulator({ externalEvents: 'any' });
   relay = await startRelay({ dir: temp.dir, hubspotUrl: hubspot.url });
 });
 

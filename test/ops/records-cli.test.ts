@@ -15,7 +15,7 @@ const cli = runCli;
 
 beforeEach(async () => {
   temp = tempDir();
-  hubspot = await startHubspotSimulator();
+  hubspot = await startHubspotSimulator({ externalEvents: 'any' });
 });
 afterEach(async () => {
   if (relay && relay.child.exitCode === null) relay.child.kill('SIGKILL');

@@ -9,7 +9,7 @@ let temp: ReturnType<typeof tempDir>;
 
 beforeAll(async () => {
   temp = tempDir();
-  hubspot = await startHubspotSimulator();
+  hubspot = await startHubspotSimulator({ externalEvents: 'any' });
 });
 
 afterAll(async () => {

@@ -16,6 +16,7 @@ let relay: RelayProcess | undefined;
 beforeEach(async () => {
   temp = tempDir();
   hubspot = await startHubspotSimulator({
+    externalEvents: 'any',
     tokens: { 'good-token': { scopes: [WRITE_SCOPE] }, 'read-only-token': { scopes: ['crm.objects.marketing_events.read'] } },
   });
 });

@@ -24,7 +24,7 @@ const agent = new Agent({ connections: 16, connectTimeout: 1000 });
 
 beforeEach(async () => {
   temp = tempDir();
-  hubspot = await startHubspotSimulator({ rateLimit: { max: 1000, intervalMs: 10_000 } });
+  hubspot = await startHubspotSimulator({ externalEvents: 'any', rateLimit: { max: 1000, intervalMs: 10_000 } });
 });
 
 afterEach(async () => {

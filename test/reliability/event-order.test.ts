@@ -33,7 +33,7 @@ describe.each(STORE_KINDS)('on %s, a relay process', (kind) => {
     if (kind === 'postgres' && !pgBase) return;
     temp = tempDir();
     schema = kind === 'postgres' ? await freshSchema(pgBase as string) : undefined;
-    hubspot = await startHubspotSimulator();
+    hubspot = await startHubspotSimulator({ externalEvents: 'any' });
     relay = await startReplica(
       temp.dir,
       kind,

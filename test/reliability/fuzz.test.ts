@@ -20,7 +20,7 @@ const onRejection = (reason: unknown) => rejections.push(reason);
 beforeAll(async () => {
   process.on('unhandledRejection', onRejection);
   temp = tempDir();
-  hubspot = await startHubspotSimulator();
+  hubspot = await startHubspotSimulator({ externalEvents: 'any' });
   relay = await startRelay({
     dir: temp.dir,
     hubspotUrl: hubspot.url,

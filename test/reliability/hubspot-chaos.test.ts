@@ -18,7 +18,7 @@ let temp: ReturnType<typeof tempDir>;
 beforeEach(async () => {
   temp = tempDir();
   // Which requests the faults hit: printed, and repeatable with TEST_SEED.
-  hubspot = await startHubspotSimulator({ rateLimit: LIMIT, random: seededRandom('hubspot-chaos') });
+  hubspot = await startHubspotSimulator({ externalEvents: 'any', rateLimit: LIMIT, random: seededRandom('hubspot-chaos') });
   relay = await startRelay({
     dir: temp.dir,
     hubspotUrl: hubspot.url,

@@ -21,7 +21,7 @@ let temp: ReturnType<typeof tempDir>;
 
 beforeAll(async () => {
   temp = tempDir();
-  hubspot = await startHubspotSimulator({ tokens: { [HUBSPOT_TOKEN]: { scopes: [WRITE_SCOPE] } } });
+  hubspot = await startHubspotSimulator({ externalEvents: 'any', tokens: { [HUBSPOT_TOKEN]: { scopes: [WRITE_SCOPE] } } });
 });
 
 afterAll(async () => {

@@ -16,7 +16,7 @@ let port: number;
 
 beforeEach(async () => {
   temp = tempDir();
-  hubspot = await startHubspotSimulator();
+  hubspot = await startHubspotSimulator({ externalEvents: 'any' });
   port = await freePort();
   const file = writeConfig(temp.dir, {
     server: { host: '127.0.0.1', port, maxQueuedWebhooks: 25 },

@@ -26,7 +26,7 @@ beforeAll(async () => {
   await proxy.start();
   const viaProxy = new URL(schema.url);
   viaProxy.port = String(proxy.port);
-  hubspot = await startHubspotSimulator();
+  hubspot = await startHubspotSimulator({ externalEvents: 'any' });
   relay = await startRelay({
     dir: temp.dir,
     hubspotUrl: hubspot.url,

@@ -13,7 +13,7 @@ let temp: ReturnType<typeof tempDir>;
 
 beforeEach(async () => {
   temp = tempDir();
-  hubspot = await startHubspotSimulator();
+  hubspot = await startHubspotSimulator({ externalEvents: 'any' });
 });
 
 afterEach(async () => {

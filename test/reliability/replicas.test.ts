@@ -24,7 +24,7 @@ beforeAll(async () => {
   if (!base) return;
   temp = tempDir();
   schema = await freshSchema(base);
-  hubspot = await startHubspotSimulator({ rateLimit: { max: LIMIT, intervalMs: 10_000 } });
+  hubspot = await startHubspotSimulator({ externalEvents: 'any', rateLimit: { max: LIMIT, intervalMs: 10_000 } });
   hubspot.inject({ kind: 'latency', ms: 40, probability: 1 });
 });
 

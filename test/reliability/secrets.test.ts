@@ -22,7 +22,7 @@ let relay: RelayProcess;
 
 beforeEach(async () => {
   temp = tempDir();
-  hubspot = await startHubspotSimulator({ tokens: { [HUBSPOT_TOKEN]: { scopes: [WRITE_SCOPE] } } });
+  hubspot = await startHubspotSimulator({ externalEvents: 'any', tokens: { [HUBSPOT_TOKEN]: { scopes: [WRITE_SCOPE] } } });
 });
 
 afterEach(async () => {

@@ -27,7 +27,7 @@ let relay: RelayProcess | undefined;
 
 beforeEach(async () => {
   temp = tempDir();
-  hubspot = await startHubspotSimulator();
+  hubspot = await startHubspotSimulator({ externalEvents: 'any' });
 });
 
 afterEach(async () => {

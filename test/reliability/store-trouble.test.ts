@@ -54,7 +54,7 @@ beforeEach(async () => {
   disk = join(temp.dir, 'disk');
   mkdirSync(disk);
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', disk]);
-  hubspot = await startHubspotSimulator();
+  hubspot = await startHubspotSimulator({ externalEvents: 'any' });
   relay = await startRelay({
     dir: temp.dir,
     hubspotUrl: hubspot.url,

@@ -17,7 +17,7 @@ let hubspot: HubspotSimulator;
 
 beforeEach(async () => {
   temp = tempDir();
-  hubspot = await startHubspotSimulator();
+  hubspot = await startHubspotSimulator({ externalEvents: 'any' });
 });
 
 afterEach(async () => {

@@ -173,6 +173,7 @@ describe('attendance endpoints', () => {
 
   it('when the external-id endpoint is used then the event key is external:<account>:<event>', async () => {
     const simulator = await start();
+    simulator.preCreateEvent('acct-7', 'webinar-9');
     const answer = await post(
       simulator,
       '/marketing/v3/marketing-events/attendance/webinar-9/cancel/email-create?externalAccountId=acct-7',

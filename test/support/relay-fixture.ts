@@ -21,7 +21,7 @@ export function relayProcessForTests(config: Record<string, unknown>, options: {
   beforeAll(async () => {
     temp = tempDir();
     fixture.dir = temp.dir;
-    fixture.hubspot = await startHubspotSimulator();
+    fixture.hubspot = await startHubspotSimulator({ externalEvents: 'any' });
     fixture.relay = await spawnTestRelay(temp.dir, fixture.hubspot.url, config, options);
   });
   afterAll(async () => {
@@ -45,7 +45,7 @@ export function relayForTests(config: Record<string, unknown>): InProcessRelayFi
   beforeAll(async () => {
     temp = tempDir();
     fixture.dir = temp.dir;
-    fixture.hubspot = await startHubspotSimulator();
+    fixture.hubspot = await startHubspotSimulator({ externalEvents: 'any' });
     fixture.relay = await startRelay({ dir: temp.dir, hubspotUrl: fixture.hubspot.url, config });
   });
   afterAll(async () => {

@@ -96,7 +96,7 @@ export function replicaWorld({ each = false } = {}): ReplicaWorld {
     temp = tempDir();
     world.dir = temp.dir;
     world.schema = await freshSchema(base);
-    world.hubspot = await startHubspotSimulator();
+    world.hubspot = await startHubspotSimulator({ externalEvents: 'any' });
   });
   (each ? afterEach : afterAll)(async () => {
     if (!base) return;

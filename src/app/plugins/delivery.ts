@@ -5,12 +5,14 @@ import { createDelivery } from '../../delivery/create-delivery.js';
 import { tokenSourceFor } from '../../delivery/hubspot-tokens.js';
 import type { Dispatcher } from '../../delivery/dispatcher.js';
 import type { SendGate } from '../../delivery/send-gate.js';
+import type { HubspotClient } from '../../hubspot/client.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     delivery: {
       dispatcher: Dispatcher;
       limiter: SendGate;
+      client: HubspotClient;
       /** A new HubSpot token (configuration reload): used from the next call, and probed at once. */
       setAccessToken(token: string): void;
       /** New OAuth credentials (configuration reload): a fresh access token for the next call, probed at once. */
@@ -33,6 +35,7 @@ const delivery: FastifyPluginAsync<{ config: RelayConfig }> = async (app, { conf
   app.decorate('delivery', {
     dispatcher,
     limiter,
+    client,
     setAccessToken(token: string) {
       client.setAccessToken(token);
       // Probe with the new token now rather than at the next scheduled probe.

@@ -12,6 +12,8 @@ declare module 'fastify' {
       remap(filter?: RecordFilter): Promise<{ mapped: number; stillUnmapped: number }>;
       /** New event mappings (configuration reload); resolves to how many unmapped records now map. */
       setEvents(events: RelayConfig['events']): Promise<number>;
+      /** The event mappings in force. */
+      mappings(): EventMappings;
     };
   }
 }
@@ -31,8 +33,11 @@ const processing: FastifyPluginAsync<{ config: RelayConfig }> = async (app, { co
     async setEvents(events: RelayConfig['events']) {
       mappings = new EventMappings(events);
       processingThread.setMappings(events);
+      // Events the relay creates: a refused one gets another try, created ones are compared again.
+      await store.reconsiderEvents(Date.now());
       return (await remap()).mapped;
     },
+    mappings: () => mappings,
   });
 
   // Before processing starts, every record that can be delivered is queued again: batches left

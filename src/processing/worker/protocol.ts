@@ -6,6 +6,7 @@ import type {
   InboxStore,
   Maintenance,
   ReconcileJobs,
+  ManagedEventsStore,
   RecordMapping,
   SharedDeliveryState,
   WebhookLookup,
@@ -18,6 +19,7 @@ export type RequestThreadStore = InboxStore &
   RecordMapping &
   AdminQueries &
   ReconcileJobs &
+  Omit<ManagedEventsStore, 'noteEvents'> &
   Pick<Maintenance, 'ping' | 'countByStatus' | 'prune'>;
 
 export type ToWorker =
@@ -78,6 +80,14 @@ const STORE_CALLS: Record<MethodOf<RequestThreadStore>, true> = {
   ping: true,
   countByStatus: true,
   prune: true,
+  // HubSpot marketing events the relay creates (createEvents); noteEvents stays in the worker.
+  claimDueEvents: true,
+  settleEvent: true,
+  managedTargetState: true,
+  undeliveredRecords: true,
+  deadLetterRecordsOf: true,
+  reconsiderEvents: true,
+  listManagedEvents: true,
 };
 const SHARED_CALLS: Record<MethodOf<SharedDeliveryState>, true> = {
   takeSendSlot: true,

@@ -117,5 +117,12 @@ export async function fetchEventbriteDetails(
 /** The schedule in a fetched event object. */
 export function eventSchedule(body: unknown): EventSchedule {
   const event = shaped(() => checkEvent.assert(body, 'event'));
-  return { start: text(event.start?.utc), end: text(event.end?.utc) };
+  // Eventbrite API v3 event object: name and description are { text, html }, url a string
+  // (https://www.eventbrite.com/platform/api#/reference/event/retrieve/retrieve-an-event).
+  const loose = event as { name?: { text?: unknown }; description?: { text?: unknown }; url?: unknown };
+  const schedule: EventSchedule = { start: text(event.start?.utc), end: text(event.end?.utc) };
+  if (typeof loose.name?.text === 'string' && loose.name.text !== '') schedule.name = loose.name.text;
+  if (typeof loose.url === 'string' && loose.url !== '') schedule.url = loose.url;
+  if (typeof loose.description?.text === 'string' && loose.description.text !== '') schedule.description = loose.description.text;
+  return schedule;
 }

@@ -79,6 +79,11 @@ export function eventbriteFacts(envelope: EventbriteEnvelope, details: Eventbrit
     const startsAt = time(schedule.start);
     const endsAt = time(schedule.end);
     if (startsAt !== undefined) facts.push({ kind: 'event-scheduled', sourceEventId, startsAt, endsAt });
+    const { name, url, description } = schedule;
+    if (name || url || description) {
+      const details = Object.fromEntries(Object.entries({ name, url, description }).filter(([, v]) => v !== undefined));
+      facts.push({ kind: 'event-details', sourceEventId, details });
+    }
   }
   const stale = new Set(details.stale ?? []);
   for (const attendee of details.attendees) {

@@ -132,6 +132,10 @@ export interface AttendeeSnapshot {
 export interface EventSchedule {
   start?: string;
   end?: string;
+  /** For a HubSpot event the relay creates (createEvents): `name.text`, `url`, `description.text`. */
+  name?: string;
+  url?: string;
+  description?: string;
 }
 
 /** What fetchDetails stores with a notice (JSON): everything interpret needs, nothing more. */

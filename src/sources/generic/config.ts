@@ -200,6 +200,11 @@ export const MapConfig = Type.Object(
     /** attend: how long they stayed, in seconds (used when leftAt is not mapped or empty). */
     durationSeconds: Type.Optional(Path),
     contactProperties: Type.Optional(ContactPropertyPaths),
+    /** The event's name, start, end and link: for a HubSpot event the relay creates (createEvents). */
+    eventName: Type.Optional(Path),
+    eventStartsAt: Type.Optional(Path),
+    eventEndsAt: Type.Optional(Path),
+    eventUrl: Type.Optional(Path),
   },
   { additionalProperties: false },
 );

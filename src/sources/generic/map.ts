@@ -31,7 +31,10 @@ type Field =
   | 'deliveryId'
   | 'joinedAt'
   | 'leftAt'
-  | 'durationSeconds';
+  | 'durationSeconds'
+  | EventField;
+/** The event itself, for a HubSpot event the relay creates (createEvents, docs/hubspot-events.md). */
+type EventField = 'eventName' | 'eventStartsAt' | 'eventEndsAt' | 'eventUrl';
 const FIELDS: readonly Field[] = [
   'email',
   'firstName',
@@ -43,6 +46,10 @@ const FIELDS: readonly Field[] = [
   'joinedAt',
   'leftAt',
   'durationSeconds',
+  'eventName',
+  'eventStartsAt',
+  'eventEndsAt',
+  'eventUrl',
 ];
 
 /** The HubSpot contact properties that are ContactDetails fields; any other goes to `otherProperties`. */
@@ -210,6 +217,35 @@ export class Mapper {
     // An email that is missing or implausible is not a mapping error: the fact is kept and the
     // attendance domain counts and logs it as skipped (nothing is sent to HubSpot).
     const personOf = (contact: ContactDetails) => normalizeEmail(contact.email) ?? contact.email ?? '';
+    const event = this.eventDetails(sourceEventId, payload);
+    return event
+      ? [event, ...this.attendanceFacts(payload, state, sourceEventId, people, personOf)]
+      : this.attendanceFacts(payload, state, sourceEventId, people, personOf);
+  }
+
+  /** The event's name, times and link where the map names them (they feed createEvents only). */
+  private eventDetails(sourceEventId: string, payload: Payload): AttendanceFact | undefined {
+    const iso = (field: EventField) => {
+      const at = this.time(field, payload);
+      return at === undefined ? undefined : new Date(at).toISOString();
+    };
+    const details = {
+      name: this.text('eventName', payload),
+      startsAt: iso('eventStartsAt'),
+      endsAt: iso('eventEndsAt'),
+      url: this.text('eventUrl', payload),
+    };
+    const known = Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined && value !== ''));
+    return Object.keys(known).length > 0 ? { kind: 'event-details', sourceEventId, details: known } : undefined;
+  }
+
+  private attendanceFacts(
+    payload: Payload,
+    state: StateName,
+    sourceEventId: string,
+    people: ContactDetails[],
+    personOf: (contact: ContactDetails) => string,
+  ): AttendanceFact[] {
     if (state === 'attend') {
       const occurredAt = this.time('occurredAt', payload);
       const joinedAt = this.time('joinedAt', payload) ?? occurredAt;

@@ -1,4 +1,4 @@
-import type { AttendanceFact, ContactDetails } from '../../domain/facts.js';
+import type { AttendanceFact, ContactDetails, EventDetails } from '../../domain/facts.js';
 import type { Static } from 'typebox';
 import { RelayError } from '../../http/errors.js';
 import { checker } from '../check.js';
@@ -8,6 +8,7 @@ import {
   LeftPayload,
   RegistrationPayload,
   StartedPayload,
+  DetailsPayload,
   UrlValidationPayload,
   type ParticipantPayload,
   type ZoomEnvelope,
@@ -22,8 +23,12 @@ const KIND_BY_ACTION: Record<string, ZoomEventKind> = {
   participant_left: 'left',
   ended: 'ended',
   started: 'started',
+  created: 'details',
+  updated: 'details',
+  deleted: 'deleted',
 };
-export type ZoomEventKind = 'registered' | 'cancelled' | 'joined' | 'left' | 'ended' | 'started' | 'url_validation' | 'other';
+export type ZoomEventKind =
+  'registered' | 'cancelled' | 'joined' | 'left' | 'ended' | 'started' | 'details' | 'deleted' | 'url_validation' | 'other';
 
 /** webinar.* and meeting.* map alike; everything else is acknowledged and ignored. */
 export function zoomEventKind(event: string): ZoomEventKind {
@@ -41,6 +46,8 @@ const checks = {
   left: checker(LeftPayload),
   ended: checker(EndedPayload),
   started: checker(StartedPayload),
+  details: checker(DetailsPayload),
+  deleted: checker(DetailsPayload),
 };
 
 function parseTime(iso: string, field: string): number {
@@ -144,7 +151,10 @@ export function zoomFacts(envelope: ZoomEnvelope, options: ZoomReadOptions = {})
     case 'cancelled': {
       const { object } = payload as RegistrationPayload;
       const sourceEventId = String(object.id);
-      const facts: AttendanceFact[] = [];
+      // The webinar's own fields; the registrant's join_url is personal, never the event's link.
+      const facts: AttendanceFact[] = [
+        { kind: 'event-details', sourceEventId, details: zoomEventDetails({ ...object, join_url: undefined }) },
+      ];
       if (object.start_time) {
         const startsAt = parseTime(object.start_time, 'start_time');
         const endsAt = object.duration !== undefined ? startsAt + object.duration * 60_000 : undefined;
@@ -169,9 +179,44 @@ export function zoomFacts(envelope: ZoomEnvelope, options: ZoomReadOptions = {})
       const { object } = payload as { object: { id: string | number; start_time: string; duration?: number } };
       const startsAt = parseTime(object.start_time, 'start_time');
       const endsAt = object.duration ? startsAt + object.duration * 60_000 : undefined;
-      return [{ kind: 'event-scheduled', sourceEventId: String(object.id), startsAt, endsAt }];
+      const startedAt = new Date(startsAt).toISOString();
+      return [
+        { kind: 'event-scheduled', sourceEventId: String(object.id), startsAt, endsAt },
+        { kind: 'event-details', sourceEventId: String(object.id), details: { startedAt } },
+      ];
+    }
+    case 'details':
+    case 'deleted': {
+      const { object } = payload as Static<typeof DetailsPayload>;
+      return [
+        { kind: 'event-details', sourceEventId: String(object.id), details: zoomEventDetails(object), cancelled: kind === 'deleted' },
+      ];
     }
     default:
       return [];
   }
+}
+
+/**
+ * A meeting or webinar as HubSpot's event: `topic`, `start_time` + `duration` (minutes), `join_url`,
+ * `agenda` (Zoom's meeting.created/updated/deleted payload.object, https://developers.zoom.us/docs/api/meetings/events/;
+ * an update carries only the changed fields, so each is optional).
+ */
+export function zoomEventDetails(object: {
+  topic?: unknown;
+  start_time?: unknown;
+  duration?: unknown;
+  join_url?: unknown;
+  agenda?: unknown;
+}): EventDetails {
+  const details: EventDetails = {};
+  if (typeof object.topic === 'string' && object.topic !== '') details.name = object.topic;
+  if (typeof object.agenda === 'string' && object.agenda !== '') details.description = object.agenda;
+  if (typeof object.join_url === 'string' && object.join_url !== '') details.url = object.join_url;
+  const startsAt = typeof object.start_time === 'string' ? Date.parse(object.start_time) : Number.NaN;
+  if (!Number.isNaN(startsAt)) {
+    details.startsAt = new Date(startsAt).toISOString();
+    if (typeof object.duration === 'number') details.endsAt = new Date(startsAt + object.duration * 60_000).toISOString();
+  }
+  return details;
 }

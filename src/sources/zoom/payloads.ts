@@ -88,3 +88,19 @@ export const EndedPayload = Type.Object({ object: Type.Object({ id: ZoomId, uuid
 export const StartedPayload = Type.Object({
   object: Type.Object({ id: ZoomId, start_time: IsoTime, duration: Type.Optional(Type.Number({ minimum: 0 })) }),
 });
+
+/**
+ * meeting/webinar .created, .updated, .deleted: `payload.object` is the meeting (Zoom's documentation,
+ * https://developers.zoom.us/docs/api/meetings/events/ — id, uuid, topic, start_time, duration, timezone,
+ * join_url; an update carries the id and the changed fields only).
+ */
+export const DetailsPayload = Type.Object({
+  object: Type.Object({
+    id: ZoomId,
+    topic: Type.Optional(Type.String()),
+    start_time: Type.Optional(IsoTime),
+    duration: Type.Optional(Type.Number({ minimum: 0 })),
+    join_url: Type.Optional(Type.String()),
+    agenda: Type.Optional(Type.String()),
+  }),
+});

@@ -3,6 +3,7 @@ import type { Store } from '../ports.js';
 import { postgresDialect, postgresRunner } from '../dialect.js';
 import { adminQueries } from '../queries/admin.js';
 import { reconcileJobs } from '../queries/reconcile-jobs.js';
+import { managedEventQueries } from '../queries/managed-events.js';
 import { detailsQueue } from '../queries/inbox.js';
 import { claimBatch, completeDeliveries, prune } from './delivery.js';
 import { deliveryStatements, RENEW_LEASE_SQL } from '../queries/delivery-queue.js';
@@ -57,6 +58,7 @@ export function openPostgresStore(url: string, log?: Log, bounds?: SessionBounds
     ...detailsQueue(postgresRunner(pool), postgresDialect),
     ...adminQueries(postgresRunner(pool), postgresDialect),
     ...reconcileJobs(postgresRunner(pool), postgresDialect),
+    ...managedEventQueries(postgresRunner(pool), postgresDialect),
     countByStatus: queue.countByStatus,
     prune: (deliveredBefore, webhooksBefore) => prune(pool, deliveredBefore, webhooksBefore),
     shared: sharedDeliveryState(pool),

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Store } from '../ports.js';
+import type { ManagedEventsStore, Store } from '../ports.js';
 import { sqliteDialect, sqliteRunner } from '../dialect.js';
 import { adminQueries } from '../queries/admin.js';
+import { managedEventQueries } from '../queries/managed-events.js';
 import { deliveryStatements } from '../queries/delivery-queue.js';
 import { detailsQueue, inboxReads } from '../queries/inbox.js';
 import { sqliteDeliveryQueries } from './delivery.js';
@@ -41,6 +42,7 @@ export function openSqliteStore(url: string): Store {
   let details: ReturnType<typeof detailsQueue> | undefined;
   let admin: ReturnType<typeof adminQueries> | undefined;
   let jobs: ReturnType<typeof reconcileJobs> | undefined;
+  let events: ReturnType<typeof managedEventQueries> | undefined;
   const ready = () => {
     if (!intake || !delivery || !reads || !queue || !details || !admin || !jobs) throw new Error('store used before migrate()');
     return { intake, delivery, reads, queue, details, admin, jobs };
@@ -60,6 +62,7 @@ export function openSqliteStore(url: string): Store {
       details = detailsQueue(runner, sqliteDialect);
       admin = adminQueries(runner, sqliteDialect);
       jobs = reconcileJobs(runner, sqliteDialect);
+      events = managedEventQueries(runner, sqliteDialect);
     },
     // A small write: a full disk or a read-only file shows here, not just a missing file.
     ping: () =>
@@ -119,5 +122,27 @@ export function openSqliteStore(url: string): Store {
     knownAttendance: (sourceId, zoomId, occurrence) => run(() => ready().jobs.knownAttendance(sourceId, zoomId, occurrence)),
     knownContactKeys: (sourceId, keys) => run(() => ready().jobs.knownContactKeys(sourceId, keys)),
     prune: (deliveredBefore, webhooksBefore) => run(() => ready().delivery.prune(deliveredBefore, webhooksBefore)),
+    // HubSpot marketing events the relay creates (createEvents).
+    ...forwardTo(() => {
+      if (!events) throw new Error('store used before migrate()');
+      return events;
+    }),
   };
+}
+
+/** Every method of the managed-events queries, reached once migrate() made them. */
+function forwardTo(get: () => ManagedEventsStore): ManagedEventsStore {
+  const names: Array<keyof ManagedEventsStore> = [
+    'noteEvents',
+    'claimDueEvents',
+    'settleEvent',
+    'managedTargetState',
+    'undeliveredRecords',
+    'deadLetterRecordsOf',
+    'reconsiderEvents',
+    'listManagedEvents',
+  ];
+  return Object.fromEntries(
+    names.map((name) => [name, async (...args: unknown[]) => (get()[name] as (...a: unknown[]) => Promise<unknown>)(...args)]),
+  ) as unknown as ManagedEventsStore;
 }

@@ -95,7 +95,10 @@ describe('Eventbrite details fetch', () => {
     });
     for (const a of attendees) sim.checkIn(a.id, '2026-11-20T15:10:00Z');
     const all = await Promise.all(attendees.map((a) => fetchDetails('barcode.checked_in', sim.attendeeUrl(a.id))));
-    for (const details of all) expect(details.events).toEqual({ [EVENT]: { start: '2026-11-20T15:00:00Z', end: '2026-11-20T17:00:00Z' } });
+    // Name, link and description are kept too since issue 14 (for createEvents).
+    for (const details of all) {
+      expect(details.events).toEqual({ [EVENT]: expect.objectContaining({ start: '2026-11-20T15:00:00Z', end: '2026-11-20T17:00:00Z' }) });
+    }
     await fetchDetails('attendee.checked_in', sim.attendeeUrl(attendees[0]?.id ?? ''));
     expect(sim.calls().filter((c) => c.path === `/v3/events/${EVENT}/`)).toHaveLength(1);
   });

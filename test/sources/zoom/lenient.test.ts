@@ -140,6 +140,8 @@ describe('Zoom payloads with the fields Zoom may leave out', () => {
         startsAt: Date.parse('2021-07-13T21:44:51Z'),
         endsAt: Date.parse('2021-07-13T22:44:51Z'),
       },
+      // The actual start, for completing a HubSpot event the relay created (issue 14).
+      { kind: 'event-details', sourceEventId: '1234567890', details: { startedAt: '2021-07-13T21:44:51.000Z' } },
     ]);
   });
 });
