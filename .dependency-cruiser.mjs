@@ -13,7 +13,7 @@ const DIRECTIONS = `
   domain          | support
   store           | domain support
   sources         | domain support
-  config          | sources domain support
+  config          | sources hubspot domain support
   hubspot         | support
   delivery        | hubspot store domain config support
   processing      | sources store domain config support

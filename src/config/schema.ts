@@ -1,3 +1,4 @@
+import { API_VERSION_PATTERN } from '../hubspot/api-paths.js';
 import { Type, type Static } from 'typebox';
 import type { SourceConfig } from '../sources/platforms.js';
 import { MIN_SECRET_LENGTH } from '../sources/common-config.js';
@@ -73,7 +74,7 @@ export const HubspotConfig = Type.Object(
      * `v3`, or a HubSpot date version (`2026-03`, `2026-09`, ...): the paths every HubSpot call uses.
      * The pattern matches src/hubspot/api-paths.ts (config may not import hubspot/).
      */
-    apiVersion: Type.Optional(Type.String({ pattern: '^(v3|[0-9]{4}-(03|09))$', default: 'v3' })),
+    apiVersion: Type.Optional(Type.String({ pattern: API_VERSION_PATTERN, default: 'v3' })),
     /** With NODE_ENV=production, plain http is refused for baseUrl unless its host is loopback or listed here (a simulator on a private network). */
     allowHttpHosts: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { default: [] })),
     batchSize: Type.Integer({ minimum: 1, maximum: 100, default: 100 }),
