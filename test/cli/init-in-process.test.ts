@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { initCommand } from '../../src/cli/init/index.js';
-import { PENDING_KEYS } from '../../src/cli/init/pending-keys.js';
 import { renderConfig } from '../../src/cli/init/render.js';
 import { loadConfig } from '../../src/config/load.js';
 import { tempDir } from '../support/temp.js';
@@ -64,17 +63,13 @@ describe('init on a terminal', () => {
   });
 });
 
-describe('the keys other changes add (off until they merge)', () => {
-  const saved = { ...PENDING_KEYS };
-  afterEach(() => Object.assign(PENDING_KEYS, saved));
-
-  it('once on: hubspot.apiVersion, and createEvents on the Zoom and Eventbrite catch-all mappings only', () => {
-    Object.assign(PENDING_KEYS, { hubspotApiVersion: '2026-09', createEvents: true });
+describe("what init turns on for today's HubSpot", () => {
+  it('when Zoom, Eventbrite and Tito are chosen, then the latest date version is written and createEvents on the Zoom and Eventbrite catch-all mappings only', () => {
     const doc = parse(
       renderConfig({ platforms: ['zoom', 'eventbrite', 'tito'], hubspotTokenEnv: 'HUBSPOT_ACCESS_TOKEN', store: 'sqlite' }),
     ) as {
       hubspot: { apiVersion?: string };
-      events: Array<{ source: string; hubspot: { externalAccountId: string; createEvents?: { eventOrganizer: string } } }>;
+      events: Array<{ source: string; hubspot: { externalAccountId?: string; createEvents?: { eventOrganizer: string } } }>;
     };
     expect(doc.hubspot.apiVersion).toBe('2026-09');
     expect(doc.events.map((e) => [e.source, e.hubspot.createEvents !== undefined])).toEqual([
@@ -82,12 +77,7 @@ describe('the keys other changes add (off until they merge)', () => {
       ['eventbrite', true],
       ['tito', false],
     ]);
-    expect(doc.events[0]?.hubspot).toEqual({ externalAccountId: 'zoom', createEvents: { eventOrganizer: 'Your organization' } });
-  });
-
-  it('by default: the latest date version is written, createEvents not yet', () => {
-    const text = renderConfig({ platforms: ['zoom', 'eventbrite'], hubspotTokenEnv: 'HUBSPOT_ACCESS_TOKEN', store: 'sqlite' });
-    expect(text).toMatch(/apiVersion: "2026-09"/);
-    expect(text).not.toMatch(/createEvents/);
+    expect(doc.events[0]?.hubspot).toEqual({ createEvents: { eventOrganizer: 'Your organization' } });
+    expect(doc.events[2]?.hubspot).toEqual({ externalAccountId: 'tito' });
   });
 });

@@ -1,15 +1,9 @@
-import type { SourceConfig } from '../../config/schema.js';
+import type { ZoomApiConfig } from '../../sources/zoom/api/config.js';
+import { ZoomApiError } from '../../sources/zoom/api/errors.js';
+import { ZoomTokenCache } from '../../sources/zoom/api/token-cache.js';
 import { fail, ok, type CheckResult, type DoctorContext } from './types.js';
 
 const GROUP = 'sources';
-
-/** A Zoom source's `api` block (issue 18, pinned; absent from today's schema, so skipped until it exists). */
-interface ZoomApiSettings {
-  accountId: string;
-  clientId: string;
-  clientSecret: string;
-  oauthUrl?: string;
-}
 
 /** What reconciliation reads: the participant reports, and the webinars' registrants. */
 const NEEDED = ['report:read', 'webinar:read'];
@@ -25,40 +19,29 @@ const NEEDED = ['report:read', 'webinar:read'];
 export async function checkZoomApi(context: DoctorContext): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const source of context.config.sources) {
-    const api = source.type === 'zoom' ? (source as SourceConfig & { api?: ZoomApiSettings }).api : undefined;
+    const api = source.type === 'zoom' ? source.api : undefined;
     if (api) results.push(await checkOne(source.id, api, context.timeoutMs));
   }
   return results;
 }
 
-async function checkOne(id: string, api: ZoomApiSettings, timeoutMs: number): Promise<CheckResult> {
-  const url = new URL(api.oauthUrl ?? 'https://zoom.us/oauth/token');
-  url.searchParams.set('grant_type', 'account_credentials');
-  url.searchParams.set('account_id', api.accountId);
-  let response: Response;
+async function checkOne(id: string, api: ZoomApiConfig, timeoutMs: number): Promise<CheckResult> {
+  // The token is asked for exactly as reconciliation asks for it (ZoomTokenCache).
+  const tokens = new ZoomTokenCache({ ...api, oauthUrl: api.oauthUrl ?? 'https://zoom.us/oauth/token' });
   try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${api.clientId}:${api.clientSecret}`).toString('base64')}` },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    await tokens.get(AbortSignal.timeout(timeoutMs));
   } catch (error) {
-    return fail(
-      GROUP,
-      `${id}: Zoom's token URL did not answer (${(error as Error).name})`,
-      'Check api.oauthUrl and that this host can reach zoom.us.',
-    );
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof ZoomApiError && error.kind !== 'unavailable' && error.kind !== 'rate-limit') {
+      return fail(
+        GROUP,
+        `${id}: Zoom refused the api credentials (${message})`,
+        'Copy the Account ID, Client ID and Client Secret of an activated Server-to-Server OAuth app into the variables api names.',
+      );
+    }
+    return fail(GROUP, `${id}: Zoom's token URL did not answer (${message})`, 'Check api.oauthUrl and that this host can reach zoom.us.');
   }
-  const body = (await response.json().catch(() => undefined)) as { access_token?: unknown; scope?: unknown; reason?: unknown } | undefined;
-  if (!response.ok || typeof body?.access_token !== 'string') {
-    return fail(
-      GROUP,
-      `${id}: Zoom refused the api credentials (HTTP ${response.status}${typeof body?.reason === 'string' ? `, ${body.reason}` : ''})`,
-      'Copy the Account ID, Client ID and Client Secret of an activated Server-to-Server OAuth app into the variables api names.',
-    );
-  }
-  const scopes = typeof body.scope === 'string' ? body.scope.split(/\s+/).filter(Boolean) : [];
-  const missing = NEEDED.filter((prefix) => !scopes.some((scope) => scope.startsWith(prefix)));
+  const missing = NEEDED.filter((prefix) => !tokens.scopes.some((scope) => scope.startsWith(prefix)));
   return missing.length === 0
     ? ok(GROUP, `${id}: the Zoom api credentials get a token with the report and webinar read scopes`)
     : fail(

@@ -1,4 +1,7 @@
-import { CREATE_EVENTS_SOURCES, PENDING_KEYS } from './pending-keys.js';
+import { LATEST_DATE_VERSION } from '../../hubspot/api-paths.js';
+
+/** Sources whose webhooks (or API) give an event's name and times, so that the relay can create it. */
+export const CREATE_EVENTS_SOURCES: readonly string[] = ['zoom', 'eventbrite'];
 import { TEMPLATES, type Platform } from './platforms.js';
 
 export interface InitAnswers {
@@ -45,7 +48,7 @@ export function renderConfig(answers: InitAnswers): string {
     '  # A Service Key (recommended by HubSpot for system-to-system use) or a legacy private-app token,',
     '  # with the scope crm.objects.marketing_events.write (and .read, so that doctor can check event ids).',
     `  accessToken: "\${${answers.hubspotTokenEnv}}"`,
-    ...(PENDING_KEYS.hubspotApiVersion ? [`  apiVersion: "${PENDING_KEYS.hubspotApiVersion}"`] : []),
+    `  apiVersion: "${LATEST_DATE_VERSION}"                        # HubSpot's date version (v3 ends September 2027)`,
     "  requestsPerTenSeconds: 100                   # at most your HubSpot app's limit (doctor compares)",
     '',
     '# admin:',
@@ -59,10 +62,9 @@ export function renderConfig(answers: InitAnswers): string {
     ...answers.platforms.flatMap((p) => [
       `  - source: ${p}`,
       '    sourceEventId: "*"                        # every event of the source, by external id',
-      ...(PENDING_KEYS.createEvents && CREATE_EVENTS_SOURCES.includes(p)
+      ...(CREATE_EVENTS_SOURCES.includes(p)
         ? [
-            '    hubspot:',
-            `      externalAccountId: "${p}"`,
+            '    hubspot:                                  # externalAccountId: the platform account id, else the source id',
             '      createEvents:                           # the relay creates the HubSpot event when first seen',
             '        eventOrganizer: "Your organization"   # required by HubSpot: shown on the event',
           ]

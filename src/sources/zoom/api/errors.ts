@@ -27,9 +27,11 @@ export class ZoomApiError extends Error {
  */
 export function zoomErrorMessage(status: number, text: string): string {
   try {
-    const body = JSON.parse(text) as { code?: unknown; message?: unknown };
+    const body = JSON.parse(text) as { code?: unknown; message?: unknown; reason?: unknown };
     if (typeof body.message === 'string')
       return `Zoom ${status}${body.code !== undefined ? ` (code ${String(body.code)})` : ''}: ${body.message}`;
+    // The OAuth endpoint's refusals read `{ "reason": "Invalid client_id or client_secret", "error": "invalid_client" }`.
+    if (typeof body.reason === 'string') return `Zoom ${status}: ${body.reason}`;
   } catch {
     // not JSON: the text itself, shortened below
   }

@@ -20,6 +20,7 @@ export const TOKEN_MARGIN_MS = 60_000;
 export class ZoomTokenCache {
   private token: { value: string; expiresAt: number } | undefined;
   private pending: Promise<string> | undefined;
+  private granted: string[] = [];
 
   constructor(
     private readonly settings: TokenSettings,
@@ -31,6 +32,11 @@ export class ZoomTokenCache {
     // Callers waiting at the same moment share one token request.
     this.pending ??= this.fetchToken(signal).finally(() => (this.pending = undefined));
     return this.pending;
+  }
+
+  /** The scopes Zoom granted with the last token (its `scope`, space-separated). */
+  get scopes(): readonly string[] {
+    return this.granted;
   }
 
   invalidate(): void {
@@ -56,10 +62,11 @@ export class ZoomTokenCache {
       if (response.status >= 500) throw new ZoomApiError('unavailable', message, response.status);
       throw new ZoomApiError(isScopeMessage(message) ? 'scope' : 'refused', message, response.status);
     }
-    const body = JSON.parse(text) as { access_token?: unknown; expires_in?: unknown };
+    const body = JSON.parse(text) as { access_token?: unknown; expires_in?: unknown; scope?: unknown };
     if (typeof body.access_token !== 'string') throw new ZoomApiError('unavailable', 'Zoom token answer has no access_token');
     const expiresInS = typeof body.expires_in === 'number' ? body.expires_in : 3600;
     this.token = { value: body.access_token, expiresAt: this.now() + expiresInS * 1000 };
+    this.granted = typeof body.scope === 'string' ? body.scope.split(/\s+/).filter(Boolean) : [];
     return body.access_token;
   }
 }

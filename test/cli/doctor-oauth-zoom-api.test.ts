@@ -60,7 +60,7 @@ function context(extra: { oauth?: object; zoomApi?: object }): DoctorContext {
   return { config, env: {}, hubspot: {}, timeoutMs: 5000 };
 }
 
-describe('doctor: hubspot.oauth (once the key exists)', () => {
+describe('doctor: hubspot.oauth', () => {
   const oauth = () => ({
     clientId: 'client-id',
     clientSecret: 'client-secret',
@@ -102,7 +102,7 @@ describe('doctor: hubspot.oauth (once the key exists)', () => {
   });
 });
 
-describe("doctor: a Zoom source's api block (once the key exists)", () => {
+describe("doctor: a Zoom source's api block", () => {
   const api = () => ({ accountId: 'acct-1', clientId: 'zoom-client', clientSecret: 'zoom-secret', oauthUrl: `${baseUrl}/oauth/token` });
 
   it('gets a token (account_credentials, HTTP Basic) and finds the report and webinar scopes', async () => {
@@ -134,7 +134,7 @@ describe("doctor: a Zoom source's api block (once the key exists)", () => {
     expect(await checkZoomApi(context({ zoomApi: api() }))).toEqual([
       expect.objectContaining({
         status: 'fail',
-        message: 'zoom: Zoom refused the api credentials (HTTP 401, Invalid client_id or client_secret)',
+        message: 'zoom: Zoom refused the api credentials (token: Zoom 401: Invalid client_id or client_secret)',
       }),
     ]);
   });
