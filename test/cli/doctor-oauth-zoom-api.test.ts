@@ -8,9 +8,9 @@ import { checkZoomApi } from '../../src/cli/doctor/zoom-api.js';
 import { parseConfig } from '../../src/config/load.js';
 
 /**
- * The checks for keys other changes add (hubspot.oauth, issue 19; a Zoom source's api, issue 18):
- * today's schema refuses those keys, so these run the check functions in-process on a loaded
- * configuration with the key added, against real servers on real ports.
+ * doctor's checks of the credentials that are not HubSpot static tokens (hubspot.oauth, issue 19; a
+ * Zoom source's api, issue 18), run in-process on a loaded configuration against real servers on
+ * real ports: the simulator's token endpoint, and a stand-in for Zoom's whose answers each test sets.
  */
 interface Seen {
   url: string;
