@@ -165,8 +165,9 @@ describe('operator console in a real browser', { timeout: 60_000 }, () => {
     }
     expect([...reached]).toEqual(expect.arrayContaining(['Sign out', 'dead-source', 'Apply filters', 'Replay all dead']));
     expect(browser.requests.filter((url) => !url.startsWith(`${relay.url}/`))).toEqual([]);
-    // GET /admin/events does not exist on this relay (404): its section stays hidden.
-    expect(await page.locator('#hubspot-events').isHidden()).toBe(true);
+    // GET /admin/events answers (issue 14): its section shows, empty on a relay without createEvents mappings.
+    expect(await page.getByRole('heading', { name: 'HubSpot events' }).isVisible()).toBe(true);
+    expect(await page.locator('#hubspot-events-rows').textContent()).toBe('No HubSpot events yet.');
     expect(await page.getByRole('heading', { name: 'Parked webhooks' }).isVisible()).toBe(true);
     await page.close();
   });

@@ -34,22 +34,38 @@ export async function replayParked(): Promise<void> {
   await refreshParked();
 }
 
+/** One HubSpot event as GET /admin/events lists it (src/ops/events-routes.ts, ManagedEventView). */
+interface ManagedEventRow {
+  source: string;
+  sourceEventId: string;
+  objectId: string | null;
+  state: string;
+  name: string | null;
+  lastError: string | null;
+  updatedAt: string;
+}
+
 /**
- * "HubSpot events": the events the relay manages in HubSpot, when this relay has GET /admin/events
- * (hidden while that route answers 404). Its shape belongs to that feature, so the table shows the
- * first list in the answer with one column per field.
+ * "HubSpot events": the events the relay creates and keeps in HubSpot (createEvents), shown when
+ * this relay has GET /admin/events (hidden while that route answers 404).
  */
 export async function refreshHubspotEvents(): Promise<void> {
-  const answer = await getIfPresent<unknown>('/admin/events').catch(() => undefined);
-  const list = Array.isArray(answer) ? answer : Object.values((answer ?? {}) as object).find(Array.isArray);
+  const answer = await getIfPresent<{ events: ManagedEventRow[] }>('/admin/events').catch(() => undefined);
   byId('hubspot-events').hidden = answer === undefined;
   if (!answer) return;
-  const items = ((list ?? []) as Array<Record<string, unknown>>).slice(0, 200);
-  const columns = [...new Set(items.flatMap((item) => Object.keys(item ?? {})))].slice(0, 8);
-  replace(byId('hubspot-events-head'), el('tr', {}, ...columns.map((c) => el('th', { scope: 'col' }, c))));
-  const cell = (value: unknown) =>
-    value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  const rows = items.map((item) => el('tr', {}, ...columns.map((c) => el('td', { class: 'wrap' }, cell(item[c])))));
-  if (rows.length === 0) rows.push(el('tr', {}, el('td', {}, 'No HubSpot events.')));
+  const rows = answer.events.map((e) =>
+    el(
+      'tr',
+      {},
+      el('td', { class: 'wrap' }, e.name ?? ''),
+      el('td', {}, e.source),
+      el('td', {}, e.sourceEventId),
+      el('td', {}, e.objectId ?? ''),
+      el('td', {}, e.state),
+      el('td', { class: 'wrap' }, e.lastError ?? ''),
+      el('td', {}, new Date(e.updatedAt).toLocaleString()),
+    ),
+  );
+  if (rows.length === 0) rows.push(el('tr', {}, el('td', { colspan: '7' }, 'No HubSpot events yet.')));
   replace(byId('hubspot-events-rows'), ...rows);
 }
