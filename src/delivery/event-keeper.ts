@@ -13,7 +13,7 @@ import { pauseEnd } from './sender.js';
 export type EventCallKind = 'upsert' | 'complete' | 'cancel';
 
 export interface EventKeeperOptions {
-  store: Omit<ManagedEventsStore, 'noteEvents'>;
+  store: Omit<ManagedEventsStore, 'noteEvents' | 'managedEventAccount'>;
   client: HubspotClient;
   /** Shared with attendance: one rate window, one 429 pause, one 401/403 pause. */
   limiter: SendGate;
@@ -56,7 +56,7 @@ export class EventKeeper extends BackgroundLoop {
     if (due.length === 0) return 1000;
     const upserts: Array<{ event: ManagedEvent; input: Record<string, unknown> }> = [];
     for (const event of due) {
-      const creation = mappings().creation(event.sourceId, event.sourceEventId);
+      const creation = mappings().creation(event.sourceId, event.sourceEventId, event.externalAccountId);
       if (!creation) {
         await this.settle(event, { kind: 'dead', error: 'its event mapping no longer has createEvents' });
         continue;

@@ -72,4 +72,6 @@ export interface ManagedEventsStore {
   /** After a configuration reload: dead events get another try, created ones are compared again. */
   reconsiderEvents(now: number): Promise<void>;
   listManagedEvents(limit: number): Promise<ManagedEvent[]>;
+  /** The external account id of a source event's managed event, once noted: its records keep that target. */
+  managedEventAccount(sourceId: string, sourceEventId: string): Promise<string | undefined>;
 }

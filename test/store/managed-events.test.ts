@@ -50,6 +50,13 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       expect(await store.claimDueEvents(T0 + 3, 10, LEASE, INTERVAL)).toEqual([]);
     });
 
+    it("tells a noted event's external account (its later records keep that target)", async () => {
+      expect(await store.managedEventAccount('zoom', '8123')).toBeUndefined();
+      await store.noteEvents([noted()], T0);
+      await store.noteEvents([noted({ externalAccountId: 'other', targetKey: 'external:other:8123' })], T0 + 1);
+      expect(await store.managedEventAccount('zoom', '8123')).toBe('acct');
+    });
+
     it('hands a due event to one of two claims made at once (replicas create it once)', async () => {
       await store.noteEvents([noted(), noted({ sourceEventId: '9001', externalEventId: '9001', targetKey: 'external:acct:9001' })], T0);
       const [first, second] = await Promise.all([

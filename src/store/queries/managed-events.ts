@@ -161,6 +161,13 @@ export function managedEventQueries(db: SqlRunner, d: Dialect): ManagedEventsSto
       await db.changes(`UPDATE hubspot_events SET details_changed_at = $1 WHERE state = 'created'`, [now]);
     },
 
+    async managedEventAccount(sourceId, sourceEventId) {
+      const [row] = await db.rows<{ external_account_id: string }>(`SELECT external_account_id FROM hubspot_events WHERE ${KEY}`, [
+        sourceId,
+        sourceEventId,
+      ]);
+      return row?.external_account_id;
+    },
     async listManagedEvents(limit) {
       const rows = await db.rows<Row>('SELECT * FROM hubspot_events ORDER BY created_at DESC, source_event_id LIMIT $1', [limit]);
       return rows.map(toEvent);
