@@ -31,6 +31,8 @@ export class EventNotes {
         note.details = { ...note.details, ...definedOnly(fact.details), startedAt: note.details.startedAt ?? fact.details.startedAt };
         if (note.details.startedAt === undefined) delete note.details.startedAt;
         if (fact.cancelled) note.finish = { kind: 'cancel' };
+        else if (fact.completeAtEnd && !note.finish)
+          note.finish = { kind: 'complete', startDateTime: '', endDateTime: '', atScheduledEnd: true };
         break;
       case 'event-scheduled':
         note.details.startsAt = new Date(fact.startsAt).toISOString();

@@ -59,7 +59,7 @@ afterEach(async () => {
 });
 
 describe('Eventbrite details fetch', () => {
-  it('when order.placed names an order, then the order is fetched once with expand=attendees and the Bearer token', async () => {
+  it('when order.placed names an order, then the order is fetched once with expand=attendees and the Bearer token, then its event', async () => {
     const { order } = sim.addOrder({
       eventId: EVENT,
       attendees: [{ email: 'a@example.com', firstName: 'Ann' }, { email: 'b@example.com' }],
@@ -77,7 +77,10 @@ describe('Eventbrite details fetch', () => {
         token: DEFAULT_EVENTBRITE_TOKEN,
         status: 200,
       }),
+      // For an event the relay creates (createEvents): its name, times and link from the first order.
+      expect.objectContaining({ path: `/v3/events/${EVENT}/`, status: 200 }),
     ]);
+    expect(Object.keys(details.events ?? {})).toEqual([EVENT]);
   });
 
   it('when attendee.updated names an attendee, then only the attendee is fetched (no event)', async () => {
