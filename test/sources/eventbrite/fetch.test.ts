@@ -91,6 +91,25 @@ describe('Eventbrite details fetch', () => {
     expect(sim.calls().map((c) => c.path)).toEqual([`/v3/events/${EVENT}/attendees/${attendees[0]?.id}/`]);
   });
 
+  it('when event.updated names an event, then the event is fetched fresh (past the cache) and renews the cache', async () => {
+    const { order } = sim.addOrder({ eventId: EVENT, attendees: [{ email: 'a@example.com' }] });
+    await fetchDetails('order.placed', sim.orderUrl(order.id)); // caches the event
+    sim.updateEvent(EVENT, { name: 'Renamed', status: 'canceled' });
+    const details = await fetchDetails('event.updated', sim.eventUrl(EVENT));
+    expect(details).toEqual({
+      resource: 'event',
+      attendees: [],
+      events: { [EVENT]: expect.objectContaining({ name: 'Renamed', status: 'canceled' }) },
+    });
+    await fetchDetails('order.placed', sim.orderUrl(order.id));
+    expect(sim.calls().map((c) => c.path)).toEqual([
+      `/v3/orders/${order.id}/`,
+      `/v3/events/${EVENT}/`,
+      `/v3/events/${EVENT}/`,
+      `/v3/orders/${order.id}/`,
+    ]);
+  });
+
   it('when check-ins of one event arrive together, then the event is fetched once and cached', async () => {
     const { attendees } = sim.addOrder({
       eventId: EVENT,
