@@ -13,7 +13,7 @@ import { pauseEnd } from './sender.js';
 export type EventCallKind = 'upsert' | 'complete' | 'cancel';
 
 export interface EventKeeperOptions {
-  store: Omit<ManagedEventsStore, 'noteEvents'>;
+  store: Omit<ManagedEventsStore, 'noteEvents' | 'managedEventAccount'>;
   client: HubspotClient;
   /** Shared with attendance: one rate window, one 429 pause, one 401/403 pause. */
   limiter: SendGate;
@@ -56,7 +56,7 @@ export class EventKeeper extends BackgroundLoop {
     if (due.length === 0) return 1000;
     const upserts: Array<{ event: ManagedEvent; input: Record<string, unknown> }> = [];
     for (const event of due) {
-      const creation = mappings().creation(event.sourceId, event.sourceEventId);
+      const creation = mappings().creation(event.sourceId, event.sourceEventId, event.externalAccountId);
       if (!creation) {
         await this.settle(event, { kind: 'dead', error: 'its event mapping no longer has createEvents' });
         continue;
@@ -114,6 +114,8 @@ export class EventKeeper extends BackgroundLoop {
       });
       return;
     }
+    const times = finish.kind === 'complete' && finish.atScheduledEnd ? await this.scheduledTimes(event) : undefined;
+    if (times === null) return;
     const { externalAccountId: account, externalEventId: id } = event;
     const answer =
       finish.kind === 'cancel'
@@ -122,11 +124,27 @@ export class EventKeeper extends BackgroundLoop {
             'complete',
             'POST',
             this.options.client.eventPaths.complete(account, id),
-            completeTimes(event, finish.endDateTime, finish.startDateTime),
+            times ?? completeTimes(event, finish.endDateTime, finish.startDateTime),
             [event],
           );
     if (answer.kind === 'ok') await this.settle(event, { kind: 'finished', state: finish.kind === 'cancel' ? 'cancelled' : 'completed' });
     else await this.settleFailure(event, answer, false);
+  }
+
+  /**
+   * A complete at the scheduled end (Eventbrite): its scheduled times once the end has passed; before,
+   * null, and the event is looked at again at its end or after the update interval (the schedule may move).
+   */
+  private async scheduledTimes(event: ManagedEvent): Promise<{ startDateTime: string; endDateTime: string } | null> {
+    const now = Date.now();
+    const end = Date.parse(event.details.endsAt ?? '');
+    if (!Number.isNaN(end) && end <= now)
+      return { startDateTime: event.details.startsAt ?? event.details.endsAt ?? '', endDateTime: event.details.endsAt ?? '' };
+    // At least a minute between looks (eventUpdateIntervalSeconds may be 0): a waiting event is no busy loop.
+    const recheck = now + Math.max(this.options.updateIntervalMs, 60_000);
+    const notBefore = Number.isNaN(end) ? recheck : Math.min(end, recheck);
+    await this.settle(event, { kind: 'retry', error: 'waiting for its scheduled end', notBefore, countAttempt: false });
+    return null;
   }
 
   private async settleFailure(event: ManagedEvent, answer: HubspotAnswer, deadLetterRecords: boolean): Promise<void> {

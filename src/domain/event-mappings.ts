@@ -33,7 +33,10 @@ export interface EventMapping {
   hubspot:
     | { objectId: string }
     | { externalAccountId: string; externalEventId?: string }
-    /** The relay creates the event (the account id defaults to the source's id). */
+    /**
+     * The relay creates the event; the account id defaults to the account the webhook names (Zoom's
+     * `account_id`), else the source's id.
+     */
     | { externalAccountId?: string; externalEventId?: string; createEvents: CreateEvents };
   /** When the event ends (ISO-8601): the leave time of an attendance whose source gives none. */
   endsAt?: string;
@@ -80,8 +83,11 @@ export class EventMappings {
     return endsAt ? Date.parse(endsAt) : undefined;
   }
 
-  /** The target key, or null when the event is not mapped (yet). */
-  resolve(sourceId: string, sourceEventId: string): string | null {
+  /**
+   * The target key, or null when the event is not mapped (yet). `sourceAccountId`: the platform account
+   * the webhook names (Zoom's `account_id`), the account of a createEvents mapping that names none.
+   */
+  resolve(sourceId: string, sourceEventId: string, sourceAccountId?: string): string | null {
     const mapping = this.mappingOf(sourceId, sourceEventId);
     if (!mapping) return null;
     const { hubspot } = mapping;
@@ -91,19 +97,19 @@ export class EventMappings {
       ? targetKey({ kind: 'object', objectId: hubspot.objectId })
       : targetKey({
           kind: 'external',
-          externalAccountId: hubspot.externalAccountId ?? sourceId,
+          externalAccountId: accountOf(hubspot, sourceId, sourceAccountId),
           externalEventId: hubspot.externalEventId ?? sourceEventId,
         });
   }
 
   /** How to create the mapped event in HubSpot, when its mapping has `createEvents`. */
-  creation(sourceId: string, sourceEventId: string): EventCreation | undefined {
+  creation(sourceId: string, sourceEventId: string, sourceAccountId?: string): EventCreation | undefined {
     const mapping = this.mappingOf(sourceId, sourceEventId);
-    const key = this.resolve(sourceId, sourceEventId);
+    const key = this.resolve(sourceId, sourceEventId, sourceAccountId);
     if (!mapping || key === null || !('createEvents' in mapping.hubspot)) return undefined;
     const { hubspot } = mapping;
     return {
-      externalAccountId: hubspot.externalAccountId ?? sourceId,
+      externalAccountId: accountOf(hubspot, sourceId, sourceAccountId),
       externalEventId: hubspot.externalEventId ?? sourceEventId,
       targetKey: key,
       createEvents: hubspot.createEvents,
@@ -111,4 +117,15 @@ export class EventMappings {
       endsAt: mapping.endsAt ? Date.parse(mapping.endsAt) : undefined,
     };
   }
+}
+
+/**
+ * The external account id: the configured one; else, for an event the relay creates, the platform's
+ * account the webhook names; else the source id. A mapping without createEvents keeps the source id
+ * (its events were made by someone else under the ids the mapping documents).
+ */
+function accountOf(hubspot: EventMapping['hubspot'], sourceId: string, sourceAccountId: string | undefined): string {
+  if ('objectId' in hubspot) return sourceId;
+  if (hubspot.externalAccountId !== undefined) return hubspot.externalAccountId;
+  return ('createEvents' in hubspot ? sourceAccountId : undefined) || sourceId;
 }

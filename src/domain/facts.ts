@@ -52,9 +52,10 @@ export type AttendanceFact =
   | { kind: 'event-scheduled'; sourceEventId: string; startsAt: number; endsAt?: number }
   /**
    * What the source tells about the event itself, for a HubSpot event the relay creates (createEvents):
-   * its name, link and times; `cancelled` when the source deleted it. No attendance effect.
+   * its name, link and times; `cancelled` when the source deleted it; `completeAtEnd` when it is to be
+   * completed at its scheduled end (Eventbrite: it had check-ins). No attendance effect.
    */
-  | { kind: 'event-details'; sourceEventId: string; details: EventDetails; cancelled?: boolean }
+  | { kind: 'event-details'; sourceEventId: string; details: EventDetails; cancelled?: boolean; completeAtEnd?: boolean }
   /** Something the source says happened that HubSpot has no input for: logged, nothing sent. */
   | { kind: 'noted'; reason: string };
 

@@ -25,6 +25,8 @@ export interface InterpretContext {
   source: { readonly id: string; readonly defaultAttendMs?: number };
   mappings: EventMappings;
   work: WorkingSet;
+  /** The platform account an event resolves with (createEvents without an externalAccountId); see EventMappings.resolve. */
+  accountOf?: (sourceEventId: string) => string | undefined;
 }
 
 function addRecord(
@@ -42,7 +44,7 @@ function addRecord(
     sourceId: ctx.source.id,
     sourceEventId: fact.sourceEventId,
     occurrence: fact.occurrence,
-    targetKey: ctx.mappings.resolve(ctx.source.id, fact.sourceEventId),
+    targetKey: ctx.mappings.resolve(ctx.source.id, fact.sourceEventId, ctx.accountOf?.(fact.sourceEventId)),
     state,
     email,
     occurredAt: fact.occurredAt,

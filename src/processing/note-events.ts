@@ -12,9 +12,10 @@ export class EventNotes {
 
   constructor(private readonly mappings: EventMappings) {}
 
-  add(sourceId: string, fact: AttendanceFact): void {
+  /** `account`: the platform account the event resolves with (see EventAccounts). */
+  add(sourceId: string, fact: AttendanceFact, account?: string): void {
     if (fact.kind === 'noted' || fact.kind === 'direct') return;
-    const creation = this.mappings.creation(sourceId, fact.sourceEventId);
+    const creation = this.mappings.creation(sourceId, fact.sourceEventId, account);
     if (!creation) return;
     const key = `${sourceId}\u0000${fact.sourceEventId}`;
     const note: NotedEvent = this.byEvent.get(key) ?? {
@@ -30,6 +31,8 @@ export class EventNotes {
         note.details = { ...note.details, ...definedOnly(fact.details), startedAt: note.details.startedAt ?? fact.details.startedAt };
         if (note.details.startedAt === undefined) delete note.details.startedAt;
         if (fact.cancelled) note.finish = { kind: 'cancel' };
+        else if (fact.completeAtEnd && !note.finish)
+          note.finish = { kind: 'complete', startDateTime: '', endDateTime: '', atScheduledEnd: true };
         break;
       case 'event-scheduled':
         note.details.startsAt = new Date(fact.startsAt).toISOString();

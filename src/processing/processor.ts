@@ -10,10 +10,11 @@ import type { EventMappings } from '../domain/event-mappings.js';
 import { WorkingSet } from '../domain/working-set.js';
 import type { AttendanceFact } from '../domain/facts.js';
 import { EventNotes } from './note-events.js';
+import { EventAccounts, eventIdsOf } from './event-accounts.js';
 
 export interface ProcessorOptions {
   /** Rounds and sweeps; the count of webhooks waiting for a source is only logged. */
-  store: ProcessingStore & Pick<AdminQueries, 'countWaitingWebhooks'> & Pick<ManagedEventsStore, 'noteEvents'>;
+  store: ProcessingStore & Pick<AdminQueries, 'countWaitingWebhooks'> & Pick<ManagedEventsStore, 'noteEvents' | 'managedEventAccount'>;
   sources: Map<string, Source>;
   mappings: () => EventMappings;
   log: Log;
@@ -99,13 +100,16 @@ export class WebhookProcessor extends BackgroundLoop {
       const work = new WorkingSet(view);
       const mappings = this.options.mappings();
       const notes = new EventNotes(mappings);
+      const accounts = new EventAccounts(store, mappings);
       for (const row of rows) {
         const facts = this.read(row);
         if ('unreadable' in facts) {
           work.parked.push({ inboxId: row.id, reason: facts.unreadable });
           continue;
         }
-        const outcome = await this.interpret(row, facts.facts, work, mappings, notes);
+        await accounts.load(row.sourceId, eventIdsOf(facts.facts));
+        const accountOf = accounts.lookup(row.sourceId, facts.account);
+        const outcome = await this.interpret(row, facts.facts, work, { mappings, notes, accountOf });
         work.processed.push({ inboxId: row.id, outcome: JSON.stringify(outcome) });
       }
       // Before the records: a created event's records must find it noted (and wait for it) when claimed.
@@ -126,12 +130,13 @@ export class WebhookProcessor extends BackgroundLoop {
    * that do not parse): such a webhook is parked with the reason, as one refused at receipt is,
    * and read again by a replay after a fix.
    */
-  private read(row: InboxRow): { facts: AttendanceFact[] } | { unreadable: string } {
+  private read(row: InboxRow): { facts: AttendanceFact[]; account?: string } | { unreadable: string } {
     // Only webhooks of this relay's sources are read (see sourceIds).
     const source = this.options.sources.get(row.sourceId) as Source;
     try {
       const details = row.details ? JSON.parse(row.details) : undefined;
-      return { facts: source.interpret(JSON.parse(row.body), details) };
+      const body: unknown = JSON.parse(row.body);
+      return { facts: source.interpret(body, details), account: source.accountOf?.(body) };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       this.options.log.warn(
@@ -147,13 +152,16 @@ export class WebhookProcessor extends BackgroundLoop {
     row: InboxRow,
     facts: AttendanceFact[],
     work: WorkingSet,
-    mappings: EventMappings,
-    notes?: EventNotes,
+    {
+      mappings,
+      notes,
+      accountOf,
+    }: { mappings: EventMappings; notes: EventNotes; accountOf: (sourceEventId: string) => string | undefined },
   ): Promise<WebhookOutcome | { error: string }> {
     const source = this.options.sources.get(row.sourceId) as Source;
     const outcome: WebhookOutcome = { records: 0, guests: 0, invalidEmails: 0, repeats: 0 };
     try {
-      const ctx: InterpretContext = { source, mappings, work };
+      const ctx: InterpretContext = { source, mappings, work, accountOf };
       for (const reported of facts) {
         const { fact, clamped } = boundEventTimes(reported, row.receivedAt, this.options.maxEventTimeAheadMs);
         if (clamped.length > 0) {
@@ -164,7 +172,7 @@ export class WebhookProcessor extends BackgroundLoop {
           );
         }
         await applyFact(ctx, row, fact, outcome);
-        notes?.add(row.sourceId, fact);
+        notes.add(row.sourceId, fact, 'sourceEventId' in fact ? accountOf(fact.sourceEventId) : undefined);
       }
     } catch (error) {
       // Kept in the inbox with the reason (replayable), never silently dropped.
@@ -216,6 +224,7 @@ export class WebhookProcessor extends BackgroundLoop {
       const candidates = await view.openSessionsJoinedBefore(now - Math.min(...timeouts), 1000);
       const work = new WorkingSet(view);
       const mappings = this.options.mappings();
+      const accounts = new EventAccounts(store, mappings);
       for (const session of candidates) {
         const source = sources.get(session.sourceId);
         const lastJoin = session.times.lastJoin ?? now;
@@ -223,7 +232,9 @@ export class WebhookProcessor extends BackgroundLoop {
         const scheduledEnd = (await work.sourceEvent(session.sourceId, session.sourceEventId))?.endsAt;
         const end = scheduledEnd !== undefined && scheduledEnd > lastJoin ? scheduledEnd : lastJoin + DEFAULT_ATTEND_MS;
         const closed = { ...session, times: closeAt(session.times, end) };
-        work.putSession(recordAttendance({ source, mappings, work }, undefined, closed));
+        await accounts.load(session.sourceId, [session.sourceEventId]);
+        const accountOf = accounts.lookup(session.sourceId, undefined);
+        work.putSession(recordAttendance({ source, mappings, work, accountOf }, undefined, closed));
       }
       if (candidates.length > 0) await view.commitEffects(work.effects(), now);
       return work.records;

@@ -76,6 +76,11 @@ export interface Source {
   fetchDetails?(body: unknown, signal: AbortSignal): Promise<unknown>;
   /** Reads the facts in a stored webhook body (and its fetched details). Pure: may run again on replay. */
   interpret(body: unknown, details?: unknown): AttendanceFact[];
+  /**
+   * The platform account a stored webhook body names (Zoom's `account_id`), if any: the external
+   * account id of the HubSpot events the relay creates for a mapping that configures none.
+   */
+  accountOf?(body: unknown): string | undefined;
 }
 
 /**

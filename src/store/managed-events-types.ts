@@ -10,8 +10,11 @@ export interface SourceEventDetails {
   description?: string;
 }
 
-/** A complete (with the actual times) or a cancel, sent once the event's records are delivered. */
-export type EventFinish = { kind: 'complete'; startDateTime: string; endDateTime: string } | { kind: 'cancel' };
+/**
+ * A complete (with the actual times) or a cancel, sent once the event's records are delivered.
+ * `atScheduledEnd`: completed with its scheduled times once its scheduled end has passed (Eventbrite).
+ */
+export type EventFinish = { kind: 'complete'; startDateTime: string; endDateTime: string; atScheduledEnd?: boolean } | { kind: 'cancel' };
 
 export type ManagedEventState = 'pending' | 'created' | 'completed' | 'cancelled' | 'dead';
 
@@ -55,7 +58,7 @@ export type EventSettlement =
 
 /** The marketing events the relay creates (createEvents): noted by processing, sent by the event keeper. */
 export interface ManagedEventsStore {
-  /** Inserts or merges (later non-empty fields win); a finish is kept once set. */
+  /** Inserts or merges (later non-empty fields win); a finish is kept once set, except that a cancel replaces a complete at the scheduled end. */
   noteEvents(events: NotedEvent[], now: number): Promise<void>;
   /**
    * Claims events with something to send, under a lease (replicas never send one event twice at once):
@@ -72,4 +75,6 @@ export interface ManagedEventsStore {
   /** After a configuration reload: dead events get another try, created ones are compared again. */
   reconsiderEvents(now: number): Promise<void>;
   listManagedEvents(limit: number): Promise<ManagedEvent[]>;
+  /** The external account id of a source event's managed event, once noted: its records keep that target. */
+  managedEventAccount(sourceId: string, sourceEventId: string): Promise<string | undefined>;
 }

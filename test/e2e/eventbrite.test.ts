@@ -315,7 +315,8 @@ describe('Eventbrite verification and the SSRF guard', () => {
     await settled();
     expect(inbox()).toHaveLength(1 + outside.length);
     expect(baitHits).toEqual([]);
-    expect(eventbrite.calls().map((c) => c.path)).toEqual([new URL(eventbrite.orderUrl(order.id)).pathname]);
+    // The order, then its event (an order brings the event's name for createEvents, issue 14).
+    expect(eventbrite.calls().map((c) => c.path)).toEqual([new URL(eventbrite.orderUrl(order.id)).pathname, `/v3/events/${EVENT}/`]);
   });
 
   it('when the token is missing or wrong, then 401 (never 410, which would unsubscribe the endpoint) and nothing unverified is stored', async () => {
@@ -387,7 +388,8 @@ describe('Eventbrite fetch trouble', () => {
     expect(sent()).toEqual([[HUBSPOT_EVENT, 'register', 'patient@example.com']]);
     expect(inbox()[0]).toMatchObject({ details_status: 'ready', details_attempts: 2 });
     const calls = eventbrite.calls();
-    expect(calls.map((c) => c.status)).toEqual([503, 0, 200]);
+    // The order's 503, the dropped connection, the order, then its event.
+    expect(calls.map((c) => c.status)).toEqual([503, 0, 200, 200]);
     // Each retry waited (backoff from 2 s, with jitter: at least 1 s, then at least 2 s).
     expect((calls[1]?.at ?? 0) - (calls[0]?.at ?? 0)).toBeGreaterThanOrEqual(900);
     expect((calls[2]?.at ?? 0) - (calls[1]?.at ?? 0)).toBeGreaterThanOrEqual(1900);
@@ -435,7 +437,7 @@ describe('Eventbrite fetch trouble', () => {
 
   it('when the client-side budget is used up, then further notices wait (kept pending with the reason) instead of calling Eventbrite', async () => {
     await relay.close();
-    await start({ requestsPerHour: 2 });
+    await start({ requestsPerHour: 3 }); // the order and its event, then one attendee
     const { order, attendees } = placeOrder([{ email: 'a@example.com' }, { email: 'b@example.com' }, { email: 'c@example.com' }]);
     await deliver(notice('order.placed', eventbrite.orderUrl(order.id)));
     for (const a of attendees) await deliver(notice('attendee.updated', eventbrite.attendeeUrl(a.id)));
@@ -443,7 +445,7 @@ describe('Eventbrite fetch trouble', () => {
       () => inbox().filter((r) => r.details_error?.includes('call budget used up')).length === 2,
       'two notices waiting for the budget',
     );
-    expect(eventbrite.calls()).toHaveLength(2);
+    expect(eventbrite.calls()).toHaveLength(3);
     expect(inbox().filter((r) => r.details_status === 'pending')).toHaveLength(2);
     await waitFor(() => hubspot.attendance().length === 3, 'the order registered');
   });

@@ -19,7 +19,8 @@ let hubspot: HubspotSimulator;
 let relay: RelayProcess | undefined;
 let temp: ReturnType<typeof tempDir>;
 
-function config(eventOrganizer: string): Record<string, unknown> {
+/** `account`: the mapping's externalAccountId; null leaves it out (the webhook's Zoom account_id is used). */
+function config(eventOrganizer: string, account: string | null = 'zoom-acct'): Record<string, unknown> {
   return {
     hubspot: { batchWaitMs: 50, authProbeIntervalMs: 200 },
     admin: { token: ADMIN },
@@ -28,7 +29,7 @@ function config(eventOrganizer: string): Record<string, unknown> {
       {
         source: 'zoom',
         sourceEventId: '*',
-        hubspot: { externalAccountId: 'zoom-acct', createEvents: { eventOrganizer, eventType: 'WEBINAR' } },
+        hubspot: { ...(account === null ? {} : { externalAccountId: account }), createEvents: { eventOrganizer, eventType: 'WEBINAR' } },
       },
     ],
   };
@@ -123,8 +124,8 @@ describe('HubSpot events created by the relay (createEvents)', () => {
     expect(line).toMatchObject({ outcome: 'ok', httpStatus: 200 });
   });
 
-  it('cancels a webinar Zoom deleted', async () => {
-    relay = await spawnTestRelay(temp.dir, hubspot.url, config('Acme Inc.'));
+  it("cancels a webinar Zoom deleted; with no externalAccountId configured, the event is under the webhook's Zoom account_id", async () => {
+    relay = await spawnTestRelay(temp.dir, hubspot.url, config('Acme Inc.', null));
     await post(registrationEvent('created', WEBINAR, { email: 'ada@example.com' }));
     await waitFor(() => hubspot.attendance().length === 1, 'the registration at HubSpot');
     await post({
@@ -133,7 +134,9 @@ describe('HubSpot events created by the relay (createEvents)', () => {
       payload: { account_id: 'a', object: { id: Number(WEBINAR), topic: 'Test webinar' } },
     });
     await waitFor(() => hubspot.events().find((e) => e.state === 'cancelled'), 'the webinar cancelled at HubSpot');
-    expect(calls().at(-1)).toBe(`cancel 200 external:zoom-acct:${WEBINAR}`);
+    // The registration's account_id ('test-account') named the event; the deletion's other one does not move it.
+    expect(calls().at(-1)).toBe(`cancel 200 external:test-account:${WEBINAR}`);
+    expect(hubspot.attendance()[0]?.eventKey).toBe(`external:test-account:${WEBINAR}`);
   });
 
   it('dead-letters the records of an event HubSpot refuses, with its message; a reload and a replay deliver them', async () => {

@@ -50,6 +50,23 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       expect(await store.claimDueEvents(T0 + 3, 10, LEASE, INTERVAL)).toEqual([]);
     });
 
+    it('keeps a finish once set, except that a cancel replaces a complete waiting for the scheduled end', async () => {
+      const atEnd = { kind: 'complete' as const, startDateTime: '', endDateTime: '', atScheduledEnd: true };
+      await store.noteEvents([noted({ finish: atEnd })], T0);
+      await store.noteEvents([noted({ finish: { kind: 'cancel' } })], T0 + 1);
+      await store.noteEvents([noted({ sourceEventId: '9001', externalEventId: '9001', finish: { ...atEnd, atScheduledEnd: false } })], T0);
+      await store.noteEvents([noted({ sourceEventId: '9001', externalEventId: '9001', finish: { kind: 'cancel' } })], T0 + 1);
+      const finishes = Object.fromEntries((await store.listManagedEvents(10)).map((e) => [e.sourceEventId, e.finish?.kind]));
+      expect(finishes).toEqual({ '8123': 'cancel', '9001': 'complete' });
+    });
+
+    it("tells a noted event's external account (its later records keep that target)", async () => {
+      expect(await store.managedEventAccount('zoom', '8123')).toBeUndefined();
+      await store.noteEvents([noted()], T0);
+      await store.noteEvents([noted({ externalAccountId: 'other', targetKey: 'external:other:8123' })], T0 + 1);
+      expect(await store.managedEventAccount('zoom', '8123')).toBe('acct');
+    });
+
     it('hands a due event to one of two claims made at once (replicas create it once)', async () => {
       await store.noteEvents([noted(), noted({ sourceEventId: '9001', externalEventId: '9001', targetKey: 'external:acct:9001' })], T0);
       const [first, second] = await Promise.all([

@@ -19,7 +19,7 @@ export type RequestThreadStore = InboxStore &
   RecordMapping &
   AdminQueries &
   ReconcileJobs &
-  Omit<ManagedEventsStore, 'noteEvents'> &
+  Omit<ManagedEventsStore, 'noteEvents' | 'managedEventAccount'> &
   Pick<Maintenance, 'ping' | 'countByStatus' | 'prune'>;
 
 export type ToWorker =

@@ -67,16 +67,16 @@ function shaped<T>(assert: () => T): T {
 export interface FetchContext {
   client: EventbriteClient;
   base: URL;
-  /** The event's schedule, fetched once and cached (see EventCache). */
-  event(eventId: string, signal: AbortSignal): Promise<EventSchedule | undefined>;
+  /** The event's schedule, fetched once and cached (see EventCache); `fresh` fetches it again. */
+  event(eventId: string, signal: AbortSignal, fresh?: boolean): Promise<EventSchedule | undefined>;
   /** Records the attendee's fetched `changed`; false when a later one was fetched already. */
   isLatest(attendeeId: string, changed: string | undefined): boolean;
 }
 
 /**
- * Reads what a stored notice points at: the order (with `expand=attendees`) or the attendee;
- * for check-ins also the attendee's event, for its end. Runs in the background, never inside the
- * request; every failure is a DetailsFetchError (retryable or not).
+ * Reads what a stored notice points at: the order (with `expand=attendees`), the attendee, or the
+ * event (event.updated); for orders and check-ins also the attendees' events (end, name, status). Runs in the
+ * background, never inside the request; every failure is a DetailsFetchError (retryable or not).
  */
 export async function fetchEventbriteDetails(
   envelope: EventbriteEnvelope,
@@ -84,11 +84,13 @@ export async function fetchEventbriteDetails(
   signal: AbortSignal,
 ): Promise<EventbriteDetails> {
   const kind = eventbriteActionKind(envelope.config.action);
-  if (kind !== 'state' && kind !== 'check-in') throw new DetailsFetchError(`action ${envelope.config.action} has nothing to fetch`, false);
+  if (kind !== 'state' && kind !== 'check-in' && kind !== 'event')
+    throw new DetailsFetchError(`action ${envelope.config.action} has nothing to fetch`, false);
   // Checked again here: a notice stored under another apiBaseUrl (then replayed) is never fetched elsewhere.
   const url = apiUrlUnderBase(envelope.api_url, ctx.base);
   if (!url) throw new DetailsFetchError('api_url is not under apiBaseUrl: not fetched', false);
 
+  if (kind === 'event') return fetchedEvent(url, ctx, signal);
   let details: EventbriteDetails;
   if (isOrderUrl(url)) {
     url.searchParams.set('expand', 'attendees');
@@ -100,7 +102,9 @@ export async function fetchEventbriteDetails(
     details = { resource: 'attendee', attendees: [attendeeSnapshot(shaped(() => checkAttendee.assert(body, 'attendee')))] };
   }
 
-  if (kind === 'check-in') {
+  // Check-ins, for the end; orders too (one GET per event and cache period): an event the relay
+  // creates (createEvents) gets its name, times and link from its first order.
+  if (kind === 'check-in' || details.resource === 'order') {
     const events: Record<string, EventSchedule> = {};
     for (const eventId of new Set(details.attendees.map((a) => a.event_id))) {
       const schedule = await ctx.event(eventId, signal);
@@ -114,6 +118,15 @@ export async function fetchEventbriteDetails(
   return details;
 }
 
+/** An event.updated notice: `api_url` is the event (`…/events/{id}/`), fetched fresh (the cache is renewed). */
+async function fetchedEvent(url: URL, ctx: FetchContext, signal: AbortSignal): Promise<EventbriteDetails> {
+  const eventId = /\/events\/([A-Za-z0-9_-]+)\/?$/.exec(url.pathname)?.[1];
+  if (!eventId) throw new DetailsFetchError('event.updated: api_url names no event', false);
+  const schedule = await ctx.event(eventId, signal, true);
+  if (!schedule) throw new DetailsFetchError(`event ${eventId} could not be read`, false);
+  return { resource: 'event', attendees: [], events: { [eventId]: schedule } };
+}
+
 /** The schedule in a fetched event object. */
 export function eventSchedule(body: unknown): EventSchedule {
   const event = shaped(() => checkEvent.assert(body, 'event'));
@@ -124,5 +137,7 @@ export function eventSchedule(body: unknown): EventSchedule {
   if (typeof loose.name?.text === 'string' && loose.name.text !== '') schedule.name = loose.name.text;
   if (typeof loose.url === 'string' && loose.url !== '') schedule.url = loose.url;
   if (typeof loose.description?.text === 'string' && loose.description.text !== '') schedule.description = loose.description.text;
+  const status = (event as { status?: unknown }).status;
+  if (typeof status === 'string' && status !== '') schedule.status = status;
   return schedule;
 }

@@ -26,9 +26,9 @@ class EventCache {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async get(eventId: string, signal: AbortSignal): Promise<EventSchedule | undefined> {
+  async get(eventId: string, signal: AbortSignal, fresh = false): Promise<EventSchedule | undefined> {
     const hit = this.entries.get(eventId);
-    if (hit && hit.expiresAt > this.now()) return hit.schedule;
+    if (hit && hit.expiresAt > this.now() && !fresh) return hit.schedule;
     let pending = this.inflight.get(eventId);
     if (!pending) {
       pending = this.load(eventId, signal).finally(() => this.inflight.delete(eventId));
@@ -80,7 +80,7 @@ export function createEventbriteSource(config: EventbriteSourceConfig, options: 
   const ctx: FetchContext = {
     client,
     base,
-    event: (eventId, signal) => events.get(eventId, signal),
+    event: (eventId, signal, fresh) => events.get(eventId, signal, fresh),
     isLatest(attendeeId, changed) {
       const at = changed === undefined ? Number.NaN : Date.parse(changed);
       if (Number.isNaN(at)) return true;

@@ -6,6 +6,11 @@ import { eventbriteActionKind } from './verify.js';
 const CANCELLED_STATUSES = new Set(['not attending', 'deleted', 'refunded', 'cancelled', 'canceled', 'voided']);
 /** Order statuses that take every attendee of the order with them. */
 const CANCELLED_ORDER_STATUSES = new Set(['refunded', 'deleted', 'cancelled', 'canceled', 'voided']);
+/**
+ * The `status` of a cancelled event: Eventbrite API v3's Event object lists `status` as "One of canceled,
+ * live, started, ended, completed" (https://www.eventbrite.com/developer/v3/response_formats/event/).
+ */
+const CANCELED_EVENT = 'canceled';
 /** Addresses in the order a contact's city/country are taken from (city and country from one address). */
 const ADDRESS_ORDER = ['home', 'work', 'bill', 'ship'] as const;
 
@@ -73,16 +78,17 @@ export function onceKey(attendee: AttendeeSnapshot, checkedInAt: number): string
 export function eventbriteFacts(envelope: EventbriteEnvelope, details: EventbriteDetails | undefined): AttendanceFact[] {
   const kind = eventbriteActionKind(envelope.config.action);
   if (kind === 'check-out') return [{ kind: 'noted', reason: `${envelope.config.action}: HubSpot has no leave for a check-in` }];
-  if (!details || (kind !== 'state' && kind !== 'check-in')) return [];
+  if (!details || (kind !== 'state' && kind !== 'check-in' && kind !== 'event')) return [];
   const facts: AttendanceFact[] = [];
   for (const [sourceEventId, schedule] of Object.entries(details.events ?? {})) {
     const startsAt = time(schedule.start);
     const endsAt = time(schedule.end);
     if (startsAt !== undefined) facts.push({ kind: 'event-scheduled', sourceEventId, startsAt, endsAt });
     const { name, url, description } = schedule;
-    if (name || url || description) {
+    const cancelled = schedule.status?.toLowerCase() === CANCELED_EVENT;
+    if (name || url || description || cancelled) {
       const details = Object.fromEntries(Object.entries({ name, url, description }).filter(([, v]) => v !== undefined));
-      facts.push({ kind: 'event-details', sourceEventId, details });
+      facts.push({ kind: 'event-details', sourceEventId, details, ...(cancelled ? { cancelled } : {}) });
     }
   }
   const stale = new Set(details.stale ?? []);
@@ -116,5 +122,8 @@ export function eventbriteFacts(envelope: EventbriteEnvelope, details: Eventbrit
       onceKey: onceKey(attendee, joinedAt),
     });
   }
+  // An event with check-ins is completed at its scheduled end (Eventbrite sends nothing when it ends).
+  const checkedIn = new Set(facts.flatMap((f) => (f.kind === 'attended' ? [f.sourceEventId] : [])));
+  for (const sourceEventId of checkedIn) facts.push({ kind: 'event-details', sourceEventId, details: {}, completeAtEnd: true });
   return facts;
 }

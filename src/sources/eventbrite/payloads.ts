@@ -136,16 +136,18 @@ export interface EventSchedule {
   name?: string;
   url?: string;
   description?: string;
+  /** The event object's `status`: canceled, live, started, ended or completed (https://www.eventbrite.com/developer/v3/response_formats/event/). */
+  status?: string;
 }
 
 /** What fetchDetails stores with a notice (JSON): everything interpret needs, nothing more. */
 export interface EventbriteDetails {
   /** What api_url named. */
-  resource: 'order' | 'attendee';
+  resource: 'order' | 'attendee' | 'event';
   /** The order's status (orders only), e.g. `placed`, `refunded`. */
   orderStatus?: string;
   attendees: AttendeeSnapshot[];
-  /** The events of checked-in attendees, by id (fetched once, then cached). */
+  /** The events of the attendees, by id (fetched once, then cached; fresh for event.updated). */
   events?: Record<string, EventSchedule>;
   /**
    * Attendees whose fetched state is older than one this process already fetched (a slow answer

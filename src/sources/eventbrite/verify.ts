@@ -25,6 +25,8 @@ export type EventbriteActionKind =
   | 'check-in'
   /** Stored (a trace), never fetched, nothing sent to HubSpot. */
   | 'check-out'
+  /** Fetch the event (fresh): its details for a HubSpot event the relay creates (createEvents). */
+  | 'event'
   /** Acknowledged and ignored (events, venues, ticket classes, order.updated, ...). */
   | 'other';
 
@@ -39,6 +41,7 @@ const KIND_BY_ACTION: Record<string, EventbriteActionKind> = {
   'barcode.checked_in': 'check-in',
   'attendee.checked_out': 'check-out',
   'barcode.un_checked_in': 'check-out',
+  'event.updated': 'event',
 };
 
 export function eventbriteActionKind(action: string): EventbriteActionKind {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { RawWebhook, Source, WebhookRequest, WebhookVerdict } from '../types.js';
 import { sourceModule } from '../module.js';
 import { ZoomSourceConfig } from './config.js';
-import { checkZoomPayload, zoomFacts } from './map.js';
+import { checkZoomPayload, zoomAccountId, zoomFacts } from './map.js';
 import { ZoomEnvelope } from './payloads.js';
 import { urlValidationAnswer, verifyZoomSignature } from './verify.js';
 
@@ -44,6 +44,10 @@ export function createZoomSource(config: ZoomSourceConfig): Source {
 
     interpret(body: unknown) {
       return zoomFacts(body as ZoomEnvelope, readOptions);
+    },
+
+    accountOf(body: unknown) {
+      return zoomAccountId(body as ZoomEnvelope);
     },
   };
 }

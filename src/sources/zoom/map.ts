@@ -220,3 +220,13 @@ export function zoomEventDetails(object: {
   }
   return details;
 }
+
+/**
+ * The Zoom account a webhook comes from: `payload.account_id`, present in Zoom's documented webhook
+ * structure (https://developers.zoom.us/docs/api/webhooks/, "Example request body"; copied in
+ * test/fixtures/zoom/meeting.started.json).
+ */
+export function zoomAccountId(envelope: ZoomEnvelope): string | undefined {
+  const account = (envelope.payload as { account_id?: unknown } | undefined)?.account_id;
+  return typeof account === 'string' && account !== '' ? account : undefined;
+}

@@ -19,6 +19,14 @@ interface Row {
   updated_at: number | string;
 }
 
+/** A finish is kept once set; only a cancel replaces a complete still waiting for the scheduled end. */
+function mergedFinish(stored: string | null, noted: EventFinish | undefined): string | null {
+  if (!noted) return stored;
+  if (stored === null) return JSON.stringify(noted);
+  const kept = JSON.parse(stored) as EventFinish;
+  return kept.kind === 'complete' && kept.atScheduledEnd === true && noted.kind === 'cancel' ? JSON.stringify(noted) : stored;
+}
+
 function toEvent(row: Row): ManagedEvent {
   return {
     sourceId: row.source_id,
@@ -76,7 +84,7 @@ export function managedEventQueries(db: SqlRunner, d: Dialect): ManagedEventsSto
           continue;
         }
         const details = JSON.stringify(merged(JSON.parse(row.details) as SourceEventDetails, event.details));
-        const finish = row.finish ?? (event.finish ? JSON.stringify(event.finish) : null);
+        const finish = mergedFinish(row.finish, event.finish);
         if (details === row.details && finish === row.finish) continue;
         await db.changes(
           `UPDATE hubspot_events SET details = $3, finish = $4, updated_at = $5,
@@ -161,6 +169,13 @@ export function managedEventQueries(db: SqlRunner, d: Dialect): ManagedEventsSto
       await db.changes(`UPDATE hubspot_events SET details_changed_at = $1 WHERE state = 'created'`, [now]);
     },
 
+    async managedEventAccount(sourceId, sourceEventId) {
+      const [row] = await db.rows<{ external_account_id: string }>(`SELECT external_account_id FROM hubspot_events WHERE ${KEY}`, [
+        sourceId,
+        sourceEventId,
+      ]);
+      return row?.external_account_id;
+    },
     async listManagedEvents(limit) {
       const rows = await db.rows<Row>('SELECT * FROM hubspot_events ORDER BY created_at DESC, source_event_id LIMIT $1', [limit]);
       return rows.map(toEvent);

@@ -141,6 +141,7 @@ function forwardTo(get: () => ManagedEventsStore): ManagedEventsStore {
     'deadLetterRecordsOf',
     'reconsiderEvents',
     'listManagedEvents',
+    'managedEventAccount',
   ];
   return Object.fromEntries(
     names.map((name) => [name, async (...args: unknown[]) => (get()[name] as (...a: unknown[]) => Promise<unknown>)(...args)]),

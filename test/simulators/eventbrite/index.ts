@@ -1,7 +1,17 @@
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import type { EventInput, EventbriteSimulatorOptions, Fault, OrderInput, RecordedCall, SimAttendee, SimEvent, SimOrder } from './types.js';
+import type {
+  EventChanges,
+  EventInput,
+  EventbriteSimulatorOptions,
+  Fault,
+  OrderInput,
+  RecordedCall,
+  SimAttendee,
+  SimEvent,
+  SimOrder,
+} from './types.js';
 
 export type * from './types.js';
 export { eventbriteNotice, noticeHeaders, testPing } from './notices.js';
@@ -18,6 +28,10 @@ export interface EventbriteSimulator {
   port: number;
   close(): Promise<void>;
   addEvent(event: EventInput): SimEvent;
+  /** Edits (or cancels, `status: 'canceled'`) an event; bumps `changed`. */
+  updateEvent(eventId: string, changes: EventChanges): SimEvent;
+  /** `<apiBaseUrl>/events/<id>/`, the api_url of an event.updated notice. */
+  eventUrl(eventId: string): string;
   /** Places an order; its attendees get ids (given or generated) and barcodes. */
   addOrder(order: OrderInput): { order: SimOrder; attendees: SimAttendee[] };
   attendee(id: string): SimAttendee;
@@ -238,9 +252,22 @@ export async function startEventbriteSimulator(options: EventbriteSimulatorOptio
         currency: 'USD',
         online_event: false,
       };
+      if (input.description !== undefined) event.description = { text: input.description, html: `<p>${input.description}</p>` };
       events.set(event.id, event);
       return structuredClone(event);
     },
+    updateEvent(eventId, changes) {
+      const event = events.get(eventId);
+      if (!event) throw new Error(`no event ${eventId} in the Eventbrite simulator`);
+      if (changes.name !== undefined) event.name = { text: changes.name, html: changes.name };
+      if (changes.description !== undefined) event.description = { text: changes.description, html: `<p>${changes.description}</p>` };
+      if (changes.start !== undefined) event.start = { ...event.start, local: changes.start.replace('Z', ''), utc: changes.start };
+      if (changes.end !== undefined) event.end = { ...event.end, local: changes.end.replace('Z', ''), utc: changes.end };
+      if (changes.status !== undefined) event.status = changes.status;
+      event.changed = nowText();
+      return structuredClone(event);
+    },
+    eventUrl: (eventId) => `${apiBase}/events/${eventId}/`,
     addOrder(input) {
       const id = input.id ?? newId();
       const at = input.at ?? nowText();

@@ -34,6 +34,7 @@ export interface AttendeeInput {
 export interface EventInput {
   id: string;
   name?: string;
+  description?: string;
   /** UTC ISO-8601 (`2026-11-20T15:00:00Z`). */
   start: string;
   end: string;
@@ -116,9 +117,21 @@ export interface SimEvent {
   end: { timezone: string; local: string; utc: string };
   created: string;
   changed: string;
+  /** One of canceled, live, started, ended, completed (https://www.eventbrite.com/developer/v3/response_formats/event/). */
   status: string;
   currency: string;
   online_event: boolean;
+  /** multipart-text, optional in Eventbrite's Event object. */
+  description?: { text: string; html: string };
+}
+
+/** What EventbriteSimulator.updateEvent changes (as an organizer editing or cancelling the event). */
+export interface EventChanges {
+  name?: string;
+  description?: string;
+  start?: string;
+  end?: string;
+  status?: string;
 }
 
 export interface FaultMatch {

@@ -36,4 +36,26 @@ describe('Eventbrite event details for createEvents (issue 14)', () => {
       details: { name: 'Expo 2026', url: FETCHED.url, description: 'The yearly expo' },
     });
   });
+
+  it('reads the status; an event fetched as canceled (event.updated) is a cancelled event-details fact', () => {
+    // Event object `status`: "One of canceled, live, started, ended, completed"
+    // (https://www.eventbrite.com/developer/v3/response_formats/event/).
+    const schedule = eventSchedule({ ...FETCHED, status: 'canceled' });
+    expect(schedule.status).toBe('canceled');
+    const envelope = { config: { action: 'event.updated' }, api_url: `https://www.eventbriteapi.com/v3/events/${FETCHED.id}/` };
+    const facts = eventbriteFacts(envelope as EventbriteEnvelope, { resource: 'event', attendees: [], events: { [FETCHED.id]: schedule } });
+    expect(facts).toContainEqual(expect.objectContaining({ kind: 'event-details', sourceEventId: FETCHED.id, cancelled: true }));
+    const live = eventbriteFacts(envelope as EventbriteEnvelope, {
+      resource: 'event',
+      attendees: [],
+      events: { [FETCHED.id]: eventSchedule({ ...FETCHED, status: 'live' }) },
+    });
+    expect(live.filter((f) => f.kind === 'event-details')).toEqual([
+      {
+        kind: 'event-details',
+        sourceEventId: FETCHED.id,
+        details: { name: 'Expo 2026', url: FETCHED.url, description: 'The yearly expo' },
+      },
+    ]);
+  });
 });

@@ -59,7 +59,7 @@ afterEach(async () => {
 });
 
 describe('Eventbrite details fetch', () => {
-  it('when order.placed names an order, then the order is fetched once with expand=attendees and the Bearer token', async () => {
+  it('when order.placed names an order, then the order is fetched once with expand=attendees and the Bearer token, then its event', async () => {
     const { order } = sim.addOrder({
       eventId: EVENT,
       attendees: [{ email: 'a@example.com', firstName: 'Ann' }, { email: 'b@example.com' }],
@@ -77,7 +77,10 @@ describe('Eventbrite details fetch', () => {
         token: DEFAULT_EVENTBRITE_TOKEN,
         status: 200,
       }),
+      // For an event the relay creates (createEvents): its name, times and link from the first order.
+      expect.objectContaining({ path: `/v3/events/${EVENT}/`, status: 200 }),
     ]);
+    expect(Object.keys(details.events ?? {})).toEqual([EVENT]);
   });
 
   it('when attendee.updated names an attendee, then only the attendee is fetched (no event)', async () => {
@@ -86,6 +89,25 @@ describe('Eventbrite details fetch', () => {
     expect(details.resource).toBe('attendee');
     expect(details.events).toBeUndefined();
     expect(sim.calls().map((c) => c.path)).toEqual([`/v3/events/${EVENT}/attendees/${attendees[0]?.id}/`]);
+  });
+
+  it('when event.updated names an event, then the event is fetched fresh (past the cache) and renews the cache', async () => {
+    const { order } = sim.addOrder({ eventId: EVENT, attendees: [{ email: 'a@example.com' }] });
+    await fetchDetails('order.placed', sim.orderUrl(order.id)); // caches the event
+    sim.updateEvent(EVENT, { name: 'Renamed', status: 'canceled' });
+    const details = await fetchDetails('event.updated', sim.eventUrl(EVENT));
+    expect(details).toEqual({
+      resource: 'event',
+      attendees: [],
+      events: { [EVENT]: expect.objectContaining({ name: 'Renamed', status: 'canceled' }) },
+    });
+    await fetchDetails('order.placed', sim.orderUrl(order.id));
+    expect(sim.calls().map((c) => c.path)).toEqual([
+      `/v3/orders/${order.id}/`,
+      `/v3/events/${EVENT}/`,
+      `/v3/events/${EVENT}/`,
+      `/v3/orders/${order.id}/`,
+    ]);
   });
 
   it('when check-ins of one event arrive together, then the event is fetched once and cached', async () => {

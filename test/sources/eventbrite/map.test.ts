@@ -173,6 +173,8 @@ describe('Eventbrite facts: check-ins', () => {
         contact: expect.objectContaining({ email: 'Tunde.Akeju@Example.com' }),
         onceKey: `attendee:15352852869:attended:${Date.parse('2026-11-20T15:05:00Z')}`,
       },
+      // An event with check-ins is completed at its scheduled end (createEvents only).
+      { kind: 'event-details', sourceEventId: EVENT, details: {}, completeAtEnd: true },
     ]);
   });
 
