@@ -14,6 +14,10 @@ export async function startSimulator(resources: Resources, network: string): Pro
     'hubspot-simulator',
     '-p',
     '127.0.0.1::4010',
+    // These checks map events by external id without createEvents: the simulator takes every external
+    // id, as in the compose demo (by default it answers 404 for events the app never created, as HubSpot does).
+    '-e',
+    'HUBSPOT_SIM_EXTERNAL_EVENTS=any',
     SIMULATOR_IMAGE,
   ]);
   const simulator = new Simulator(await publishedUrl(id, 4010));
