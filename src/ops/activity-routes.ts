@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ErrorResponse } from '../http/error-schema.js';
-import { RelayError } from '../http/errors.js';
-import { bearerToken, sameSecret } from '../support/secrets.js';
+import { adminGuard } from './admin-guard.js';
 import type { ActivityRings } from './activity.js';
 import type { SendWindowStatus } from './delivery-status.js';
 
@@ -42,18 +41,8 @@ export const ActivityAnswer = Type.Object(
 
 /** GET /admin/activity: what the console charts, kept in memory since the relay started. */
 export const activityRoutes: FastifyPluginAsyncTypebox<ActivityRoutesOptions> = async (app, options) => {
-  // The same guard and headers as the rest of the admin API (admin-routes.ts).
-  app.addHook('onRequest', async (request, reply) => {
-    reply.headers({
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      'x-frame-options': 'DENY',
-      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-      'referrer-policy': 'no-referrer',
-    });
-    const given = bearerToken(request.headers.authorization);
-    if (!given || !sameSecret(given, options.token)) throw new RelayError('ADMIN_UNAUTHORIZED');
-  });
+  // The same guard and headers as the rest of the admin API.
+  app.addHook('onRequest', adminGuard(options.token));
   options.rings.start();
   app.addHook('onClose', async () => options.rings.stop());
 

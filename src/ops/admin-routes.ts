@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { RelayError } from '../http/errors.js';
 import type { DeliveryStatus, SendWindowStatus } from './delivery-status.js';
 import { waitingReason } from '../sources/registry.js';
-import { bearerToken, sameSecret } from '../support/secrets.js';
+import { adminGuard } from './admin-guard.js';
 import type { AdminQueries, AdminRecord, Maintenance, ManagedEventsStore, RecordFilter, RecordStatus } from '../store/ports.js';
 import { eventsAdminRoutes, managedEventView } from './events-routes.js';
 import type { Phase, Readiness } from './health-routes.js';
@@ -68,17 +68,7 @@ function view(record: AdminRecord) {
 
 /** /status and /admin/*: for operators, behind a bearer token, never cached or framed. */
 export const adminRoutes: FastifyPluginAsyncTypebox<AdminOptions> = async (app, options) => {
-  app.addHook('onRequest', async (request, reply) => {
-    reply.headers({
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      'x-frame-options': 'DENY',
-      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-      'referrer-policy': 'no-referrer',
-    });
-    const given = bearerToken(request.headers.authorization);
-    if (!given || !sameSecret(given, options.token)) throw new RelayError('ADMIN_UNAUTHORIZED');
-  });
+  app.addHook('onRequest', adminGuard(options.token));
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse };
   await app.register(eventsAdminRoutes, { store: options.store });
   const security = [{ adminToken: [] }];
